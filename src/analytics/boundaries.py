@@ -1,0 +1,111 @@
+"""Administrative units built from raw boundary files: regions and districts.
+
+The raw district layer (geoBoundaries ADM2) has no unit for the capital: for Tajikistan,
+Dushanbe lies inside the Rudaki District polygon. :func:`build_districts` cuts the
+capital's region polygon out of every district and adds it as a unit of its own, joins
+the stable codes and current/former names from a crosswalk file, and computes areas in
+an equal-area projection.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: World Cylindrical Equal Area: areas in m² are exact up to the ellipsoid model.
+EQUAL_AREA_CRS = "EPSG:6933"
+
+
+def area_km2(gdf) -> pd.Series:
+    """Area of each geometry in km², computed in an equal-area projection.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons in any CRS (typically WGS84 lon/lat).
+
+    Returns
+    -------
+    pandas.Series
+        Area in km², rounded to 0.01 km².
+    """
+    return (gdf.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6).round(2)
+
+
+def build_regions(adm1, census: pd.DataFrame):
+    """First-level regions with their census population and area.
+
+    Parameters
+    ----------
+    adm1 : geopandas.GeoDataFrame
+        Raw ADM1 layer with ``shapeISO`` (ISO 3166-2 code) and ``shapeName``.
+    census : pandas.DataFrame
+        Census table with ``iso_3166_2`` and ``population`` (persons); rows whose code is
+        not a region (the national totals) are ignored.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``region_code, name_en, population_2020`` (persons), ``area_km2`` (km²),
+        ``density_per_km2`` (persons per km²) and geometry, sorted by code.
+    """
+    import geopandas as gpd
+
+    regions = adm1.rename(columns={"shapeISO": "region_code", "shapeName": "name_en"})
+    regions = regions[["region_code", "name_en", "geometry"]].copy()
+    pop = census.drop_duplicates("iso_3166_2").set_index("iso_3166_2")["population"]
+    regions["population_2020"] = regions["region_code"].map(pop).astype("int64")
+    regions["area_km2"] = area_km2(regions)
+    regions["density_per_km2"] = (regions["population_2020"] / regions["area_km2"]).round(2)
+    regions = regions.sort_values("region_code").reset_index(drop=True)
+    cols = ["region_code", "name_en", "population_2020", "area_km2", "density_per_km2", "geometry"]
+    return gpd.GeoDataFrame(regions[cols], geometry="geometry", crs=adm1.crs)
+
+
+def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
+                    capital_region: str | None = None):
+    """Districts with stable codes, region codes, current and former names, and area.
+
+    Parameters
+    ----------
+    adm1 : geopandas.GeoDataFrame
+        Raw ADM1 layer (``shapeISO``).
+    adm2 : geopandas.GeoDataFrame
+        Raw ADM2 layer (``shapeName``, ``shapeID``).
+    lookup : pandas.DataFrame
+        District to region lookup (``adm2_shapeID``, ``adm1_shapeISO``).
+    names : pandas.DataFrame
+        Crosswalk ``district_code, region_code, shape_name, name_en, name_former``; the
+        capital's row has ``shape_name`` equal to the capital region's ADM1 name.
+    capital_region : str, optional
+        ISO 3166-2 code of a city region that the ADM2 layer lacks (``"TJ-DU"``): its
+        polygon is cut out of every district and added as a unit.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``district_code, region_code, name_en, name_former, shape_id, area_km2`` and
+        geometry, sorted by code.
+    """
+    import geopandas as gpd
+
+    d = adm2[["shapeName", "shapeID", "geometry"]].merge(
+        lookup[["adm2_shapeID", "adm1_shapeISO"]], left_on="shapeID", right_on="adm2_shapeID")
+    d = d.rename(columns={"shapeName": "shape_name", "shapeID": "shape_id",
+                          "adm1_shapeISO": "region_code"})
+    d = gpd.GeoDataFrame(d, geometry="geometry", crs=adm2.crs)
+    if capital_region:
+        capital = adm1.loc[adm1["shapeISO"] == capital_region]
+        cut = capital.geometry.union_all()
+        d["geometry"] = d.geometry.difference(cut).make_valid()
+        cap = gpd.GeoDataFrame({"shape_name": capital["shapeName"].to_numpy(),
+                                "shape_id": capital["shapeID"].to_numpy(),
+                                "region_code": [capital_region]},
+                               geometry=capital.geometry.to_numpy(), crs=adm1.crs)
+        d = pd.concat([d, cap], ignore_index=True)
+    d = d.merge(names[["district_code", "shape_name", "name_en", "name_former"]], on="shape_name",
+                how="left", validate="one_to_one")
+    d["area_km2"] = area_km2(d)
+    d = d.sort_values("district_code").reset_index(drop=True)
+    cols = ["district_code", "region_code", "name_en", "name_former", "shape_id", "area_km2",
+            "geometry"]
+    return gpd.GeoDataFrame(d[cols], geometry="geometry", crs=adm2.crs)

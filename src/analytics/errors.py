@@ -1,0 +1,60 @@
+"""The project's exception hierarchy.
+
+Every error a user can cause (bad data, a bad parameter, a bad briefing file) is an
+:class:`AnalyticsError`; the command-line tool prints its message and exits with code 2,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class AnalyticsError(Exception):
+    """Base class of every error the suite reports to a user."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one file of a country pack.
+
+    Parameters
+    ----------
+    file : str
+        Path of the file, relative to the pack folder where possible.
+    message : str
+        What is wrong and what was expected.
+    column : str, optional
+        The offending column, when the problem is about one column.
+    rows : tuple of int
+        Offending data rows, numbered as a spreadsheet shows them (header = row 1).
+    """
+
+    file: str
+    message: str
+    column: str | None = None
+    rows: tuple[int, ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.column:
+            where += f": column '{self.column}'"
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:8])
+            more = f" (+{len(self.rows) - 8} more)" if len(self.rows) > 8 else ""
+            where += f", row{'s' if len(self.rows) > 1 else ''} {shown}{more}"
+        return f"{where}: {self.message}"
+
+
+class DataError(AnalyticsError):
+    """A country pack failed validation; holds every :class:`Problem` found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ParameterError(AnalyticsError):
+    """A notebook or briefing parameter is unknown or of the wrong type."""

@@ -1,0 +1,50 @@
+"""The one place that knows where things are.
+
+The project root is found from the environment variable ``ANALYTICS_ROOT`` when set,
+else by walking up from this file to the folder holding ``pyproject.toml`` (the package
+is installed editable, so this is the checkout). Every other module asks here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """Return the root folder of the project checkout."""
+    env = os.environ.get("ANALYTICS_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").exists() and (parent / "data").is_dir():
+            return parent
+    return Path.cwd().resolve()
+
+
+def data_root() -> Path:
+    """Folder holding one sub-folder per country pack (``data/<iso3>/``)."""
+    return project_root() / "data"
+
+
+def pack_dir(country: str = "tjk", root: Path | str | None = None) -> Path:
+    """Folder of the country pack ``country`` (lower-case ISO3), under ``root`` if given."""
+    base = Path(root) if root is not None else data_root()
+    return base / country.lower()
+
+
+def notebooks_dir() -> Path:
+    """Folder of the parameterised notebooks."""
+    return project_root() / "notebooks"
+
+
+def outputs_root() -> Path:
+    """Folder under which every run publishes its outputs (git-ignored)."""
+    env = os.environ.get("ANALYTICS_OUTPUTS")
+    return Path(env).resolve() if env else project_root() / "outputs"
+
+
+def briefings_dir() -> Path:
+    """Folder of the briefing files."""
+    return project_root() / "briefings"
