@@ -46,7 +46,8 @@ def build_regions(adm1, census: pd.DataFrame):
     -------
     geopandas.GeoDataFrame
         ``region_code, name_en, population_2020`` (persons), ``area_km2`` (km²),
-        ``density_per_km2`` (persons per km²) and geometry, sorted by code.
+        ``density_per_km2`` (persons per km²), ``population_share`` (of the sum of the
+        regions, 0–1) and geometry, sorted by code.
     """
     import geopandas as gpd
 
@@ -56,8 +57,10 @@ def build_regions(adm1, census: pd.DataFrame):
     regions["population_2020"] = regions["region_code"].map(pop).astype("int64")
     regions["area_km2"] = area_km2(regions)
     regions["density_per_km2"] = (regions["population_2020"] / regions["area_km2"]).round(2)
+    regions["population_share"] = (regions["population_2020"] / regions["population_2020"].sum()).round(6)
     regions = regions.sort_values("region_code").reset_index(drop=True)
-    cols = ["region_code", "name_en", "population_2020", "area_km2", "density_per_km2", "geometry"]
+    cols = ["region_code", "name_en", "population_2020", "area_km2", "density_per_km2",
+            "population_share", "geometry"]
     return gpd.GeoDataFrame(regions[cols], geometry="geometry", crs=adm1.crs)
 
 

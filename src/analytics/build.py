@@ -53,7 +53,7 @@ def write_table(frame: Any, path: Path, kind: str) -> None:
     try:
         if kind == "geo":
             os.unlink(tmp)
-            frame.to_file(tmp, driver="GeoJSON", engine="pyogrio",
+            frame.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=path.stem,
                           layer_options={"COORDINATE_PRECISION": COORDINATE_PRECISION,
                                          "WRITE_BBOX": "NO"})
         else:

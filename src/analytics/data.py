@@ -217,6 +217,9 @@ class Pack:
         Table name to :class:`TableInfo` (source, licence, vintage, status).
     notes : list of str
         Things worth knowing that are not errors (for example a locale-specific CSV).
+    used : set of str
+        Names of the tables read through this object so far (``pack.districts`` or
+        ``pack["districts"]``), so a page can state which inputs it used.
     """
 
     country: str
@@ -226,13 +229,16 @@ class Pack:
     info: dict[str, TableInfo]
     meta: dict
     notes: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
 
     def __getitem__(self, name: str):
+        self.used.add(name)
         return self.tables[name]
 
     def __getattr__(self, name: str):
         tables = self.__dict__.get("tables", {})
         if name in tables:
+            self.__dict__["used"].add(name)
             return tables[name]
         raise AttributeError(name)
 
@@ -242,6 +248,10 @@ class Pack:
                  "licence": i.licence, "vintage": i.vintage, "description": i.description}
                 for i in self.info.values()]
         return pd.DataFrame(rows)
+
+    def modelled_used(self) -> list[str]:
+        """Names of the tables used so far that are not measured data."""
+        return sorted(n for n in self.used if self.info[n].status != "measured")
 
     def is_modelled(self, table: str) -> bool:
         """True when ``table`` is not measured data."""

@@ -1,0 +1,42 @@
+# One place for the commands a user needs. `make briefing` and `make test` each set everything up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup briefing test browser lab lint benchmarks clean-outputs
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name analytics --display-name "Distance-learning analytics"
+	touch $(STAMP)
+
+## The main job: the default Tajikistan briefing, published under outputs/.
+briefing: setup
+	$(BIN)/analytics run 00_country_profile
+
+## The whole test suite (lint, unit tests, notebooks through papermill, pages in headless Chromium).
+test: setup browser
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q
+
+## Debian's Chromium for the browser tests (never a browser download of a test tool).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "The browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+## JupyterLab on notebooks/ with the project's kernel.
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+benchmarks: setup
+	$(BIN)/python benchmarks/import_time.py
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks

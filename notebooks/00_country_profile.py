@@ -1,0 +1,73 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Distance-learning analytics
+#     language: python
+#     name: analytics
+# ---
+
+# %% [markdown]
+# # Country profile: connectivity and higher education
+#
+# How connected is the country, how urban, and how many young people study at a university,
+# next to its neighbours? Which districts does the analysis cover, and which inputs are
+# measured and which are modelled?
+
+# %% tags=["parameters"]
+country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
+region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+language: str = "en"  # language of the page: "en"
+year_from: int = 2000  # first year shown in the indicator charts
+year_to: int = 2024  # last year shown in the indicator charts
+
+# %% tags=["remove-cell"]
+from analytics import profile
+from analytics.data import load_pack
+from analytics.report import record
+from analytics.tables import show
+
+pack = load_pack(country)
+profile.check_region(pack, region)
+
+# %% [markdown]
+# ## Key facts
+# The latest published value of each headline indicator (World Bank WDI, ITU).
+
+# %%
+key_facts = profile.headlines(pack, language)
+key_facts
+
+# %% [markdown]
+# ## Connectivity and education against the neighbours
+# Each panel is one indicator; the thick line is the country. Internet use and mobile
+# subscriptions have grown fast, while fixed broadband stays rare: online courses will
+# mostly be taken over mobile connections. Tertiary enrolment is published only to 2015.
+
+# %%
+profile.indicator_figure(pack, year_from, year_to, language)
+
+# %% [markdown]
+# ## Districts
+# The 58 districts of the 2017 boundaries and Dushanbe as a unit of its own, coloured by area.
+# Hover over a district to see its current name.
+
+# %%
+profile.district_map(pack, region, language)
+
+# %% [markdown]
+# ## Data status
+# Every input of this page: measured (published data) or modelled (estimated from stated
+# assumptions), with its source, licence and year.
+
+# %%
+show(profile.data_status(pack, language, tables=["indicators", "districts", "regions", "census_2020"]))
+
+# %% tags=["remove-cell"]
+record(pack, key_facts)

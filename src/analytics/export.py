@@ -1,0 +1,201 @@
+"""Executed notebooks to self-contained, offline HTML pages.
+
+A plain ``nbconvert --to html`` drops every plotly figure (their mimetype has no HTML
+form) and pulls require.js and MathJax from CDNs. This exporter instead:
+
+* keeps code out (readers get no code) and renders markdown, tables, images and plotly
+  figures from the notebook's outputs;
+* turns each ``application/vnd.plotly.v1+json`` output into a ``<div>`` drawn by one copy
+  of plotly.js inlined in the page;
+* fills ``window.PlotlyGeoAssets`` so that geo traces draw without fetching plotly's
+  world topojson from its CDN;
+* makes no request to any network address.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from functools import cache
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
+_TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
+                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
+                   for res in ("110m", "50m")]
+_EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
+
+CSS = """
+body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",Arial,sans-serif;
+ margin:0;color:#1d2733;background:#fff;line-height:1.45}
+main{max-width:1100px;margin:0 auto;padding:0 24px 32px}
+header.page{background:#0b3d62;color:#fff;padding:18px 24px}
+header.page h1{margin:0 0 4px;font-size:1.5em}
+header.page .meta{font-size:.9em;opacity:.9}
+.status{max-width:1100px;margin:0 auto;padding:0 24px}
+.banner{margin:16px 0;padding:10px 14px;border-left:6px solid #c77700;background:#fff4e0}
+.banner.measured{border-color:#2e7d32;background:#eef7ee}
+table{border-collapse:collapse;margin:12px 0;font-size:.9em}
+th,td{border:1px solid #ccd4dc;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef2f6}
+.plotly-figure{width:100%;min-height:420px;margin:8px 0;page-break-inside:avoid}
+pre{background:#f5f7f9;padding:8px;overflow-x:auto}
+pre.error{background:#fdecea;color:#8a1c1c}
+footer.page{border-top:1px solid #ccd4dc;margin-top:32px;padding:12px 24px;font-size:.8em;color:#4a5866}
+@media print{header.page{background:none;color:#000;border-bottom:2px solid #000}
+ .plotly-figure{min-height:0}}
+"""
+
+
+@cache
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the installed plotly (about 4.8 MB)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def geo_assets_js() -> str:
+    """Script that supplies plotly.js's geo base layers in the page (empty topologies)."""
+    topo = {name: _EMPTY_TOPOLOGY for name in _TOPOJSON_NAMES}
+    return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
+
+
+def _script_json(obj) -> str:
+    """JSON safe to place inside a <script> element."""
+    return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
+
+
+@dataclass
+class Fragment:
+    """The reader-facing content of one notebook: HTML body and figure count."""
+
+    body: str
+    n_figures: int
+    figure_ids: list[str] = field(default_factory=list)
+
+
+def _markdown(text: str) -> str:
+    import mistune
+
+    md = mistune.create_markdown(plugins=["table", "strikethrough"], escape=False)
+    return md(text)
+
+
+def notebook_fragment(nb, prefix: str = "fig") -> Fragment:
+    """Render the outputs and markdown of an executed notebook, without code.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+    prefix : str
+        Prefix of the figure element ids (unique per notebook within one page).
+
+    Returns
+    -------
+    Fragment
+    """
+    parts, ids = [], []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(f'<section class="md">{_markdown(cell.source)}</section>')
+            continue
+        if cell.cell_type != "code" or "remove-output" in tags:
+            continue
+        for out in cell.get("outputs", []):
+            rendered = _output(out, f"{prefix}-{len(ids)}")
+            if rendered is None:
+                continue
+            html_part, fig_id = rendered
+            if fig_id:
+                ids.append(fig_id)
+            parts.append(html_part)
+    return Fragment("\n".join(parts), len(ids), ids)
+
+
+def _output(out, fig_id: str) -> tuple[str, str | None] | None:
+    kind = out.get("output_type")
+    if kind == "stream":
+        if out.get("name") == "stderr":
+            return None
+        return f"<pre>{html.escape(''.join(out.get('text', '')))}</pre>", None
+    if kind == "error":
+        msg = f"{out.get('ename')}: {out.get('evalue')}"
+        return f'<pre class="error">{html.escape(msg)}</pre>', None
+    data = out.get("data", {})
+    if PLOTLY_MIME in data:
+        fig = data[PLOTLY_MIME]
+        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}),
+                "config": {"responsive": True, "displaylogo": False}}
+        return (f'<div class="plotly-figure" id="{fig_id}"></div>'
+                f'<script type="application/json" data-figure="{fig_id}">{_script_json(spec)}</script>',
+                fig_id)
+    if "text/html" in data:
+        return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"], None
+    if "image/svg+xml" in data:
+        return data["image/svg+xml"], None
+    if "image/png" in data:
+        return f'<img alt="" src="data:image/png;base64,{data["image/png"]}">', None
+    if "text/markdown" in data:
+        return _markdown(data["text/markdown"]), None
+    if "text/plain" in data:
+        return f"<pre>{html.escape(data['text/plain'])}</pre>", None
+    return None
+
+
+#: Draws every figure of the page from its JSON; lazily (on scroll) when the page asks.
+DRAW_JS = """
+(function(){
+ function draw(el){if(el.dataset.drawn)return;el.dataset.drawn="1";
+  var s=document.querySelector('script[data-figure="'+el.id+'"]');var f=JSON.parse(s.textContent);
+  Plotly.newPlot(el,f.data,f.layout,f.config);}
+ var figs=[].slice.call(document.querySelectorAll(".plotly-figure"));
+ if(document.body.dataset.lazy==="1"&&"IntersectionObserver" in window){
+  var io=new IntersectionObserver(function(es){es.forEach(function(e){if(e.isIntersecting){
+   io.unobserve(e.target);draw(e.target);}});},{rootMargin:"400px"});
+  figs.forEach(function(el){io.observe(el);});
+  window.addEventListener("beforeprint",function(){figs.forEach(draw);});
+ }else{figs.forEach(draw);}
+})();
+"""
+
+
+def page(body: str, title: str, language: str = "en", header: str = "", footer: str = "",
+         lazy: bool = False) -> str:
+    """A complete, self-contained HTML page with plotly.js inlined once.
+
+    Parameters
+    ----------
+    body : str
+        HTML content (one or more notebook fragments).
+    title : str
+        Page title.
+    language : str
+        Value of the ``lang`` attribute.
+    header, footer : str
+        HTML placed before and after the content.
+    lazy : bool
+        Draw each figure only when it scrolls into view (for long pages).
+
+    Returns
+    -------
+    str
+        The page, UTF-8 text, with no reference to any network address.
+    """
+    has_figures = 'class="plotly-figure"' in body
+    scripts = ""
+    if has_figures:
+        scripts = (f"<script>{geo_assets_js()}</script>\n<script>{plotly_js()}</script>\n"
+                   f"<script>{DRAW_JS}</script>")
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+            f'<body data-lazy="{1 if lazy else 0}">\n{header}\n<main>\n{body}\n</main>\n{footer}\n'
+            f"{scripts}\n</body>\n</html>\n")
+

@@ -1,0 +1,90 @@
+"""Shared fixtures: a writable copy of the real Tajikistan pack, the CLI, headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "data" / "tjk"
+CLI = [sys.executable, "-m", "analytics.cli"]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def pack_copy(tmp_path) -> Path:
+    """A copy of the real pack in a temporary folder, to break in one way per test."""
+    dest = tmp_path / "tjk"
+    shutil.copytree(PACK, dest)
+    return dest
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the ``analytics`` command in a fresh process; return the completed process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, env=full_env,
+                          cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install -y chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class OfflinePage:
+    """A page opened from a file with every non-file request blocked and recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.resolve().as_uri())
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def wait_for_figures(self, n: int, timeout: float = 30_000) -> None:
+        """Wait until ``n`` plotly figures have drawn (each has a ``.main-svg`` root)."""
+        self.page.wait_for_function(
+            f"document.querySelectorAll('.plotly-figure .plot-container').length >= {n}", timeout=timeout)
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    opened = []
+
+    def _open(path: Path) -> OfflinePage:
+        p = OfflinePage(browser, path)
+        opened.append(p)
+        return p
+
+    yield _open
+    for p in opened:
+        p.close()

@@ -1,0 +1,82 @@
+"""notebooks/00_country_profile executed by papermill, published, and opened offline in Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analytics.runner import run_notebook
+
+from .conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    national = run_notebook("00_country_profile", {}, outputs=out)
+    gbao = run_notebook("00_country_profile", {"region": "TJ-GB"}, outputs=out)
+    return {"all": national, "TJ-GB": gbao}
+
+
+@pytest.mark.parametrize("region", ["all", "TJ-GB"])
+def test_notebook_runs_and_publishes_a_run_folder(runs, region):
+    folder, result = runs[region]
+    assert result.status == "ok", result.error
+    assert result.parameters["region"] == region
+    assert {p.name for p in folder.iterdir()} == {
+        "00_country_profile.html", "00_country_profile.ipynb", "manifest.json"}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "ok"
+    assert manifest["jobs"][0]["parameters"]["region"] == region
+    assert any(k.endswith("derived/districts.geojson") for k in manifest["inputs"])
+    assert manifest["packages"]["papermill"] != "not installed"
+    # the page carries the numbers the notebook computed: latest internet use (36.1 % in 2022, WDI)
+    assert "36.1% of people in Tajikistan used the internet in 2022" in (folder / "00_country_profile.html").read_text()
+
+
+def test_two_runs_never_share_a_folder(runs):
+    assert runs["all"][0] != runs["TJ-GB"][0]
+    assert runs["all"][0].parent == runs["TJ-GB"][0].parent
+
+
+def test_page_has_no_code_and_no_network_reference(runs):
+    html = (runs["all"][0] / "00_country_profile.html").read_text()
+    content = html.split("<script>")[0]  # all but the inlined scripts (plotly.js names its CDN)
+    assert "load_pack" not in content and "import " not in content
+    assert "cdn." not in content.lower() and 'src="http' not in html
+    assert html.count("<script>") == 3  # geo assets, plotly.js once, the drawing script
+    assert html.count("<script src") == 0
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("region,districts", [("all", 59), ("TJ-GB", 7)])
+def test_map_draws_offline_in_chromium(runs, offline_page, region, districts):
+    page = offline_page(runs[region][0] / "00_country_profile.html")
+    page.wait_for_figures(2)
+    assert page.page.locator(".main-svg").count() >= 2
+    drawn = page.page.evaluate(
+        "[...document.querySelectorAll('path.choroplethlocation')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 10).length")
+    assert drawn == districts
+    # every district is filled with its own colour, not one flood of colour over the view
+    fills = page.page.evaluate(
+        "new Set([...document.querySelectorAll('path.choroplethlocation')].map(p => getComputedStyle(p).fill)).size")
+    assert fills > 1
+    assert page.requests == [], page.requests
+    assert page.errors == [], page.errors
+
+
+def test_unknown_parameter_is_rejected_naming_valid_parameters():
+    proc = run_cli("run", "00_country_profile", "-p", "regoin=TJ-GB")
+    assert proc.returncode == 2
+    assert "unknown parameter 'regoin'" in proc.stderr
+    for name in ("country", "region", "language", "year_from", "year_to"):
+        assert f"- {name} (" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_region_is_rejected_before_running():
+    proc = run_cli("run", "00_country_profile", "-p", "region=TJ-ZZ")
+    assert proc.returncode == 2
+    assert "parameter 'region' is 'TJ-ZZ'; use \"all\" or one of TJ-DU, TJ-GB" in proc.stderr

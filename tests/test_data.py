@@ -1,0 +1,83 @@
+"""The real Tajikistan pack loads, validates, and its derived tables are reproducible."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analytics.build import build_pack
+from analytics.data import load_pack
+
+from .conftest import PACK
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack("tjk")
+
+
+def test_every_table_loads_with_geometry_in_wgs84(pack):
+    assert set(pack.tables) >= {"adm1", "adm2", "regions", "districts", "indicators", "census_2020"}
+    for name in ("adm1", "adm2", "regions", "districts"):
+        assert pack[name].crs.to_epsg() == 4326, name
+    assert pack.status()["status"].isin(["measured", "modelled"]).all()
+
+
+def test_regions_carry_census_totals(pack):
+    regions = pack.regions.set_index("region_code")
+    # Preliminary 2020 census totals as printed in the press (shared/data/PROVENANCE.md).
+    assert regions.loc["TJ-KT", "population_2020"] == 3_444_000
+    assert regions.loc["TJ-GB", "population_2020"] == 227_200
+    assert regions["population_share"].sum() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_areas_match_geoboundaries_metadata(pack):
+    # geoBoundaries computes areas itself and publishes them in its metadata file:
+    # minAreaSqKM (Dushanbe) and meanAreaSqKM x admUnitCount (the whole country).
+    meta = json.loads((PACK / "raw/boundaries/geoBoundaries-TJK-ADM1-metaData.json").read_text())
+    regions = pack.regions.set_index("region_code")
+    assert regions.loc["TJ-DU", "area_km2"] == pytest.approx(float(meta["minAreaSqKM"]), rel=0.005)
+    total = float(meta["meanAreaSqKM"]) * int(meta["admUnitCount"])
+    assert regions["area_km2"].sum() == pytest.approx(total, rel=0.005)
+    # districts tile the country: their areas add up to the regions' within 0.1 %
+    assert pack.districts["area_km2"].sum() == pytest.approx(total, rel=0.001)
+
+
+def test_dushanbe_is_cut_out_of_rudaki(pack):
+    d = pack.districts.set_index("district_code")
+    assert len(d) == 59  # 58 ADM2 districts + Dushanbe
+    assert d.loc["TJ-DU-DUS", "region_code"] == "TJ-DU"
+    overlap = d.loc[["TJ-RA-RUD"]].geometry.intersection(d.loc["TJ-DU-DUS", "geometry"]).to_crs(6933).area
+    assert float(overlap.iloc[0]) < 1e4  # under 0.01 km² of shared area: only rounding at the edge
+    counts = d["region_code"].value_counts().to_dict()
+    assert counts == {"TJ-KT": 24, "TJ-SU": 14, "TJ-RA": 13, "TJ-GB": 7, "TJ-DU": 1}
+
+
+def test_renamed_districts_carry_current_and_former_names(pack):
+    d = pack.districts.set_index("name_former")
+    assert d.loc["Ghonchi", "name_en"] == "Devashtich"
+    assert d.loc["Jirgatol", "name_en"] == "Lakhsh"
+    assert d.loc["Bokhtar", "name_en"] == "Kushoniyon"
+
+
+def test_indicators_are_tidy_with_neighbours_and_aggregate(pack):
+    ind = pack.indicators
+    assert not ind.duplicated(["area_code", "indicator", "year"]).any()
+    assert {"TJK", "KGZ", "UZB", "KAZ", "ECA", "WLD"} <= set(ind["area_code"])
+    net = ind[(ind.area_code == "TJK") & (ind.indicator == "internet_users_pct") & (ind.year == 2022)]
+    assert float(net["value"].iloc[0]) == pytest.approx(36.1, abs=0.05)  # REFERENCE_FIGURES.md
+
+
+def test_rebuilding_gives_byte_identical_files(pack_copy):
+    build_pack(pack_copy)
+    for rel in ("derived/regions.geojson", "derived/districts.geojson", "derived/indicators.csv"):
+        assert (pack_copy / rel).read_bytes() == (PACK / rel).read_bytes(), rel
+
+
+def test_pack_records_which_tables_were_used():
+    pack = load_pack("tjk")
+    assert pack.used == set()
+    _ = pack.districts
+    _ = pack["indicators"]
+    assert pack.used == {"districts", "indicators"}

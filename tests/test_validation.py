@@ -1,0 +1,184 @@
+"""Every kind of bad input is caught, named (file, column, rows, expectation), exit 2, no traceback.
+
+Each case breaks one thing in a copy of the real pack and runs ``analytics validate`` on it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon
+
+from analytics.data import load_pack
+from analytics.errors import DataError
+
+from .conftest import run_cli
+
+DISTRICT_NAMES = "reference/district_names.csv"
+CENSUS = "raw/population/tjk_population_census2020_preliminary.csv"
+INDICATORS = "derived/indicators.csv"
+REGIONS = "derived/regions.geojson"
+DISTRICTS = "derived/districts.geojson"
+
+
+def validate(pack_dir) -> tuple[int, str]:
+    proc = run_cli("validate", str(pack_dir))
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out, out
+    return proc.returncode, out
+
+
+def edit_csv(pack_dir, rel, change):
+    path = pack_dir / rel
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = change(df)
+    df.to_csv(path, index=False)
+
+
+def test_real_pack_is_valid_with_one_screen_summary(pack_copy):
+    code, out = validate(pack_copy)
+    assert code == 0, out
+    assert "all valid" in out and len(out.splitlines()) < 30
+
+
+def test_missing_file(pack_copy):
+    (pack_copy / CENSUS).unlink()
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert f"tjk/{CENSUS}: file not found" in out
+
+
+def test_misspelt_column(pack_copy):
+    edit_csv(pack_copy, CENSUS, lambda d: d.rename(columns={"population": "populaton"}))
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "column 'population': missing column" in out and "found 'populaton'" in out
+
+
+def test_wrong_type(pack_copy):
+    def change(d):
+        d.loc[2, "population"] = "about two million"
+        return d
+    edit_csv(pack_copy, CENSUS, change)
+    code, out = validate(pack_copy)
+    assert code == 2
+    # data row index 2 is spreadsheet row 4 (header is row 1)
+    assert "column 'population', row 4: expected a whole number, found 'about two million'" in out
+
+
+def test_negative_and_missing_population(pack_copy):
+    def change(d):
+        d.loc[0, "population"] = "-5"
+        d.loc[3, "population"] = ""
+        return d
+    edit_csv(pack_copy, CENSUS, change)
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "column 'population', row 2: '-5' below the minimum" in out or \
+           "column 'population', row 2: -5 below the minimum" in out
+    assert "column 'population', row 5: empty cell" in out
+
+
+def test_share_outside_unit_interval(pack_copy):
+    gdf = gpd.read_file(pack_copy / REGIONS)
+    gdf.loc[1, "population_share"] = 1.3
+    gdf.to_file(pack_copy / REGIONS, driver="GeoJSON")
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "column 'population_share', row 2: 1.3 above the maximum; expected numbers, between 0 and 1" in out
+
+
+def test_unknown_region_code(pack_copy):
+    def change(d):
+        d.loc[5, "region_code"] = "TJ-XX"
+        return d
+    edit_csv(pack_copy, DISTRICT_NAMES, change)
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "district_names.csv: column 'region_code', row 7: 'TJ-XX' not found in tjk/raw/boundaries" in out
+
+
+def test_duplicate_codes(pack_copy):
+    def change(d):
+        d.loc[4, "district_code"] = d.loc[3, "district_code"]
+        return d
+    edit_csv(pack_copy, DISTRICT_NAMES, change)
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "column 'district_code', rows 5, 6: duplicate values" in out
+
+
+def test_empty_and_invalid_geometry(pack_copy):
+    gdf = gpd.read_file(pack_copy / DISTRICTS)
+    gdf.loc[2, "geometry"] = Polygon()
+    # a bow-tie: the ring crosses itself
+    gdf.loc[4, "geometry"] = Polygon([(70, 38), (71, 39), (71, 38), (70, 39), (70, 38)])
+    gdf.to_file(pack_copy / DISTRICTS, driver="GeoJSON")
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "districts.geojson: column 'geometry', row 3: empty geometry" in out
+    assert "districts.geojson: column 'geometry', row 5: invalid geometry (Self-intersection" in out
+
+
+def test_projected_crs(pack_copy):
+    gdf = gpd.read_file(pack_copy / DISTRICTS).to_crs("EPSG:32642")
+    gdf.to_file(pack_copy / DISTRICTS, driver="GeoJSON")
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "districts.geojson: layer is in a projected CRS (WGS 84 / UTM zone 42N" in out
+    assert "expected lon/lat degrees (EPSG:4326)" in out
+
+
+def test_projected_coordinates_without_crs(pack_copy):
+    # Metres written with no CRS member: GeoJSON readers assume lon/lat, so the bounds tell.
+    gdf = gpd.read_file(pack_copy / DISTRICTS).to_crs("EPSG:32642")
+    doc = json.loads(gdf.to_json())
+    doc.pop("crs", None)
+    (pack_copy / DISTRICTS).write_text(json.dumps(doc))
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "districts.geojson: coordinates reach" in out and "not lon/lat degrees" in out
+
+
+def test_layer_with_no_crs(pack_copy):
+    gdf = gpd.read_file(pack_copy / DISTRICTS)
+    gdf = gdf.set_crs(None, allow_override=True)
+    path = pack_copy / "derived" / "districts.gpkg"
+    gdf.to_file(path, driver="GPKG")
+    meta = (pack_copy / "pack.yaml").read_text().replace("derived/districts.geojson", "derived/districts.gpkg")
+    (pack_copy / "pack.yaml").write_text(meta)
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "districts.gpkg: layer has no CRS; expected lon/lat degrees (EPSG:4326)" in out
+
+
+def test_russian_locale_csv_is_read_correctly(pack_copy):
+    original = pd.read_csv(pack_copy / INDICATORS)
+    # What a Russian-locale spreadsheet writes: ';' between fields, ',' as decimal mark, cp1251.
+    original.to_csv(pack_copy / INDICATORS, sep=";", decimal=",", index=False, encoding="cp1251")
+    pack = load_pack(root=pack_copy)
+    pd.testing.assert_series_equal(pack.indicators["value"], original["value"].astype(float),
+                                   check_names=False)
+    assert any("Russian-locale" in n for n in pack.notes)
+    code, out = validate(pack_copy)
+    assert code == 0 and "Russian-locale" in out
+
+
+def test_russian_locale_csv_with_bad_numbers_is_rejected_clearly(pack_copy):
+    original = pd.read_csv(pack_copy / INDICATORS).astype({"value": object})
+    original.loc[10, "value"] = "n/a"
+    original.to_csv(pack_copy / INDICATORS, sep=";", decimal=",", index=False)
+    code, out = validate(pack_copy)
+    assert code == 2
+    assert "indicators.csv: column 'value', row 12: expected a number, found 'n/a'" in out
+
+
+def test_every_problem_is_reported_at_once(pack_copy):
+    (pack_copy / CENSUS).unlink()
+    edit_csv(pack_copy, DISTRICT_NAMES, lambda d: d.rename(columns={"name_en": "name"}))
+    with pytest.raises(DataError) as err:
+        load_pack(root=pack_copy)
+    assert len(err.value.problems) == 2
