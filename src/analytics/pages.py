@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .export import notebook_fragment, page
 from .i18n import has, t
@@ -45,7 +45,7 @@ def header(title: str, parameters: dict, results: dict, language: str, run_id: s
     for k, v in parameters.items():
         label = t(f"param.{k}", language) if has(f"param.{k}", language) else k
         shown.append(f"{html.escape(label)} = {html.escape(str(v))}")
-    date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    date = datetime.now(UTC).strftime("%Y-%m-%d")
     return (f'<header class="page"><h1>{html.escape(title)}</h1>'
             f'<div class="meta">{t("page.date", language)}: {date} · {t("page.run", language)}: '
             f'{html.escape(run_id)}</div>'

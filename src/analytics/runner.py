@@ -13,7 +13,7 @@ import secrets
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ class JobResult:
 
 def new_run_id() -> str:
     """A fresh run id: UTC time stamp and a random suffix (``20261128T180102Z-3fa2``)."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def staging_dir(parent: Path, run_id: str) -> Path:
@@ -160,7 +160,7 @@ def write_manifest(folder: Path, run_id: str, results: list[JobResult], hashes: 
     """Write ``manifest.json``: jobs with parameters, status and timings; inputs; versions."""
     doc = {
         "run_id": run_id,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **(extra or {}),
         "git_commit": manifest.git_commit(),
         "inputs": hashes,

@@ -223,7 +223,7 @@ def check_values(df: pd.DataFrame, schema: TableSchema, file: str, offset: int) 
                                         _spreadsheet_rows(bad, offset)))
         if col.pattern is not None:
             rx = re.compile(col.pattern)
-            bad = present & ~s.astype(str).map(lambda v: bool(rx.fullmatch(v)))
+            bad = present & ~s.astype(str).map(lambda v, rx=rx: bool(rx.fullmatch(v)))
             if bad.any():
                 problems.append(Problem(file, f"{_sample(s[bad])} do not match the code pattern "
                                               f"{col.pattern}", col.name,
