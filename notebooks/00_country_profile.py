@@ -54,9 +54,10 @@ key_facts
 profile.indicator_figure(pack, year_from, year_to, language)
 
 # %% [markdown]
-# ## Districts
-# The 58 districts of the 2017 boundaries and Dushanbe as a unit of its own, coloured by area.
-# Hover over a district to see its current name.
+# ## Where people live
+# The 58 districts of the 2017 boundaries and Dushanbe as a unit of its own, coloured by people
+# per km² (a logarithmic scale). District populations are modelled from the 2020 census regional
+# totals (see the data status below). Hover over a district to see its current name.
 
 # %%
 profile.district_map(pack, region, language)
@@ -67,7 +68,7 @@ profile.district_map(pack, region, language)
 # assumptions), with its source, licence and year.
 
 # %%
-show(profile.data_status(pack, language, tables=["indicators", "districts", "regions", "census_2020"]))
+show(profile.data_status(pack, language))
 
 # %% tags=["remove-cell"]
 record(pack, key_facts)

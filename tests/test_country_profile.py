@@ -80,3 +80,35 @@ def test_unknown_region_is_rejected_before_running():
     proc = run_cli("run", "00_country_profile", "-p", "region=TJ-ZZ")
     assert proc.returncode == 2
     assert "parameter 'region' is 'TJ-ZZ'; use \"all\" or one of TJ-DU, TJ-GB" in proc.stderr
+
+
+def test_a_measured_replacement_flows_into_the_data_status(tmp_path, monkeypatch):
+    """A ministry drops its own district population, same schema, marked measured."""
+    import shutil
+
+    from .conftest import PACK
+
+    data = tmp_path / "data"
+    shutil.copytree(PACK, data / "tjk")
+    meta = data / "tjk" / "pack.yaml"
+    text = meta.read_text()
+    start = text.index("  population:\n")
+    block = text[start:text.index("\n\n", start)]
+    meta.write_text(text.replace(block, block.replace("status: modelled", "status: measured", 1)))
+    monkeypatch.setenv("ANALYTICS_DATA", str(data))
+    folder, result = run_notebook("00_country_profile", {}, outputs=tmp_path / "outputs")
+    assert result.status == "ok", result.error
+    status = {t["table"]: t["status"] for t in result.results["tables"]}
+    assert status["population"] == "measured"
+    assert result.results["modelled"] == []
+    html = (folder / "00_country_profile.html").read_text()
+    assert "All inputs on this page are measured" in html
+    assert "(modelled)" not in html.split("<script>")[0]
+
+
+def test_modelled_population_is_flagged_on_the_page(runs):
+    folder, result = runs["all"]
+    assert result.results["modelled"] == ["population"]
+    html = (folder / "00_country_profile.html").read_text().split("<script>")[0]
+    assert "This page uses modelled data: population" in html
+    assert "<i>(modelled)</i>" in (folder / "00_country_profile.html").read_text()  # map title

@@ -1,8 +1,10 @@
 """Rebuild a pack's derived tables from its raw files, as ``pack.yaml`` says.
 
 A table whose metadata has ``built_by: module:function`` is derived: the function is
-called with the tables named in ``inputs`` (keyword = table name) and the ``options``
-mapping, and its result is written to the table's path. Inputs are read and validated
+called with the tables named in ``inputs`` (keyword = table name), the ``options``
+mapping and, when the metadata names an ``assumptions`` section, that section of
+``assumptions.yaml`` as ``assumptions=`` (plus ``seed=`` if the function takes one); its
+result is written to the table's path. Inputs are read and validated
 first; derived tables are built in the order the metadata lists them, so a later one
 may use an earlier one. Files are written atomically and deterministically (the same
 inputs give byte-identical files).
@@ -11,12 +13,14 @@ inputs give byte-identical files).
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import assumptions
 from .data import TableInfo, read_metadata, read_tables, table_infos
 from .errors import DataError, Problem
 
@@ -76,7 +80,7 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
         Build only these derived tables (default: all).
     overrides : dict, optional
         Option values that replace those in the metadata for every builder that takes
-        them (for example ``{"seed": 7}``).
+        them; ``{"seed": 7}`` replaces the seed of the assumptions file.
 
     Returns
     -------
@@ -92,19 +96,23 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
                                  f"derived tables: {', '.join(derived)}")])
     raw = {n: i for n, i in infos.items() if not i.built_by}
     tables, _ = read_tables(pack, raw)
+    needs_assumptions = any(i.raw.get("assumptions") for i in derived.values())
+    assumed = assumptions.read(pack) if needs_assumptions else {}
+    if "seed" in (overrides or {}) and assumed:
+        assumed["seed"]["value"] = int(overrides["seed"])
     written = []
     for name, info in derived.items():
         if only and name not in only:
             tables.update(read_tables(pack, {name: info})[0])
             continue
-        frame = _build_one(pack, info, tables, overrides or {})
+        frame = _build_one(pack, info, tables, overrides or {}, assumed)
         write_table(frame, pack / info.path, info.kind)
         tables.update(read_tables(pack, {name: info})[0])
         written.append((name, info.path, len(frame)))
     return BuildReport(pack, written)
 
 
-def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict):
+def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assumed: dict):
     spec = info.raw
     inputs = spec.get("inputs") or {}
     missing = [t for t in inputs.values() if t not in tables]
@@ -114,6 +122,9 @@ def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict):
     kwargs = {arg: tables[t] for arg, t in inputs.items()}
     options = dict(spec.get("options") or {})
     options.update({k: v for k, v in overrides.items() if k in options})
-    files = spec.get("files") or {}
-    kwargs.update({arg: pack / rel for arg, rel in files.items()})
-    return resolve(info.built_by)(**kwargs, **options)
+    func = resolve(info.built_by)
+    if spec.get("assumptions"):
+        kwargs["assumptions"] = assumptions.values(assumed, spec["assumptions"])
+        if "seed" in inspect.signature(func).parameters:
+            kwargs["seed"] = int(assumptions.values(assumed, "seed"))
+    return func(**kwargs, **options)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 
@@ -44,7 +45,8 @@ def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
 
 
 def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
-               colorbar_title: str, hover_format: str = ",.0f", color_scale: str = "Blues"):
+               colorbar_title: str, hover_format: str = ",.0f", color_scale: str = "Blues",
+               log_color: bool = False):
     """An offline choropleth map of one value per polygon.
 
     Parameters
@@ -61,6 +63,9 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         d3 format of the value on hover.
     color_scale : str
         A plotly colour scale name.
+    log_color : bool
+        Colour by the base-10 logarithm of the value (for values spanning several orders
+        of magnitude, such as density); the colour bar and hover still show the values.
 
     Returns
     -------
@@ -70,11 +75,18 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
 
     geojson = plotly_geojson(gdf, code_col)
     frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    values = frame[value_col].astype(float)
+    z = np.log10(values.clip(lower=1e-9)) if log_color else values
+    colorbar = {"title": {"text": colorbar_title}}
+    if log_color:
+        ticks = [10.0 ** k for k in range(int(np.floor(z.min())), int(np.ceil(z.max())) + 1)]
+        colorbar.update(tickvals=np.log10(ticks).tolist(), ticktext=[f"{t:,.0f}" if t >= 1 else f"{t:g}"
+                                                                     for t in ticks])
     fig = go.Figure(go.Choropleth(
-        geojson=geojson, locations=frame[code_col].astype(str), z=frame[value_col],
+        geojson=geojson, locations=frame[code_col].astype(str), z=z, customdata=values,
         text=frame[name_col], colorscale=color_scale, marker_line_color="white",
-        marker_line_width=0.6, colorbar_title_text=colorbar_title,
-        hovertemplate=f"%{{text}}<br>%{{z:{hover_format}}}<extra></extra>"))
+        marker_line_width=0.6, colorbar=colorbar,
+        hovertemplate=f"%{{text}}<br>%{{customdata:{hover_format}}}<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(title=title, margin=dict(l=0, r=0, t=50, b=0), height=460)
     return fig

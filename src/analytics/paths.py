@@ -24,8 +24,13 @@ def project_root() -> Path:
 
 
 def data_root() -> Path:
-    """Folder holding one sub-folder per country pack (``data/<iso3>/``)."""
-    return project_root() / "data"
+    """Folder holding one sub-folder per country pack (``data/<iso3>/``).
+
+    ``ANALYTICS_DATA`` overrides it, for example to run the notebooks on a ministry's
+    own copy of a pack.
+    """
+    env = os.environ.get("ANALYTICS_DATA")
+    return Path(env).resolve() if env else project_root() / "data"
 
 
 def pack_dir(country: str = "tjk", root: Path | str | None = None) -> Path:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .data import Pack
 from .errors import ParameterError
-from .i18n import t
+from .i18n import mark_modelled, t
 from .indicators import comparison, latest
 
 #: Indicators shown in the profile, in display order.
@@ -86,7 +86,10 @@ def indicator_figure(pack: Pack, year_from: int, year_to: int, language: str = "
 
 
 def district_map(pack: Pack, region: str = "all", language: str = "en"):
-    """Map of the districts of the country, or of one region, coloured by area (km²).
+    """Map of the districts of the country, or of one region, coloured by population density.
+
+    Density is persons per km²: the pack's ``population`` table (modelled for Tajikistan,
+    and marked so in the title) over district area.
 
     Parameters
     ----------
@@ -104,14 +107,19 @@ def district_map(pack: Pack, region: str = "all", language: str = "en"):
     from .maps import choropleth
 
     check_region(pack, region)
-    districts = pack.districts
+    people = pack.population.groupby("district_code")["population"].sum()
+    districts = pack.districts.copy()
+    districts["population"] = districts["district_code"].map(people).fillna(0)
+    districts["density"] = districts["population"] / districts["area_km2"]
     if region != "all":
         districts = districts[districts["region_code"] == region]
     where = (t(f"region.{region}", language) if region != "all"
              else area_name(areas(pack)[0], language))
-    return choropleth(districts, "district_code", "area_km2", "name_en",
-                      title=t("profile.map_title", language, area=where),
-                      colorbar_title=t("profile.map_colorbar", language))
+    title = mark_modelled(t("profile.map_title", language, area=where), pack.is_modelled("population"),
+                          language)
+    return choropleth(districts, "district_code", "density", "name_en", title=title,
+                      colorbar_title=t("profile.map_colorbar", language), hover_format=",.1f",
+                      log_color=True)
 
 
 def data_status(pack: Pack, language: str = "en", tables: list[str] | None = None) -> pd.DataFrame:
@@ -124,7 +132,8 @@ def data_status(pack: Pack, language: str = "en", tables: list[str] | None = Non
     language : str
         Language of the column headings and status words.
     tables : list of str, optional
-        Restrict to these tables (default: every table of the pack).
+        Restrict to these tables (default: the tables the page has used so far, or every
+        table of the pack if none was used yet).
 
     Returns
     -------
@@ -132,7 +141,8 @@ def data_status(pack: Pack, language: str = "en", tables: list[str] | None = Non
         One row per input table.
     """
     df = pack.status()
-    if tables is not None:
+    tables = tables if tables is not None else sorted(pack.used)
+    if tables:
         df = df[df["table"].isin(tables)]
     df = df.assign(status=[t(f"status.{s}", language) for s in df["status"]])
     cols = ["table", "status", "source", "licence", "vintage"]

@@ -1,0 +1,72 @@
+"""Modelled data prices and incomes (``assumptions.yaml``, section ``prices``).
+
+Mobile bundles follow a volume discount (price per GB proportional to
+``size ** -volume_discount_exponent``), scaled so that the median price per GB of the
+bundles equals the published US$ 4.65 per GB (January 2021). Incomes are monthly, per
+adult earner, by settlement and income quintile, scaled so that the population-weighted
+national mean equals the stated mean.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def build_plans(assumptions: dict) -> pd.DataFrame:
+    """Mobile and fixed data plans with prices in somoni (TJS) and US dollars.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plan_id, technology, gb`` (monthly volume, GB), ``mbps`` (fixed plans' speed,
+        Mbps; empty for mobile), ``price_tjs``, ``price_usd``, ``usd_per_gb`` and
+        ``tjs_per_usd`` (the exchange rate used).
+    """
+    fx = float(assumptions["tjs_per_usd"])
+    sizes = np.asarray(assumptions["mobile_plan_gb"], dtype=float)
+    shape = sizes ** -float(assumptions["volume_discount_exponent"])
+    per_gb_usd = shape * float(assumptions["usd_per_gb_mobile"]) / np.median(shape)
+    # prices are quoted in whole dirams (0.01 TJS)
+    price_tjs = np.round(per_gb_usd * sizes * fx, 2)
+    rows = [{"plan_id": f"M{int(g)}", "technology": "mobile", "gb": g, "mbps": np.nan,
+             "price_tjs": p} for g, p in zip(sizes, price_tjs, strict=True)]
+    for plan in assumptions["fixed_plans"]:
+        rows.append({"plan_id": f"F{plan['mbps']}", "technology": "fixed", "gb": float(plan["gb"]),
+                     "mbps": float(plan["mbps"]), "price_tjs": float(plan["price_tjs"])})
+    df = pd.DataFrame(rows)
+    df["price_usd"] = (df["price_tjs"] / fx).round(4)
+    df["usd_per_gb"] = (df["price_usd"] / df["gb"]).round(4)
+    df["tjs_per_usd"] = fx
+    return df
+
+
+def build_incomes(population: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
+    """Mean monthly income by settlement and income quintile (TJS and USD).
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        The modelled population (its urban share weights the national mean).
+    assumptions : dict
+        The ``prices`` section of ``assumptions.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``settlement, quintile`` (1 = poorest), ``income_tjs`` and ``income_usd`` (per month).
+    """
+    urban_share = population.loc[population["settlement"] == "urban", "population"].sum() / \
+        population["population"].sum()
+    ratio = float(assumptions["urban_rural_income_ratio"])
+    mean = float(assumptions["mean_monthly_income_tjs"])
+    rural_mean = mean / (urban_share * ratio + (1 - urban_share))
+    shares = np.asarray(assumptions["quintile_income_shares"], dtype=float)
+    fx = float(assumptions["tjs_per_usd"])
+    rows = []
+    for settlement, m in (("urban", rural_mean * ratio), ("rural", rural_mean)):
+        for q, s in enumerate(shares, start=1):
+            tjs = round(m * 5 * s, 2)
+            rows.append({"settlement": settlement, "quintile": q, "income_tjs": tjs,
+                         "income_usd": round(tjs / fx, 2)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,184 @@
+"""Modelled inputs: calibrated to published aggregates, census-exact, reproducible, replaceable.
+
+Reference values come from REFERENCE_FIGURES.md and the census file (see each comment);
+they are typed here, not computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analytics.build import build_pack
+from analytics.connectivity import national_median
+from analytics.data import load_pack
+from analytics.population import summarise
+from analytics.survey import mention_ranking
+
+from .conftest import PACK, run_cli
+
+MODELLED = ["institutions", "population", "connectivity", "devices", "plans", "incomes", "learners",
+            "pilot_respondents", "pilot_mentions", "employer_survey"]
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack("tjk")
+
+
+def test_every_modelled_table_is_labelled_and_valid(pack):
+    for name in MODELLED:
+        assert pack.info[name].status in ("modelled", "reconstructed from published aggregates"), name
+        assert len(pack[name]) > 0
+
+
+def test_population_sums_to_census_regions_to_the_person(pack):
+    # Preliminary 2020 census regional totals, as printed (shared/data/tjk/population).
+    census = {"TJ-KT": 3_444_000, "TJ-SU": 2_770_000, "TJ-RA": 2_270_000, "TJ-DU": 948_800, "TJ-GB": 227_200}
+    got = pack.population.groupby("region_code")["population"].sum().to_dict()
+    assert got == census
+
+
+def test_urban_share_is_the_census_share(pack):
+    pop = pack.population
+    urban = int(pop.loc[pop["settlement"] == "urban", "population"].sum())
+    assert urban == 2_528_000  # census: urban 2.528 million
+    assert round(100 * urban / pop["population"].sum(), 1) == 26.2  # census: 26.2 % urban
+
+
+def test_dushanbe_all_urban_and_gbao_khatlon_most_rural(pack):
+    regions = summarise(pack.population, ["region_code"]).set_index("region_code")["urban_share"]
+    assert regions["TJ-DU"] == 1.0
+    assert set(regions.sort_values().index[:2]) == {"TJ-GB", "TJ-KT"}
+    assert (pack.population["age_band"].nunique(), pack.population["district_code"].nunique()) == (5, 59)
+
+
+def test_connectivity_reproduces_ookla_national_medians(pack):
+    # Ookla Speedtest Global Index, January 2021: mobile 13.08 / 5.8, fixed 33.3 / 33.12 Mbps.
+    c = pack.connectivity
+    assert national_median(c, "mobile") == pytest.approx(13.08, rel=0.005)
+    assert national_median(c, "mobile", "up") == pytest.approx(5.8, rel=0.005)
+    assert national_median(c, "fixed") == pytest.approx(33.3, rel=0.005)
+    assert national_median(c, "fixed", "up") == pytest.approx(33.12, rel=0.005)
+
+
+def test_connectivity_has_rural_and_mountain_penalties(pack):
+    c = pack.connectivity.set_index(["district_code", "settlement"])
+    assert c.loc[("TJ-KT-VAK", "rural"), "mobile_down_median_mbps"] < c.loc[("TJ-KT-VAK", "urban"),
+                                                                             "mobile_down_median_mbps"]
+    worst = pack.connectivity.sort_values("mobile_down_median_mbps").iloc[0]
+    assert (worst["region_code"], worst["settlement"]) == ("TJ-GB", "rural")
+    assert set(pack.devices["quintile"]) == {1, 2, 3, 4, 5}
+
+
+def test_mobile_price_per_gb_is_the_published_price(pack):
+    # Press report, January 2021: US$ 4.65 per GB of mobile data.
+    mobile = pack.plans[pack.plans["technology"] == "mobile"]
+    assert float(np.median(mobile["usd_per_gb"])) == pytest.approx(4.65, rel=0.005)
+    fx = pack.plans["tjs_per_usd"].iloc[0]
+    assert np.allclose(pack.plans["price_usd"] * fx, pack.plans["price_tjs"], atol=0.01)
+
+
+def test_incomes_average_to_the_stated_mean(pack):
+    inc = pack.incomes
+    urban = 2_528_000 / 9_660_000
+    mean = (urban * inc[inc.settlement == "urban"]["income_tjs"].mean()
+            + (1 - urban) * inc[inc.settlement == "rural"]["income_tjs"].mean())
+    assert mean == pytest.approx(1500, rel=0.001)  # assumptions.yaml: mean_monthly_income_tjs
+
+
+def test_institutions_are_real_and_placed_in_their_districts(pack):
+    inst = pack.institutions.set_index("institution_id")
+    assert len(inst) >= 25
+    assert inst.loc["TNU", "district_code"] == "TJ-DU-DUS"
+    assert inst.loc["KHOSU", "region_code"] == "TJ-GB"
+    assert inst.loc["KHSU", "region_code"] == "TJ-SU"
+    assert inst.loc["BSU", "region_code"] == "TJ-KT"
+    assert inst["students"].sum() == 240_000  # assumptions.yaml: national_students
+    assert inst["students_part_time"].sum() == 72_000  # 30 % part-time
+    assert (inst["students_full_time"] + inst["students_part_time"] == inst["students"]).all()
+
+
+def test_learner_weights_sum_to_the_population_aged_17_to_34(pack):
+    pop = pack.population
+    young = pop.loc[pop["age_band"].isin(["17-24", "25-34"]), "population"].sum()
+    assert pack.learners["weight"].sum() == pytest.approx(young, abs=1.0)
+    assert len(pack.learners) == 6000
+    assert pack.learners["weight"].nunique() > 50  # unequal weights, as in a real survey
+
+
+def test_enrolment_regression_recovers_the_recorded_true_effects(pack):
+    import statsmodels.api as sm
+
+    truth = yaml.safe_load((PACK / "assumptions.yaml").read_text())["learners"]["enrolment_logit"]["value"]
+    d = pack.learners
+    X = pd.DataFrame({"urban": (d.settlement == "urban").astype(float),
+                      "female": (d.sex == "female").astype(float),
+                      "quintile": d.quintile - 3.0,
+                      "distance_per_10km": d.distance_km / 10,
+                      "internet": d.internet_home.astype(float),
+                      "age_25_34": (d.age_band == "25-34").astype(float)})
+    fit = sm.GLM(d.enrolled.astype(float), sm.add_constant(X), family=sm.families.Binomial()).fit()
+    ci = fit.conf_int(alpha=0.01)
+    for name in X.columns:
+        lo, hi = ci.loc[name]
+        assert lo <= truth[name] <= hi, (name, truth[name], lo, hi)
+
+
+def test_pilot_survey_reproduces_published_aggregates(pack):
+    r = pack.pilot_respondents
+    # World Bank blog: 39 % English, 43 % Russian, 17 % Tajik.
+    shares = r["course_language"].value_counts(normalize=True)
+    assert (round(shares["en"], 2), round(shares["ru"], 2), round(shares["tg"], 2)) == (0.39, 0.43, 0.17)
+    m = pack.pilot_mentions
+    published = {
+        "requirement": ["human capacity", "training materials", "financial resources"],
+        "advantage": ["self-learning opportunities", "lifelong professional development",
+                      "reducing the urban-rural gap"],
+        "disadvantage": ["lack of ICT skills", "low motivation for self-learning",
+                         "low quality assurance of content"],
+    }
+    for question, top3 in published.items():
+        assert list(mention_ranking(r, m, question)["item"][:3]) == top3
+    assert m.groupby(["respondent_id", "question"]).size().max() <= 3
+    teachers = set(r.loc[r.role == "teacher", "respondent_id"])
+    assert set(m.loc[m.question == "requirement", "respondent_id"]) <= teachers
+    students = r[r.role == "student"]
+    assert students["certificate_more_motivated"].astype(bool).mean() > 0.5
+    firms = pack.employer_survey
+    assert firms["willing_cocreate"].mean() > 0.5 and firms["willing_hire"].mean() > 0.5
+
+
+def test_rebuild_is_byte_identical_and_seed_changes_only_the_sample(pack_copy, tmp_path):
+    build_pack(pack_copy)
+    for rel in sorted(p.relative_to(PACK) for p in (PACK / "modelled").glob("*.csv")):
+        assert (pack_copy / rel).read_bytes() == (PACK / rel).read_bytes(), rel
+    build_pack(pack_copy, overrides={"seed": 7})
+    for name in ("population", "connectivity", "plans", "incomes", "institutions", "devices"):
+        assert (pack_copy / f"modelled/{name}.csv").read_bytes() == (PACK / f"modelled/{name}.csv").read_bytes()
+    assert (pack_copy / "modelled/learners.csv").read_bytes() != (PACK / "modelled/learners.csv").read_bytes()
+    reseeded = load_pack(root=pack_copy)
+    assert reseeded.learners["weight"].sum() == pytest.approx(load_pack().learners["weight"].sum(), abs=1.0)
+
+
+def test_pack_build_command_prints_what_it_wrote(pack_copy):
+    proc = run_cli("pack", "build", str(pack_copy))
+    assert proc.returncode == 0, proc.stderr
+    assert "population" in proc.stdout and "modelled/learners.csv" in proc.stdout
+
+
+@pytest.mark.parametrize("rel,column,value,expected", [
+    ("modelled/population.csv", "population", "-3", "below the minimum"),
+    ("modelled/connectivity.csv", "cov_4g", "1.4", "above the maximum; expected numbers, between 0 and 1"),
+    ("modelled/learners.csv", "district_code", "TJ-KT-XXX", "not found in tjk/derived/districts.geojson"),
+])
+def test_validation_applies_to_modelled_tables(pack_copy, rel, column, value, expected):
+    df = pd.read_csv(pack_copy / rel, dtype=str, keep_default_na=False)
+    df.loc[3, column] = value
+    df.to_csv(pack_copy / rel, index=False)
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2
+    assert f"tjk/{rel}: column '{column}', row 5" in proc.stderr and expected in proc.stderr
+    assert "Traceback" not in proc.stderr
