@@ -111,4 +111,4 @@ def test_modelled_population_is_flagged_on_the_page(runs):
     assert result.results["modelled"] == ["population"]
     html = (folder / "00_country_profile.html").read_text().split("<script>")[0]
     assert "This page uses modelled data: population" in html
-    assert "<i>(modelled)</i>" in (folder / "00_country_profile.html").read_text()  # map title
+    assert "<i>(modelled)<\\/i>" in (folder / "00_country_profile.html").read_text()  # map title (JSON)
