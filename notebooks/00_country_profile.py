@@ -13,7 +13,7 @@
 #     name: analytics
 # ---
 
-# %% [markdown]
+# %% [markdown] tags=["i18n:nb00.intro"]
 # # Country profile: connectivity and higher education
 #
 # How connected is the country, how urban, and how many young people study at a university,
@@ -23,7 +23,7 @@
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
-language: str = "en"  # language of the page: "en"
+language: str = "en"  # language of the page: "en", "ru" or "tg"
 year_from: int = 2000  # first year shown in the indicator charts
 year_to: int = 2024  # last year shown in the indicator charts
 
@@ -36,7 +36,7 @@ from analytics.tables import show
 pack = load_pack(country)
 profile.check_region(pack, region)
 
-# %% [markdown]
+# %% [markdown] tags=["i18n:nb00.key_facts"]
 # ## Key facts
 # The latest published value of each headline indicator (World Bank WDI, ITU).
 
@@ -44,7 +44,7 @@ profile.check_region(pack, region)
 key_facts = profile.headlines(pack, language)
 key_facts
 
-# %% [markdown]
+# %% [markdown] tags=["i18n:nb00.indicators"]
 # ## Connectivity and education against the neighbours
 # Each panel is one indicator; the thick line is the country. Internet use and mobile
 # subscriptions have grown fast, while fixed broadband stays rare: online courses will
@@ -53,22 +53,23 @@ key_facts
 # %%
 profile.indicator_figure(pack, year_from, year_to, language)
 
-# %% [markdown]
+# %% [markdown] tags=["i18n:nb00.map"]
 # ## Where people live
 # The 58 districts of the 2017 boundaries and Dushanbe as a unit of its own, coloured by people
 # per km² (a logarithmic scale). District populations are modelled from the 2020 census regional
-# totals (see the data status below). Hover over a district to see its current name.
+# totals (see the data status below). Hover over a district to see its name.
 
 # %%
 profile.district_map(pack, region, language)
 
-# %% [markdown]
+# %% [markdown] tags=["i18n:nb00.status"]
 # ## Data status
 # Every input of this page: measured (published data) or modelled (estimated from stated
 # assumptions), with its source, licence and year.
 
 # %%
-show(profile.data_status(pack, language))
+status = profile.data_status(pack, language)
+show(status)
 
 # %% tags=["remove-cell"]
-record(pack, key_facts)
+record(pack, key_facts, tables={"key_facts": profile.latest_table(pack, language), "data_status": status})

@@ -98,7 +98,7 @@ def test_a_measured_replacement_flows_into_the_data_status(tmp_path, monkeypatch
     monkeypatch.setenv("ANALYTICS_DATA", str(data))
     folder, result = run_notebook("00_country_profile", {}, outputs=tmp_path / "outputs")
     assert result.status == "ok", result.error
-    status = {t["table"]: t["status"] for t in result.results["tables"]}
+    status = {t["table"]: t["status"] for t in result.results["inputs"]}
     assert status["population"] == "measured"
     assert result.results["modelled"] == []
     html = (folder / "00_country_profile.html").read_text()

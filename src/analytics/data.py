@@ -317,5 +317,8 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
     meta = read_metadata(pack)
     infos = table_infos(meta, pack)
     tables, notes = read_tables(pack, infos)
+    from . import i18n
+
+    i18n.register(pack / "locales")
     return Pack(country=meta.get("country", country), name=meta.get("name", country), root=pack,
                 tables=tables, info=infos, meta=meta, notes=notes)

@@ -84,7 +84,22 @@ def _markdown(text: str) -> str:
     return md(text)
 
 
-def notebook_fragment(nb, prefix: str = "fig") -> Fragment:
+def markdown_text(cell, language: str) -> str:
+    """The text of a markdown cell in ``language``.
+
+    Notebooks are written in English; a markdown cell tagged ``i18n:<key>`` is replaced
+    by the catalog message ``<key>`` in any other language.
+    """
+    from .i18n import SOURCE_LANGUAGE, t
+
+    if language != SOURCE_LANGUAGE:
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if tag.startswith("i18n:"):
+                return t(tag[5:], language)
+    return cell.source
+
+
+def notebook_fragment(nb, prefix: str = "fig", language: str = "en") -> Fragment:
     """Render the outputs and markdown of an executed notebook, without code.
 
     Parameters
@@ -93,6 +108,8 @@ def notebook_fragment(nb, prefix: str = "fig") -> Fragment:
         An executed notebook.
     prefix : str
         Prefix of the figure element ids (unique per notebook within one page).
+    language : str
+        Language of the page: markdown cells tagged ``i18n:<key>`` are translated.
 
     Returns
     -------
@@ -104,7 +121,7 @@ def notebook_fragment(nb, prefix: str = "fig") -> Fragment:
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
-            parts.append(f'<section class="md">{_markdown(cell.source)}</section>')
+            parts.append(f'<section class="md">{_markdown(markdown_text(cell, language))}</section>')
             continue
         if cell.cell_type != "code" or "remove-output" in tags:
             continue

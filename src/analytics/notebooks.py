@@ -7,6 +7,7 @@ name or a value of the wrong type stops the run with a message naming the valid 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +126,6 @@ def check_values(values: dict[str, Any]) -> list[str]:
     before any notebook starts.
     """
     from . import i18n, paths
-    from .data import load_pack
 
     problems = []
     language = values.get("language")
@@ -139,10 +139,18 @@ def check_values(values: dict[str, Any]) -> list[str]:
             return problems
         region = values.get("region", "all")
         if region != "all":
-            codes = list(load_pack(country).regions["region_code"])
+            codes = region_codes(country, str(paths.data_root()))
             if region not in codes:
                 problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
     return problems
+
+
+@cache
+def region_codes(country: str, data_root: str) -> tuple[str, ...]:
+    """Region codes of a country pack (read once per process)."""
+    from .data import load_pack
+
+    return tuple(load_pack(country, data_root).regions["region_code"])
 
 
 def effective(declared: dict[str, Parameter], values: dict[str, Any]) -> dict[str, Any]:

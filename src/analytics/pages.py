@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
-from .export import notebook_fragment, page
+from .export import markdown_text, notebook_fragment, page
 from .i18n import has, t
 from .report import RESULTS_MIME
 
@@ -20,36 +20,52 @@ def notebook_results(nb) -> dict:
     return {}
 
 
-def notebook_title(nb) -> str:
-    """The first markdown heading of a notebook."""
+def notebook_title(nb, language: str = "en") -> str:
+    """The first markdown heading of a notebook, in ``language``."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+            for line in markdown_text(cell, language).splitlines():
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
-    return "Briefing"
+    return t("page.untitled", language)
+
+
+def table_names(names: list[str], language: str) -> str:
+    """Translated names of input tables, comma-separated (the table's own name if none)."""
+    return ", ".join(t(f"table.{n}", language) if has(f"table.{n}", language) else n for n in names)
 
 
 def banner(results: dict, language: str) -> str:
     """The data-status banner: a visible warning whenever a modelled input was used."""
     modelled = results.get("modelled") or []
     if modelled:
-        text = t("modelled_banner", language, tables=", ".join(modelled))
+        text = t("modelled_banner", language, tables=table_names(modelled, language))
         return f'<div class="banner modelled" role="note">{html.escape(text)}</div>'
     return f'<div class="banner measured" role="note">{html.escape(t("measured_only", language))}</div>'
 
 
-def header(title: str, parameters: dict, results: dict, language: str, run_id: str) -> str:
-    """Page header: title, date, parameters and the data-status banner."""
+def param_text(parameters: dict, language: str, skip: tuple[str, ...] = ()) -> str:
+    """Parameters as a reader sees them: translated names, region names instead of codes."""
     shown = []
     for k, v in parameters.items():
+        if k in skip:
+            continue
+        if k == "region":
+            v = t("index.national", language) if v == "all" else (
+                t(f"region.{v}", language) if has(f"region.{v}", language) else v)
         label = t(f"param.{k}", language) if has(f"param.{k}", language) else k
-        shown.append(f"{html.escape(label)} = {html.escape(str(v))}")
+        shown.append(f"{label}: {v}")
+    return "; ".join(shown)
+
+
+def header(title: str, parameters: dict, results: dict, language: str, run_id: str) -> str:
+    """Page header: title, date, parameters and the data-status banner."""
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     return (f'<header class="page"><h1>{html.escape(title)}</h1>'
             f'<div class="meta">{t("page.date", language)}: {date} · {t("page.run", language)}: '
             f'{html.escape(run_id)}</div>'
-            f'<div class="meta">{t("page.parameters", language)}: {"; ".join(shown)}</div></header>'
+            f'<div class="meta">{t("page.parameters", language)}: {html.escape(param_text(parameters, language))}'
+            f'</div></header>'
             f'<div class="status">{banner(results, language)}</div>')
 
 
@@ -57,7 +73,7 @@ def footer(results: dict, language: str, run_id: str, input_hash: str) -> str:
     """Page footer: sources and licences of every input used, run id, input hash."""
     items = []
     seen = set()
-    for tab in results.get("tables", []):
+    for tab in results.get("inputs", []):
         key = (tab["source"], tab["licence"])
         if key in seen:
             continue
@@ -71,20 +87,22 @@ def footer(results: dict, language: str, run_id: str, input_hash: str) -> str:
 
 
 def render(nb, parameters: dict, language: str, run_id: str, input_hash: str,
-           prefix: str = "fig") -> tuple[str, int]:
+           prefix: str = "fig") -> tuple[str, str, int, str]:
     """A self-contained HTML page for one executed notebook.
 
     Returns
     -------
-    (str, int)
-        The page and its number of plotly figures.
+    (str, str, int, str)
+        The page; its content (header, body, footer) for a briefing book; its number of
+        plotly figures; its title.
     """
     results = notebook_results(nb)
-    title = notebook_title(nb)
-    frag = notebook_fragment(nb, prefix)
+    title = notebook_title(nb, language)
+    frag = notebook_fragment(nb, prefix, language)
     # the notebook's own first heading is shown in the page header instead
     body = frag.body.replace(f"<h1>{html.escape(title)}</h1>", "", 1)
-    doc = page(body, title, language,
-               header=header(title, parameters, results, language, run_id),
-               footer=footer(results, language, run_id, input_hash))
-    return doc, frag.n_figures
+    head = header(title, parameters, results, language, run_id)
+    foot = footer(results, language, run_id, input_hash)
+    doc = page(body, title, language, header=head, footer=foot)
+    content = f'<article class="job" id="{html.escape(prefix)}">{head}<main>{body}</main>{foot}</article>'
+    return doc, content, frag.n_figures, title

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .data import Pack
 from .errors import ParameterError
-from .i18n import mark_modelled, t
+from .i18n import has, mark_modelled, t
 from .indicators import comparison, latest
 
 #: Indicators shown in the profile, in display order.
@@ -111,13 +111,14 @@ def district_map(pack: Pack, region: str = "all", language: str = "en"):
     districts = pack.districts.copy()
     districts["population"] = districts["district_code"].map(people).fillna(0)
     districts["density"] = districts["population"] / districts["area_km2"]
+    districts["name"] = [t(f"district.{c}", language) for c in districts["district_code"]]
     if region != "all":
         districts = districts[districts["region_code"] == region]
     where = (t(f"region.{region}", language) if region != "all"
              else area_name(areas(pack)[0], language))
     title = mark_modelled(t("profile.map_title", language, area=where), pack.is_modelled("population"),
                           language)
-    return choropleth(districts, "district_code", "density", "name_en", title=title,
+    return choropleth(districts, "district_code", "density", "name", title=title,
                       colorbar_title=t("profile.map_colorbar", language), hover_format=",.1f",
                       log_color=True)
 
@@ -145,8 +146,28 @@ def data_status(pack: Pack, language: str = "en", tables: list[str] | None = Non
     if tables:
         df = df[df["table"].isin(tables)]
     df = df.assign(status=[t(f"status.{s}", language) for s in df["status"]])
+    df = df.assign(table=[t(f"table.{n}", language) if has(f"table.{n}", language) else n for n in df["table"]])
     cols = ["table", "status", "source", "licence", "vintage"]
     return df[cols].rename(columns={c: t(f"col.{c}", language) for c in cols}).reset_index(drop=True)
+
+
+def latest_table(pack: Pack, language: str = "en") -> pd.DataFrame:
+    """The latest published value of each profile indicator for the country and its comparators.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indicator, area, year and value (units in the indicator name), headings translated.
+    """
+    rows = []
+    for name in PROFILE_INDICATORS:
+        for code in areas(pack):
+            found = latest(pack.indicators, code, name)
+            if found:
+                rows.append({"indicator": t(f"indicator.{name}", language), "area": area_name(code, language),
+                             "year": found[0], "value": round(found[1], 2)})
+    df = pd.DataFrame(rows, columns=["indicator", "area", "year", "value"])
+    return df.rename(columns={c: t(f"col.{c}", language) for c in df.columns})
 
 
 @dataclass

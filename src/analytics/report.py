@@ -8,12 +8,14 @@ runner reads it to build the page header (data status, "modelled" banner), the f
 
 from __future__ import annotations
 
+import json
+
 from .data import Pack
 
 RESULTS_MIME = "application/vnd.analytics.results+json"
 
 
-def results(pack: Pack, headlines=None, tables: list[str] | None = None) -> dict:
+def results(pack: Pack, headlines=None, tables: dict | None = None, inputs: list[str] | None = None) -> dict:
     """The structured results of a notebook run.
 
     Parameters
@@ -22,31 +24,39 @@ def results(pack: Pack, headlines=None, tables: list[str] | None = None) -> dict
         The pack the notebook used; its ``used`` set names the tables read.
     headlines : Headlines, optional
         Key numbers and sentences.
-    tables : list of str, optional
-        Tables to report as used (default: those the pack saw being read).
+    tables : dict of DataFrame, optional
+        Result tables to publish (CSV and XLSX), by name.
+    inputs : list of str, optional
+        Input tables to report as used (default: those the pack saw being read).
 
     Returns
     -------
     dict
-        ``country``, ``tables`` (name, status, source, licence, vintage), ``modelled``
-        (names of modelled inputs), ``numbers`` and ``sentences``.
+        ``country``, ``inputs`` (name, status, source, licence, vintage), ``modelled``
+        (names of modelled inputs), ``numbers``, ``sentences`` and ``tables`` (name to
+        ``{"columns": [...], "data": [[...], ...]}``).
     """
-    names = sorted(tables if tables is not None else pack.used)
+    names = sorted(inputs if inputs is not None else pack.used)
     info = [{"table": n, "status": pack.info[n].status, "source": pack.info[n].source,
              "licence": pack.info[n].licence, "vintage": pack.info[n].vintage,
              "description": pack.info[n].description} for n in names]
+    out_tables = {}
+    for name, df in (tables or {}).items():
+        split = json.loads(df.to_json(orient="split", index=False, date_format="iso"))
+        out_tables[name] = {"columns": split["columns"], "data": split["data"]}
     return {
         "country": pack.country,
-        "tables": info,
+        "inputs": info,
         "modelled": [i["table"] for i in info if i["status"] != "measured"],
-        "numbers": dict(getattr(headlines, "numbers", {}) or {}),
+        "numbers": {k: float(v) for k, v in (getattr(headlines, "numbers", {}) or {}).items()},
         "sentences": list(getattr(headlines, "sentences", []) or []),
+        "tables": out_tables,
     }
 
 
-def record(pack: Pack, headlines=None, tables: list[str] | None = None) -> None:
+def record(pack: Pack, headlines=None, tables: dict | None = None, inputs: list[str] | None = None) -> None:
     """Display the notebook's results for the runner (hidden from readers)."""
     from IPython.display import display
 
-    display({RESULTS_MIME: results(pack, headlines, tables),
+    display({RESULTS_MIME: results(pack, headlines, tables, inputs),
              "text/plain": "results recorded for the briefing"}, raw=True)

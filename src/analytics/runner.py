@@ -1,8 +1,9 @@
-"""Executing notebooks with papermill and publishing each run as a folder under ``outputs/``.
+"""Running a briefing: jobs in parallel (local warm kernels or a Dask cluster), published atomically.
 
-A run is built in a hidden temporary folder beside its final place and renamed into
-place at the end (an atomic rename on one file system), so a reader never sees half a
-run and no run ever overwrites another: each gets a fresh id.
+A run is assembled in a hidden folder beside its final place and renamed into place at
+the end (an atomic rename on one file system): a reader never sees half a run and no run
+overwrites another, since each gets a fresh id. A run whose jobs failed is published too,
+with the failures in its manifest and index, so that ``--resume`` can rerun only those.
 """
 
 from __future__ import annotations
@@ -12,36 +13,19 @@ import os
 import secrets
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from . import manifest, paths
-from .notebooks import check, effective, notebook_path, parameters
+from .briefing import Briefing, Job
+from .errors import ParameterError
+from .kernels import JobOutcome, JobSpec, run_job
 
 #: Name of the Jupyter kernel registered for the project (``make setup``).
 KERNEL_NAME = "analytics"
-
-
-@dataclass
-class JobResult:
-    """Outcome of one executed notebook."""
-
-    job: str
-    notebook: str
-    parameters: dict[str, Any]
-    status: str = "pending"
-    seconds: float = 0.0
-    error: str = ""
-    html: str = ""
-    ipynb: str = ""
-    n_figures: int = 0
-    results: dict = field(default_factory=dict)
-
-    def summary(self) -> str:
-        tail = f" — {self.error.splitlines()[-1]}" if self.error else ""
-        return f"{self.job}: {self.status} in {self.seconds:.1f} s{tail}"
 
 
 def new_run_id() -> str:
@@ -65,97 +49,174 @@ def publish(tmp: Path, final: Path) -> Path:
     return final
 
 
-def error_tail(exc: BaseException, lines: int = 6) -> str:
-    """The last lines of an error, without ANSI colour codes."""
-    import re
+def _specs(jobs: list[Job], folder: Path, run_id: str, input_hash: str, timeout: float) -> list[JobSpec]:
+    env = {k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}
+    return [JobSpec(name=j.name, notebook=str(j.notebook), parameters=j.parameters, language=j.language,
+                    folder=str(folder), run_id=run_id, input_hash=input_hash, timeout=timeout,
+                    kernel_name=KERNEL_NAME, env=env) for j in jobs]
 
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
-    return "\n".join(text.splitlines()[-lines:]) or type(exc).__name__
+
+def _progress(total: int, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="job", desc="briefing", disable=quiet or total == 0, dynamic_ncols=True)
 
 
-def execute(notebook: Path, params: dict[str, Any], out_ipynb: Path, timeout: float | None = None,
-            km=None, kernel_name: str = KERNEL_NAME):
-    """Execute one notebook with papermill and return the executed notebook.
+def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
+    """Run jobs on local warm kernels, ``workers`` at a time, with a progress bar."""
+    from .kernels import shutdown_all
+
+    outcomes, failed = [], 0
+    bar = _progress(len(specs), quiet)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
+            futures = [pool.submit(run_job, s) for s in specs]
+            for fut in as_completed(futures):
+                outcome = fut.result()
+                outcomes.append(outcome)
+                failed += outcome.status != "ok"
+                bar.set_postfix(done=len(outcomes) - failed, failed=failed)
+                bar.update()
+    finally:
+        bar.close()
+        shutdown_all()
+    return outcomes
+
+
+def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:
+    """Run jobs on a Dask distributed cluster; each worker keeps its own warm kernel."""
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    outcomes, failed = [], 0
+    bar = _progress(len(specs), quiet)
+    try:
+        futures = [client.submit(run_job, asdict(s), pure=False, key=f"{s.name}-{s.run_id}") for s in specs]
+        for fut in dask_completed(futures):
+            outcome = fut.result()
+            outcomes.append(outcome)
+            failed += outcome.status != "ok"
+            bar.set_postfix(done=len(outcomes) - failed, failed=failed)
+            bar.update()
+    finally:
+        bar.close()
+        client.close()
+    return outcomes
+
+
+def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], list[JobOutcome]]:
+    """Split jobs into those to run and those a previous run completed (copied over)."""
+    doc = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+    done = {j["job"]: j for j in doc.get("jobs", []) if j.get("status") == "ok"}
+    fragments = doc.get("fragments", {})
+    to_run, reused = [], []
+    for job in jobs:
+        rec = done.get(job.name)
+        if rec and rec.get("parameters") == job.parameters and (previous / rec["html"]).exists():
+            shutil.copy2(previous / rec["html"], folder / rec["html"])
+            if rec.get("ipynb") and (previous / rec["ipynb"]).exists():
+                (folder / rec["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(previous / rec["ipynb"], folder / rec["ipynb"])
+            frag_file = fragments.get(job.name)
+            fragment = (previous / frag_file).read_text(encoding="utf-8") if frag_file else ""
+            if frag_file:
+                (folder / frag_file).parent.mkdir(parents=True, exist_ok=True)
+                (folder / frag_file).write_text(fragment, encoding="utf-8")
+            reused.append(JobOutcome(**{**rec, "fragment": fragment}))
+        else:
+            to_run.append(job)
+    return to_run, reused
+
+
+def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
+                 scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
+                 quiet: bool = False) -> tuple[Path, list[JobOutcome]]:
+    """Run every job of a briefing and publish ``outputs/<briefing>/<run-id>/``.
 
     Parameters
     ----------
-    notebook : pathlib.Path
-        The notebook to run.
-    params : dict
-        Parameter values (already checked).
-    out_ipynb : pathlib.Path
-        Where papermill writes the executed notebook.
-    timeout : float, optional
-        Seconds allowed per cell.
-    km : jupyter_client.KernelManager, optional
-        A live kernel to run in instead of starting a new one.
-    kernel_name : str
-        Kernel to start when ``km`` is not given.
-    """
-    import papermill as pm
-
-    extra = {"km": km} if km is not None else {}
-    return pm.execute_notebook(str(notebook), str(out_ipynb), parameters=params,
-                               kernel_name=kernel_name, progress_bar=False, log_output=False,
-                               execution_timeout=timeout, cwd=str(notebook.parent), **extra)
-
-
-def render_job(nb, result: JobResult, language: str, run_id: str, input_hash: str,
-               out_html: Path) -> None:
-    """Export an executed notebook to its reader page and fill ``result``."""
-    from .pages import notebook_results, render
-
-    doc, n = render(nb, result.parameters, language, run_id, input_hash)
-    out_html.write_text(doc, encoding="utf-8")
-    result.html = out_html.name
-    result.n_figures = n
-    result.results = notebook_results(nb)
-
-
-def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | None = None,
-                 timeout: float | None = None) -> tuple[Path, JobResult]:
-    """Run one notebook and publish it as ``outputs/<notebook>/<run-id>/``.
-
-    The folder holds ``<notebook>.html`` (the reader page), ``<notebook>.ipynb`` (executed)
-    and ``manifest.json``. A failed notebook is published too, with its error in the
-    manifest, so nothing is lost; the caller decides the exit code from ``result.status``.
+    briefing : Briefing
+        A validated briefing (see :func:`analytics.briefing.load`).
+    outputs : path, optional
+        Outputs folder (default: the project's ``outputs/``).
+    workers : int, optional
+        Local jobs at a time (default: the number of cores).
+    scheduler : str, optional
+        Address of a Dask scheduler; jobs then run on its workers.
+    timeout : float
+        Seconds allowed per job; a job over it is stopped and recorded as ``timeout``.
+    resume : path, optional
+        A previous run folder of this briefing: its completed jobs are copied, the failed
+        and missing ones run again, into a new run folder.
+    quiet : bool
+        No progress bar.
 
     Returns
     -------
-    (pathlib.Path, JobResult)
-        The published folder and the job's outcome.
+    (pathlib.Path, list of JobOutcome)
+        The published run folder and every job's outcome, in briefing order.
     """
-    nb_path = notebook_path(notebook)
-    declared = parameters(nb_path)
-    check(nb_path, params, declared)
-    shown = effective(declared, params)
-    language = str(params.get("language", "en"))
-    country = str(params.get("country", "tjk"))
-    hashes = manifest.pack_hashes(paths.pack_dir(country))
+    from .publication import write_books, write_indexes, write_tables
+
+    start = time.perf_counter()
+    hashes = manifest.pack_hashes(paths.pack_dir(briefing.country))
     input_hash = manifest.combined_hash(hashes)
-    parent = (outputs or paths.outputs_root()) / nb_path.stem
+    parent = (outputs or paths.outputs_root()) / briefing.name
     run_id = new_run_id()
     tmp = staging_dir(parent, run_id)
-    result = JobResult(job=nb_path.stem, notebook=nb_path.name, parameters=shown)
-    start = time.perf_counter()
     try:
-        nb = execute(nb_path, params, tmp / nb_path.name, timeout=timeout)
-        render_job(nb, result, language, run_id, input_hash, tmp / f"{nb_path.stem}.html")
-        result.status = "ok"
-    except Exception as exc:  # a failing notebook is a recorded outcome, not a crash
-        result.status = "failed"
-        result.error = error_tail(exc)
-    result.seconds = round(time.perf_counter() - start, 2)
-    write_manifest(tmp, run_id, [result], hashes, extra={"notebook": str(nb_path)})
-    try:
+        jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
+        specs = _specs(jobs, tmp, run_id, input_hash, timeout)
+        if scheduler:
+            ran = execute_dask(specs, scheduler, quiet)
+        else:
+            ran = execute_local(specs, workers or os.cpu_count() or 1, quiet)
+        order = {j.name: k for k, j in enumerate(briefing.jobs)}
+        outcomes = sorted(reused + ran, key=lambda o: order[o.job])
+        fragments = {}
+        (tmp / ".book").mkdir(exist_ok=True)
+        for o in outcomes:
+            if o.status == "ok" and o.fragment:
+                rel = f".book/{o.job}.html"
+                (tmp / rel).write_text(o.fragment, encoding="utf-8")
+                fragments[o.job] = rel
+        files = write_indexes(tmp, briefing.title_in, outcomes, briefing.languages, run_id, input_hash)
+        files += write_books(tmp, briefing.title_in, outcomes, briefing.languages, run_id, input_hash)
+        files += write_tables(tmp, briefing.name, outcomes)
+        write_manifest(tmp, run_id, outcomes, hashes, {
+            "briefing": str(briefing.path), "title": briefing.title, "languages": briefing.languages,
+            "resumed_from": str(resume) if resume else None, "files": files, "fragments": fragments,
+            "executor": f"dask {scheduler}" if scheduler else f"local, {workers or os.cpu_count()} workers",
+            "seconds": round(time.perf_counter() - start, 2)})
         final = publish(tmp, parent / run_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return final, result
+    return final, outcomes
 
 
-def write_manifest(folder: Path, run_id: str, results: list[JobResult], hashes: dict[str, str],
+def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | None = None,
+                 timeout: float = 900, language: str | None = None) -> tuple[Path, JobOutcome]:
+    """Run one notebook as a one-job briefing and publish ``outputs/<notebook>/<run-id>/``."""
+    from .notebooks import check, effective, notebook_path, parameters
+
+    nb = notebook_path(notebook)
+    declared = parameters(nb)
+    check(nb, params, declared)
+    values = effective(declared, params)
+    lang = language or str(values.get("language", "en"))
+    job = Job(name=nb.stem, notebook=nb, parameters=values, language=lang)
+    briefing = Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values.get("country", "tjk")),
+                        languages=[lang], jobs=[job])
+    folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
+    return folder, outcomes[0]
+
+
+def write_manifest(folder: Path, run_id: str, outcomes: list[JobOutcome], hashes: dict[str, str],
                    extra: dict | None = None) -> Path:
     """Write ``manifest.json``: jobs with parameters, status and timings; inputs; versions."""
     doc = {
@@ -166,8 +227,8 @@ def write_manifest(folder: Path, run_id: str, results: list[JobResult], hashes: 
         "inputs": hashes,
         "input_hash": manifest.combined_hash(hashes),
         "packages": manifest.package_versions(),
-        "jobs": [asdict(r) for r in results],
-        "status": "ok" if all(r.status == "ok" for r in results) else "failed",
+        "jobs": [o.record() for o in outcomes],
+        "status": "ok" if all(o.status == "ok" for o in outcomes) else "failed",
     }
     path = folder / "manifest.json"
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
