@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## The main job: the default Tajikistan briefing, published under outputs/.
 briefing: setup
-	$(BIN)/analytics run 00_country_profile
+	$(BIN)/analytics brief briefings/tajikistan.yaml
 
 ## The whole test suite (lint, unit tests, notebooks through papermill, pages in headless Chromium).
 test: setup browser

@@ -41,7 +41,7 @@ profile.check_region(pack, region)
 # The latest published value of each headline indicator (World Bank WDI, ITU).
 
 # %%
-key_facts = profile.headlines(pack, language)
+key_facts = profile.headlines(pack, language, region)
 key_facts
 
 # %% [markdown] tags=["i18n:nb00.indicators"]

@@ -7,6 +7,7 @@ A briefing is YAML::
     languages: [en, ru]
     jobs:
       - notebook: 00_country_profile
+        name: profile                          # optional: prefix of the job names (default: notebook)
         grid:                                  # every combination is a job
           region: [all, TJ-DU, TJ-SU]
         parameters:                            # the same for every job of this entry
@@ -136,7 +137,7 @@ def load(path: str | Path) -> Briefing:
                     values.setdefault("country", country)
                 if "language" in declared:
                     values["language"] = lang
-                name = job_name(nb.stem, combo, lang)
+                name = job_name(str(entry.get("name") or nb.stem), combo, lang)
                 if name in seen:
                     continue
                 seen.add(name)

@@ -2,6 +2,7 @@
 
 ``analytics validate [PACK_DIR]``   check a country pack (exit 0 valid, 2 problems)
 ``analytics pack build [PACK_DIR]`` rebuild the derived tables of a pack
+``analytics brief BRIEFING``        run a briefing file and publish its folder under outputs/
 ``analytics run NOTEBOOK -p name=value``   run one notebook and publish its page
 ``analytics params NOTEBOOK``       list a notebook's parameters
 
@@ -77,10 +78,47 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
         raise typer.Exit(1)
 
 
+@app.command()
+def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*.yaml)."),
+          workers: int = typer.Option(None, "--workers", help="Jobs at a time (default: number of cores)."),
+          scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+          timeout: float = typer.Option(900, "--timeout", help="Seconds allowed per job."),
+          resume: Path = typer.Option(None, "--resume", help="Earlier run folder: rerun only its failed or missing jobs."),
+          outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/)."),
+          quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
+    """Run every job of a briefing file and publish pages, index, briefing books, tables and manifest."""
+    import json
+
+    from . import briefing as briefing_mod
+    from .errors import ParameterError
+    from .runner import run_briefing
+
+    if resume is not None:
+        manifest = resume / "manifest.json"
+        if not manifest.exists():
+            raise ParameterError(f"--resume {resume}: no manifest.json there; give a published run folder")
+        if briefing is None:
+            briefing = Path(json.loads(manifest.read_text(encoding="utf-8"))["briefing"])
+    if briefing is None:
+        raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")
+    spec = briefing_mod.load(briefing)
+    typer.echo(spec.summary(), err=True)
+    folder, outcomes = run_briefing(spec, outputs=outputs, workers=workers, scheduler=scheduler,
+                                    timeout=timeout, resume=resume, quiet=quiet)
+    bad = [o for o in outcomes if o.status != "ok"]
+    for o in bad:
+        typer.echo(f"  {o.summary()}", err=True)
+    typer.echo(f"{len(outcomes) - len(bad)} of {len(outcomes)} jobs ok; published {folder}")
+    typer.echo(f"open {folder / 'index.html'}")
+    if bad:
+        typer.echo(f"rerun the failed jobs with: analytics brief --resume {folder}", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns an Exit's code in this mode
     except AnalyticsError as exc:
         typer.echo(f"error: {exc}" if "\n" not in str(exc) else f"error:\n{exc}", err=True)
         sys.exit(exc.exit_code)
@@ -96,6 +134,7 @@ def main() -> None:
             exc.show()
             sys.exit(2)
         raise
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -177,6 +177,7 @@ DRAW_JS = """
   var io=new IntersectionObserver(function(es){es.forEach(function(e){if(e.isIntersecting){
    io.unobserve(e.target);draw(e.target);}});},{rootMargin:"400px"});
   figs.forEach(function(el){io.observe(el);});
+  if(figs.length)draw(figs[0]);
   window.addEventListener("beforeprint",function(){figs.forEach(draw);});
  }else{figs.forEach(draw);}
 })();

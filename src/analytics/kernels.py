@@ -74,6 +74,9 @@ class JobOutcome:
     fragment: str = ""
     title: str = ""
     worker: str = ""
+    #: jobs the kernel had run before this one (0: a fresh kernel)
+    kernel_jobs: int = 0
+    reused: bool = False
 
     def summary(self) -> str:
         tail = f" — {self.error.splitlines()[-1]}" if self.error else ""
@@ -93,7 +96,11 @@ def error_tail(exc: BaseException, lines: int = 8) -> str:
 
 
 class WarmKernel:
-    """One live kernel that runs jobs one after another, restarted after a crash or timeout."""
+    """One live kernel that runs jobs one after another, restarted after a crash or timeout.
+
+    It holds an ``AsyncKernelManager`` (nbclient detects a dead kernel through it, where a
+    blocking manager would wait for ever) driven from this thread with ``run_sync``.
+    """
 
     def __init__(self, kernel_name: str = "analytics"):
         self.kernel_name = kernel_name
@@ -101,35 +108,46 @@ class WarmKernel:
         self.jobs_run = 0
         self._killed = False
 
+    def alive(self) -> bool:
+        """Whether the kernel is running."""
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
+
     def ensure(self, cwd: str, env: dict[str, str] | None = None):
         """Start the kernel if it is not running."""
-        from jupyter_client.manager import KernelManager
-
-        if self.km is not None and self.km.is_alive():
-            return self.km
-        self.shutdown()
         import os
 
-        self.km = KernelManager(kernel_name=self.kernel_name)
-        self.km.start_kernel(cwd=cwd, env={**os.environ, **(env or {})})
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        if self.alive():
+            return self.km
+        self.shutdown()
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(self.km.start_kernel)(cwd=cwd, env={**os.environ, **(env or {})})
         self.jobs_run = 0
         return self.km
 
     def shutdown(self) -> None:
         """Stop the kernel, if any."""
+        from jupyter_core.utils import run_sync
+
         if self.km is not None:
             try:
-                self.km.shutdown_kernel(now=True)
+                run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # the kernel may already be gone
                 pass
             self.km = None
 
     def _kill(self) -> None:
+        """Kill the kernel process (called from a timer thread when a job overruns)."""
         self._killed = True
-        if self.km is not None:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
             try:
-                self.km.shutdown_kernel(now=True)
-            except Exception:
+                process.kill()
+            except OSError:
                 pass
 
     def execute(self, spec: JobSpec, out_ipynb: Path):
@@ -158,13 +176,12 @@ class WarmKernel:
         try:
             executed = pm.execute_notebook(nb, str(out_ipynb), parameters=spec.parameters,
                                            kernel_name=self.kernel_name, progress_bar=False,
-                                           log_output=False, execution_timeout=spec.timeout,
-                                           km=km, language="python")
+                                           log_output=False, km=km, language="python")
         except Exception as exc:
             if self._killed:
                 self.shutdown()
                 raise TimeoutError(f"job ran longer than its timeout of {spec.timeout:g} s") from exc
-            if not km.is_alive():
+            if not self.alive():
                 self.shutdown()
             raise
         finally:
@@ -217,6 +234,7 @@ def run_job(spec: JobSpec | dict) -> JobOutcome:
     out_ipynb.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     kernel = thread_kernel(spec.kernel_name)
+    outcome.kernel_jobs = kernel.jobs_run if kernel.alive() else 0
     try:
         nb = kernel.execute(spec, out_ipynb)
         page, fragment, n_figures, title = render(nb, spec.parameters, spec.language, spec.run_id,

@@ -66,7 +66,11 @@ def parameters(notebook: str | Path) -> dict[str, Parameter]:
     """
     from papermill.inspection import inspect_notebook
 
-    found = inspect_notebook(str(notebook_path(notebook)))
+    path = notebook_path(notebook)
+    try:
+        found = inspect_notebook(str(path))
+    except ValueError as exc:  # e.g. no kernel name in the notebook's metadata
+        raise ParameterError(f"notebook {path.name} cannot be inspected: {exc}") from None
     return {name: Parameter(name, str(p.get("inferred_type_name") or "None"), str(p.get("default")),
                             str(p.get("help") or "")) for name, p in found.items()}
 

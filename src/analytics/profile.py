@@ -184,18 +184,32 @@ class Headlines:
         return "\n".join(f"- {s}" for s in self.sentences)
 
 
-def headlines(pack: Pack, language: str = "en") -> Headlines:
+def headlines(pack: Pack, language: str = "en", region: str = "all") -> Headlines:
     """Key facts of the country profile, computed from the latest published values.
+
+    For a region, a first sentence gives its census population, its modelled urban share
+    and its number of universities and institutes.
 
     Returns
     -------
     Headlines
-        Numbers keyed ``internet_users_pct`` etc. (percent), and one sentence each.
+        Numbers keyed ``internet_users_pct`` etc. (percent; ``region_population`` in
+        persons, ``region_urban_pct`` in percent), and one sentence each.
     """
     ind = pack.indicators
     code, *others = areas(pack)
     country = area_name(code, language)
     out = Headlines()
+    if check_region(pack, region) != "all":
+        pop = pack.population[pack.population["region_code"] == region]
+        people = int(pop["population"].sum())
+        urban = 100 * pop.loc[pop["settlement"] == "urban", "population"].sum() / people
+        n_inst = int((pack.institutions["region_code"] == region).sum())
+        out.numbers.update(region_population=people, region_urban_pct=round(urban, 1),
+                           region_institutions=n_inst)
+        out.sentences.append(t("profile.headline_region", language, region=t(f"region.{region}", language),
+                               people=people / 1e6, urban=urban, institutions=n_inst,
+                               modelled=t("modelled", language)))
     net = latest(ind, code, "internet_users_pct")
     if net:
         cmp_code = others[0] if others else code

@@ -126,7 +126,7 @@ def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], li
             if frag_file:
                 (folder / frag_file).parent.mkdir(parents=True, exist_ok=True)
                 (folder / frag_file).write_text(fragment, encoding="utf-8")
-            reused.append(JobOutcome(**{**rec, "fragment": fragment}))
+            reused.append(JobOutcome(**{**rec, "fragment": fragment, "reused": True}))
         else:
             to_run.append(job)
     return to_run, reused
