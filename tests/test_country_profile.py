@@ -24,8 +24,10 @@ def test_notebook_runs_and_publishes_a_run_folder(runs, region):
     folder, result = runs[region]
     assert result.status == "ok", result.error
     assert result.parameters["region"] == region
-    assert {p.name for p in folder.iterdir()} == {
-        "00_country_profile.html", "00_country_profile.ipynb", "manifest.json"}
+    assert {"00_country_profile.html", "index.html", "briefing-en.html", "manifest.json"} <= {
+        p.name for p in folder.iterdir()}
+    assert (folder / "notebooks" / "00_country_profile.ipynb").exists()
+    assert (folder / "tables" / "00_country_profile__key_facts.csv").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "ok"
     assert manifest["jobs"][0]["parameters"]["region"] == region

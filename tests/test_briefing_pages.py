@@ -1,0 +1,133 @@
+"""A small briefing opened page by page in headless Chromium with every network request blocked."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from analytics import briefing, i18n
+from analytics.runner import run_briefing
+
+pytestmark = pytest.mark.browser
+
+DRAWN = ("[...document.querySelectorAll('.plotly-figure')]"
+         ".filter(f => f.querySelector('.main-svg')).length")
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("small")
+    path = tmp / "small.yaml"
+    path.write_text(yaml.safe_dump({
+        "title": {"en": "Small briefing", "ru": "Краткая справка"}, "country": "tjk", "languages": ["en", "ru"],
+        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}}]}))
+    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
+    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
+    return folder, outcomes
+
+
+def test_every_page_draws_every_figure_offline(small_run, offline_page):
+    folder, outcomes = small_run
+    for o in outcomes:
+        page = offline_page(folder / o.html)
+        page.wait_for_figures(o.n_figures)
+        assert page.page.evaluate(DRAWN) == o.n_figures == page.page.locator(".plotly-figure").count()
+        assert page.requests == [], (o.html, page.requests)
+        assert page.errors == [], (o.html, page.errors)
+
+
+def test_each_page_embeds_plotly_js_once(small_run):
+    from analytics.export import plotly_js
+
+    head = plotly_js()[:300]
+    folder, outcomes = small_run
+    for o in outcomes:
+        html = (folder / o.html).read_text()
+        assert html.count("<script src") == 0
+        assert html.count(head) == 1  # the plotly.js bundle, once, whatever the number of figures
+        assert html.count("window.PlotlyGeoAssets=") == 1
+        assert html.count("<script>") == 3  # geo assets, plotly.js, drawing script
+
+
+def test_briefing_books_draw_every_chart_as_it_scrolls_into_view(small_run, offline_page):
+    from analytics.export import plotly_js
+
+    folder, outcomes = small_run
+    for lang in ("en", "ru"):
+        expected = sum(o.n_figures for o in outcomes if o.language == lang)
+        html = (folder / f"briefing-{lang}.html").read_text()
+        assert html.count("<script>") == 3  # plotly.js once for the whole book
+        assert html.count(plotly_js()[:300]) == 1
+        page = offline_page(folder / f"briefing-{lang}.html")
+        page.wait_for_figures(1)  # the first chart draws at once
+        assert page.page.evaluate(DRAWN) < expected  # the rest wait until scrolled to
+        n = page.page.locator(".plotly-figure").count()
+        for k in range(n):
+            page.page.locator(".plotly-figure").nth(k).scroll_into_view_if_needed()
+            page.page.wait_for_function(
+                f"document.querySelectorAll('.plotly-figure')[{k}].querySelector('.main-svg')", timeout=30_000)
+        assert page.page.evaluate(DRAWN) == expected == n
+        assert page.requests == [] and page.errors == []
+
+
+def test_index_pages_link_every_page_and_carry_key_messages(small_run, offline_page, tmp_path):
+    folder, outcomes = small_run
+    page = offline_page(folder / "index.html")
+    links = page.page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    assert {o.html for o in outcomes if o.language == "en"} <= set(links)
+    assert "index-ru.html" in links and "briefing-en.html" in links
+    text = page.page.inner_text("body")
+    assert "36.1% of people in Tajikistan used the internet in 2022" in text
+    assert "Gorno-Badakhshan (GBAO): 0.23 million people" in text
+    shot = folder / "index.png"
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert page.requests == [] and page.errors == []
+
+
+def _english_catalog_phrases() -> list[str]:
+    en, ru = i18n.package_catalog("en"), i18n.package_catalog("ru")
+    phrases = []
+    for key, text in en.items():
+        if ru.get(key) == text:
+            continue
+        for part in re.split(r"\{[^}]*\}|\n", text):
+            part = part.strip(" .,:;#()")
+            if len(part) >= 12 and " " in part:
+                phrases.append(part)
+    return phrases
+
+
+def test_russian_pages_show_no_english_catalog_string(small_run, offline_page):
+    folder, outcomes = small_run
+    phrases = _english_catalog_phrases()
+    assert len(phrases) > 20
+    pages = [o.html for o in outcomes if o.language == "ru"] + ["index-ru.html"]
+    for name in pages:
+        page = offline_page(folder / name)
+        if name != "index-ru.html":
+            page.wait_for_figures(2)
+        visible = page.page.inner_text("body") + "\n" + "\n".join(
+            page.page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.textContent)"))
+        found = [p for p in phrases if p in visible]
+        assert found == [], (name, found)
+        assert "Профиль страны" in visible or "Основные выводы" in visible
+
+
+def test_tables_and_manifest(small_run):
+    import openpyxl
+
+    folder, outcomes = small_run
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["briefing"].endswith("small.yaml")
+    assert {j["job"] for j in manifest["jobs"]} == {o.job for o in outcomes}
+    for j in manifest["jobs"]:
+        assert j["parameters"]["region"] in ("all", "TJ-GB") and j["seconds"] > 0
+    assert manifest["git_commit"] and manifest["input_hash"] and manifest["packages"]["plotly"]
+    book = openpyxl.load_workbook(folder / "tables" / "small.xlsx", read_only=True)
+    assert book.sheetnames[0] == "index" and book.sheetnames[-1] == "sources"
+    assert len(book.sheetnames) == 2 + 2 * len(outcomes)  # key facts and data status per job
+    assert len(list((folder / "tables").glob("*.csv"))) == 2 * len(outcomes)
