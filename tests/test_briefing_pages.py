@@ -40,7 +40,7 @@ def test_every_page_draws_every_figure_offline(small_run, offline_page):
 
 
 def test_each_page_embeds_plotly_js_once(small_run):
-    from analytics.export import plotly_js
+    from analytics.export import geo_assets_js, plotly_js
 
     head = plotly_js()[:300]
     folder, outcomes = small_run
@@ -48,7 +48,7 @@ def test_each_page_embeds_plotly_js_once(small_run):
         html = (folder / o.html).read_text()
         assert html.count("<script src") == 0
         assert html.count(head) == 1  # the plotly.js bundle, once, whatever the number of figures
-        assert html.count("window.PlotlyGeoAssets=") == 1
+        assert html.count(geo_assets_js()) == 1
         assert html.count("<script>") == 3  # geo assets, plotly.js, drawing script
 
 
