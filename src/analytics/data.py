@@ -8,6 +8,7 @@ every file is reported at once as a :class:`~analytics.errors.DataError`.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -290,6 +291,22 @@ def read_tables(pack: Path, infos: dict[str, TableInfo]) -> tuple[dict[str, Any]
     return tables, notes
 
 
+#: Validated tables by pack folder, with the fingerprint of the files they were read from.
+_cache: dict[Path, tuple[tuple, dict, list]] = {}
+
+
+def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
+    """Size and modification time of the metadata file and every table file."""
+    out = []
+    for rel in [METADATA_FILE] + [i.path for i in infos.values()]:
+        try:
+            st = (pack / rel).stat()
+            out.append((rel, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((rel, -1, -1))
+    return tuple(out)
+
+
 def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
     """Load and validate every table of a country pack.
 
@@ -304,6 +321,8 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
     Returns
     -------
     Pack
+        With its own copies of the tables. A pack read before in this process is taken
+        from memory while none of its files has changed (size and modification time).
 
     Raises
     ------
@@ -316,7 +335,14 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
         pack = paths.pack_dir(country, pack)
     meta = read_metadata(pack)
     infos = table_infos(meta, pack)
-    tables, notes = read_tables(pack, infos)
+    key = _fingerprint(pack, infos)
+    if _cache.get(pack) and _cache[pack][0] == key:
+        tables, notes = _cache[pack][1], _cache[pack][2]
+    else:
+        tables, notes = read_tables(pack, infos)
+        _cache[pack] = (key, tables, notes)
+    # every caller gets its own copies: a notebook that changes a table cannot change another's
+    tables = {name: copy.deepcopy(df) if isinstance(df, dict) else df.copy() for name, df in tables.items()}
     from . import i18n
 
     i18n.register(pack / "locales")
