@@ -35,8 +35,9 @@ browser:
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-benchmarks: setup
+benchmarks: setup browser
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/briefing_speed.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
