@@ -135,6 +135,18 @@ def check_values(values: dict[str, Any]) -> list[str]:
     language = values.get("language")
     if language is not None and language not in i18n.LANGUAGES:
         problems.append(f"parameter 'language' is {language!r}; choose one of {', '.join(i18n.LANGUAGES)}")
+    scenario = values.get("scenario")
+    if scenario is not None:
+        from .online import SCENARIOS
+
+        if scenario not in SCENARIOS:
+            problems.append(f"parameter 'scenario' is {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    age_band = values.get("age_band")
+    if age_band is not None:
+        from .access_pages import AGE_BANDS
+
+        if age_band not in AGE_BANDS:
+            problems.append(f"parameter 'age_band' is {age_band!r}; choose one of {', '.join(AGE_BANDS)}")
     if "country" in values or "region" in values:
         country = str(values.get("country", "tjk"))
         known = sorted(p.name for p in paths.data_root().iterdir() if (p / "pack.yaml").exists())

@@ -1,0 +1,81 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Distance-learning analytics
+#     language: python
+#     name: analytics
+# ---
+
+# %% [markdown] tags=["i18n:nb01.intro"]
+# # Urban–rural access gaps in higher education
+#
+# Who is left out of higher education, where, and why — and how much of the gap could distance learning close?
+
+# %% tags=["parameters"]
+country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
+region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
+grid_km: float = 1.0  # cell size of the distance grid, km (1 km: about 141,000 cells)
+language: str = "en"  # language of the page: "en", "ru" or "tg"
+scenario: str = "online"  # online-study scenario: baseline, online, online_4g, online_cheap_data, online_4g_cheap_data
+
+# %% tags=["remove-cell"]
+from analytics import access_pages as ap
+from analytics.data import load_pack
+from analytics.report import record
+
+pack = load_pack(country)
+
+# %% [markdown] tags=["i18n:nb01.gaps"]
+# ## Participation and parity
+# Share of young people enrolled in a university or institute, and UNESCO parity indices (1 means parity).
+
+# %%
+gaps = ap.gap_panel(pack, region, age_band, language)
+gaps
+
+# %% [markdown] tags=["i18n:nb01.map"]
+# ## Where participation is low
+
+# %%
+ap.participation_map(pack, region, age_band, language)
+
+# %% [markdown] tags=["i18n:nb01.distance"]
+# ## How far the nearest university is
+
+# %%
+far = ap.distance_panel(pack, region, grid_km, age_band, language)
+far
+
+# %% [markdown] tags=["i18n:nb01.regression"]
+# ## What goes with studying
+# A weighted logistic regression of enrolment on place, sex, income, distance and home internet, with robust standard errors.
+
+# %%
+model = ap.regression_panel(pack, region, language)
+model
+
+# %% [markdown] tags=["i18n:nb01.decomposition"]
+# ## Why the urban–rural gap exists
+# The gap split into the parts explained by differences in distance, income, internet and sex composition, and an unexplained rest.
+
+# %%
+parts = ap.decomposition_panel(pack, region, age_band, language)
+parts
+
+# %% [markdown] tags=["i18n:nb01.counterfactual"]
+# ## What online study could change
+# If distance stopped mattering for those who have a device, a connection and can afford the data.
+
+# %%
+online = ap.counterfactual_panel(pack, region, age_band, scenario, language)
+online
+
+# %% tags=["remove-cell"]
+record(pack, ap.key_numbers(gaps, far, parts, online),
+       tables={"parity": gaps.table, "regression": model.table})
