@@ -37,6 +37,7 @@ lab: setup
 
 benchmarks: setup browser
 	$(BIN)/python benchmarks/import_time.py
+	taskset -c 0 $(BIN)/python benchmarks/distance_grid.py
 	$(BIN)/python benchmarks/briefing_speed.py
 
 lint: setup

@@ -50,6 +50,11 @@ def _where(region: str, language: str, pack: Pack | None = None) -> str:
     return area_name(areas(pack)[0], language) if pack is not None else t("index.national", language)
 
 
+def has_rural(pack: Pack, region: str) -> bool:
+    """Whether the area has rural people in the learner sample (the capital has none)."""
+    return bool((_in_region(pack.learners, region)["settlement"] == "rural").any())
+
+
 def _check_age(age_band: str) -> None:
     from .errors import ParameterError
 
@@ -69,15 +74,18 @@ def gap_panel(pack: Pack, region: str = "all", age_band: str = "17-24", language
     par = gt.parity.set_index("index")
     loc, gen, wealth = (par.loc[k] for k in ("location_parity_index", "gender_parity_index",
                                               "wealth_parity_index"))
-    reading = Headlines(
-        numbers={"participation_urban_pct": 100 * loc.advantaged, "participation_rural_pct": 100 * loc.disadvantaged,
-                 "location_parity_index": loc.parity, "gender_parity_index": gen.parity,
-                 "wealth_parity_index": wealth.parity},
-        sentences=[t("access.gap_sentence_1", language, where=_where(region, language, pack), age=age_band,
-                     urban=100 * loc.advantaged, rural=100 * loc.disadvantaged, lpi=loc.parity,
-                     gap=loc.gap_pp),
-                   t("access.gap_sentence_2", language, gpi=gen.parity, wpi=wealth.parity,
-                     q1=100 * wealth.disadvantaged, q5=100 * wealth.advantaged)])
+    numbers = {"participation_urban_pct": 100 * loc.advantaged, "gender_parity_index": gen.parity,
+               "wealth_parity_index": wealth.parity}
+    if has_rural(pack, region):
+        numbers.update(participation_rural_pct=100 * loc.disadvantaged, location_parity_index=loc.parity)
+        first = t("access.gap_sentence_1", language, where=_where(region, language, pack), age=age_band,
+                  urban=100 * loc.advantaged, rural=100 * loc.disadvantaged, lpi=loc.parity, gap=loc.gap_pp)
+    else:
+        first = t("access.gap_sentence_urban", language, where=_where(region, language, pack), age=age_band,
+                  urban=100 * loc.advantaged)
+    reading = Headlines(numbers=numbers, sentences=[first, t(
+        "access.gap_sentence_2", language, gpi=gen.parity, wpi=wealth.parity, q1=100 * wealth.disadvantaged,
+        q5=100 * wealth.advantaged)])
     table = gt.parity.assign(index=[t(f"access.{k}", language) for k in gt.parity["index"]])
     table = table.assign(disadvantaged=100 * table["disadvantaged"], advantaged=100 * table["advantaged"])
     table = table.rename(columns={c: t(f"access.col_{c}", language) for c in table.columns})
@@ -158,6 +166,9 @@ def decomposition_panel(pack: Pack, region: str = "all", age_band: str = "17-24"
     import plotly.graph_objects as go
 
     check_region(pack, region)
+    if not has_rural(pack, region):
+        return Panel(reading=Headlines(sentences=[t("access.dec_urban_only", language,
+                                                    where=_where(region, language, pack))]))
     dec = pm.decompose_urban_rural(_in_region(pack.learners, region), age_band)
     parts = dec.frame()
     labels = [t(f"access.part_{p.replace(' ', '_')}", language) for p in parts["part"]]
@@ -188,20 +199,24 @@ def counterfactual_panel(pack: Pack, region: str = "all", age_band: str = "17-24
     learners = _in_region(pack.learners, region)
     model = pm.fit(learners)
     cf = online.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
-    s = cf.by_settlement.set_index("settlement").loc[["urban", "rural"]]
+    s = cf.by_settlement.set_index("settlement").reindex(["urban", "rural"]).dropna()
     names = [t(f"access.{k}", language) for k in s.index]
     fig = go.Figure([go.Bar(name=t("access.now", language), x=names, y=100 * s["now"]),
                      go.Bar(name=t(f"access.scenario_{scenario}", language), x=names, y=100 * s["scenario"])])
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=t("access.percent", language),
                       title=mark_modelled(t("access.cf_title", language, where=_where(region, language, pack), age=age_band),
                                           True, language))
-    lpi_now, lpi_then = cf.location_parity
-    reading = Headlines(numbers={"online_capable_pct": 100 * cf.capable_share, "lpi_now": lpi_now,
-                                 "lpi_scenario": lpi_then},
-                        sentences=[t("access.cf_sentence_1", language, capable=100 * cf.capable_share,
-                                     scenario=t(f"access.scenario_{scenario}", language)),
-                                   t("access.cf_sentence_2", language, rural_now=100 * s.loc["rural", "now"],
-                                     rural_then=100 * s.loc["rural", "scenario"], lpi_now=lpi_now, lpi_then=lpi_then)])
+    numbers = {"online_capable_pct": 100 * cf.capable_share}
+    if "rural" in s.index:
+        lpi_now, lpi_then = cf.location_parity
+        numbers.update(lpi_now=lpi_now, lpi_scenario=lpi_then)
+        second = t("access.cf_sentence_2", language, rural_now=100 * s.loc["rural", "now"],
+                   rural_then=100 * s.loc["rural", "scenario"], lpi_now=lpi_now, lpi_then=lpi_then)
+    else:
+        second = t("access.cf_sentence_urban", language, now=100 * s.loc["urban", "now"],
+                   then=100 * s.loc["urban", "scenario"])
+    reading = Headlines(numbers=numbers, sentences=[t("access.cf_sentence_1", language, capable=100 * cf.capable_share,
+                                                      scenario=t(f"access.scenario_{scenario}", language)), second])
     return Panel(reading=reading, figure=fig, data={"counterfactual": cf})
 
 

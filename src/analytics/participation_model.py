@@ -96,7 +96,8 @@ def fit(learners: pd.DataFrame, covariates: list[str] | None = None) -> Enrolmen
     learners : pandas.DataFrame
         The learner sample (``enrolled``, ``weight`` and the columns :func:`design` uses).
     covariates : list of str, optional
-        Subset of :data:`COVARIATES` (default: all).
+        Subset of :data:`COVARIATES` (default: all). Covariates that do not vary in the
+        data (``urban`` in an all-urban area) are left out.
 
     Returns
     -------
@@ -105,12 +106,13 @@ def fit(learners: pd.DataFrame, covariates: list[str] | None = None) -> Enrolmen
     """
     import statsmodels.api as sm
 
-    covariates = list(covariates or COVARIATES)
     X = design(learners)
+    # a covariate without variation (everyone urban, as in the capital) cannot be estimated
+    covariates = [c for c in (covariates or COVARIATES) if X[c].nunique() > 1]
     w = learners["weight"].to_numpy(dtype=float)
     w = w / w.mean()
     y = learners["enrolled"].to_numpy(dtype=float)
-    res = sm.GLM(y, sm.add_constant(X[covariates]), family=sm.families.Binomial(),
+    res = sm.GLM(y, sm.add_constant(X[covariates], has_constant="add"), family=sm.families.Binomial(),
                  var_weights=w).fit(cov_type="HC1")
     params = res.params.to_numpy()
     cov = res.cov_params().to_numpy()
@@ -177,8 +179,12 @@ def decompose_urban_rural(learners: pd.DataFrame, age_band: str | None = "17-24"
         Gap, parts and rest on the 0–1 scale (× 100 for percentage points).
     """
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
-    covs = [c for c in COVARIATES if c != "urban" and not (age_band and c == "age_25_34")]
-    model = fit(df, covs)
+    if df["settlement"].nunique() < 2:
+        from .errors import ParameterError
+
+        raise ParameterError("the urban–rural decomposition needs both urban and rural people in the data")
+    model = fit(df, [c for c in COVARIATES if c != "urban" and not (age_band and c == "age_25_34")])
+    covs = model.covariates
     X = model.data
     urban = (df["settlement"] == "urban").to_numpy()
     w = model.weights
