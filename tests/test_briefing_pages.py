@@ -22,8 +22,10 @@ def small_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("small")
     path = tmp / "small.yaml"
     path.write_text(yaml.safe_dump({
-        "title": {"en": "Small briefing", "ru": "Краткая справка"}, "country": "tjk", "languages": ["en", "ru"],
-        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}}]}))
+        "title": {"en": "Small briefing", "ru": "Краткая справка", "tg": "Маълумотномаи мухтасар"},
+        "country": "tjk", "languages": ["en", "ru", "tg"],
+        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
+                 {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"grid_km": 2.0}}]}))
     folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
     return folder, outcomes
@@ -89,10 +91,10 @@ def test_index_pages_link_every_page_and_carry_key_messages(small_run, offline_p
 
 
 def _english_catalog_phrases() -> list[str]:
-    en, ru = i18n.package_catalog("en"), i18n.package_catalog("ru")
+    en, ru, tg = (i18n.package_catalog(lang) for lang in ("en", "ru", "tg"))
     phrases = []
     for key, text in en.items():
-        if ru.get(key) == text:
+        if ru.get(key) == text or tg.get(key) == text:
             continue
         for part in re.split(r"\{[^}]*\}|\n", text):
             part = part.strip(" .,:;#()")
@@ -101,20 +103,22 @@ def _english_catalog_phrases() -> list[str]:
     return phrases
 
 
-def test_russian_pages_show_no_english_catalog_string(small_run, offline_page):
+@pytest.mark.parametrize("lang,marker", [("ru", "Основные выводы"), ("tg", "Хулосаҳои асосӣ")])
+def test_russian_and_tajik_pages_show_no_english_catalog_string(small_run, offline_page, lang, marker):
     folder, outcomes = small_run
     phrases = _english_catalog_phrases()
     assert len(phrases) > 20
-    pages = [o.html for o in outcomes if o.language == "ru"] + ["index-ru.html"]
-    for name in pages:
+    pages = [o for o in outcomes if o.language == lang]
+    for name in [o.html for o in pages] + [f"index-{lang}.html"]:
         page = offline_page(folder / name)
-        if name != "index-ru.html":
-            page.wait_for_figures(2)
+        if not name.startswith("index"):
+            page.wait_for_figures(next(o.n_figures for o in pages if o.html == name))
         visible = page.page.inner_text("body") + "\n" + "\n".join(
             page.page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.textContent)"))
         found = [p for p in phrases if p in visible]
         assert found == [], (name, found)
-        assert "Профиль страны" in visible or "Основные выводы" in visible
+    index = offline_page(folder / f"index-{lang}.html")
+    assert marker in index.page.inner_text("body")
 
 
 def test_tables_and_manifest(small_run):
