@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Distance-learning analytics
 #     language: python
@@ -78,4 +80,5 @@ online
 
 # %% tags=["remove-cell"]
 record(pack, ap.key_numbers(gaps, far, parts, online),
-       tables={"parity": gaps.table, "regression": model.table})
+       tables={"parity": gaps.table, "regression": model.table, "distance_by_district": far.data["districts"],
+               "online_by_district": online.data["counterfactual"].by_district})

@@ -133,5 +133,7 @@ def test_tables_and_manifest(small_run):
     assert manifest["git_commit"] and manifest["input_hash"] and manifest["packages"]["plotly"]
     book = openpyxl.load_workbook(folder / "tables" / "small.xlsx", read_only=True)
     assert book.sheetnames[0] == "index" and book.sheetnames[-1] == "sources"
-    assert len(book.sheetnames) == 2 + 2 * len(outcomes)  # key facts and data status per job
-    assert len(list((folder / "tables").glob("*.csv"))) == 2 * len(outcomes)
+    # two tables per country-profile job (key facts, data status), four per access-gaps job
+    per_job = sum(4 if o.job.startswith("01_") else 2 for o in outcomes)
+    assert len(book.sheetnames) == 2 + per_job
+    assert len(list((folder / "tables").glob("*.csv"))) == per_job
