@@ -58,28 +58,27 @@ def test_misspelt_column(pack_copy):
     assert "column 'population': missing column" in out and "found 'populaton'" in out
 
 
-def test_wrong_type(pack_copy):
+@pytest.mark.parametrize("rel,cells,expected", [
+    # data row index 2 is spreadsheet row 4 (the header is row 1)
+    (CENSUS, {(2, "population"): "about two million"},
+     ["column 'population', row 4: expected a whole number, found 'about two million'"]),
+    (CENSUS, {(0, "population"): "-5", (3, "population"): ""},
+     ["column 'population', row 2: -5 below the minimum", "column 'population', row 5: empty cell"]),
+    (DISTRICT_NAMES, {(5, "region_code"): "TJ-XX"},
+     ["district_names.csv: column 'region_code', row 7: 'TJ-XX' not found in tjk/raw/boundaries"]),
+    (DISTRICT_NAMES, {(4, "district_code"): "TJ-GB-MUR"},  # the code of data row 3
+     ["column 'district_code', rows 5, 6: duplicate values"]),
+], ids=["wrong type", "negative and missing population", "unknown region code", "duplicate codes"])
+def test_bad_cells_are_named_with_file_column_and_rows(pack_copy, rel, cells, expected):
     def change(d):
-        d.loc[2, "population"] = "about two million"
+        for (row, col), value in cells.items():
+            d.loc[row, col] = value
         return d
-    edit_csv(pack_copy, CENSUS, change)
+    edit_csv(pack_copy, rel, change)
     code, out = validate(pack_copy)
     assert code == 2
-    # data row index 2 is spreadsheet row 4 (header is row 1)
-    assert "column 'population', row 4: expected a whole number, found 'about two million'" in out
-
-
-def test_negative_and_missing_population(pack_copy):
-    def change(d):
-        d.loc[0, "population"] = "-5"
-        d.loc[3, "population"] = ""
-        return d
-    edit_csv(pack_copy, CENSUS, change)
-    code, out = validate(pack_copy)
-    assert code == 2
-    assert "column 'population', row 2: '-5' below the minimum" in out or \
-           "column 'population', row 2: -5 below the minimum" in out
-    assert "column 'population', row 5: empty cell" in out
+    for text in expected:
+        assert text in out, out
 
 
 def test_share_outside_unit_interval(pack_copy):
@@ -89,26 +88,6 @@ def test_share_outside_unit_interval(pack_copy):
     code, out = validate(pack_copy)
     assert code == 2
     assert "column 'population_share', row 2: 1.3 above the maximum; expected numbers, between 0 and 1" in out
-
-
-def test_unknown_region_code(pack_copy):
-    def change(d):
-        d.loc[5, "region_code"] = "TJ-XX"
-        return d
-    edit_csv(pack_copy, DISTRICT_NAMES, change)
-    code, out = validate(pack_copy)
-    assert code == 2
-    assert "district_names.csv: column 'region_code', row 7: 'TJ-XX' not found in tjk/raw/boundaries" in out
-
-
-def test_duplicate_codes(pack_copy):
-    def change(d):
-        d.loc[4, "district_code"] = d.loc[3, "district_code"]
-        return d
-    edit_csv(pack_copy, DISTRICT_NAMES, change)
-    code, out = validate(pack_copy)
-    assert code == 2
-    assert "column 'district_code', rows 5, 6: duplicate values" in out
 
 
 def test_empty_and_invalid_geometry(pack_copy):

@@ -56,31 +56,30 @@ def _specs(jobs: list[Job], folder: Path, run_id: str, input_hash: str, timeout:
                     kernel_name=KERNEL_NAME, env=env) for j in jobs]
 
 
-def _progress(total: int, quiet: bool):
+def collect(futures, completed, total: int, quiet: bool) -> list[JobOutcome]:
+    """Gather job outcomes as they finish, with a progress bar (done, failed, elapsed, estimate)."""
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="job", desc="briefing", disable=quiet or total == 0, dynamic_ncols=True)
+    outcomes, failed = [], 0
+    with tqdm(total=total, unit="job", desc="briefing", disable=quiet or total == 0, dynamic_ncols=True) as bar:
+        for fut in completed(futures):
+            outcome = fut.result()
+            outcomes.append(outcome)
+            failed += outcome.status != "ok"
+            bar.set_postfix(done=len(outcomes) - failed, failed=failed)
+            bar.update()
+    return outcomes
 
 
 def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
-    """Run jobs on local warm kernels, ``workers`` at a time, with a progress bar."""
+    """Run jobs on local warm kernels, ``workers`` at a time."""
     from .kernels import shutdown_all
 
-    outcomes, failed = [], 0
-    bar = _progress(len(specs), quiet)
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
-            futures = [pool.submit(run_job, s) for s in specs]
-            for fut in as_completed(futures):
-                outcome = fut.result()
-                outcomes.append(outcome)
-                failed += outcome.status != "ok"
-                bar.set_postfix(done=len(outcomes) - failed, failed=failed)
-                bar.update()
+            return collect([pool.submit(run_job, s) for s in specs], as_completed, len(specs), quiet)
     finally:
-        bar.close()
         shutdown_all()
-    return outcomes
 
 
 def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:
@@ -92,20 +91,11 @@ def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> lis
         client = Client(address, timeout="20s")
     except OSError as exc:
         raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    outcomes, failed = [], 0
-    bar = _progress(len(specs), quiet)
     try:
         futures = [client.submit(run_job, asdict(s), pure=False, key=f"{s.name}-{s.run_id}") for s in specs]
-        for fut in dask_completed(futures):
-            outcome = fut.result()
-            outcomes.append(outcome)
-            failed += outcome.status != "ok"
-            bar.set_postfix(done=len(outcomes) - failed, failed=failed)
-            bar.update()
+        return collect(futures, dask_completed, len(specs), quiet)
     finally:
-        bar.close()
         client.close()
-    return outcomes
 
 
 def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], list[JobOutcome]]:
