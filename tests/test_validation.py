@@ -44,6 +44,12 @@ def test_real_pack_is_valid_with_one_screen_summary(pack_copy):
     assert "all valid" in out and len(out.splitlines()) < 30
 
 
+def test_a_folder_that_is_not_a_pack(tmp_path):
+    code, out = validate(tmp_path)
+    assert code == 2
+    assert f"{tmp_path}: not a country pack: no pack.yaml here" in out
+
+
 def test_missing_file(pack_copy):
     (pack_copy / CENSUS).unlink()
     code, out = validate(pack_copy)

@@ -265,7 +265,7 @@ class Pack:
         for name, info in self.info.items():
             df = self.tables[name]
             size = f"{len(df):>6} rows" if hasattr(df, "__len__") and not isinstance(df, dict) else "      -"
-            lines.append(f"  {name:<24} {size}  {info.status:<9} {info.path}")
+            lines.append(f"  {name:<24} {size}  {info.path:<58} {info.status}")
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -331,6 +331,9 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
         values out of range, unknown codes, duplicate keys, bad geometries or CRS.
     """
     pack = Path(root) if root is not None else None
+    if pack is not None and not (pack / METADATA_FILE).exists() and not (pack / country.lower()).is_dir():
+        raise DataError([Problem(str(pack), f"not a country pack: no {METADATA_FILE} here, and no "
+                                            f"'{country.lower()}' folder holding one")])
     if pack is None or not (pack / METADATA_FILE).exists():
         pack = paths.pack_dir(country, pack)
     meta = read_metadata(pack)
