@@ -75,7 +75,7 @@ parts
 # If distance stopped mattering for those who have a device, a connection and can afford the data.
 
 # %%
-online = ap.counterfactual_panel(pack, region, age_band, scenario, language)
+online = ap.counterfactual_panel(pack, region, age_band, scenario, language, fitted=model)
 online
 
 # %% tags=["remove-cell"]

@@ -191,13 +191,17 @@ def decomposition_panel(pack: Pack, region: str = "all", age_band: str = "17-24"
 
 
 def counterfactual_panel(pack: Pack, region: str = "all", age_band: str = "17-24", scenario: str = "online",
-                         language: str = "en") -> Panel:
-    """Participation of urban and rural young people now and under an online-study scenario."""
+                         language: str = "en", fitted: Panel | None = None) -> Panel:
+    """Participation of urban and rural young people now and under an online-study scenario.
+
+    ``fitted`` is the :func:`regression_panel` of the same pack and region, whose model is
+    reused (it is fitted here otherwise).
+    """
     import plotly.graph_objects as go
 
     check_region(pack, region)
     learners = _in_region(pack.learners, region)
-    model = pm.fit(learners)
+    model = fitted.data["model"] if fitted is not None else pm.fit(learners)
     cf = online.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
     s = cf.by_settlement.set_index("settlement").reindex(["urban", "rural"]).dropna()
     names = [t(f"access.{k}", language) for k in s.index]
