@@ -21,12 +21,6 @@ PARITY = {
 }
 
 
-def weighted_rate(df: pd.DataFrame, outcome: str = "enrolled", weight: str = "weight") -> float:
-    """Weighted share (0–1) of rows where ``outcome`` is true."""
-    w = df[weight].to_numpy(dtype=float)
-    return float((df[outcome].to_numpy(dtype=float) * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
-
-
 def participation(learners: pd.DataFrame, by: list[str], age_band: str | None = "17-24",
                   outcome: str = "enrolled") -> pd.DataFrame:
     """Weighted tertiary participation rate by groups.

@@ -37,14 +37,3 @@ def values(doc: dict[str, Any], section: str) -> dict[str, Any]:
         return entries["value"]
     return {k: v["value"] for k, v in entries.items()}
 
-
-def documented(doc: dict[str, Any]) -> list[dict[str, str]]:
-    """Every assumption as a row: section, name, value, and its source or reason."""
-    rows = []
-    for section, entries in doc.items():
-        items = {section: entries} if "value" in entries else entries
-        for name, entry in items.items():
-            rows.append({"section": section, "name": name, "value": str(entry["value"]),
-                         "basis": "source" if entry.get("source") else "choice",
-                         "source_or_reason": entry.get("source") or entry.get("why")})
-    return rows

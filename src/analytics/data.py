@@ -250,10 +250,6 @@ class Pack:
                 for i in self.info.values()]
         return pd.DataFrame(rows)
 
-    def modelled_used(self) -> list[str]:
-        """Names of the tables used so far that are not measured data."""
-        return sorted(n for n in self.used if self.info[n].status != "measured")
-
     def is_modelled(self, table: str) -> bool:
         """True when ``table`` is not measured data."""
         return self.info[table].status != "measured"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
@@ -74,7 +74,6 @@ class Fragment:
 
     body: str
     n_figures: int
-    figure_ids: list[str] = field(default_factory=list)
 
 
 def _markdown(text: str) -> str:
@@ -133,7 +132,7 @@ def notebook_fragment(nb, prefix: str = "fig", language: str = "en") -> Fragment
             if fig_id:
                 ids.append(fig_id)
             parts.append(html_part)
-    return Fragment("\n".join(parts), len(ids), ids)
+    return Fragment("\n".join(parts), len(ids))
 
 
 def _output(out, fig_id: str) -> tuple[str, str | None] | None:

@@ -49,7 +49,3 @@ def outputs_root() -> Path:
     env = os.environ.get("ANALYTICS_OUTPUTS")
     return Path(env).resolve() if env else project_root() / "outputs"
 
-
-def briefings_dir() -> Path:
-    """Folder of the briefing files."""
-    return project_root() / "briefings"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -91,20 +91,14 @@ class TableSchema:
     name: str
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
-    geometry: bool = False
     crs: str = "EPSG:4326"
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, name: str, spec: dict[str, Any]) -> TableSchema:
         cols = tuple(ColumnSpec.from_dict(c, s) for c, s in (spec.get("columns") or {}).items())
         key = spec.get("key") or ()
         key = (key,) if isinstance(key, str) else tuple(key)
-        return cls(name=name, columns=cols, key=key, geometry=spec.get("kind") == "geo",
-                   crs=spec.get("crs", "EPSG:4326"))
-
-    def column(self, name: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.name == name)
+        return cls(name=name, columns=cols, key=key, crs=spec.get("crs", "EPSG:4326"))
 
 
 def _spreadsheet_rows(mask: pd.Series, offset: int) -> tuple[int, ...]:
