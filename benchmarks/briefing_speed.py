@@ -70,8 +70,8 @@ def first_chart_seconds(path: Path, repeat: int) -> float:
 
 
 def main() -> None:
-    from analytics import briefing
-    from analytics.export import plotly_js
+    from analytics.publish.export import plotly_js
+    from analytics.run import briefing
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--briefing", default=str(ROOT / "briefings" / "tajikistan.yaml"))

@@ -29,8 +29,8 @@ def clock(fn, *args, repeat: int = 3):
 
 
 def main() -> None:
-    from analytics import distance
-    from analytics.data import load_pack
+    from analytics.access import distance
+    from analytics.packs import load_pack
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cell-km", type=float, default=1.0)

@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   analytics:
+#     capability: profile
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: analytics
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -28,13 +31,15 @@ year_from: int = 2000  # first year shown in the indicator charts
 year_to: int = 2024  # last year shown in the indicator charts
 
 # %% tags=["remove-cell"]
-from analytics import profile
-from analytics.data import load_pack
-from analytics.report import record
-from analytics.tables import show
+from analytics.packs import load_pack
+from analytics.profile import panels as profile
+from analytics.profile.params import PARAMETERS
+from analytics.report.areas import check_region
+from analytics.report.record import record
 
+PARAMETERS.check_namespace(globals())  # the checks the briefing runner makes
 pack = load_pack(country)
-profile.check_region(pack, region)
+check_region(pack, region)
 
 # %% [markdown] tags=["i18n:nb00.key_facts"]
 # ## Key facts
@@ -69,7 +74,7 @@ profile.district_map(pack, region, language)
 
 # %%
 status = profile.data_status(pack, language)
-show(status)
+status
 
 # %% tags=["remove-cell"]
-record(pack, key_facts, tables={"key_facts": profile.latest_table(pack, language), "data_status": status})
+record(pack, key_facts, tables={"key_facts": profile.key_facts_table(pack, language), "data_status": status})

@@ -1,7 +1,10 @@
 # ---
 # jupyter:
+#   analytics:
+#     capability: access
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: analytics
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -27,10 +30,12 @@ language: str = "en"  # language of the page: "en", "ru" or "tg"
 scenario: str = "online"  # online-study scenario: baseline, online, online_4g, online_cheap_data, online_4g_cheap_data
 
 # %% tags=["remove-cell"]
-from analytics import access_pages as ap
-from analytics.data import load_pack
-from analytics.report import record
+from analytics.access import panels as ap
+from analytics.access.params import PARAMETERS
+from analytics.packs import load_pack
+from analytics.report.record import key_reading, record
 
+PARAMETERS.check_namespace(globals())  # the checks the briefing runner makes
 pack = load_pack(country)
 
 # %% [markdown] tags=["i18n:nb01.gaps"]
@@ -79,6 +84,5 @@ online = ap.counterfactual_panel(pack, region, age_band, scenario, language, fit
 online
 
 # %% tags=["remove-cell"]
-record(pack, ap.key_numbers(gaps, far, parts, online),
-       tables={"parity": gaps.table, "regression": model.table, "distance_by_district": far.data["districts"],
-               "online_by_district": online.data["counterfactual"].by_district})
+record(pack, key_reading(gaps, far, parts, online),
+       tables={"parity": gaps, "regression": model, "distance_by_district": far, "online_by_district": online})

@@ -19,6 +19,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+@pytest.fixture(scope="session")
+def pack():
+    """The shipped Tajikistan pack, loaded and validated once for the session (do not modify it)."""
+    from analytics.packs import load_pack
+
+    return load_pack("tjk")
+
+
 @pytest.fixture
 def pack_copy(tmp_path) -> Path:
     """A copy of the real pack in a temporary folder, to break in one way per test."""

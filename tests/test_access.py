@@ -8,20 +8,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from analytics import access, distance, online
-from analytics import participation_model as pm
-from analytics.briefing import Briefing, Job
-from analytics.data import load_pack
-from analytics.learners import haversine_km
-from analytics.notebooks import notebook_path
-from analytics.runner import run_briefing
+from analytics.access import counterfactual as online
+from analytics.access import distance
+from analytics.access import model as pm
+from analytics.access import participation as access
+from analytics.packs.builders.learner_sample import haversine_km
+from analytics.run.briefing import Briefing, Job
+from analytics.run.notebooks import notebook_path
+from analytics.run.runner import run_briefing
 
 from .conftest import PACK
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack("tjk")
 
 
 def test_parity_indices_on_a_hand_computed_fixture():
@@ -85,14 +81,12 @@ def test_regression_recovers_the_true_effects(pack):
     for name in pm.COVARIATES:
         row = model.table.loc[name]
         assert row.coef_low <= truth[name] <= row.coef_high, (name, truth[name], row.coef_low, row.coef_high)
-        assert row.ame_low < row.ame < row.ame_high
     assert np.sign(model.table.loc["distance_per_10km", "ame"]) == -1
-    assert "odds ratio" in model.summary()
 
 
 def test_decomposition_parts_sum_to_the_total_gap(pack):
     dec = pm.decompose_urban_rural(pack.learners)
-    frame = dec.frame()
+    frame = dec.to_frame()
     assert frame["pp"].sum() == pytest.approx(100 * dec.total, abs=1e-9)
     rates = access.participation(pack.learners, ["settlement"]).set_index("settlement")["rate"]
     assert dec.total == pytest.approx(rates["urban"] - rates["rural"])

@@ -8,8 +8,9 @@ import re
 import pytest
 import yaml
 
-from analytics import briefing, i18n
-from analytics.runner import run_briefing
+from analytics.core import i18n
+from analytics.run import briefing
+from analytics.run.runner import run_briefing
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,7 @@ def test_every_page_draws_every_figure_offline(small_run, offline_page):
 
 
 def test_each_page_embeds_plotly_js_once(small_run):
-    from analytics.export import geo_assets_js, plotly_js
+    from analytics.publish.export import geo_assets_js, plotly_js
 
     head = plotly_js()[:300]
     folder, outcomes = small_run
@@ -55,7 +56,7 @@ def test_each_page_embeds_plotly_js_once(small_run):
 
 
 def test_briefing_books_draw_every_chart_as_it_scrolls_into_view(small_run, offline_page):
-    from analytics.export import plotly_js
+    from analytics.publish.export import plotly_js
 
     folder, outcomes = small_run
     for lang in ("en", "ru"):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from analytics.runner import run_notebook
+from analytics.run.runner import run_notebook
 
 from .conftest import run_cli
 

@@ -1,33 +1,39 @@
-"""Message catalogs: every language has every key; notebook text is translated."""
+"""Catalogs, names and numbers: every key in every language, notebook text translated, CLDR number formats."""
 
 from __future__ import annotations
 
 import re
 
 import jupytext
+import pytest
 import yaml
 
-from analytics import i18n
+from analytics.core import i18n, numbers
+from analytics.core.errors import DataError
 
 from .conftest import PACK, ROOT
 
-LOCALES = ROOT / "src" / "analytics" / "locales"
+
+def _entries() -> dict:
+    return i18n._entries()
 
 
-def _keys(folder, lang):
-    return set(yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")))
+def test_every_catalog_key_has_every_language():
+    entries = _entries()
+    assert len(entries) > 100
+    for key, entry in entries.items():
+        assert set(entry) == set(i18n.LANGUAGES), key
 
 
-def test_every_package_catalog_has_every_key():
-    en = _keys(LOCALES, "en")
-    for lang in ("ru", "tg"):
-        assert _keys(LOCALES, lang) == en, f"{lang}.yaml differs from en.yaml"
+def test_catalogs_are_one_per_folder_and_found_without_importing_capabilities():
+    assert set(i18n.catalog_files()) >= {"access/catalog.yaml", "profile/catalog.yaml", "publish/catalog.yaml",
+                                         "report/catalog.yaml"}
 
 
 def test_every_pack_catalog_has_every_region_district_and_table():
-    en = _keys(PACK / "locales", "en")
+    en = set(yaml.safe_load((PACK / "locales" / "en.yaml").read_text(encoding="utf-8")))
     for lang in ("ru", "tg"):
-        assert _keys(PACK / "locales", lang) == en
+        assert set(yaml.safe_load((PACK / "locales" / f"{lang}.yaml").read_text(encoding="utf-8"))) == en
     meta = yaml.safe_load((PACK / "pack.yaml").read_text())
     assert {f"table.{n}" for n in meta["tables"] if n not in ("adm1", "adm2", "adm2_lookup")} <= en | {
         "table.indicators_raw", "table.district_names", "table.institutions_reference"}
@@ -52,8 +58,70 @@ def test_every_translated_notebook_cell_has_its_key_in_every_language():
 
 def test_tajik_catalog_is_cyrillic():
     for key, text in i18n.package_catalog("tg").items():
-        words = re.sub(r"\{[^}]*\}", "", text)
+        if key.startswith("language."):  # each language's own name (autonym): "English" stays English
+            continue
+        words = re.sub(r"\{[^}]*\}", "", str(text))
         letters = [c for c in words if c.isalpha()]
         latin = [c for c in letters if c.isascii()]
         # allowed Latin: acronyms such as WDI, GBAO codes
         assert len(latin) <= max(6, len(letters) // 10), (key, text)
+
+
+# ---------------------------------------------------------------- numbers (expected strings from CLDR 45 as
+# published: ru decimal ",", group U+00A0, percent "#,##0 %"; tg decimal ",", group U+00A0, percent "#,##0%")
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("lang,number,percent,big", [
+    ("en", "36.1", "36.1%", "141,244"),
+    ("ru", "36,1", f"36,1{NBSP}%", f"141{NBSP}244"),
+    ("tg", "36,1", "36,1%", f"141{NBSP}244"),
+])
+def test_numbers_follow_the_reader_locale(lang, number, percent, big):
+    assert numbers.decimal(36.123, 1, lang) == number
+    assert numbers.percent(36.123, 1, lang) == percent
+    assert numbers.decimal(141244, 0, lang) == big
+    tx = i18n.Texts(lang)
+    assert tx("profile.headline_enrolment", value=36.123, year=2015).count(percent) == 1
+    assert "2015" in tx("profile.headline_enrolment", value=36.123, year=2015)  # a year is never grouped
+
+
+def test_format_specs_in_messages():
+    tx = i18n.Texts("ru")
+    fmt = tx._fmt
+    assert fmt.format("{x:+.2f}", x=9.0) == "+9,00"
+    assert fmt.format("{x:+.2f}", x=-7.18) == "-7,18"
+    assert fmt.format("{x:.0f}", x=-0.2) == "0"  # no negative zero
+    assert fmt.format("{x:,d}", x=6000) == f"6{NBSP}000"
+    assert fmt.format("{x:g}", x=1.0) == "1" and fmt.format("{x:g}", x=0.5) == "0,5"
+    assert fmt.format("{x:.1P}", x=18.76) == f"18,8{NBSP}%"
+    assert fmt.format("{name}", name="<b>") == "<b>"  # text is escaped where it enters a page, not here
+
+
+def test_plural_forms_come_from_cldr():
+    # CLDR ru: one = n%10=1 and n%100!=11; "для 141 244 ячеек", "для 21 ячейки" (genitive after "для")
+    ru, en = i18n.Texts("ru"), i18n.Texts("en")
+    assert ru.plural("access.cells", 141244) == f"141{NBSP}244 ячеек"
+    assert ru.plural("access.cells", 21) == "21 ячейки"
+    assert ru.plural("access.cells", 11) == "11 ячеек"
+    assert en.plural("access.cells", 1) == "1 grid cell" and en.plural("access.cells", 2) == "2 grid cells"
+    assert numbers.plural_category(3, "ru") == "few" and numbers.plural_category(5, "ru") == "many"
+
+
+def test_plotly_separators_per_language():
+    assert numbers.plotly_separators("en") == ".,"
+    assert numbers.plotly_separators("ru") == "," + NBSP
+
+
+def test_a_pack_may_only_add_names(pack_copy):
+    from analytics.packs.load import load_pack
+
+    path = pack_copy / "locales" / "ru.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + 'nb01.intro: "# Взломано"\nregion.TJ-XX: {a: 1}\n',
+                    encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_pack(root=pack_copy)
+    text = str(err.value)
+    assert "tjk/locales/ru.yaml" in text and "'nb01.intro'" in text and "may only add or override names" in text
+    assert "'region.TJ-XX' must map to plain text" in text.replace("keys ", "")

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon
 
-from analytics.data import load_pack
-from analytics.errors import DataError
+from analytics.core.errors import DataError
+from analytics.packs import load_pack
 
 from .conftest import run_cli
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import AnalyticsError
+from .core.errors import AnalyticsError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Planning analytics for distance learning in higher education.")
@@ -26,7 +26,7 @@ app.add_typer(pack_app, name="pack")
 
 
 def _pack_dir(pack_dir: Path | None) -> Path:
-    from . import paths
+    from .core import paths
 
     return pack_dir if pack_dir is not None else paths.pack_dir("tjk")
 
@@ -34,7 +34,7 @@ def _pack_dir(pack_dir: Path | None) -> Path:
 @app.command()
 def validate(pack_dir: Path = typer.Argument(None, help="Pack folder (default: data/tjk).")):
     """Validate every table of a country pack against its schema."""
-    from .data import load_pack
+    from .packs.load import load_pack
 
     pack = load_pack(root=_pack_dir(pack_dir))
     typer.echo(pack.summary())
@@ -45,7 +45,7 @@ def pack_build(pack_dir: Path = typer.Argument(None, help="Pack folder (default:
                only: list[str] = typer.Option(None, "--only", help="Build only this table (repeatable)."),
                seed: int = typer.Option(None, "--seed", help="Random seed for modelled tables.")):
     """Rebuild the derived and modelled tables of a pack from its raw files and assumptions."""
-    from .build import build_pack
+    from .packs.build import build_pack
 
     overrides = {"seed": seed} if seed is not None else {}
     report = build_pack(_pack_dir(pack_dir), only=only or None, overrides=overrides)
@@ -54,11 +54,11 @@ def pack_build(pack_dir: Path = typer.Argument(None, help="Pack folder (default:
 
 @app.command()
 def params(notebook: str = typer.Argument(..., help="Notebook name or path.")):
-    """List the parameters a notebook declares (name, type, default, meaning)."""
-    from .notebooks import parameters
+    """List the parameters a notebook declares (name, type, default, meaning, allowed values)."""
+    from .run.notebooks import describe
 
-    for p in parameters(notebook).values():
-        typer.echo(p.describe())
+    for line in describe(notebook):
+        typer.echo(line)
 
 
 @app.command()
@@ -67,8 +67,8 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
         timeout: float = typer.Option(600, "--timeout", help="Seconds allowed per cell."),
         outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/).")):
     """Run one notebook with papermill and publish its offline HTML page under outputs/."""
-    from .notebooks import parse_assignments
-    from .runner import run_notebook
+    from .run.notebooks import parse_assignments
+    from .run.runner import run_notebook
 
     folder, result = run_notebook(notebook, parse_assignments(param or []), outputs, timeout)
     typer.echo(result.summary())
@@ -89,9 +89,9 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     """Run every job of a briefing file and publish pages, index, briefing books, tables and manifest."""
     import json
 
-    from . import briefing as briefing_mod
-    from .errors import ParameterError
-    from .runner import run_briefing
+    from .core.errors import ParameterError
+    from .run import briefing as briefing_mod
+    from .run.runner import run_briefing
 
     if resume is not None:
         manifest = resume / "manifest.json"

@@ -1,0 +1,16 @@
+"""Parameters of notebook 01_access_gaps (kept equal to its parameters cell by a test)."""
+
+from ..core.i18n import LANGUAGES
+from ..core.params import Declaration, Param
+from .scenarios import AGE_BANDS, SCENARIOS
+
+PARAMETERS = Declaration("access", (
+    Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
+    Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
+          source="region"),
+    Param("age_band", str, "17-24", "age band of the participation rates", choices=AGE_BANDS),
+    Param("grid_km", float, 1.0, "cell size of the distance grid, km (1 km: about 141,000 cells)",
+          min=0.25, max=50),
+    Param("language", str, "en", "language of the page", choices=LANGUAGES),
+    Param("scenario", str, "online", "online-study scenario of the counterfactual", choices=tuple(SCENARIOS)),
+))

@@ -1,0 +1,165 @@
+"""Reader-facing text: message catalogs in English, Russian and Tajik, and number formatting.
+
+Each layer or capability that writes for readers keeps one ``catalog.yaml`` in its own
+folder (``analytics/access/catalog.yaml`` …), each key with its ``en``, ``ru`` and ``tg``
+text; a value may instead map CLDR plural categories to texts. The catalogs are found by
+looking for those files, never by importing the capabilities.
+
+A :class:`Texts` object speaks one language: ``Texts("ru")("access.gap_sentence_1", …)``.
+It may carry names from a country pack (regions, districts, tables, areas), which add to
+or override only those name keys. Numbers placed in a message are written in the
+language's locale (see :mod:`analytics.core.numbers`): a format spec ``.1f`` gives
+``36.1`` / ``36,1``, ``,d`` groups thousands, and ``.1P`` writes a value in percent with
+the locale's percent sign (``36.1%`` / ``36,1 %``). A key missing from a language raises
+``KeyError``; a test checks every catalog has every language.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+
+from . import numbers
+from .errors import ParameterError
+
+LANGUAGES = ("en", "ru", "tg")
+
+#: Language the notebooks' own markdown is written in.
+SOURCE_LANGUAGE = "en"
+
+#: The only keys a country pack's locale files may add or override.
+NAME_PREFIXES = ("region.", "district.", "table.", "area.")
+
+CATALOG_FILE = "catalog.yaml"
+
+_SPEC = re.compile(r"^(?P<sign>\+)?(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fdgP])?$")
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if the suite can write it, else raise :class:`ParameterError`."""
+    if language not in LANGUAGES:
+        raise ParameterError(f"language {language!r} is not available; choose one of {', '.join(LANGUAGES)}")
+    return language
+
+
+@cache
+def catalog_files() -> tuple[str, ...]:
+    """Package-relative paths of every ``catalog.yaml`` (one per folder of the package)."""
+    root = resources.files("analytics")
+    return tuple(sorted(f"{d.name}/{CATALOG_FILE}" for d in root.iterdir()
+                        if d.is_dir() and d.joinpath(CATALOG_FILE).is_file()))
+
+
+@cache
+def _entries() -> dict[str, dict]:
+    import yaml
+
+    out: dict[str, dict] = {}
+    for rel in catalog_files():
+        doc = yaml.safe_load(resources.files("analytics").joinpath(rel).read_text("utf-8")) or {}
+        for key, entry in doc.items():
+            if key in out:
+                raise KeyError(f"catalog key {key!r} is defined twice (again in {rel})")
+            out[str(key)] = entry
+    return out
+
+
+@cache
+def package_catalog(language: str) -> dict[str, object]:
+    """Every message of the suite in ``language`` (a text, or plural forms by category)."""
+    check_language(language)
+    return {k: v[language] for k, v in _entries().items() if isinstance(v, dict) and language in v}
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with numbers written in one language's locale."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_field(self, value, format_spec: str):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return super().format_field(value, format_spec)
+        m = _SPEC.match(format_spec)
+        if m is None:
+            return super().format_field(value, format_spec)
+        kind, digits = m["kind"], m["digits"]
+        sign = bool(m["sign"])
+        if kind == "P":
+            return numbers.percent(value, int(digits or 0), self.language, sign)
+        if kind == "f" or (kind is None and digits is not None):
+            return numbers.decimal(value, int(digits or 0), self.language, bool(m["group"]), sign)
+        if kind == "g":
+            return numbers.decimal(value, None, self.language, bool(m["group"]), sign)
+        if kind == "d" or m["group"]:
+            return numbers.decimal(value, 0, self.language, bool(m["group"]), sign)
+        if isinstance(value, float):  # no spec: a float still gets the locale's decimal mark
+            return numbers.decimal(value, None, self.language, False, sign)
+        return str(value)  # a plain integer (a year) is written as it is
+
+
+class Texts:
+    """The messages of one language, with a country pack's names.
+
+    Parameters
+    ----------
+    language : str
+        ``"en"``, ``"ru"`` or ``"tg"``.
+    names : mapping, optional
+        Extra keys from a country pack (``region.*``, ``district.*``, ``table.*``,
+        ``area.*``), already checked by the pack loader.
+    """
+
+    def __init__(self, language: str, names: Mapping[str, str] | None = None):
+        self.language = check_language(language)
+        self.names = dict(names or {})
+        self._fmt = _Formatter(self.language)
+
+    def _raw(self, key: str):
+        if key in self.names:
+            return self.names[key]
+        return package_catalog(self.language)[key]
+
+    def __call__(self, key: str, **values) -> str:
+        """The message ``key`` with ``values`` placed in it (numbers in the locale)."""
+        text = self._raw(key)
+        if isinstance(text, dict):
+            raise KeyError(f"{key!r} holds plural forms; use Texts.plural")
+        return self._fmt.format(str(text), **values) if values else str(text)
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` exists in this language."""
+        return key in self.names or key in package_catalog(self.language)
+
+    def get(self, key: str, default: str) -> str:
+        """The message ``key``, or ``default`` when no catalog has it."""
+        return self(key) if self.has(key) else default
+
+    def plural(self, key: str, n: float, **values) -> str:
+        """The form of ``key`` that CLDR's plural rules choose for ``n``, with ``n`` placed in it."""
+        forms = self._raw(key)
+        if not isinstance(forms, dict):
+            return self._fmt.format(str(forms), n=n, **values)
+        category = numbers.plural_category(n, self.language)
+        text = forms.get(category, forms.get("other"))
+        return self._fmt.format(str(text), n=n, **values)
+
+    def number(self, value: float, digits: int | None = 1, grouping: bool = True, sign: bool = False) -> str:
+        """A number in this language's locale (see :func:`analytics.core.numbers.decimal`)."""
+        return numbers.decimal(value, digits, self.language, grouping, sign)
+
+    def percent(self, value_pct: float, digits: int = 1, sign: bool = False) -> str:
+        """A value in percent in this language's locale (``36.1%`` / ``36,1 %``)."""
+        return numbers.percent(value_pct, digits, self.language, sign)
+
+    def mark_modelled(self, title: str, modelled: bool) -> str:
+        """``title`` followed by the translated "(modelled)" mark when ``modelled`` (plotly markup)."""
+        return f"{title} <i>({self('modelled')})</i>" if modelled else title
+
+
+def t(key: str, language: str = "en", **values) -> str:
+    """The suite's message ``key`` in ``language`` (no pack names); see :class:`Texts`."""
+    return Texts(language)(key, **values)

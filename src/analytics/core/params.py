@@ -1,0 +1,183 @@
+"""Parameter declarations: what each notebook accepts, declared by its capability.
+
+Every capability declares its notebook's parameters in ``analytics.<capability>.params``
+as :data:`PARAMETERS` (a :class:`Declaration`): name, type, default, meaning and allowed
+values (choices, minimum and maximum, order rules such as ``year_from <= year_to``). The
+notebook's parameters cell repeats names, types and defaults (a test keeps them equal);
+the runner checks every job against the declaration before any kernel starts, and a
+notebook checks its own values in its first cell, so the same message appears in both.
+
+Values that depend on a country pack (``country``, ``region``) are marked by ``source``
+and checked by the runner, which can read the packs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import operator
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ParameterError
+
+_TYPE_NAMES = {str: "str", int: "int", float: "float", bool: "bool"}
+_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+
+
+def _fmt(value: Any) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a notebook.
+
+    Parameters
+    ----------
+    name : str
+        Name in the notebook's parameters cell.
+    type : type
+        ``str``, ``int``, ``float`` or ``bool`` (an ``int`` is accepted for a ``float``).
+    default : Any
+        Value in the parameters cell.
+    help : str
+        Meaning, with the unit.
+    choices : tuple, optional
+        The allowed values.
+    min, max : float, optional
+        Inclusive bounds of a number.
+    source : str, optional
+        ``"country"``, ``"region"`` or ``"language"``: allowed values come from the
+        country packs or the catalogs and are checked by the runner.
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple | None = None
+    min: float | None = None
+    max: float | None = None
+    source: str | None = None
+
+    def allowed(self) -> str:
+        """The allowed values in words."""
+        if self.choices is not None:
+            return "one of " + ", ".join(_fmt(c) for c in self.choices)
+        if self.min is not None and self.max is not None:
+            return f"between {self.min:g} and {self.max:g}"
+        if self.min is not None:
+            return f"at least {self.min:g}"
+        if self.max is not None:
+            return f"at most {self.max:g}"
+        return f"a {_TYPE_NAMES[self.type]}"
+
+    def describe(self) -> str:
+        """One line: name, type, default, meaning and allowed values."""
+        extra = f"; {self.allowed()}" if (self.choices or self.min is not None or self.max is not None) else ""
+        return f"{self.name} ({_TYPE_NAMES[self.type]}, default {_fmt(self.default)}): {self.help}{extra}"
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with ``value``, or ``None``."""
+        ok = (int, float) if self.type is float else (self.type,)
+        if not isinstance(value, ok) or (self.type in (int, float) and isinstance(value, bool)):
+            return (f"parameter {self.name!r} expects {_TYPE_NAMES[self.type]} (default {_fmt(self.default)}), "
+                    f"got {value!r} ({type(value).__name__})")
+        if self.choices is not None and value not in self.choices:
+            return f"parameter {self.name!r} is {value!r}; choose {self.allowed()}"
+        if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+            return f"parameter {self.name!r} is {value!r}; expected a value {self.allowed()}"
+        if self.type is float and value != value:  # NaN
+            return f"parameter {self.name!r} is not a number"
+        return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An order between two parameters, e.g. ``Rule("year_from", "<=", "year_to")``."""
+
+    left: str
+    op: str
+    right: str
+
+    def problem(self, values: dict[str, Any]) -> str | None:
+        a, b = values.get(self.left), values.get(self.right)
+        if a is None or b is None or _OPS[self.op](a, b):
+            return None
+        return (f"parameters {self.left!r} ({a!r}) and {self.right!r} ({b!r}): "
+                f"expected {self.left} {self.op} {self.right}")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Every parameter of one capability's notebook, and the rules between them."""
+
+    capability: str
+    params: tuple[Param, ...]
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
+
+    def __getitem__(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def effective(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Every parameter with its value for a run: the given value, else the default."""
+        return {**self.defaults(), **{k: v for k, v in values.items() if k in self.names()}}
+
+    def problems(self, values: dict[str, Any]) -> list[str]:
+        """One message per problem: unknown names, wrong types, values not allowed, broken rules."""
+        out = []
+        for key, value in values.items():
+            if key not in self.names():
+                valid = "".join(f"\n  - {p.describe()}" for p in self.params)
+                out.append(f"unknown parameter {key!r}. Valid parameters:{valid}")
+                continue
+            found = self[key].problem(value)
+            if found:
+                out.append(found)
+        if not out:
+            full = self.effective(values)
+            out += [p for p in (r.problem(full) for r in self.rules) if p]
+        return out
+
+    def check_namespace(self, namespace: dict[str, Any]) -> dict[str, Any]:
+        """Check the parameters as a notebook holds them (its ``globals()``); return their values."""
+        return self.check({k: namespace[k] for k in self.names() if k in namespace}, where="parameters cell")
+
+    def check(self, values: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+        """Return the effective values, or raise :class:`ParameterError` naming every problem."""
+        found = self.problems(values)
+        if found:
+            prefix = f"{where}: " if where else ""
+            raise ParameterError("\n".join(prefix + p for p in found))
+        return self.effective(values)
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def declaration(capability: str) -> Declaration:
+    """The parameter declaration of a capability (``analytics.<capability>.params.PARAMETERS``).
+
+    The module is looked up by name, so the caller (the runner) depends on no capability.
+    """
+    if not _NAME.match(capability or ""):
+        raise ParameterError(f"capability name {capability!r} is not a package name")
+    try:
+        module = importlib.import_module(f"analytics.{capability}.params")
+    except ModuleNotFoundError:
+        raise ParameterError(f"capability {capability!r} has no parameter declaration "
+                             f"(analytics/{capability}/params.py)") from None
+    found = getattr(module, "PARAMETERS", None)
+    if not isinstance(found, Declaration):
+        raise ParameterError(f"analytics/{capability}/params.py does not define PARAMETERS")
+    return found

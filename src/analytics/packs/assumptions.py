@@ -1,0 +1,39 @@
+"""The assumptions file of a pack: every modelled number with its source or reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.errors import DataError, Problem
+
+FILE = "assumptions.yaml"
+
+
+def read(pack: Path) -> dict[str, Any]:
+    """Read ``assumptions.yaml`` of a pack; check every entry has a value and a source or reason."""
+    path = Path(pack) / FILE
+    if not path.exists():
+        raise DataError([Problem(f"{Path(pack).name}/{FILE}", "assumptions file not found")])
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems = []
+    for section, entries in doc.items():
+        items = {section: entries} if "value" in (entries or {}) else (entries or {})
+        for name, entry in items.items():
+            if not isinstance(entry, dict) or "value" not in entry or not (entry.get("source") or entry.get("why")):
+                problems.append(Problem(f"{Path(pack).name}/{FILE}",
+                                        f"'{section}.{name}' needs a value and a source or why"))
+    if problems:
+        raise DataError(problems)
+    return doc
+
+
+def values(doc: dict[str, Any], section: str) -> dict[str, Any]:
+    """The plain values of one section (``{"urban_total": 2528000, ...}``)."""
+    entries = doc.get(section) or {}
+    if "value" in entries:
+        return entries["value"]
+    return {k: v["value"] for k, v in entries.items()}
+

@@ -1,0 +1,126 @@
+"""Rebuild a pack's derived tables from its raw files, as ``pack.yaml`` says.
+
+A table whose metadata has ``built_by: <name>`` is derived: the builder registered under
+that name (:mod:`analytics.packs.registry`) is called with the tables named in ``inputs`` (keyword = table name), the ``options``
+mapping and, when the metadata names an ``assumptions`` section, that section of
+``assumptions.yaml`` as ``assumptions=`` (plus ``seed=`` if the function takes one); its
+result is written to the table's path. Inputs are read and validated
+first; derived tables are built in the order the metadata lists them, so a later one
+may use an earlier one. Files are written atomically and deterministically (the same
+inputs give byte-identical files).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import DataError, Problem
+from . import assumptions
+from .metadata import TableInfo, read_metadata, table_infos
+from .readers import read_tables
+from .registry import builder
+
+#: Decimal places kept for coordinates written to GeoJSON (about 0.1 m).
+COORDINATE_PRECISION = 6
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote: one row per table."""
+
+    pack: Path
+    written: list[tuple[str, str, int]]
+
+    def summary(self) -> str:
+        lines = [f"Built {len(self.written)} tables in {self.pack}:"]
+        lines += [f"  {name:<24} {rows:>6} rows  {path}" for name, path, rows in self.written]
+        return "\n".join(lines)
+
+
+def write_table(frame: Any, path: Path, kind: str) -> None:
+    """Write one table atomically: to a temporary file, then renamed over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        if kind == "geo":
+            os.unlink(tmp)
+            frame.to_file(tmp, driver="GeoJSON", engine="pyogrio", layer=path.stem,
+                          layer_options={"COORDINATE_PRECISION": COORDINATE_PRECISION,
+                                         "WRITE_BBOX": "NO"})
+        else:
+            frame.to_csv(tmp, index=False, lineterminator="\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes files 0600; a pack table is shared data
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def build_pack(pack: Path | str, only: list[str] | None = None,
+               overrides: dict[str, Any] | None = None) -> BuildReport:
+    """Rebuild the derived tables of the pack folder ``pack``.
+
+    Parameters
+    ----------
+    pack : path
+        The pack folder (holding ``pack.yaml``).
+    only : list of str, optional
+        Build only these derived tables (default: all).
+    overrides : dict, optional
+        Option values that replace those in the metadata for every builder that takes
+        them; ``{"seed": 7}`` replaces the seed of the assumptions file.
+
+    Returns
+    -------
+    BuildReport
+    """
+    pack = Path(pack)
+    meta = read_metadata(pack)
+    infos = table_infos(meta, pack)
+    derived = {n: i for n, i in infos.items() if i.built_by}
+    unknown = sorted(set(only or []) - set(derived))
+    if unknown:
+        raise DataError([Problem(f"{pack.name}/pack.yaml", f"no derived table named {', '.join(unknown)}; "
+                                 f"derived tables: {', '.join(derived)}")])
+    raw = {n: i for n, i in infos.items() if not i.built_by}
+    tables, _ = read_tables(pack, raw)
+    needs_assumptions = any(i.raw.get("assumptions") for i in derived.values())
+    assumed = assumptions.read(pack) if needs_assumptions else {}
+    if "seed" in (overrides or {}) and assumed:
+        assumed["seed"]["value"] = int(overrides["seed"])
+    written = []
+    for name, info in derived.items():
+        if only and name not in only:
+            tables.update(read_tables(pack, {name: info})[0])
+            continue
+        frame = _build_one(pack, info, tables, overrides or {}, assumed)
+        write_table(frame, pack / info.path, info.kind)
+        tables.update(read_tables(pack, {name: info})[0])
+        written.append((name, info.path, len(frame)))
+    return BuildReport(pack, written)
+
+
+def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assumed: dict):
+    spec = info.raw
+    inputs = spec.get("inputs") or {}
+    missing = [t for t in inputs.values() if t not in tables]
+    if missing:
+        raise DataError([Problem(f"{pack.name}/pack.yaml", f"table '{info.name}' is built from "
+                                 f"{', '.join(missing)}, which must be listed before it")])
+    kwargs = {arg: tables[t] for arg, t in inputs.items()}
+    options = dict(spec.get("options") or {})
+    options.update({k: v for k, v in overrides.items() if k in options})
+    func = builder(info.built_by)
+    if spec.get("assumptions"):
+        kwargs["assumptions"] = assumptions.values(assumed, spec["assumptions"])
+        if "seed" in inspect.signature(func).parameters:
+            kwargs["seed"] = int(assumptions.values(assumed, "seed"))
+    return func(**kwargs, **options)

@@ -1,0 +1,141 @@
+"""Modelled population by district × urban/rural × sex × age band, exact to the census.
+
+How the split is made (every number is in ``assumptions.yaml``, section ``population``):
+
+1. **Districts.** Each region's 2020 census total is split over its districts in
+   proportion to a density rule: ``area_km2 ** district_area_exponent`` times
+   ``exp(-d / town_decay_km)``, where ``d`` is the distance (km) from the district's
+   representative point to the nearest town with a university or institute (people live
+   in the valleys around towns; remote mountain districts are sparse), times
+   ``1 + host_city_bonus`` for a district that contains such a town. Dushanbe is its own
+   unit and takes its region's total.
+2. **Urban and rural.** Dushanbe is all urban. Every other district starts from its
+   region's ``base_urban_share`` (plus ``host_city_urban_uplift`` if it has a university
+   town); these shares are scaled by one common factor, capped at ``max_urban_share``,
+   until the national urban total equals the census figure exactly.
+3. **Sex and age.** Each district × settlement total is split by ``male_share`` and the
+   national ``age_shares``.
+
+Every split uses largest-remainder apportionment, so the cells add up to the census
+regional totals to the person and to the census urban total exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .counts import apportion
+
+SETTLEMENTS = ("urban", "rural")
+SEXES = ("female", "male")
+
+
+def _urban_factor(base: np.ndarray, pop: np.ndarray, target: int, cap: float) -> np.ndarray:
+    """Urban shares ``min(k * base, cap)`` with ``k`` solved so urban persons sum to ``target``."""
+    if target > (cap * pop).sum():
+        raise ValueError("the urban total cannot be reached under the urban share cap")
+    lo, hi = 0.0, 1.0
+    while (np.minimum(hi * base, cap) * pop).sum() < target:
+        hi *= 2
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if (np.minimum(mid * base, cap) * pop).sum() < target:
+            lo = mid
+        else:
+            hi = mid
+    return np.minimum(hi * base, cap)
+
+
+def district_totals(districts, census: pd.DataFrame, institutions: pd.DataFrame,
+                    assumptions: dict, capital_region: str = "TJ-DU") -> pd.DataFrame:
+    """Population and urban population of each district (steps 1 and 2 above).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code, region_code, host_city, population, urban, rural`` (persons).
+    """
+    from .learner_sample import nearest_km
+
+    geo = districts.sort_values("district_code").reset_index(drop=True)
+    d = pd.DataFrame(geo.drop(columns="geometry"))[["district_code", "region_code", "area_km2"]]
+    d["host_city"] = d["district_code"].isin(set(institutions["district_code"]))
+    points = geo.geometry.representative_point()
+    to_town = nearest_km(points.x, points.y, institutions["lon"], institutions["lat"])
+    weight = d["area_km2"] ** float(assumptions["district_area_exponent"])
+    weight = weight * np.exp(-to_town / float(assumptions["town_decay_km"]))
+    weight = weight * np.where(d["host_city"], 1 + float(assumptions["host_city_bonus"]), 1.0)
+    totals = census.drop_duplicates("iso_3166_2").set_index("iso_3166_2")["population"]
+    d["population"] = 0
+    for region, idx in d.groupby("region_code").groups.items():
+        d.loc[idx, "population"] = apportion(int(totals[region]), weight[idx].to_numpy())
+    capital = d["region_code"] == capital_region
+    base = d["region_code"].map(assumptions["base_urban_share"]).fillna(0).to_numpy(dtype=float)
+    base = base + np.where(d["host_city"], float(assumptions["host_city_urban_uplift"]), 0.0)
+    target = int(assumptions["urban_total"]) - int(d.loc[capital, "population"].sum())
+    others = ~capital.to_numpy()
+    shares = _urban_factor(base[others], d.loc[others, "population"].to_numpy(dtype=float), target,
+                           float(assumptions["max_urban_share"]))
+    urban = np.zeros(len(d), dtype=np.int64)
+    urban[capital.to_numpy()] = d.loc[capital, "population"].to_numpy()
+    urban[others] = apportion(target, shares * d.loc[others, "population"].to_numpy())
+    d["urban"] = np.minimum(urban, d["population"].to_numpy())
+    d["rural"] = d["population"] - d["urban"]
+    return d[["district_code", "region_code", "host_city", "population", "urban", "rural"]]
+
+
+def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame,
+                     assumptions: dict, capital_region: str = "TJ-DU") -> pd.DataFrame:
+    """Population by district × settlement × sex × age band (persons), census-exact.
+
+    Parameters
+    ----------
+    districts : geopandas.GeoDataFrame
+        The pack's districts (``district_code``, ``region_code``, ``area_km2``).
+    census : pandas.DataFrame
+        Census totals (``iso_3166_2``, ``population``).
+    institutions : pandas.DataFrame
+        Institutions with ``district_code`` (their towns raise district weights).
+    assumptions : dict
+        The ``population`` section of ``assumptions.yaml``.
+    capital_region : str
+        Region code of the capital city, all urban.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code, region_code, settlement, sex, age_band, population``; one row per
+        cell, zero cells included, sorted.
+    """
+    totals = district_totals(districts, census, institutions, assumptions, capital_region)
+    ages = list(assumptions["age_shares"])
+    age_w = np.array([assumptions["age_shares"][a] for a in ages], dtype=float)
+    male = float(assumptions["male_share"])
+    sex_w = np.array([1 - male, male])
+    cell_w = np.outer(sex_w, age_w).ravel()  # female ages…, male ages…
+    rows = []
+    for rec in totals.itertuples(index=False):
+        for settlement in SETTLEMENTS:
+            n = int(getattr(rec, settlement))
+            parts = apportion(n, cell_w)
+            for k, count in enumerate(parts):
+                rows.append((rec.district_code, rec.region_code, settlement, SEXES[k // len(ages)],
+                             ages[k % len(ages)], int(count)))
+    out = pd.DataFrame(rows, columns=["district_code", "region_code", "settlement", "sex", "age_band",
+                                      "population"])
+    return out.sort_values(["district_code", "settlement", "sex", "age_band"]).reset_index(drop=True)
+
+
+def summarise(population: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Population totals and urban share by the given columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``population`` (persons), ``urban`` (persons) and ``urban_share`` (0–1).
+    """
+    p = population.assign(urban=np.where(population["settlement"] == "urban", population["population"], 0))
+    g = p.groupby(by, as_index=False)[["population", "urban"]].sum()
+    g["urban_share"] = g["urban"] / g["population"]
+    return g

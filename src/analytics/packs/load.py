@@ -1,0 +1,158 @@
+"""Loading a country pack: every table of ``data/<country>/``, validated, with its names.
+
+A pack is a folder with a metadata file ``pack.yaml`` that lists every table (path,
+schema, source, licence, vintage and status ``measured`` or ``modelled``). Loading reads
+every table, converts it to its schema types, and checks it; every problem found in
+every file is reported at once as a :class:`~analytics.core.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..core import paths
+from ..core.errors import DataError, Problem
+from .locales import read_names
+from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
+from .readers import read_tables
+
+
+@dataclass
+class Pack:
+    """Every table of one country pack, validated.
+
+    Attributes
+    ----------
+    country : str
+        Lower-case ISO3 code of the pack (``"tjk"``).
+    name : str
+        Country name in English.
+    root : pathlib.Path
+        The pack folder.
+    tables : dict
+        Table name to DataFrame (GeoDataFrame, in WGS84, for geometry tables).
+    info : dict
+        Table name to :class:`TableInfo` (source, licence, vintage, status).
+    notes : list of str
+        Things worth knowing that are not errors (for example a locale-specific CSV).
+    used : set of str
+        Names of the tables read through this object so far (``pack.districts`` or
+        ``pack["districts"]``), so a page can state which inputs it used.
+    names : dict
+        Language to the pack's names (``region.*``, ``district.*``, ``table.*``,
+        ``area.*``) from ``locales/<lang>.yaml``.
+    """
+
+    country: str
+    name: str
+    root: Path
+    tables: dict[str, Any]
+    info: dict[str, TableInfo]
+    meta: dict
+    notes: list[str] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str):
+        self.used.add(name)
+        return self.tables[name]
+
+    def __getattr__(self, name: str):
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            self.__dict__["used"].add(name)
+            return tables[name]
+        raise AttributeError(name)
+
+    def status(self) -> pd.DataFrame:
+        """Tidy table of every input: table, file, status, source, licence, vintage."""
+        rows = [{"table": i.name, "file": i.path, "status": i.status, "source": i.source,
+                 "licence": i.licence, "vintage": i.vintage, "description": i.description}
+                for i in self.info.values()]
+        return pd.DataFrame(rows)
+
+    def texts(self, language: str):
+        """The suite's messages in ``language`` with this pack's names (:class:`~analytics.core.i18n.Texts`)."""
+        from ..core.i18n import Texts
+
+        return Texts(language, self.names.get(language, {}))
+
+    def is_modelled(self, table: str) -> bool:
+        """True when ``table`` is not measured data."""
+        return self.info[table].status != "measured"
+
+    def summary(self) -> str:
+        """One screen describing the pack."""
+        lines = [f"Country pack '{self.country}' ({self.name}) at {self.root}",
+                 f"{len(self.tables)} tables, all valid:"]
+        for name, info in self.info.items():
+            df = self.tables[name]
+            size = f"{len(df):>6} rows" if hasattr(df, "__len__") and not isinstance(df, dict) else "      -"
+            lines.append(f"  {name:<24} {size}  {info.path:<58} {info.status}")
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+_cache: dict[Path, tuple[tuple, dict, list, dict]] = {}
+
+
+def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
+    """Size and modification time of the metadata file and every table file."""
+    out = []
+    locales = sorted(str(p.relative_to(pack)) for p in (pack / "locales").glob("*.yaml"))
+    for rel in [METADATA_FILE] + [i.path for i in infos.values()] + locales:
+        try:
+            st = (pack / rel).stat()
+            out.append((rel, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((rel, -1, -1))
+    return tuple(out)
+
+
+def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
+    """Load and validate every table of a country pack.
+
+    Parameters
+    ----------
+    country : str
+        Lower-case ISO3 code of the pack, the name of its folder (default ``"tjk"``).
+    root : path, optional
+        Folder holding the packs (default: the project's ``data/``), or the pack
+        folder itself when it holds a ``pack.yaml``.
+
+    Returns
+    -------
+    Pack
+        With its own copies of the tables. A pack read before in this process is taken
+        from memory while none of its files has changed (size and modification time).
+
+    Raises
+    ------
+    DataError
+        Listing every problem in every file: missing files or columns, wrong types,
+        values out of range, unknown codes, duplicate keys, bad geometries or CRS.
+    """
+    pack = Path(root) if root is not None else None
+    if pack is not None and not (pack / METADATA_FILE).exists() and not (pack / country.lower()).is_dir():
+        raise DataError([Problem(str(pack), f"not a country pack: no {METADATA_FILE} here, and no "
+                                            f"'{country.lower()}' folder holding one")])
+    if pack is None or not (pack / METADATA_FILE).exists():
+        pack = paths.pack_dir(country, pack)
+    meta = read_metadata(pack)
+    infos = table_infos(meta, pack)
+    key = _fingerprint(pack, infos)
+    if _cache.get(pack) and _cache[pack][0] == key:
+        tables, notes, names = _cache[pack][1:]
+    else:
+        tables, notes = read_tables(pack, infos)
+        names = read_names(pack)
+        _cache[pack] = (key, tables, notes, names)
+    # every caller gets its own copies: a notebook that changes a table cannot change another's
+    tables = {name: copy.deepcopy(df) if isinstance(df, dict) else df.copy() for name, df in tables.items()}
+    return Pack(country=meta.get("country", country), name=meta.get("name", country), root=pack,
+                tables=tables, info=infos, meta=meta, notes=notes, names=names)

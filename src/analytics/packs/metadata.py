@@ -1,0 +1,115 @@
+"""A pack's metadata file, ``pack.yaml``: its tables, where they live, and who builds them.
+
+Checked before any table is read or built:
+
+* every table has a path, status, source, licence, vintage and columns;
+* every path resolves inside the pack folder, and a table with ``built_by`` inside its
+  ``derived/`` or ``modelled/`` folder (a build never writes anywhere else);
+* ``built_by`` names a builder of :mod:`analytics.packs.registry` — never an import path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..core.errors import DataError, Problem
+from .registry import BUILDERS
+from .schemas import TableSchema
+
+METADATA_FILE = "pack.yaml"
+STATUSES = ("measured", "modelled", "reconstructed from published aggregates")
+
+#: Folders a built table may be written to.
+BUILT_FOLDERS = ("derived", "modelled")
+
+
+@dataclass
+class TableInfo:
+    """Metadata of one table, as written in ``pack.yaml``."""
+
+    name: str
+    path: str
+    kind: str
+    status: str
+    source: str
+    licence: str
+    vintage: str
+    schema: TableSchema
+    description: str = ""
+    built_by: str | None = None
+    raw: dict = field(default_factory=dict)
+
+
+def read_metadata(pack: Path) -> dict:
+    """Read and check the shape of ``pack.yaml``; return the parsed mapping."""
+    meta_path = pack / METADATA_FILE
+    if not pack.is_dir():
+        raise DataError([Problem(str(pack), "country pack folder not found")])
+    if not meta_path.is_file():
+        raise DataError([Problem(str(meta_path), "metadata file not found; every pack needs one "
+                                                 "listing its tables")])
+    try:
+        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(str(meta_path), f"not valid YAML: {exc}")]) from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("tables"), dict):
+        raise DataError([Problem(str(meta_path), "expected a mapping with a 'tables' section")])
+    return meta
+
+
+def path_problem(pack: Path, name: str, rel: object, built: bool) -> str | None:
+    """Why a table's ``path`` is not acceptable, or ``None``."""
+    if not isinstance(rel, str) or not rel.strip():
+        return f"table '{name}' has path {rel!r}; expected a file path inside the pack"
+    root = pack.resolve()
+    target = (pack / rel).resolve()
+    if Path(rel).is_absolute() or not target.is_relative_to(root):
+        return f"table '{name}' has path {rel!r}, which leads outside the pack folder; expected a path inside it"
+    if built:
+        inside = [(root / f).resolve() for f in BUILT_FOLDERS]
+        if not any(target.is_relative_to(f) for f in inside):
+            return (f"table '{name}' is built (built_by) but its path {rel!r} is not inside "
+                    f"{' or '.join(f + '/' for f in BUILT_FOLDERS)}; a build writes only there")
+    return None
+
+
+def table_infos(meta: dict, pack: Path) -> dict[str, TableInfo]:
+    """Turn the ``tables`` section of the metadata into :class:`TableInfo` objects, checking each."""
+    infos, problems = {}, []
+    where = f"{pack.name}/{METADATA_FILE}"
+    for name, spec in meta["tables"].items():
+        if not isinstance(spec, dict):
+            problems.append(Problem(where, f"table '{name}' must be a mapping of path, status, source, "
+                                           "licence, vintage and columns"))
+            continue
+        missing = [k for k in ("path", "status", "source", "licence", "vintage", "columns") if k not in spec]
+        if missing:
+            problems.append(Problem(where, f"table '{name}' lacks {', '.join(missing)}"))
+            continue
+        if spec["status"] not in STATUSES:
+            problems.append(Problem(where, f"table '{name}' has status {spec['status']!r}; expected one of "
+                                           f"{', '.join(STATUSES)}"))
+        built_by = spec.get("built_by")
+        if built_by is not None and built_by not in BUILDERS:
+            problems.append(Problem(where, f"table '{name}' has built_by {built_by!r}, which is not a known "
+                                           f"builder; expected one of {', '.join(BUILDERS)}", column="built_by"))
+        bad_path = path_problem(pack, name, spec["path"], built_by is not None)
+        if bad_path:
+            problems.append(Problem(where, bad_path, column="path"))
+            continue
+        try:
+            schema = TableSchema.from_dict(name, spec)
+        except (ValueError, TypeError) as exc:
+            problems.append(Problem(where, f"table '{name}': {exc}"))
+            continue
+        infos[name] = TableInfo(
+            name=name, path=spec["path"], kind=spec.get("kind", "csv"), status=spec["status"],
+            source=str(spec["source"]).strip(), licence=str(spec["licence"]).strip(),
+            vintage=str(spec["vintage"]), schema=schema,
+            description=str(spec.get("description", "")).strip(), built_by=built_by, raw=spec)
+    if problems:
+        raise DataError(problems)
+    return infos

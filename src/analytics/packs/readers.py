@@ -1,0 +1,158 @@
+"""Reading a pack's tables from disk and checking them against their schemas.
+
+CSV files are read as UTF-8 (or Windows-1251), with the separator and decimal mark of a
+Russian-locale spreadsheet recognised; vector layers must be in lon/lat degrees. Every
+problem is collected, named by file, column and spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..core.errors import DataError, Problem
+from .metadata import METADATA_FILE, TableInfo
+from .schemas import TableSchema, check_columns, check_references, check_values, coerce_column
+
+
+@dataclass
+class ReadResult:
+    """A table as read from disk, before cross-table checks."""
+
+    frame: Any
+    problems: list[Problem]
+    notes: list[str]
+    offset: int
+
+
+def sniff_csv(text: str) -> tuple[str, bool]:
+    """Return the delimiter of a CSV text and whether it uses a decimal comma.
+
+    A Russian-locale spreadsheet writes ``;`` between fields and ``,`` as decimal mark;
+    that is recognised from the header line and read correctly.
+    """
+    first = text.split("\n", 1)[0]
+    try:
+        sep = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        sep = ","
+    return sep, sep == ";"
+
+
+def read_csv_text(path: Path) -> str:
+    """Read a CSV file's text: UTF-8 (with or without BOM), else Windows-1251."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
+def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
+    """Read one CSV table and convert its columns to the schema's types."""
+    text = read_csv_text(path)
+    sep, decimal_comma = sniff_csv(text)
+    notes = []
+    if sep != ",":
+        notes.append(f"{label}: read as a {'Russian-locale ' if decimal_comma else ''}spreadsheet "
+                     f"export (separator {sep!r}{', decimal comma' if decimal_comma else ''})")
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        return ReadResult(None, [Problem(label, f"cannot be read as CSV: {exc}")], notes, 2)
+    df.columns = [str(c).strip() for c in df.columns]
+    problems = check_columns(df, schema, label)
+    for col in schema.columns:
+        if col.name in df.columns:
+            df[col.name], found = coerce_column(df[col.name], col, label, 2, decimal_comma)
+            problems += found
+    problems += check_values(df, schema, label, 2)
+    return ReadResult(df, problems, notes, 2)
+
+
+def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
+    """Read one vector layer; check its CRS is lon/lat and its geometries are valid."""
+    import geopandas as gpd
+    import shapely
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        return ReadResult(None, [Problem(label, f"cannot be read as a vector layer: {exc}")], [], 1)
+    problems: list[Problem] = []
+    if gdf.crs is None:
+        problems.append(Problem(label, f"layer has no CRS; expected lon/lat degrees ({schema.crs})"))
+    elif not gdf.crs.is_geographic:
+        problems.append(Problem(label, f"layer is in a projected CRS ({gdf.crs.name}, "
+                                       f"{gdf.crs.to_string()}); expected lon/lat degrees "
+                                       f"({schema.crs}): reproject it with to_crs('{schema.crs}')"))
+    if len(gdf) and gdf.crs is not None and gdf.crs.is_geographic:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+            problems.append(Problem(label, f"coordinates reach ({minx:.0f}, {miny:.0f})–({maxx:.0f}, "
+                                           f"{maxy:.0f}), which are not lon/lat degrees; the layer "
+                                           "is projected but labelled as lon/lat"))
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    if empty.any():
+        problems.append(Problem(label, "empty geometry; expected a polygon", "geometry",
+                                tuple(int(i) + 1 for i in empty.to_numpy().nonzero()[0])))
+    invalid = ~empty & ~gdf.geometry.is_valid
+    if invalid.any():
+        reason = shapely.is_valid_reason(gdf.geometry[invalid].iloc[0])
+        problems.append(Problem(label, f"invalid geometry ({reason}); expected valid polygons",
+                                "geometry", tuple(int(i) + 1 for i in invalid.to_numpy().nonzero()[0])))
+    problems += check_columns(gdf, schema, label)
+    for col in schema.columns:
+        if col.name in gdf.columns:
+            gdf[col.name], found = coerce_column(gdf[col.name], col, label, 1)
+            problems += found
+    problems += check_values(gdf, schema, label, 1)
+    # features are numbered from 1 in messages about geo layers
+    problems = [Problem(p.file, p.message, p.column, p.rows) for p in problems]
+    return ReadResult(gdf, problems, [], 1)
+
+
+def read_table(pack: Path, info: TableInfo) -> ReadResult:
+    """Read one table of a pack as described by its metadata."""
+    path = pack / info.path
+    label = f"{pack.name}/{info.path}"
+    if not path.exists():
+        return ReadResult(None, [Problem(label, f"file not found (table '{info.name}' in "
+                                                f"{METADATA_FILE})")], [], 0)
+    if info.kind == "geo":
+        return read_geo_table(path, info.schema, label)
+    if info.kind == "csv":
+        return read_csv_table(path, info.schema, label)
+    if info.kind == "json":
+        return ReadResult(json.loads(path.read_text(encoding="utf-8")), [], [], 0)
+    return ReadResult(None, [Problem(label, f"unknown table kind {info.kind!r}")], [], 0)
+
+
+def read_tables(pack: Path, infos: dict[str, TableInfo]) -> tuple[dict[str, Any], list[str]]:
+    """Read and validate the tables ``infos`` of the pack folder ``pack``.
+
+    Returns the tables by name and the notes; raises :class:`DataError` listing every
+    problem, including values that reference unknown codes in another of these tables.
+    """
+    tables, problems, notes, offsets = {}, [], [], {}
+    for name, info in infos.items():
+        result = read_table(pack, info)
+        problems += result.problems
+        notes += result.notes
+        offsets[name] = result.offset
+        if result.frame is not None:
+            tables[name] = result.frame
+    labels = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
+    problems += check_references(tables, {n: i.schema for n, i in infos.items()}, labels, offsets)
+    if problems:
+        raise DataError(problems)
+    return tables, notes
+
+
+#: Validated tables by pack folder, with the fingerprint of the files they were read from.

@@ -1,0 +1,182 @@
+"""The country profile's steps: each takes a loaded pack and plain parameters and returns a panel.
+
+``notebooks/00_country_profile`` calls them one per step.
+"""
+
+from __future__ import annotations
+
+from ..report.areas import area_name, areas, check_region, where
+from ..report.figures import choropleth, localise, title
+from ..report.panel import Panel, Reading
+from ..report.views import TableView
+from .indicators import PROFILE_INDICATORS, comparison, latest, latest_values
+
+
+def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
+    """Small multiples: each profile indicator over time, the country against its comparators.
+
+    Parameters
+    ----------
+    pack : Pack
+        A loaded country pack with an ``indicators`` table.
+    year_from, year_to : int
+        Inclusive range of years.
+    language : str
+        Language of titles, labels and numbers.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One panel per indicator (units in the panel title), one line per area.
+    """
+    import plotly.express as px
+
+    from ..core.params import Rule
+
+    found = Rule("year_from", "<=", "year_to").problem({"year_from": year_from, "year_to": year_to})
+    if found:
+        from ..core.errors import ParameterError
+
+        raise ParameterError(found)
+    tx = pack.texts(language)
+    df = comparison(pack.indicators, PROFILE_INDICATORS, areas(pack), year_from, year_to)
+    df["panel"] = [tx(f"indicator.{i}") for i in df["indicator"]]
+    df["area_name"] = [area_name(tx, a) for a in df["area_code"]]
+    country = area_name(tx, areas(pack)[0])
+    fig = px.line(df, x="year", y="value", color="area_name", facet_col="panel", facet_col_wrap=3,
+                  markers=True, facet_col_spacing=0.06, facet_row_spacing=0.12,
+                  labels={"year": tx("profile.year"), "value": tx("profile.value"), "area_name": tx("profile.area")},
+                  title=title(tx, tx("profile.indicators_title", country=country, year_from=year_from,
+                                     year_to=year_to)))
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    fig.update_yaxes(matches=None, showticklabels=True, rangemode="tozero")
+    fig.update_xaxes(showticklabels=True)
+    fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
+    fig.update_layout(height=620, template="plotly_white", legend=dict(orientation="h", y=-0.12),
+                      margin=dict(l=40, r=20, t=80, b=40))
+    return localise(fig, language)
+
+
+def district_map(pack, region: str = "all", language: str = "en"):
+    """Map of the districts of the country, or of one region, coloured by population density.
+
+    Density is persons per km²: the pack's ``population`` table (modelled for Tajikistan,
+    and marked so in the title) over district area.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    check_region(pack, region)
+    tx = pack.texts(language)
+    people = pack.population.groupby("district_code")["population"].sum()
+    districts = pack.districts.copy()
+    districts["population"] = districts["district_code"].map(people).fillna(0)
+    districts["density"] = districts["population"] / districts["area_km2"]
+    districts["name"] = [tx(f"district.{c}") for c in districts["district_code"]]
+    if region != "all":
+        districts = districts[districts["region_code"] == region]
+    heading = title(tx, tx("profile.map_title", area=where(tx, pack, region)), pack.is_modelled("population"))
+    return choropleth(districts, "district_code", "density", "name", title=heading,
+                      colorbar_title=tx("profile.map_colorbar"), hover_format=",.1f", log_color=True,
+                      language=language)
+
+
+def data_status(pack, language: str = "en", tables: list[str] | None = None) -> Panel:
+    """The inputs used and whether each is measured or modelled, with source, licence and year.
+
+    Parameters
+    ----------
+    pack : Pack
+        A loaded country pack.
+    language : str
+        Language of the headings and status words shown.
+    tables : list of str, optional
+        Restrict to these tables (default: the tables the page has used so far, or every
+        table of the pack if none was used yet).
+
+    Returns
+    -------
+    Panel
+        Its result's tidy frame has ``table, status, source, licence, vintage``
+        (untranslated); its view shows them translated.
+    """
+    tx = pack.texts(language)
+    df = pack.status()
+    tables = tables if tables is not None else sorted(pack.used)
+    if tables:
+        df = df[df["table"].isin(tables)]
+    tidy = df[["table", "status", "source", "licence", "vintage"]].reset_index(drop=True)
+    shown = tidy.assign(status=[tx(f"status.{s}") for s in tidy["status"]],
+                        table=[tx.get(f"table.{n}", n) for n in tidy["table"]])
+    view = TableView(shown, tx, {c: tx(f"col.{c}") for c in tidy.columns})
+    return Panel(Reading(), view=view, result=_Frame(tidy))
+
+
+def key_facts_table(pack, language: str = "en") -> Panel:
+    """The latest published value of each profile indicator for the country and its comparators."""
+    tx = pack.texts(language)
+    result = latest_values(pack.indicators, PROFILE_INDICATORS, areas(pack))
+    frame = result.frame.assign(indicator=[tx(f"indicator.{i}") for i in result.frame["indicator"]],
+                                area=[area_name(tx, a) for a in result.frame["area_code"]])
+    view = TableView(frame, tx, {c: tx(f"col.{c}") for c in ("indicator", "area", "year", "value")},
+                     {"year": 0, "value": 1})
+    return Panel(Reading(), view=view, result=result)
+
+
+class _Frame:
+    """A tidy frame that is its own result (``to_frame()`` and ``summary()``)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def to_frame(self):
+        return self.frame.copy()
+
+    def summary(self) -> str:
+        return self.frame.to_string(index=False)
+
+
+def headlines(pack, language: str = "en", region: str = "all") -> Reading:
+    """Key facts of the country profile, computed from the latest published values.
+
+    For a region, a first sentence gives its census population, its modelled urban share
+    and its number of universities and institutes.
+
+    Returns
+    -------
+    Reading
+        Numbers keyed ``internet_users_pct`` etc. (percent; ``region_population`` in
+        persons, ``region_urban_pct`` in percent), and one sentence each.
+    """
+    tx = pack.texts(language)
+    ind = pack.indicators
+    code, *others = areas(pack)
+    country = area_name(tx, code)
+    out = Reading()
+    if check_region(pack, region) != "all":
+        pop = pack.population[pack.population["region_code"] == region]
+        people = int(pop["population"].sum())
+        urban = 100 * pop.loc[pop["settlement"] == "urban", "population"].sum() / people
+        n_inst = int((pack.institutions["region_code"] == region).sum())
+        out.numbers.update(region_population=people, region_urban_pct=round(urban, 1),
+                           region_institutions=n_inst)
+        out.sentences.append(tx("profile.headline_region", region=tx(f"region.{region}"), people=people / 1e6,
+                                urban=urban, institutions=tx.plural("profile.institutions", n_inst),
+                                modelled=tx("modelled")))
+    net = latest(ind, code, "internet_users_pct")
+    if net:
+        cmp_code = others[0] if others else code
+        cmp = latest(ind, cmp_code, "internet_users_pct") or net
+        out.numbers["internet_users_pct"] = net[1]
+        out.sentences.append(tx("profile.headline_internet", value=net[1], country=country, year=net[0],
+                                cmp_value=cmp[1], cmp_area=area_name(tx, cmp_code)))
+    urban = latest(ind, code, "urban_population_pct")
+    if urban:
+        out.numbers["urban_population_pct"] = urban[1]
+        out.sentences.append(tx("profile.headline_urban", value=urban[1], country=country, year=urban[0]))
+    ter = latest(ind, code, "tertiary_gross_enrolment_pct")
+    if ter:
+        out.numbers["tertiary_gross_enrolment_pct"] = ter[1]
+        out.sentences.append(tx("profile.headline_enrolment", value=ter[1], year=ter[0]))
+    return out

@@ -1,0 +1,163 @@
+"""Executed notebooks to self-contained, offline HTML pages.
+
+A plain ``nbconvert --to html`` drops every plotly figure (their mimetype has no HTML
+form) and pulls require.js and MathJax from CDNs. This exporter instead:
+
+* keeps code out (readers get no code) and renders markdown (raw HTML in it escaped),
+  tables, images and plotly figures from the notebook's outputs;
+* turns each ``application/vnd.plotly.v1+json`` output into a ``<div>`` drawn by one copy
+  of plotly.js inlined in the page;
+* fills ``window.PlotlyGeoAssets`` so that geo traces draw without fetching plotly's
+  world topojson from its CDN;
+* makes no request to any network address.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from functools import cache
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
+_TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
+                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
+                   for res in ("110m", "50m")]
+_EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
+
+
+
+@cache
+def plotly_js() -> str:
+    """The plotly.js bundle shipped with the installed plotly (about 4.8 MB)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def geo_assets_js() -> str:
+    """Script that supplies plotly.js's geo base layers in the page (empty topologies)."""
+    topo = {name: _EMPTY_TOPOLOGY for name in _TOPOJSON_NAMES}
+    return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
+
+
+def _script_json(obj) -> str:
+    """JSON safe to place inside a <script> element."""
+    return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
+
+
+@dataclass
+class Fragment:
+    """The reader-facing content of one notebook: HTML body and figure count."""
+
+    body: str
+    n_figures: int
+
+
+def _markdown(text: str) -> str:
+    import mistune
+
+    md = mistune.create_markdown(plugins=["table", "strikethrough"], escape=True)
+    return md(text)
+
+
+def markdown_text(cell, language: str) -> str:
+    """The text of a markdown cell in ``language``.
+
+    Notebooks are written in English; a markdown cell tagged ``i18n:<key>`` is replaced
+    by the catalog message ``<key>`` in any other language.
+    """
+    from ..core.i18n import SOURCE_LANGUAGE, package_catalog
+
+    if language != SOURCE_LANGUAGE:
+        for tag in cell.get("metadata", {}).get("tags", []):
+            if tag.startswith("i18n:"):
+                return str(package_catalog(language)[tag[5:]])
+    return cell.source
+
+
+def notebook_fragment(nb, prefix: str = "fig", language: str = "en") -> Fragment:
+    """Render the outputs and markdown of an executed notebook, without code.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        An executed notebook.
+    prefix : str
+        Prefix of the figure element ids (unique per notebook within one page).
+    language : str
+        Language of the page: markdown cells tagged ``i18n:<key>`` are translated.
+
+    Returns
+    -------
+    Fragment
+    """
+    parts, ids = [], []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            parts.append(f'<section class="md">{_markdown(markdown_text(cell, language))}</section>')
+            continue
+        if cell.cell_type != "code" or "remove-output" in tags:
+            continue
+        for out in cell.get("outputs", []):
+            rendered = _output(out, f"{prefix}-{len(ids)}")
+            if rendered is None:
+                continue
+            html_part, fig_id = rendered
+            if fig_id:
+                ids.append(fig_id)
+            parts.append(html_part)
+    return Fragment("\n".join(parts), len(ids))
+
+
+def _output(out, fig_id: str) -> tuple[str, str | None] | None:
+    kind = out.get("output_type")
+    if kind == "stream":
+        if out.get("name") == "stderr":
+            return None
+        return f"<pre>{html.escape(''.join(out.get('text', '')))}</pre>", None
+    if kind == "error":
+        msg = f"{out.get('ename')}: {out.get('evalue')}"
+        return f'<pre class="error">{html.escape(msg)}</pre>', None
+    data = out.get("data", {})
+    if PLOTLY_MIME in data:
+        fig = data[PLOTLY_MIME]
+        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}),
+                "config": {"responsive": True, "displaylogo": False}}
+        return (f'<div class="plotly-figure" id="{html.escape(fig_id)}"></div>'
+                f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>',
+                fig_id)
+    if "text/html" in data:  # from the suite's own views and readings, which escape their text
+        return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"], None
+    if "image/svg+xml" in data:
+        return data["image/svg+xml"], None
+    if "image/png" in data:
+        return f'<img alt="" src="data:image/png;base64,{data["image/png"]}">', None
+    if "text/markdown" in data:
+        return _markdown(data["text/markdown"]), None
+    if "text/plain" in data:
+        return f"<pre>{html.escape(data['text/plain'])}</pre>", None
+    return None
+
+
+#: Draws every figure of the page from its JSON; lazily (on scroll) when the page asks.
+DRAW_JS = """
+(function(){
+ function draw(el){if(el.dataset.drawn)return;el.dataset.drawn="1";
+  var s=document.querySelector('script[data-figure="'+el.id+'"]');var f=JSON.parse(s.textContent);
+  Plotly.newPlot(el,f.data,f.layout,f.config);}
+ var figs=[].slice.call(document.querySelectorAll(".plotly-figure"));
+ if(document.body.dataset.lazy==="1"&&"IntersectionObserver" in window){
+  var io=new IntersectionObserver(function(es){es.forEach(function(e){if(e.isIntersecting){
+   io.unobserve(e.target);draw(e.target);}});},{rootMargin:"400px"});
+  figs.forEach(function(el){io.observe(el);});
+  if(figs.length)draw(figs[0]);
+  window.addEventListener("beforeprint",function(){figs.forEach(draw);});
+ }else{figs.forEach(draw);}
+})();
+"""

@@ -1,0 +1,132 @@
+"""The reader's page around one executed notebook: header, data-status banner, navigation, footer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from markupsafe import Markup
+
+from ..report.record import RESULTS_MIME
+from .chrome import document, render
+from .export import markdown_text, notebook_fragment
+
+
+@dataclass
+class PageJob:
+    """What a page says about the job that made it.
+
+    Parameters
+    ----------
+    name : str
+        The job's name as the briefing file gives it (shown as written).
+    anchor : str
+        The job's file stem and HTML id (:func:`analytics.publish.chrome.safe_id`).
+    parameters : dict
+        Its parameter values.
+    texts : analytics.core.i18n.Texts
+        Messages of the page's language, with the pack's names.
+    run_id, input_hash : str
+        The run and the hash of its inputs.
+    nav : list of dict
+        Links (``href``, ``text``, optional ``lang``) to the index, the book and the page in other languages.
+    """
+
+    name: str
+    anchor: str
+    parameters: dict
+    texts: object
+    run_id: str
+    input_hash: str
+    nav: list[dict] = field(default_factory=list)
+
+
+def notebook_results(nb) -> dict:
+    """The structured results a notebook recorded (see :mod:`analytics.report.record`), or ``{}``."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if RESULTS_MIME in data:
+                return dict(data[RESULTS_MIME])
+    return {}
+
+
+def notebook_title(nb, texts) -> str:
+    """The first markdown heading of a notebook, in the texts' language."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in markdown_text(cell, texts.language).splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return texts("page.untitled")
+
+
+def table_names(names: list[str], texts) -> str:
+    """Translated names of input tables, comma-separated (the table's own name if none)."""
+    return ", ".join(texts.get(f"table.{n}", n) for n in names)
+
+
+def status_text(modelled: list[str], texts) -> dict:
+    """The banner's two texts: the modelled warning (empty when all inputs are measured) and the measured note."""
+    return {"modelled_text": texts("modelled_banner", tables=table_names(modelled, texts)) if modelled else "",
+            "measured_text": texts("measured_only")}
+
+
+def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
+    """Parameters as a reader sees them: translated names, region names instead of codes."""
+    shown = []
+    for k, v in parameters.items():
+        if k in skip:
+            continue
+        if k == "region":
+            v = texts("index.national") if v == "all" else texts.get(f"region.{v}", str(v))
+        elif isinstance(v, float):
+            v = texts.number(v, None)
+        shown.append(f"{texts.get(f'param.{k}', k)}: {v}")
+    return "; ".join(shown)
+
+
+def sources(results: dict, texts) -> list[str]:
+    """One line per distinct source and licence of the inputs used."""
+    lines, seen = [], set()
+    for tab in results.get("inputs", []):
+        key = (tab["source"], tab["licence"])
+        if key not in seen:
+            seen.add(key)
+            status = texts(f"status.{tab['status']}")
+            lines.append(f"{tab['source']} — {tab['licence']} ({tab['vintage']}; {status})")
+    return lines
+
+
+def chrome_values(title: str, job: PageJob, results: dict) -> dict:
+    """The values the chrome templates need for one job's page or book article."""
+    tx = job.texts
+    date = datetime.now(UTC).strftime("%Y-%m-%d")
+    meta = [f"{tx('page.date')}: {date} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
+            f"{tx('page.parameters')}: {param_text(job.parameters, tx)}"]
+    closing = f"{tx('page.run')}: {job.run_id} · {tx('page.inputs_hash')}: {job.input_hash}"
+    return {"title": title, "meta": meta, **status_text(results.get("modelled") or [], tx),
+            "sources_title": tx("page.sources"), "sources": sources(results, tx), "closing": closing}
+
+
+def render_page(nb, job: PageJob) -> tuple[str, str, int, str]:
+    """A self-contained HTML page for one executed notebook.
+
+    Returns
+    -------
+    (str, str, int, str)
+        The page; its article (header, banner, body, footer) for a briefing book; its
+        number of plotly figures; its title.
+    """
+    results = notebook_results(nb)
+    title = notebook_title(nb, job.texts)
+    frag = notebook_fragment(nb, job.anchor, job.texts.language)
+    # the notebook's own first heading is shown in the page header instead
+    body = frag.body.replace(f"<h1>{Markup.escape(title)}</h1>", "", 1)
+    values = chrome_values(title, job, results)
+    top = render("page_top.html.j2", nav=job.nav, **values)
+    bottom = render("page_bottom.html.j2", **values)
+    doc = document(body, title, job.texts.language, top=top, bottom=bottom)
+    article = render("article.html.j2", anchor=job.anchor, body=Markup(body), **values)
+    return doc, str(article), frag.n_figures, title
+

@@ -1,0 +1,113 @@
+"""Charts for offline pages: maps of a pack's own polygons, titles, and numbers in the reader's locale.
+
+Maps use plotly's ``choropleth`` trace on the pack's GeoJSON with ``fitbounds`` and no
+base map, so they need no tiles. Two facts make them draw (see ``PITFALLS``):
+
+* plotly draws a ring with a counter-clockwise exterior as "the globe minus this shape";
+  shapely writes exteriors counter-clockwise, so every polygon is re-oriented clockwise;
+* plotly.js fetches a world topojson before drawing any geo trace; exported pages
+  supply it in the page (:mod:`analytics.publish.export`), so nothing is fetched.
+
+Text that enters a chart is escaped here (:func:`title`, the names on hover): plotly
+reads a few HTML tags in its strings, and a name from a pack must show as written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+import pandas as pd
+
+
+def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
+    """GeoJSON of ``gdf`` for plotly: clockwise exteriors, features keyed by ``id``.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons in lon/lat (EPSG:4326).
+    code_col : str
+        Column whose value becomes each feature's ``id``.
+    precision : int
+        Decimal places kept in coordinates (4 ≈ 10 m), to keep pages small.
+
+    Returns
+    -------
+    dict
+        A GeoJSON FeatureCollection.
+    """
+    import shapely
+
+    geoms = shapely.orient_polygons(gdf.geometry.to_numpy(), exterior_cw=True)
+    geoms = shapely.set_precision(geoms, 10 ** -precision, mode="pointwise")
+    features = [{"type": "Feature", "id": str(code), "properties": {},
+                 "geometry": json.loads(shapely.to_geojson(geom))}
+                for code, geom in zip(gdf[code_col], geoms, strict=True)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def title(texts, text: str, modelled: bool = False) -> str:
+    """A chart title: ``text`` escaped, with the translated "(modelled)" mark when ``modelled``."""
+    return texts.mark_modelled(html.escape(text, quote=False), modelled)
+
+
+def localise(fig, language: str):
+    """Set a figure's decimal mark and thousands separator to the language's (hover, ticks, text)."""
+    from ..core.numbers import plotly_separators
+
+    fig.update_layout(separators=plotly_separators(language))
+    return fig
+
+
+def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
+               colorbar_title: str, hover_format: str = ",.0f", color_scale: str = "Blues",
+               log_color: bool = False, language: str = "en"):
+    """An offline choropleth map of one value per polygon.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons in lon/lat with the code, value and name columns.
+    code_col, value_col, name_col : str
+        Column names of the polygon code, the value to colour by and the name shown on hover.
+    title : str
+        Figure title from :func:`title` (escaped, marked "modelled" where it applies).
+    colorbar_title : str
+        Title of the colour bar, with its unit.
+    hover_format : str
+        d3 format of the value on hover.
+    color_scale : str
+        A plotly colour scale name.
+    log_color : bool
+        Colour by the base-10 logarithm of the value (for values spanning several orders
+        of magnitude, such as density); the colour bar and hover still show the values.
+    language : str
+        Language of the numbers (decimal mark, thousands separator).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    import plotly.graph_objects as go
+
+    from ..core.numbers import decimal
+
+    geojson = plotly_geojson(gdf, code_col)
+    frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    values = frame[value_col].astype(float)
+    z = np.log10(values.clip(lower=1e-9)) if log_color else values
+    colorbar = {"title": {"text": colorbar_title}}
+    if log_color:
+        ticks = [10.0 ** k for k in range(int(np.floor(z.min())), int(np.ceil(z.max())) + 1)]
+        colorbar.update(tickvals=np.log10(ticks).tolist(),
+                        ticktext=[decimal(t, 0 if t >= 1 else None, language) for t in ticks])
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, locations=frame[code_col].astype(str), z=z, customdata=values,
+        text=[html.escape(str(n), quote=False) for n in frame[name_col]], colorscale=color_scale, marker_line_color="white",
+        marker_line_width=0.6, colorbar=colorbar,
+        hovertemplate=f"%{{text}}<br>%{{customdata:{hover_format}}}<extra></extra>"))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(title=title, margin=dict(l=0, r=0, t=50, b=0), height=460)
+    return localise(fig, language)

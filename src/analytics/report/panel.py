@@ -1,0 +1,73 @@
+"""A panel: a chart or a table with the sentences that read it for a ministry reader."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reading:
+    """Key numbers of a panel or page and the sentences that state them.
+
+    ``numbers`` are raw values (percent as 0–100 where the key ends in ``_pct``), never
+    rounded or translated; ``sentences`` are already in the page's language.
+    """
+
+    numbers: dict[str, float] = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return "\n".join(self.sentences)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences)
+        return f'<ul class="reading">{items}</ul>'
+
+    def __add__(self, other: Reading) -> Reading:
+        return Reading({**self.numbers, **other.numbers}, self.sentences + other.sentences)
+
+
+@dataclass
+class Panel:
+    """A chart or a table, the sentences that read it, and the result it shows.
+
+    Parameters
+    ----------
+    reading : Reading
+        Key numbers and sentences.
+    figure : plotly.graph_objects.Figure, optional
+        The chart.
+    view : TableView, optional
+        The table as a reader sees it (see :mod:`analytics.report.views`).
+    result : object, optional
+        The model result behind the panel, with ``summary()`` and ``to_frame()``.
+    """
+
+    reading: Reading
+    figure: Any = None
+    view: Any = None
+    result: Any = None
+
+    def summary(self) -> str:
+        parts = [self.reading.summary()]
+        if self.result is not None and hasattr(self.result, "summary"):
+            parts.append(self.result.summary())
+        return "\n\n".join(p for p in parts if p)
+
+    def to_frame(self):
+        """The tidy frame of the result (what is published as CSV and XLSX)."""
+        if self.result is None:
+            raise ValueError("this panel has no result to publish")
+        return self.result.to_frame()
+
+    def _ipython_display_(self):
+        from IPython.display import HTML, display
+
+        if self.reading.sentences:
+            display(HTML(self.reading._repr_html_()))
+        if self.figure is not None:
+            display(self.figure)
+        if self.view is not None:
+            display(self.view.styled())

@@ -1,0 +1,87 @@
+"""What a notebook hands to the briefing runner: its key numbers, tidy tables and the inputs it used.
+
+The last cell of every analysis notebook calls :func:`record`. It displays one output of
+the mimetype :data:`RESULTS_MIME` that readers never see: the exporter skips it, and the
+runner reads it to build the page header (data status, "modelled" banner), the footer
+(sources and licences), the key messages of the briefing index and the published tables,
+without scraping HTML.
+
+Tables are recorded as their tidy frames (``to_frame()`` of a result or panel): stable
+snake_case columns, numbers numeric, intervals as ``*_low``/``*_high``. They are the same
+whatever the page's language.
+"""
+
+from __future__ import annotations
+
+import json
+
+RESULTS_MIME = "application/vnd.analytics.results+json"
+
+
+def tidy(table):
+    """The tidy frame of a result, a panel or a frame."""
+    import pandas as pd
+
+    if isinstance(table, pd.DataFrame):
+        return table
+    if hasattr(table, "to_frame"):
+        return table.to_frame()
+    raise TypeError(f"cannot publish a {type(table).__name__}: give a DataFrame or an object with to_frame()")
+
+
+def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | None = None) -> dict:
+    """The structured results of a notebook run.
+
+    Parameters
+    ----------
+    pack : Pack
+        The pack the notebook used; its ``used`` set names the tables read.
+    reading : Reading, optional
+        Key numbers and sentences.
+    tables : dict, optional
+        Name to a result, a panel or a tidy DataFrame, published as CSV and XLSX.
+    inputs : list of str, optional
+        Input tables to report as used (default: those the pack saw being read).
+
+    Returns
+    -------
+    dict
+        ``country``, ``inputs`` (name, status, source, licence, vintage), ``modelled``
+        (names of modelled inputs), ``numbers``, ``sentences`` and ``tables`` (name to
+        ``{"columns": [...], "data": [[...], ...]}``).
+    """
+    names = sorted(inputs if inputs is not None else pack.used)
+    info = [{"table": n, "status": pack.info[n].status, "source": pack.info[n].source,
+             "licence": pack.info[n].licence, "vintage": pack.info[n].vintage,
+             "description": pack.info[n].description} for n in names]
+    out_tables = {}
+    for name, table in (tables or {}).items():
+        split = json.loads(tidy(table).to_json(orient="split", index=False, date_format="iso"))
+        out_tables[name] = {"columns": split["columns"], "data": split["data"]}
+    return {
+        "country": pack.country,
+        "inputs": info,
+        "modelled": [i["table"] for i in info if i["status"] != "measured"],
+        "numbers": {k: float(v) for k, v in (getattr(reading, "numbers", {}) or {}).items()},
+        "sentences": list(getattr(reading, "sentences", []) or []),
+        "tables": out_tables,
+    }
+
+
+def record(pack, reading=None, tables: dict | None = None, inputs: list[str] | None = None) -> None:
+    """Display the notebook's results for the runner (hidden from readers)."""
+    from IPython.display import display
+
+    display({RESULTS_MIME: results(pack, reading, tables, inputs),
+             "text/plain": "results recorded for the briefing"}, raw=True)
+
+
+def key_reading(*panels) -> object:
+    """The first sentence and every number of several panels, for the briefing index."""
+    from .panel import Reading
+
+    out = Reading()
+    for p in panels:
+        out.numbers.update(p.reading.numbers)
+        out.sentences.extend(p.reading.sentences[:1])
+    return out

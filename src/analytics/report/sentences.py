@@ -1,0 +1,81 @@
+"""Sentences that follow the numbers: the sign of an effect, its uncertainty, its sample size.
+
+Every capability reads its results with these helpers, so that a page never says an
+effect "lowers" something when the estimate is positive, never states a direction when
+the 95 % interval includes zero, and never shows a value resting on fewer than
+:data:`MIN_SAMPLE` sample members.
+
+Catalog convention for :func:`effect`: a base key ``<key>`` has three messages,
+``<key>.up``, ``<key>.down`` and ``<key>.unclear``; each receives ``estimate``, ``low`` and
+``high`` (the effect and its interval, signed), ``value`` (the size of the effect, without
+sign), ``size_low`` and ``size_high`` (the interval of that size, for ``up`` and ``down``)
+and any extra values given.
+"""
+
+from __future__ import annotations
+
+import math
+
+#: Smallest number of sample members a published value may rest on (default of ``min_sample``).
+MIN_SAMPLE = 30
+
+#: Mark shown in place of a suppressed value (explained by the catalog key ``suppressed_note``).
+SUPPRESSED_MARK = "‡"
+
+
+def direction(estimate: float, low: float | None = None, high: float | None = None) -> str:
+    """``"up"``, ``"down"`` or ``"unclear"``: the sign of ``estimate``, unclear when ``[low, high]`` includes 0.
+
+    Parameters
+    ----------
+    estimate : float
+        The point estimate.
+    low, high : float, optional
+        Bounds of its 95 % interval; without them only the sign counts (0 is unclear).
+    """
+    if estimate is None or (isinstance(estimate, float) and math.isnan(estimate)):
+        return "unclear"
+    if low is not None and high is not None and low <= 0 <= high:
+        return "unclear"
+    if estimate > 0:
+        return "up"
+    if estimate < 0:
+        return "down"
+    return "unclear"
+
+
+def effect(texts, key: str, estimate: float, low: float, high: float, **values) -> str:
+    """The sentence of ``key`` that fits the sign and the interval of an effect.
+
+    Parameters
+    ----------
+    texts : analytics.core.i18n.Texts
+        Messages of the page's language.
+    key : str
+        Base catalog key (see the module docstring).
+    estimate, low, high : float
+        The effect and its 95 % interval, in the unit the sentence states.
+    **values
+        Other values the messages use.
+
+    Returns
+    -------
+    str
+    """
+    way = direction(estimate, low, high)
+    size_low, size_high = (-high, -low) if way == "down" else (low, high)
+    return texts(f"{key}.{way}", estimate=estimate, value=abs(estimate), low=low, high=high,
+                 size_low=size_low, size_high=size_high, **values)
+
+
+def is_suppressed(n: float, min_sample: int = MIN_SAMPLE) -> bool:
+    """Whether a value resting on ``n`` sample members must not be shown."""
+    return n is None or (isinstance(n, float) and math.isnan(n)) or n < min_sample
+
+
+def shown(texts, value: float, n: float, digits: int = 1, percent: bool = False,
+          min_sample: int = MIN_SAMPLE) -> str:
+    """A value in the page's number format, or :data:`SUPPRESSED_MARK` if it rests on too few members."""
+    if is_suppressed(n, min_sample):
+        return SUPPRESSED_MARK
+    return texts.percent(value, digits) if percent else texts.number(value, digits)

@@ -1,0 +1,1 @@
+"""Running notebooks: briefing files, parameter checks, warm kernels, the runner and run records."""

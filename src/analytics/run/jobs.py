@@ -1,0 +1,121 @@
+"""One job of a briefing: execute its notebook in the worker's warm kernel, then publish its page.
+
+:func:`run_job` is what a worker thread or a Dask worker runs. Execution
+(:mod:`.kernels`) and page rendering (:mod:`analytics.publish.pages`) are separate steps;
+the job only puts them together so that both happen where the notebook ran.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .kernels import error_tail, thread_kernel
+
+
+@dataclass
+class JobSpec:
+    """Everything a worker needs to run one job and render its page."""
+
+    name: str
+    anchor: str
+    notebook: str
+    parameters: dict[str, Any]
+    language: str
+    folder: str
+    run_id: str
+    input_hash: str
+    timeout: float
+    country: str = "tjk"
+    kernel_name: str = "analytics"
+    env: dict[str, str] = field(default_factory=dict)
+    nav: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class JobOutcome:
+    """What a job produced: status, timings, page and its content for the briefing book."""
+
+    job: str
+    anchor: str
+    notebook: str
+    parameters: dict[str, Any]
+    language: str
+    status: str = "pending"
+    seconds: float = 0.0
+    error: str = ""
+    html: str = ""
+    ipynb: str = ""
+    n_figures: int = 0
+    results: dict = field(default_factory=dict)
+    fragment: str = ""
+    title: str = ""
+    worker: str = ""
+    #: jobs the kernel had run before this one (0: a fresh kernel)
+    kernel_jobs: int = 0
+    reused: bool = False
+
+    def summary(self) -> str:
+        tail = f" — {self.error.splitlines()[-1]}" if self.error else ""
+        return f"{self.job}: {self.status} in {self.seconds:.1f} s{tail}"
+
+    def record(self) -> dict:
+        """The outcome without the page content, as written to the manifest."""
+        out = asdict(self)
+        out.pop("fragment")
+        return out
+
+
+def run_job(spec: JobSpec | dict) -> JobOutcome:
+    """Run one job in the calling thread's warm kernel and render its page.
+
+    The executed notebook and the HTML page are written into ``spec.folder``. Never
+    raises for a failing notebook: the outcome says what happened.
+    """
+    from ..publish.pages import PageJob, notebook_results, render_page
+
+    if isinstance(spec, dict):
+        spec = JobSpec(**spec)
+    folder = Path(spec.folder)
+    outcome = JobOutcome(job=spec.name, anchor=spec.anchor, notebook=Path(spec.notebook).name,
+                         parameters=dict(spec.parameters), language=spec.language,
+                         worker=threading.current_thread().name)
+    out_ipynb = folder / "notebooks" / f"{spec.anchor}.ipynb"
+    out_ipynb.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    kernel = thread_kernel(spec.kernel_name)
+    outcome.kernel_jobs = kernel.jobs_run if kernel.alive() else 0
+    try:
+        nb = kernel.execute(spec, out_ipynb)
+    except TimeoutError as exc:
+        outcome.status, outcome.error = "timeout", str(exc)
+    except Exception as exc:  # a failing or crashing notebook is an outcome, not a crash of the run
+        name = type(exc).__name__
+        outcome.status = "crashed" if "DeadKernel" in name or kernel.km is None else "failed"
+        outcome.error = error_tail(exc)
+    else:
+        page_job = PageJob(name=spec.name, anchor=spec.anchor, parameters=spec.parameters,
+                           texts=texts_for(spec.country, spec.language), run_id=spec.run_id,
+                           input_hash=spec.input_hash, nav=spec.nav)
+        page, article, n_figures, title = render_page(nb, page_job)
+        (folder / f"{spec.anchor}.html").write_text(page, encoding="utf-8")
+        outcome.status, outcome.html, outcome.n_figures = "ok", f"{spec.anchor}.html", n_figures
+        outcome.fragment, outcome.title = article, title
+        outcome.results = notebook_results(nb)
+    outcome.ipynb = f"notebooks/{spec.anchor}.ipynb" if out_ipynb.exists() else ""
+    outcome.seconds = round(time.perf_counter() - start, 2)
+    return outcome
+
+
+def texts_for(country: str, language: str):
+    """Messages in ``language`` with the names of the country's pack (read from its locale files)."""
+    from ..core import paths
+    from ..core.i18n import Texts
+    from ..packs.locales import read_names
+
+    folder = paths.pack_dir(country)
+    names = read_names(folder) if folder.is_dir() else {}
+    return Texts(language, names.get(language, {}))

@@ -1,0 +1,164 @@
+"""Executing notebooks in warm Jupyter kernels, one job at a time per kernel, each in a clean state.
+
+Starting a kernel and importing pandas, plotly, statsmodels and geopandas costs seconds
+per notebook; running notebook after notebook in one live kernel pays it once. A warm
+kernel keeps state between notebooks, so before each job a hidden first cell
+(:data:`RESET_SOURCE`) empties the user namespace (``%reset -f``), returns to the
+notebook's folder and restores plotly's and pandas' defaults: a job never sees a
+variable, a working directory or a display setting left by the job before it.
+
+A job that raises is recorded as ``failed``; one whose kernel dies as ``crashed``; one
+that runs longer than its timeout has its kernel killed and is recorded as
+``timeout``. The next job on that slot starts a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+#: First cell of every job in a warm kernel (tagged so that exports skip it).
+RESET_SOURCE = """\
+get_ipython().run_line_magic("reset", "-f")  # a clean namespace for this job
+import os as _os
+_os.chdir({cwd!r})
+import plotly.io as _pio
+_pio.renderers.default = {renderer!r}
+_pio.templates.default = "plotly"
+import pandas as _pd
+_pd.reset_option("^display")
+del _os, _pio, _pd
+"""
+
+#: plotly renderer used in jobs: figures are kept as their JSON mimetype (small notebooks)
+#: and drawn by the exporter with one inlined plotly.js.
+RENDERER = "plotly_mimetype"
+
+
+def error_tail(exc: BaseException, lines: int = 8) -> str:
+    """The last lines of an error, without ANSI colour codes."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    return "\n".join(text.splitlines()[-lines:]) or type(exc).__name__
+
+
+class WarmKernel:
+    """One live kernel that runs jobs one after another, restarted after a crash or timeout.
+
+    It holds an ``AsyncKernelManager`` (nbclient detects a dead kernel through it, where a
+    blocking manager would wait for ever) driven from this thread with ``run_sync``.
+    """
+
+    def __init__(self, kernel_name: str = "analytics"):
+        self.kernel_name = kernel_name
+        self.km = None
+        self.jobs_run = 0
+        self._killed = False
+
+    def alive(self) -> bool:
+        """Whether the kernel is running."""
+        from jupyter_core.utils import run_sync
+
+        return self.km is not None and bool(run_sync(self.km.is_alive)())
+
+    def ensure(self, cwd: str, env: dict[str, str] | None = None):
+        """Start the kernel if it is not running."""
+        import os
+
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        if self.alive():
+            return self.km
+        self.shutdown()
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(self.km.start_kernel)(cwd=cwd, env={**os.environ, **(env or {})})
+        self.jobs_run = 0
+        return self.km
+
+    def shutdown(self) -> None:
+        """Stop the kernel, if any."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # the kernel may already be gone
+                pass
+            self.km = None
+
+    def _kill(self) -> None:
+        """Kill the kernel process (called from a timer thread when a job overruns)."""
+        self._killed = True
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
+    def execute(self, spec, out_ipynb: Path):
+        """Execute the job's notebook in this kernel; return the executed notebook.
+
+        Raises
+        ------
+        TimeoutError
+            When the job ran longer than ``spec.timeout`` seconds (its kernel was killed).
+        Exception
+            papermill's execution error when a cell raised, or nbclient's dead-kernel error.
+        """
+        import nbformat
+        import papermill as pm
+
+        nb_path = Path(spec.notebook)
+        km = self.ensure(str(nb_path.parent), spec.env)
+        nb = nbformat.read(nb_path, as_version=4)
+        reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(cwd=str(nb_path.parent), renderer=RENDERER))
+        reset.metadata["tags"] = ["remove-cell", "analytics-reset"]
+        nb.cells.insert(0, reset)
+        self._killed = False
+        timer = threading.Timer(spec.timeout, self._kill)
+        timer.daemon = True
+        timer.start()
+        try:
+            executed = pm.execute_notebook(nb, str(out_ipynb), parameters=spec.parameters,
+                                           kernel_name=self.kernel_name, progress_bar=False,
+                                           log_output=False, km=km, language="python")
+        except Exception as exc:
+            if self._killed:
+                self.shutdown()
+                raise TimeoutError(f"job ran longer than its timeout of {spec.timeout:g} s") from exc
+            if not self.alive():
+                self.shutdown()
+            raise
+        finally:
+            timer.cancel()
+        self.jobs_run += 1
+        return executed
+
+
+_local = threading.local()
+_kernels: list[WarmKernel] = []
+_kernels_lock = threading.Lock()
+
+
+def thread_kernel(kernel_name: str) -> WarmKernel:
+    """The warm kernel of the calling thread (one per worker thread or Dask worker)."""
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None or kernel.kernel_name != kernel_name:
+        kernel = WarmKernel(kernel_name)
+        _local.kernel = kernel
+        with _kernels_lock:
+            if not _kernels:
+                import atexit
+
+                atexit.register(shutdown_all)
+            _kernels.append(kernel)
+    return kernel
+
+
+def shutdown_all() -> None:
+    """Stop every warm kernel this process started."""
+    with _kernels_lock:
+        for kernel in _kernels:
+            kernel.shutdown()

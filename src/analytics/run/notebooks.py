@@ -1,0 +1,180 @@
+"""Notebook parameters: the declaration of a notebook's capability, checked before any kernel starts.
+
+A notebook names its capability in its metadata (``"analytics": {"capability": "access"}``);
+the capability declares the parameters (:mod:`analytics.core.params`). Values are checked
+against that declaration — names, types, choices, ranges, order rules — and the values that
+depend on a country pack (``country``, ``region``) against the packs. A notebook without a
+capability (a test fixture) is checked against its parameters cell, read with papermill:
+names and types only. papermill itself only warns about an unknown name.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..core import i18n, paths
+from ..core.errors import ParameterError
+from ..core.params import Declaration, declaration
+
+#: Python types accepted for each annotation papermill infers (notebooks without a declaration).
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+                                       "list": (list,), "dict": (dict,)}
+
+
+@dataclass(frozen=True)
+class CellParameter:
+    """One parameter as written in a notebook's parameters cell (read by papermill)."""
+
+    name: str
+    type: str
+    default: str
+    help: str
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.type}, default {self.default})" + (f": {self.help}" if self.help else "")
+
+
+def notebook_path(notebook: str | Path) -> Path:
+    """Resolve a notebook name (``00_country_profile``) or path to an existing ``.ipynb``."""
+    p = Path(notebook)
+    candidates = [p, p.with_suffix(".ipynb"), paths.notebooks_dir() / p.name,
+                  (paths.notebooks_dir() / p.name).with_suffix(".ipynb")]
+    for c in candidates:
+        if c.suffix == ".ipynb" and c.is_file():
+            return c.resolve()
+    available = sorted(x.stem for x in paths.notebooks_dir().glob("[0-9]*.ipynb"))
+    raise ParameterError(f"notebook {str(notebook)!r} not found; available: {', '.join(available)}")
+
+
+def capability(notebook: str | Path) -> str | None:
+    """The capability a notebook belongs to, from its metadata (``None`` for a plain notebook)."""
+    path = notebook_path(notebook)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"notebook {path.name} cannot be read: {exc}") from None
+    found = (meta.get("analytics") or {}).get("capability")
+    return str(found) if found else None
+
+
+def declared(notebook: str | Path) -> Declaration | None:
+    """The parameter declaration of a notebook's capability, or ``None``."""
+    cap = capability(notebook)
+    return declaration(cap) if cap else None
+
+
+def cell_parameters(notebook: str | Path) -> dict[str, CellParameter]:
+    """The parameters cell of a notebook, read with papermill's inspection."""
+    from papermill.inspection import inspect_notebook
+
+    path = notebook_path(notebook)
+    try:
+        found = inspect_notebook(str(path))
+    except ValueError as exc:  # e.g. no kernel name in the notebook's metadata
+        raise ParameterError(f"notebook {path.name} cannot be inspected: {exc}") from None
+    return {name: CellParameter(name, str(p.get("inferred_type_name") or "None"), str(p.get("default")),
+                                str(p.get("help") or "")) for name, p in found.items()}
+
+
+def describe(notebook: str | Path) -> list[str]:
+    """One line per parameter of a notebook: name, type, default, meaning, allowed values."""
+    decl = declared(notebook)
+    if decl is not None:
+        return [p.describe() for p in decl.params]
+    return [p.describe() for p in cell_parameters(notebook).values()]
+
+
+def _cell_problems(cells: dict[str, CellParameter], values: dict[str, Any]) -> list[str]:
+    out = []
+    for key, value in values.items():
+        if key not in cells:
+            valid = "".join(f"\n  - {p.describe()}" for p in cells.values())
+            out.append(f"unknown parameter {key!r}. Valid parameters:{valid}")
+            continue
+        want = cells[key].type
+        ok = _TYPES.get(want)
+        if ok and (not isinstance(value, ok) or (want in ("int", "float") and isinstance(value, bool))):
+            out.append(f"parameter {key!r} expects {want} (default {cells[key].default}), "
+                       f"got {value!r} ({type(value).__name__})")
+    return out
+
+
+def check(notebook: str | Path, values: dict[str, Any], job: str | None = None) -> dict[str, Any]:
+    """Check parameter values for a notebook; return the effective values (defaults filled in).
+
+    Raises
+    ------
+    ParameterError
+        One line per problem, naming the job, the parameter and the allowed values.
+    """
+    name = Path(notebook).stem
+    where = f"job {job!r} ({name})" if job else f"notebook {name}"
+    decl = declared(notebook)
+    if decl is not None:
+        problems = decl.problems(values)
+        full = decl.effective(values)
+        if not problems:
+            problems = pack_problems(decl, full)
+    else:
+        cells = cell_parameters(notebook)
+        problems = _cell_problems(cells, values)
+        full = dict(values)
+    if problems:
+        raise ParameterError("\n".join(f"{where}: {p}" for p in problems))
+    return full
+
+
+def known_packs() -> list[str]:
+    """Country packs under the data folder (folders holding a ``pack.yaml``)."""
+    root = paths.data_root()
+    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
+
+
+def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
+    """Check the values that come from the packs or the catalogs: country, region, language."""
+    problems = []
+    by_source = {p.source: p.name for p in decl.params if p.source}
+    lang = values.get("language")
+    if lang is not None and lang not in i18n.LANGUAGES:
+        problems.append(f"parameter 'language' is {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
+    if "country" not in by_source:
+        return problems
+    country = str(values[by_source["country"]])
+    known = known_packs()
+    if country not in known:
+        problems.append(f"parameter 'country' is {country!r}; country packs available: {', '.join(known)}")
+        return problems
+    if "region" in by_source:
+        region = values[by_source["region"]]
+        codes = region_codes(country, str(paths.data_root()))
+        if region != "all" and region not in codes:
+            problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
+    return problems
+
+
+@cache
+def region_codes(country: str, data_root: str) -> tuple[str, ...]:
+    """Region codes of a country pack (read once per process; loading validates the pack)."""
+    from ..packs import load_pack
+
+    return tuple(load_pack(country, data_root).regions["region_code"])
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, Any]:
+    """Parse ``name=value`` strings from the command line; values are read as YAML scalars."""
+    import yaml
+
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParameterError(f"parameter {pair!r} is not of the form name=value")
+        key, _, raw = pair.partition("=")
+        try:
+            out[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            out[key.strip()] = raw
+    return out

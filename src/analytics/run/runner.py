@@ -1,0 +1,254 @@
+"""Running a briefing: jobs in parallel (local warm kernels or a Dask cluster), published atomically.
+
+A run is assembled in a hidden folder beside its final place and renamed into place at
+the end (an atomic rename on one file system): a reader never sees half a run and no run
+overwrites another, since each gets a fresh id. A run whose jobs failed is published too,
+with the failures in its manifest and index, so that ``--resume`` can rerun only those.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..core import paths
+from ..core.errors import ParameterError
+from ..packs.hashing import combined_hash, pack_hashes
+from .briefing import Briefing, Job
+from .jobs import JobOutcome, JobSpec, run_job, texts_for
+from .manifest import write_manifest
+
+#: Name of the Jupyter kernel registered for the project (``make setup``).
+KERNEL_NAME = "analytics"
+
+
+def new_run_id() -> str:
+    """A fresh run id: UTC time stamp and a random suffix (``20261128T180102Z-3fa2``)."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def staging_dir(parent: Path, run_id: str) -> Path:
+    """A hidden folder beside the final run folder, where the run is assembled."""
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{run_id}.partial"
+    tmp.mkdir()
+    return tmp
+
+
+def publish(tmp: Path, final: Path) -> Path:
+    """Rename the assembled run into place; never replaces an existing folder."""
+    if final.exists():
+        raise FileExistsError(f"{final} exists; runs are never overwritten")
+    os.rename(tmp, final)
+    return final
+
+
+def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> list[dict]:
+    """A page's links: the index and the book in its language, and the same page in other languages."""
+    from ..publish.index import index_name
+
+    same = {k: v for k, v in job.parameters.items() if k != "language"}
+    links = [{"href": index_name(job.language, languages), "text": texts("page.to_index")},
+             {"href": f"briefing-{job.language}.html", "text": texts("page.to_book")}]
+    for other in all_jobs:
+        if (other.language != job.language and other.notebook == job.notebook
+                and {k: v for k, v in other.parameters.items() if k != "language"} == same):
+            links.append({"href": f"{other.anchor}.html", "text": texts(f"language.{other.language}"),
+                          "lang": other.language})
+    return links
+
+
+def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input_hash: str,
+           timeout: float) -> list[JobSpec]:
+    env = {k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}
+    texts = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}
+    return [JobSpec(name=j.name, anchor=j.anchor, notebook=str(j.notebook), parameters=j.parameters,
+                    language=j.language, folder=str(folder), run_id=run_id, input_hash=input_hash,
+                    timeout=timeout, country=briefing.country, kernel_name=KERNEL_NAME, env=env,
+                    nav=navigation(j, briefing.jobs, briefing.languages, texts[j.language])) for j in jobs]
+
+
+def collect(futures, completed, total: int, quiet: bool) -> list[JobOutcome]:
+    """Gather job outcomes as they finish, with a progress bar (done, failed, elapsed, estimate)."""
+    from tqdm import tqdm
+
+    outcomes, failed = [], 0
+    with tqdm(total=total, unit="job", desc="briefing", disable=quiet or total == 0, dynamic_ncols=True) as bar:
+        for fut in completed(futures):
+            outcome = fut.result()
+            outcomes.append(outcome)
+            failed += outcome.status != "ok"
+            bar.set_postfix(done=len(outcomes) - failed, failed=failed)
+            bar.update()
+    return outcomes
+
+
+def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
+    """Run jobs on local warm kernels, ``workers`` at a time."""
+    from .kernels import shutdown_all
+
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
+            return collect([pool.submit(run_job, s) for s in specs], as_completed, len(specs), quiet)
+    finally:
+        shutdown_all()
+
+
+def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:
+    """Run jobs on a Dask distributed cluster; each worker keeps its own warm kernel."""
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    reachable(address)
+    try:
+        client = Client(address, timeout="20s")
+    except OSError as exc:
+        raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = [client.submit(run_job, asdict(s), pure=False, key=f"{s.name}-{s.run_id}") for s in specs]
+        return collect(futures, dask_completed, len(specs), quiet)
+    finally:
+        client.close()
+
+
+def reachable(address: str, seconds: float = 3.0) -> None:
+    """Fail at once, with a clear message, when nothing listens at a ``tcp://host:port`` address."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port:
+        raise ParameterError(f"--scheduler {address!r} is not an address like tcp://host:8786")
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as exc:
+        raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+
+
+def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], list[JobOutcome]]:
+    """Split jobs into those to run and those a previous run completed (copied over)."""
+    doc = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
+    done = {j["job"]: j for j in doc.get("jobs", []) if j.get("status") == "ok"}
+    fragments = doc.get("fragments", {})
+    to_run, reused = [], []
+    for job in jobs:
+        rec = done.get(job.name)
+        if rec and rec.get("parameters") == job.parameters and (previous / rec["html"]).exists():
+            shutil.copy2(previous / rec["html"], folder / rec["html"])
+            if rec.get("ipynb") and (previous / rec["ipynb"]).exists():
+                (folder / rec["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(previous / rec["ipynb"], folder / rec["ipynb"])
+            frag_file = fragments.get(job.name)
+            fragment = (previous / frag_file).read_text(encoding="utf-8") if frag_file else ""
+            if frag_file:
+                (folder / frag_file).parent.mkdir(parents=True, exist_ok=True)
+                (folder / frag_file).write_text(fragment, encoding="utf-8")
+            reused.append(JobOutcome(**{**rec, "fragment": fragment, "reused": True}))
+        else:
+            to_run.append(job)
+    return to_run, reused
+
+
+def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
+                 scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
+                 quiet: bool = False) -> tuple[Path, list[JobOutcome]]:
+    """Run every job of a briefing and publish ``outputs/<briefing>/<run-id>/``.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        A validated briefing (see :func:`analytics.briefing.load`).
+    outputs : path, optional
+        Outputs folder (default: the project's ``outputs/``).
+    workers : int, optional
+        Local jobs at a time (default: the number of cores).
+    scheduler : str, optional
+        Address of a Dask scheduler; jobs then run on its workers.
+    timeout : float
+        Seconds allowed per job; a job over it is stopped and recorded as ``timeout``.
+    resume : path, optional
+        A previous run folder of this briefing: its completed jobs are copied, the failed
+        and missing ones run again, into a new run folder.
+    quiet : bool
+        No progress bar.
+
+    Returns
+    -------
+    (pathlib.Path, list of JobOutcome)
+        The published run folder and every job's outcome, in briefing order.
+    """
+    from ..publish.index import write_books, write_indexes
+    from ..publish.workbook import write_tables
+
+    start = time.perf_counter()
+    hashes = pack_hashes(paths.pack_dir(briefing.country))
+    input_hash = combined_hash(hashes)
+    parent = (outputs or paths.outputs_root()) / briefing.name
+    run_id = new_run_id()
+    tmp = staging_dir(parent, run_id)
+    try:
+        jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
+        specs = _specs(briefing, jobs, tmp, run_id, input_hash, timeout)
+        if scheduler:
+            ran = execute_dask(specs, scheduler, quiet)
+        else:
+            ran = execute_local(specs, workers or os.cpu_count() or 1, quiet)
+        order = {j.name: k for k, j in enumerate(briefing.jobs)}
+        outcomes = sorted(reused + ran, key=lambda o: order[o.job])
+        fragments = {}
+        (tmp / ".book").mkdir(exist_ok=True)
+        for o in outcomes:
+            if o.status == "ok" and o.fragment:
+                rel = f".book/{o.anchor}.html"
+                (tmp / rel).write_text(o.fragment, encoding="utf-8")
+                fragments[o.job] = rel
+        entries = [entry(o) for o in outcomes]
+        texts_in = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}.__getitem__
+        files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
+        files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
+        files += write_tables(tmp, briefing.name, entries)
+        write_manifest(tmp, run_id, outcomes, hashes, {
+            "briefing": str(briefing.path), "title": briefing.title, "languages": briefing.languages,
+            "resumed_from": str(resume) if resume else None, "files": files, "fragments": fragments,
+            "executor": f"dask {scheduler}" if scheduler else f"local, {workers or os.cpu_count()} workers",
+            "seconds": round(time.perf_counter() - start, 2)})
+        final = publish(tmp, parent / run_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final, outcomes
+
+
+def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | None = None,
+                 timeout: float = 900, language: str | None = None) -> tuple[Path, JobOutcome]:
+    """Run one notebook as a one-job briefing and publish ``outputs/<notebook>/<run-id>/``."""
+    from .notebooks import check, notebook_path
+
+    nb = notebook_path(notebook)
+    values = check(nb, params)
+    lang = language or str(values.get("language", "en"))
+    job = Job(name=nb.stem, notebook=nb, parameters=values, language=lang)
+    briefing = Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values.get("country", "tjk")),
+                        languages=[lang], jobs=[job])
+    folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
+    return folder, outcomes[0]
+
+
+def entry(o: JobOutcome):
+    """What the index, the book and the workbook need of a job's outcome."""
+    from ..publish.index import JobEntry
+
+    return JobEntry(name=o.job, anchor=o.anchor, language=o.language, status=o.status, parameters=o.parameters,
+                    title=o.title, html=o.html, error=o.error, article=o.fragment, results=o.results)
