@@ -77,8 +77,22 @@ class OfflinePage:
 
     def wait_for_figures(self, n: int, timeout: float = 30_000) -> None:
         """Wait until ``n`` plotly figures have drawn (each has a ``.main-svg`` root)."""
-        self.page.wait_for_function(
-            f"document.querySelectorAll('.plotly-figure .plot-container').length >= {n}", timeout=timeout)
+        self.wait_until(f"document.querySelectorAll('.plotly-figure .plot-container').length >= {n}", timeout)
+
+    def wait_until(self, expression: str, timeout: float = 30_000) -> None:
+        """Poll a JavaScript expression until it is true.
+
+        Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the
+        page, which the pages' Content-Security-Policy forbids; ``evaluate`` is not subject
+        to it, so the predicate is polled from here.
+        """
+        import time
+
+        deadline = time.monotonic() + timeout / 1000
+        while not self.page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still false after {timeout / 1000:g} s: {expression}")
+            self.page.wait_for_timeout(100)
 
     def close(self):
         self.page.close()
@@ -96,3 +110,23 @@ def offline_page(browser):
     yield _open
     for p in opened:
         p.close()
+
+
+@pytest.fixture(scope="session")
+def small_run(tmp_path_factory):
+    """A small briefing run once per session: profile (country, GBAO) and access (GBAO), en/ru/tg."""
+    import yaml
+
+    from analytics.run import briefing
+    from analytics.run.runner import run_briefing
+
+    tmp = tmp_path_factory.mktemp("small")
+    path = tmp / "small.yaml"
+    path.write_text(yaml.safe_dump({
+        "title": {"en": "Small briefing", "ru": "Краткая справка", "tg": "Маълумотномаи мухтасар"},
+        "country": "tjk", "languages": ["en", "ru", "tg"],
+        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
+                 {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"grid_km": 2.0}}]}))
+    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
+    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
+    return folder, outcomes

@@ -5,31 +5,15 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
-import yaml
 
 from analytics.core import i18n
-from analytics.run import briefing
-from analytics.run.runner import run_briefing
 
 pytestmark = pytest.mark.browser
 
 DRAWN = ("[...document.querySelectorAll('.plotly-figure')]"
          ".filter(f => f.querySelector('.main-svg')).length")
-
-
-@pytest.fixture(scope="module")
-def small_run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("small")
-    path = tmp / "small.yaml"
-    path.write_text(yaml.safe_dump({
-        "title": {"en": "Small briefing", "ru": "Краткая справка", "tg": "Маълумотномаи мухтасар"},
-        "country": "tjk", "languages": ["en", "ru", "tg"],
-        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
-                 {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"grid_km": 2.0}}]}))
-    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
-    return folder, outcomes
 
 
 def test_every_page_draws_every_figure_offline(small_run, offline_page):
@@ -70,8 +54,7 @@ def test_briefing_books_draw_every_chart_as_it_scrolls_into_view(small_run, offl
         n = page.page.locator(".plotly-figure").count()
         for k in range(n):
             page.page.locator(".plotly-figure").nth(k).scroll_into_view_if_needed()
-            page.page.wait_for_function(
-                f"document.querySelectorAll('.plotly-figure')[{k}].querySelector('.main-svg')", timeout=30_000)
+            page.wait_until(f"!!document.querySelectorAll('.plotly-figure')[{k}].querySelector('.main-svg')")
         assert page.page.evaluate(DRAWN) == expected == n
         assert page.requests == [] and page.errors == []
 
@@ -97,7 +80,8 @@ def _english_catalog_phrases() -> list[str]:
     for key, text in en.items():
         if ru.get(key) == text or tg.get(key) == text:
             continue
-        for part in re.split(r"\{[^}]*\}|\n", text):
+        forms = text.values() if isinstance(text, dict) else [text]  # plural forms
+        for part in (p for form in forms for p in re.split(r"\{[^}]*\}|\n", form)):
             part = part.strip(" .,:;#()")
             if len(part) >= 12 and " " in part:
                 phrases.append(part)
@@ -138,3 +122,72 @@ def test_tables_and_manifest(small_run):
     per_job = sum(4 if o.job.startswith("01_") else 2 for o in outcomes)
     assert len(book.sheetnames) == 2 + per_job
     assert len(list((folder / "tables").glob("*.csv"))) == per_job
+
+
+NBSP = "\u00a0"
+
+#: The page (not the index) of each job in each language.
+def _page(outcomes, job):
+    return next(o for o in outcomes if o.job == job)
+
+
+def _hover_point_js(name: str, x: int, y: float) -> str:
+    """Viewport position of the point (x, y) of the trace ``name`` in the page's first figure."""
+    return f"""(() => {{
+      const gd = document.querySelectorAll('.plotly-figure')[0];
+      for (const tr of gd._fullData) {{
+        const xs = Array.from(tr.x || []), ys = Array.from(tr.y || []), k = xs.indexOf({x});
+        if (tr.name === {json.dumps(name)} && k >= 0 && Math.abs(ys[k] - {y}) < 0.05) {{
+          const xa = gd._fullLayout[tr.xaxis.replace('x', 'xaxis')], ya = gd._fullLayout[tr.yaxis.replace('y', 'yaxis')];
+          const r = gd.getBoundingClientRect();
+          return [r.left + xa._offset + xa.l2p(xs[k]), r.top + ya._offset + ya.l2p(ys[k])];
+        }}
+      }}
+      return null;
+    }})()"""
+
+
+@pytest.mark.parametrize("lang,country,text,number", [
+    ("en", "Tajikistan", "36.1% of people in Tajikistan used the internet in 2022", "36.1"),
+    ("ru", "Таджикистан", f"интернетом пользовались 36,1{NBSP}% населения страны", "36,1"),
+])
+def test_numbers_in_the_reader_locale_in_text_tables_and_hover(small_run, offline_page, lang, country, text,
+                                                               number):
+    folder, outcomes = small_run
+    # text: the key fact of the profile page (World Bank WDI: 36.1 % internet users in 2022)
+    profile = _page(outcomes, f"00_country_profile_all_{lang}")
+    page = offline_page(folder / profile.html)
+    page.wait_for_figures(profile.n_figures)
+    assert text in page.page.inner_text("body")
+    # hover: the country's 2022 point of the internet-use panel
+    page.page.locator(".plotly-figure").first.scroll_into_view_if_needed()
+    xy = page.page.evaluate(_hover_point_js(country, 2022, 36.1))
+    assert xy, "the 2022 point of the country's internet line was not found"
+    page.page.mouse.move(*xy)
+    page.wait_until("!!document.querySelector('.hoverlayer .hovertext')", 5_000)
+    hover = page.page.evaluate("document.querySelector('.hoverlayer').textContent")
+    assert number in hover, hover
+    # table: the parity table of the access page holds the same numbers as its CSV, written the locale's way
+    access = _page(outcomes, f"01_access_gaps_TJ-GB_{lang}")
+    page = offline_page(folder / access.html)
+    cells = page.page.evaluate("[...document.querySelectorAll('table')[0].querySelectorAll('td')]"
+                               ".map(td => td.textContent)")
+    tidy = pd.read_csv(folder / "tables" / f"{access.anchor}__parity.csv")
+    gpi = f"{tidy.set_index('index').loc['gender_parity_index', 'parity']:.2f}"
+    assert (gpi if lang == "en" else gpi.replace(".", ",")) in cells
+    assert not any(re.fullmatch(r"-?\d+\.\d+", c) for c in cells) if lang == "ru" else True
+
+
+def test_published_tables_are_tidy_and_the_same_in_every_language(small_run):
+    folder, outcomes = small_run
+    tables = folder / "tables"
+    for name in ("parity", "regression", "distance_by_district", "online_by_district"):
+        en, ru, tg = (tables / f"01_access_gaps_TJ-GB_{lang}__{name}.csv" for lang in ("en", "ru", "tg"))
+        assert en.read_bytes() == ru.read_bytes() == tg.read_bytes(), name
+    for csv in tables.glob("*.csv"):
+        df = pd.read_csv(csv)
+        assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in df.columns), (csv.name, list(df.columns))
+    reg = pd.read_csv(tables / "01_access_gaps_TJ-GB_en__regression.csv")
+    for col in ("odds_ratio", "or_low", "or_high", "ame", "ame_low", "ame_high"):
+        assert pd.api.types.is_float_dtype(reg[col]), col
+    assert (reg["or_low"] <= reg["odds_ratio"]).all() and (reg["odds_ratio"] <= reg["or_high"]).all()

@@ -1,7 +1,7 @@
 """Parameters of notebook 01_access_gaps (kept equal to its parameters cell by a test)."""
 
+from ..core.declarations import Declaration, Param
 from ..core.i18n import LANGUAGES
-from ..core.params import Declaration, Param
 from .scenarios import AGE_BANDS, SCENARIOS
 
 PARAMETERS = Declaration("access", (

@@ -31,7 +31,7 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     """
     import plotly.express as px
 
-    from ..core.params import Rule
+    from ..core.declarations import Rule
 
     found = Rule("year_from", "<=", "year_to").problem({"year_from": year_from, "year_to": year_to})
     if found:
@@ -52,6 +52,8 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     fig.update_yaxes(matches=None, showticklabels=True, rangemode="tozero")
     fig.update_xaxes(showticklabels=True)
     fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
+    # hover: the area, the year and the value to one decimal in the page's number format
+    fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
     fig.update_layout(height=620, template="plotly_white", legend=dict(orientation="h", y=-0.12),
                       margin=dict(l=40, r=20, t=80, b=40))
     return localise(fig, language)

@@ -1,7 +1,7 @@
 """Parameters of notebook 00_country_profile (kept equal to its parameters cell by a test)."""
 
+from ..core.declarations import Declaration, Param, Rule
 from ..core.i18n import LANGUAGES
-from ..core.params import Declaration, Param, Rule
 
 PARAMETERS = Declaration("profile", (
     Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),

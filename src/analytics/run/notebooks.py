@@ -1,7 +1,7 @@
 """Notebook parameters: the declaration of a notebook's capability, checked before any kernel starts.
 
 A notebook names its capability in its metadata (``"analytics": {"capability": "access"}``);
-the capability declares the parameters (:mod:`analytics.core.params`). Values are checked
+the capability declares the parameters (:mod:`analytics.core.declarations`). Values are checked
 against that declaration — names, types, choices, ranges, order rules — and the values that
 depend on a country pack (``country``, ``region``) against the packs. A notebook without a
 capability (a test fixture) is checked against its parameters cell, read with papermill:
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core import i18n, paths
+from ..core.declarations import Declaration, declaration
 from ..core.errors import ParameterError
-from ..core.params import Declaration, declaration
 
 #: Python types accepted for each annotation papermill infers (notebooks without a declaration).
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),

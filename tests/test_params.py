@@ -1,0 +1,66 @@
+"""Parameters declared by each capability and checked before any kernel starts."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from analytics.core.declarations import Declaration, Param, Rule, declaration
+from analytics.core.errors import ParameterError
+
+from .conftest import run_cli
+
+
+def test_a_declaration_checks_types_choices_ranges_and_order():
+    decl = Declaration("demo", (Param("n", int, 1, "a count", min=0, max=10),
+                                Param("x", float, 1.0, "a size, km", min=0.25),
+                                Param("kind", str, "a", "a kind", choices=("a", "b")),
+                                Param("lo", int, 1, "low"), Param("hi", int, 2, "high")),
+                       rules=(Rule("lo", "<=", "hi"),))
+    assert decl.check({"x": 2}) == {"n": 1, "x": 2, "kind": "a", "lo": 1, "hi": 2}  # an int is a float
+    found = decl.problems({"n": True, "x": 0.1, "kind": "c", "zz": 1})
+    assert "parameter 'n' expects int (default 1), got True (bool)" in found
+    assert "parameter 'x' is 0.1; expected a value at least 0.25" in found
+    assert "parameter 'kind' is 'c'; choose one of \"a\", \"b\"" in found
+    assert any(p.startswith("unknown parameter 'zz'. Valid parameters:") and "- kind (str" in p for p in found)
+    assert decl.problems({"lo": 5, "hi": 2}) == ["parameters 'lo' (5) and 'hi' (2): expected lo <= hi"]
+
+
+def test_capabilities_declare_their_own_choices():
+    access = declaration("access")
+    assert access["scenario"].choices == ("baseline", "online", "online_4g", "online_cheap_data",
+                                          "online_4g_cheap_data")
+    assert (access["grid_km"].min, access["grid_km"].max) == (0.25, 50)
+    assert "scenario" not in declaration("profile").names()  # notebook 00 takes no scenario
+    with pytest.raises(ParameterError, match="capability 'nosuch' has no parameter declaration"):
+        declaration("nosuch")
+
+
+def _briefing(tmp_path, entries) -> str:
+    path = tmp_path / "b.yaml"
+    path.write_text(yaml.safe_dump({"title": "t", "country": "tjk", "languages": ["en"], "jobs": entries}))
+    return str(path)
+
+
+@pytest.mark.parametrize("entry,expected", [
+    ({"notebook": "01_access_gaps", "parameters": {"grid_km": 0.1}},
+     "job '01_access_gaps_en' (01_access_gaps): parameter 'grid_km' is 0.1; expected a value between 0.25 and 50"),
+    ({"notebook": "01_access_gaps", "parameters": {"scenario": "teleport"}},
+     "parameter 'scenario' is 'teleport'; choose one of \"baseline\", \"online\""),
+    ({"notebook": "00_country_profile", "parameters": {"year_from": 2020, "year_to": 2010}},
+     "parameters 'year_from' (2020) and 'year_to' (2010): expected year_from <= year_to"),
+    ({"notebook": "00_country_profile", "parameters": {"scenario": "online"}},
+     "unknown parameter 'scenario'"),
+])
+def test_bad_values_stop_the_run_before_any_kernel_starts(tmp_path, entry, expected):
+    proc = run_cli("brief", _briefing(tmp_path, [entry]), "--outputs", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert expected in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_params_command_lists_allowed_values():
+    proc = run_cli("params", "01_access_gaps")
+    assert proc.returncode == 0
+    assert "grid_km (float, default 1.0): cell size of the distance grid, km" in proc.stdout
+    assert "between 0.25 and 50" in proc.stdout and "one of \"baseline\"" in proc.stdout

@@ -1,0 +1,62 @@
+"""The shape of the package: layers enforced by import-linter, capabilities declared, modules small."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analytics.core.declarations import declaration
+from analytics.run.notebooks import capability, cell_parameters
+
+from .conftest import ROOT
+
+SRC = ROOT / "src" / "analytics"
+
+#: Shared layers, from the top; every capability sits between publish and report.
+TOP = ["analytics.cli", "analytics.run", "analytics.publish"]
+BOTTOM = ["analytics.report", "analytics.packs", "analytics.core"]
+
+
+def capabilities() -> list[str]:
+    """Folders of the package that declare a notebook's parameters: the capabilities."""
+    return sorted(d.name for d in SRC.iterdir() if (d / "params.py").is_file())
+
+
+def test_layers_and_independent_capabilities(tmp_path):
+    caps = [f"analytics.{c}" for c in capabilities()]
+    assert caps == ["analytics.access", "analytics.profile"]
+    config = tmp_path / "importlinter.ini"
+    config.write_text("\n".join([
+        "[importlinter]", "root_package = analytics", "",
+        "[importlinter:contract:layers]", "name = cli > run > publish > capabilities > report > packs > core",
+        "type = layers", "layers =", *[f"    {m}" for m in TOP], f"    {' | '.join(caps)}",
+        *[f"    {m}" for m in BOTTOM], "",
+        "[importlinter:contract:capabilities]", "name = capabilities never import each other",
+        "type = independence", "modules =", *[f"    {m}" for m in caps], ""]))
+    proc = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--config", str(config)],
+                          capture_output=True, text=True, cwd=ROOT / "src")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 kept, 0 broken" in proc.stdout
+
+
+def test_no_module_over_400_lines():
+    long = {str(p.relative_to(SRC)): n for p in SRC.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+@pytest.mark.parametrize("notebook", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")))
+def test_each_notebook_belongs_to_a_capability_that_declares_its_parameters(notebook):
+    cap = capability(notebook)
+    assert cap in capabilities(), f"{notebook} names capability {cap!r}"
+    decl = declaration(cap)
+    cells = cell_parameters(notebook)
+    assert list(cells) == decl.names()
+    for p in decl.params:
+        assert cells[p.name].type == p.type.__name__, p.name
+        assert cells[p.name].default in (repr(p.default), f'"{p.default}"'), (p.name, cells[p.name].default)
+        assert cells[p.name].help, f"{notebook}: parameter {p.name} has no comment"
+        assert (SRC / cap / "catalog.yaml").is_file()
