@@ -62,7 +62,9 @@ def first_chart_seconds(path: Path, repeat: int) -> float:
                        else r.abort())
             start = time.perf_counter()
             page.goto(path.as_uri())
-            page.wait_for_function("document.querySelector('.plotly-figure .main-svg')", timeout=60_000)
+            # polled with evaluate: the page's Content-Security-Policy forbids wait_for_function's eval
+            while not page.evaluate("!!document.querySelector('.plotly-figure .main-svg')"):
+                page.wait_for_timeout(20)
             times.append(time.perf_counter() - start)
             page.close()
         browser.close()

@@ -1,7 +1,10 @@
-"""Import time of ``analytics`` relative to ``import pandas``, measured in one run.
+"""What a notebook's first code cell imports, timed against ``import pandas``, in one run.
 
-Each import runs in a fresh interpreter, alternating the two, several times; the script
-prints the medians and their ratio (target: at most 1.2).
+For each notebook, the import lines of its setup cell (the cell after the parameters
+cell) run in a fresh interpreter, alternating with a bare ``import pandas``, several times;
+the script prints the medians and their ratio. Heavy libraries (plotly, statsmodels,
+geopandas) are imported by the library only when a step needs them, so the setup cell
+should cost little more than pandas itself (target: at most 1.5).
 
     python benchmarks/import_time.py [--repeat 7]
 """
@@ -12,29 +15,42 @@ import argparse
 import statistics
 import subprocess
 import sys
+from pathlib import Path
+
+import jupytext
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def import_seconds(module: str) -> float:
-    """Seconds spent importing ``module`` in a fresh interpreter (self-timed, no start-up)."""
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+def setup_imports(notebook: Path) -> str:
+    """The import lines of the code cell that follows the parameters cell."""
+    cells = jupytext.read(notebook).cells
+    k = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    setup = next(c for c in cells[k + 1:] if c.cell_type == "code")
+    return "\n".join(line for line in setup.source.splitlines() if line.startswith(("import ", "from ")))
+
+
+def import_seconds(code: str) -> float:
+    """Seconds spent running ``code`` in a fresh interpreter (self-timed, no start-up)."""
+    timed = f"import time\nt = time.perf_counter()\n{code}\nprint(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", timed], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"pandas": [], "analytics": []}
-    import_seconds("analytics")  # warm the file cache once for both
-    import_seconds("pandas")
-    for _ in range(args.repeat):
-        for module in times:
-            times[module].append(import_seconds(module))
-    pandas, analytics = (statistics.median(times[m]) for m in ("pandas", "analytics"))
-    print(f"import pandas     median {pandas * 1000:8.1f} ms over {args.repeat} runs")
-    print(f"import analytics  median {analytics * 1000:8.1f} ms over {args.repeat} runs")
-    print(f"ratio analytics / pandas: {analytics / pandas:.3f} (target <= 1.2)")
+    for nb in sorted((ROOT / "notebooks").glob("[0-9]*.py")):
+        code = setup_imports(nb)
+        import_seconds(code), import_seconds("import pandas")  # warm the file cache
+        cell, pandas = [], []
+        for _ in range(args.repeat):
+            cell.append(import_seconds(code))
+            pandas.append(import_seconds("import pandas"))
+        c, p = statistics.median(cell), statistics.median(pandas)
+        print(f"{nb.stem}: setup-cell imports {c * 1000:7.1f} ms, import pandas {p * 1000:7.1f} ms "
+              f"(median of {args.repeat}); ratio {c / p:.2f} (target <= 1.5)")
 
 
 if __name__ == "__main__":
