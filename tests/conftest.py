@@ -95,7 +95,8 @@ class OfflinePage:
             self.page.wait_for_timeout(100)
 
     def close(self):
-        self.page.close()
+        if not self.page.is_closed():
+            self.page.close()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def faulty_run(tmp_path_factory):
         {"notebook": fixture("crashes")},
         {"notebook": fixture("hangs")},
     ])
-    proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "10",
+    proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "6",
                    "--quiet")
     run_dir = next((tmp / "out" / "fixture").iterdir())
     return tmp, path, marker, proc, run_dir
@@ -100,7 +100,7 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
     errors = {j["job"]: j["error"] for j in manifest["jobs"]}
     assert "deliberate failure in a fixture notebook" in errors["fails_en"]
     assert "marker file" in errors["flaky_en"]
-    assert "timeout of 10 s" in errors["hangs_en"]
+    assert "timeout of 6 s" in errors["hangs_en"]
     assert manifest["status"] == "failed"
     index = (run_dir / "index.html").read_text()
     for job in ("fails_en", "crashes_en", "hangs_en"):
@@ -112,7 +112,7 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
 def test_resume_reruns_only_failed_jobs(faulty_run):
     tmp, path, marker, _, first = faulty_run
     marker.unlink()  # mend the flaky job
-    proc = run_cli("brief", "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "10", "--quiet")
+    proc = run_cli("brief", "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "6", "--quiet")
     second = Path(proc.stdout.split("published ")[1].split()[0])
     assert second != first and first.exists()  # a new run; the first is untouched
     jobs = {j["job"]: j for j in json.loads((second / "manifest.json").read_text())["jobs"]}
@@ -122,12 +122,16 @@ def test_resume_reruns_only_failed_jobs(faulty_run):
     assert (second / "ok_1_en.html").read_bytes() == (first / "ok_1_en.html").read_bytes()
 
 
-def test_two_runs_never_overwrite_each_other(tmp_path):
+def test_two_concurrent_runs_never_overwrite_each_other(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     path = write_briefing(tmp_path, [{"notebook": fixture("ok")}])
-    spec = briefing.load(path)
-    first, _ = run_briefing(spec, outputs=tmp_path / "out", workers=1, quiet=True)
-    second, _ = run_briefing(spec, outputs=tmp_path / "out", workers=1, quiet=True)
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(lambda _: run_briefing(briefing.load(path), outputs=tmp_path / "out", workers=1,
+                                                    quiet=True), range(2)))
+    (first, a), (second, b) = runs
     assert first != second and first.exists() and second.exists()
+    assert a[0].status == b[0].status == "ok"
     assert not list((tmp_path / "out" / "fixture").glob(".*partial"))  # no half-written run left
 
 

@@ -36,7 +36,7 @@ def test_layers_and_independent_capabilities(tmp_path):
         *[f"    {m}" for m in BOTTOM], "",
         "[importlinter:contract:capabilities]", "name = capabilities never import each other",
         "type = independence", "modules =", *[f"    {m}" for m in caps], ""]))
-    proc = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--config", str(config)],
+    proc = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--config", str(config), "--no-cache"],
                           capture_output=True, text=True, cwd=ROOT / "src")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 kept, 0 broken" in proc.stdout

@@ -159,7 +159,3 @@ class Texts:
         """``title`` followed by the translated "(modelled)" mark when ``modelled`` (plotly markup)."""
         return f"{title} <i>({self('modelled')})</i>" if modelled else title
 
-
-def t(key: str, language: str = "en", **values) -> str:
-    """The suite's message ``key`` in ``language`` (no pack names); see :class:`Texts`."""
-    return Texts(language)(key, **values)

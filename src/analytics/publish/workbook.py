@@ -16,12 +16,23 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def _cell(value):
+    """A value as a workbook cell takes it: no NaN, no control characters a workbook cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def write_sheet(wb, title: str, df: pd.DataFrame) -> None:
     """Add a sheet holding ``df`` (header row, then values); text is always text."""
     ws = wb.create_sheet(title)
-    ws.append([str(c) for c in df.columns])
+    ws.append([_cell(str(c)) for c in df.columns])
     for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+        ws.append([_cell(v) for v in row])
     for cells in ws.iter_rows():
         for cell in cells:
             if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):

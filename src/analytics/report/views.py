@@ -25,7 +25,8 @@ class TableView:
     labels : dict
         Column to heading, in the order shown (columns not listed are not shown).
     digits : dict
-        Column to decimal places (default 1 for numbers).
+        Column to decimal places (default 1 for numbers). Whole numbers are written
+        without decimals, grouped from 10,000 up (a year stays ``2022``).
     """
 
     frame: pd.DataFrame
@@ -40,8 +41,9 @@ class TableView:
         def fmt(value):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return "" if value is None else str(value)
-            if isinstance(value, int) and column not in self.digits:
-                return texts.number(value, 0, grouping=value >= 10_000 or value <= -10_000)
+            if isinstance(value, int) or (digits == 0 and float(value).is_integer()):
+                # whole numbers: years stay "2022"; counts of five digits and more are grouped
+                return texts.number(value, 0, grouping=abs(value) >= 10_000)
             return texts.number(value, digits)
 
         return fmt

@@ -157,6 +157,11 @@ def thread_kernel(kernel_name: str) -> WarmKernel:
     return kernel
 
 
+def current_kernel() -> WarmKernel | None:
+    """The warm kernel of the calling thread, if it has one."""
+    return getattr(_local, "kernel", None)
+
+
 def shutdown_all() -> None:
     """Stop every warm kernel this process started."""
     with _kernels_lock:

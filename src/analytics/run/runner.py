@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import shutil
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
@@ -92,14 +93,28 @@ def collect(futures, completed, total: int, quiet: bool) -> list[JobOutcome]:
 
 
 def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
-    """Run jobs on local warm kernels, ``workers`` at a time."""
-    from .kernels import shutdown_all
+    """Run jobs on local warm kernels, ``workers`` at a time.
+
+    Each worker thread keeps its own kernel; at the end only this call's kernels are shut
+    down, so two runs in one process never stop each other's kernels.
+    """
+    from .kernels import current_kernel
+
+    mine, lock = set(), threading.Lock()
+
+    def job(spec: JobSpec) -> JobOutcome:
+        try:
+            return run_job(spec)
+        finally:
+            with lock:
+                mine.add(current_kernel())
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
-            return collect([pool.submit(run_job, s) for s in specs], as_completed, len(specs), quiet)
+            return collect([pool.submit(job, s) for s in specs], as_completed, len(specs), quiet)
     finally:
-        shutdown_all()
+        for kernel in mine - {None}:
+            kernel.shutdown()
 
 
 def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:

@@ -1,0 +1,53 @@
+"""The shared reporting pieces: sentences that follow the sign and the interval, suppression, table views."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analytics.core.i18n import Texts
+from analytics.report import sentences
+from analytics.report.views import TableView
+
+
+@pytest.mark.parametrize("estimate,low,high,expected", [
+    (-0.9, -1.4, -0.4, "down"),   # interval below zero
+    (2.0, 0.5, 3.5, "up"),        # interval above zero
+    (9.0, -7.2, 25.2, "unclear"),  # Dushanbe's distance effect: the interval spans zero
+    (0.0, None, None, "unclear"),
+    (-0.1, None, None, "down"),
+])
+def test_direction_follows_sign_and_interval(estimate, low, high, expected):
+    assert sentences.direction(estimate, low, high) == expected
+
+
+def test_effect_sentences_never_contradict_the_number():
+    en, ru = Texts("en"), Texts("ru")
+    down = sentences.effect(en, "access.reg_distance", -0.9, -1.4, -0.4)
+    assert down.startswith("Each extra 10 km") and "lowers the chance of studying by 0.90" in down
+    assert "(95% interval 0.40 to 1.40)" in down  # the size of a fall, smallest first
+    up = sentences.effect(en, "access.reg_distance", 2.0, 0.5, 3.5)
+    assert "higher by 2.00" in up and "lowers" not in up
+    unclear = sentences.effect(ru, "access.reg_distance", 9.0, -7.2, 25.2)
+    assert unclear.startswith("Явной связи") and "+9,00" in unclear and "от -7,20 до 25,20" in unclear
+    for text in (down, up):
+        assert "-" not in text.split("(")[0]  # no negative size inside the words "lowers by"
+
+
+def test_values_resting_on_few_sample_members_are_suppressed():
+    tx = Texts("ru")
+    assert sentences.shown(tx, 36.12, n=29) == sentences.SUPPRESSED_MARK
+    assert sentences.shown(tx, 36.12, n=30) == "36,1"
+    assert sentences.shown(tx, 36.12, n=30, percent=True) == "36,1\u00a0%"
+    assert sentences.shown(tx, 36.12, n=10, min_sample=5) == "36,1"
+    assert sentences.is_suppressed(float("nan"))
+    assert tx("suppressed_note", n=30).startswith("‡")
+
+
+def test_table_views_escape_every_cell_and_heading_and_use_the_locale():
+    frame = pd.DataFrame({"name": ["<img src=x onerror=alert(1)>"], "value": [1234.5], "year": [2022]})
+    html = TableView(frame, Texts("ru"), {"name": "<b>Name</b>", "value": "Value", "year": "Year"},
+                     {"year": 0}).styled().to_html()
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<b>" not in html and "&lt;b&gt;Name&lt;/b&gt;" in html
+    assert "1\u00a0234,5" in html and ">2022<" in html
