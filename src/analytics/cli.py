@@ -25,6 +25,20 @@ pack_app = typer.Typer(no_args_is_help=True, help="Country packs: build derived 
 app.add_typer(pack_app, name="pack")
 
 
+def _positive_seconds(value: float | None) -> float | None:
+    import math
+
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"{value} is not a positive, finite number of seconds")
+    return value
+
+
+def _positive_count(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise typer.BadParameter(f"{value} is not a positive number of jobs at a time")
+    return value
+
+
 def _pack_dir(pack_dir: Path | None) -> Path:
     from .core import paths
 
@@ -64,7 +78,7 @@ def params(notebook: str = typer.Argument(..., help="Notebook name or path.")):
 @app.command()
 def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_profile) or path."),
         param: list[str] = typer.Option(None, "-p", "--param", help="name=value (repeatable)."),
-        timeout: float = typer.Option(600, "--timeout", help="Seconds allowed per cell."),
+        timeout: float = typer.Option(600, "--timeout", callback=_positive_seconds, help="Seconds allowed for the job."),
         outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/).")):
     """Run one notebook with papermill and publish its offline HTML page under outputs/."""
     from .run.notebooks import parse_assignments
@@ -80,9 +94,10 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
 
 @app.command()
 def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*.yaml)."),
-          workers: int = typer.Option(None, "--workers", help="Jobs at a time (default: number of cores)."),
+          workers: int = typer.Option(None, "--workers", callback=_positive_count,
+                                      help="Jobs at a time (default and most: the cores, the jobs and the memory allow)."),
           scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
-          timeout: float = typer.Option(900, "--timeout", help="Seconds allowed per job."),
+          timeout: float = typer.Option(900, "--timeout", callback=_positive_seconds, help="Seconds allowed per job."),
           resume: Path = typer.Option(None, "--resume", help="Earlier run folder: rerun only its failed or missing jobs."),
           outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/)."),
           quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
@@ -137,14 +152,30 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+    except OSError as exc:  # an outputs folder that is read-only, a full disk, a file that vanished
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        typer.echo(f"error: cannot write or read{where}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # usage errors (typer's own copy of click) arrive here in non-standalone mode
+        if _is_usage_error(exc):
+            typer.echo(f"error: {exc.format_message()} (see 'analytics --help')", err=True)
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is a command-line usage error of click or of typer's vendored click."""
+    import click
+
+    classes = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+
+        classes.append(TyperClickException)
+    except ImportError:  # a typer that uses click itself
+        pass
+    return isinstance(exc, tuple(classes))
 
 
 if __name__ == "__main__":

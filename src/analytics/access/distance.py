@@ -16,6 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.errors import ParameterError
+
+#: Most grid cells a run may build (3 million cells take about 1 GB with the people placed on them).
+MAX_CELLS = 3_000_000
+
 
 def local_crs(gdf) -> str:
     """A Lambert azimuthal equal-area CRS (metres) centred on the layer's extent."""
@@ -44,10 +49,15 @@ def country_grid(districts, cell_km: float = 1.0, crs: str | None = None) -> pd.
     """
     import shapely
 
-    if cell_km <= 0:
-        raise ValueError("cell_km must be positive")
+    if not cell_km > 0:
+        raise ParameterError(f"grid_km is {cell_km!r}; expected a positive cell size in km")
     crs = crs or local_crs(districts)
     proj = districts.to_crs(crs)
+    cells = float(proj.area.sum()) / (cell_km * 1000.0) ** 2
+    if cells > MAX_CELLS:
+        smallest = (float(proj.area.sum()) / MAX_CELLS) ** 0.5 / 1000.0
+        raise ParameterError(f"grid_km={cell_km:g} would make about {cells:,.0f} grid cells, more than the "
+                             f"{MAX_CELLS:,} a run may hold in memory; use grid_km of at least {smallest:.2f}")
     step = cell_km * 1000.0
     parts = []
     for code, region, geom in zip(proj["district_code"], proj["region_code"], proj.geometry, strict=True):

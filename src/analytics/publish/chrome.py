@@ -85,11 +85,12 @@ def document(body: str, title: str, language: str = "en", top: str = "", bottom:
 
 
 def safe_id(name: str) -> str:
-    """An HTML id and file stem for a job name: its letters, digits, ``-`` and ``_``.
+    """An HTML id and file stem for a job name: its letters, digits, ``.``, ``-`` and ``_``.
 
-    When anything had to be replaced, a short hash of the name keeps different names apart.
+    Job names checked by the briefing loader are already such; for any other name, a
+    short hash of it keeps different names apart.
     """
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "job"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-") or "job"
     if slug != name:
         slug = f"{slug[:80]}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
     return slug

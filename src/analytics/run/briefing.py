@@ -26,13 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core import i18n
 from ..core.errors import ParameterError
-
-TOP_KEYS = {"title", "country", "languages", "jobs", "description"}
-JOB_KEYS = {"notebook", "grid", "parameters", "name"}
 
 
 @dataclass
@@ -71,92 +66,105 @@ class Briefing:
                 f"{', '.join(self.languages)}")
 
 
-def _slug(value: Any) -> str:
-    return re.sub(r"[^A-Za-z0-9-]+", "-", str(value)).strip("-") or "x"
+def slug(value: Any) -> str:
+    """A parameter value as part of a file name: letters, digits, ".", "-" (a minus sign is kept)."""
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", str(value)).strip(".") or "x"
 
 
-def job_name(notebook: str, grid_values: dict[str, Any], language: str) -> str:
-    """A file-safe, unique job name: notebook, grid values, language."""
-    parts = [notebook] + [_slug(v) for v in grid_values.values()] + [language]
-    return "_".join(parts)
+def job_name(base: str, grid_values: dict[str, Any], language: str) -> str:
+    """A file-safe job name: the entry's name (or notebook), the grid values, the language."""
+    return "_".join([base, *(slug(v) for v in grid_values.values()), language])
 
 
 def load(path: str | Path) -> Briefing:
-    """Read, check and expand a briefing file.
+    """Read, check and expand a briefing file; nothing runs before every problem is reported.
 
     Raises
     ------
     ParameterError
-        Naming the file, the job, the parameter and the valid choices, for a file that is
-        not YAML, an unknown key, a missing notebook, an unknown or mistyped parameter, or
-        an unknown country, region or language.
+        One line per problem, naming the file (and line), the job, the parameter and the
+        valid choices: a file that is not a small YAML text, a field of the wrong type, an
+        unknown key, a missing notebook, a job name that is not a slug, two jobs that are the
+        same, an unknown or mistyped parameter, a value outside its allowed range.
     """
-    from .notebooks import check, notebook_path
+    from . import briefing_file
 
     path = Path(path)
-    if not path.exists():
-        raise ParameterError(f"briefing file {path} not found")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(doc, dict):
-        raise ParameterError(f"{path}: expected a mapping with title, country, languages and jobs")
-    problems = [f"{path}: unknown key {k!r}; expected {', '.join(sorted(TOP_KEYS))}"
-                for k in doc if k not in TOP_KEYS]
-    languages = doc.get("languages") or [i18n.SOURCE_LANGUAGE]
-    for lang in languages:
-        if lang not in i18n.LANGUAGES:
-            problems.append(f"{path}: language {lang!r} is not available; choose from "
-                            f"{', '.join(i18n.LANGUAGES)}")
+    doc, node = briefing_file.read(path)
+    problems = briefing_file.shape_problems(doc, node, path, i18n.LANGUAGES)
+    if problems:
+        raise ParameterError("\n".join(problems))
+    languages = list(doc.get("languages") or [i18n.SOURCE_LANGUAGE])
     title = doc.get("title") or path.stem
     title = title if isinstance(title, dict) else dict.fromkeys(languages, str(title))
-    country = str(doc.get("country", "tjk"))
-    entries = doc.get("jobs")
-    if not isinstance(entries, list) or not entries:
-        problems.append(f"{path}: 'jobs' must be a non-empty list")
-        entries = []
-    briefing = Briefing(path=path, name=path.stem, title=title, country=country, languages=list(languages))
-    seen: set[str] = set()
+    briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc.get("country", "tjk")),
+                        languages=languages)
+    planned, problems = _plan(briefing, doc["jobs"], path)
+    problems += _name_jobs(briefing, planned, path)
+    if problems:
+        raise ParameterError("\n".join(dict.fromkeys(problems)))
+    return briefing
+
+
+def _plan(briefing: Briefing, entries: list[dict], path: Path) -> tuple[list[tuple], list[str]]:
+    """Every (entry number, base name, grid values, notebook, checked values, language) of the briefing."""
+    from .notebooks import check, notebook_path
+
+    planned, problems = [], []
     for k, entry in enumerate(entries, start=1):
-        where = f"{path}: job {k}"
-        if not isinstance(entry, dict) or "notebook" not in entry:
-            problems.append(f"{where}: expected a mapping with a 'notebook'")
-            continue
-        problems += [f"{where}: unknown key {key!r}; expected {', '.join(sorted(JOB_KEYS))}"
-                     for key in entry if key not in JOB_KEYS]
         try:
-            nb = notebook_path(str(entry["notebook"]))
+            nb = notebook_path(entry["notebook"])
             declared = _names(nb)
         except ParameterError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(f"{path}: job {k}: {exc}")
             continue
-        grid = entry.get("grid") or {}
-        fixed = entry.get("parameters") or {}
-        if not isinstance(grid, dict) or not all(isinstance(v, list) and v for v in grid.values()):
-            problems.append(f"{where}: 'grid' must map parameter names to non-empty lists")
-            continue
-        combos = [dict(zip(grid, values, strict=True)) for values in itertools.product(*grid.values())] or [{}]
-        for combo in combos:
-            for lang in languages:
+        grid, fixed = entry.get("grid") or {}, entry.get("parameters") or {}
+        base = entry.get("name") or nb.stem
+        for combo in [dict(zip(grid, vals, strict=True)) for vals in itertools.product(*grid.values())] or [{}]:
+            for lang in briefing.languages:
                 values = {**fixed, **combo}
                 if "country" in declared:
-                    values.setdefault("country", country)
+                    values.setdefault("country", briefing.country)
                 if "language" in declared:
                     values["language"] = lang
-                name = job_name(str(entry.get("name") or nb.stem), combo, lang)
-                if name in seen:
-                    continue
-                seen.add(name)
+                name = job_name(base, combo, lang)
                 try:
                     values = check(nb, values, job=name)
                 except ParameterError as exc:
                     problems.append(f"{path}: {exc}")
                     continue
-                briefing.jobs.append(Job(name=name, notebook=nb, parameters=values, language=lang))
-    if problems:
-        raise ParameterError("\n".join(dict.fromkeys(problems)))
-    return briefing
+                planned.append((k, name, nb, values, lang))
+    return planned, problems
+
+
+def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str]:
+    """Give every job a unique name; two jobs with the same notebook and parameters are an error.
+
+    Jobs whose entry name and grid values agree (two entries for one notebook that differ in
+    fixed ``parameters``) get the differing parameters added to their names.
+    """
+    problems, groups = [], {}
+    for n, item in enumerate(planned):
+        groups.setdefault(item[1], []).append(n)
+    final: dict[int, str] = {}
+    for name, members in groups.items():
+        items = [planned[n] for n in members]
+        keys = sorted({key for it in items for key in it[3]})
+        differing = [key for key in keys if len({repr(it[3].get(key)) for it in items}) > 1]
+        for n, (_k, _name, _nb, values, _lang) in zip(members, items, strict=True):
+            suffix = "_".join(f"{key}-{slug(values.get(key))}" for key in differing)
+            final[n] = f"{name}_{suffix}" if suffix else name
+    owner: dict[tuple, int] = {}
+    for n, (k, _name, nb, values, lang) in enumerate(planned):
+        identity = (str(nb), repr(sorted(values.items())))
+        if identity in owner:
+            first = planned[owner[identity]][0]
+            problems.append(f"{path}: jobs {first} and {k} both run {nb.stem} with the same parameters "
+                            f"({', '.join(f'{a}={b}' for a, b in values.items())}); remove one")
+            continue
+        owner[identity] = n
+        briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang))
+    return problems
 
 
 def _names(notebook: Path) -> set[str]:

@@ -33,6 +33,8 @@ class JobSpec:
     kernel_name: str = "analytics"
     env: dict[str, str] = field(default_factory=dict)
     nav: list[dict] = field(default_factory=list)
+    #: private folder for the kernel's sockets and connection file ("" = the worker process's own)
+    kernel_dir: str = ""
 
 
 @dataclass

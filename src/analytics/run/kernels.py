@@ -53,6 +53,7 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.km = None
         self.jobs_run = 0
+        self.starts = 0
         self._killed = False
 
     def alive(self) -> bool:
@@ -61,8 +62,12 @@ class WarmKernel:
 
         return self.km is not None and bool(run_sync(self.km.is_alive)())
 
-    def ensure(self, cwd: str, env: dict[str, str] | None = None):
-        """Start the kernel if it is not running."""
+    def ensure(self, cwd: str, env: dict[str, str] | None = None, folder: str | None = None):
+        """Start the kernel if it is not running.
+
+        The kernel talks over IPC (Unix) sockets in ``folder``, a private (0700) folder of
+        the run, where its connection file lives too; it opens no TCP port.
+        """
         import os
 
         from jupyter_client.manager import AsyncKernelManager
@@ -71,7 +76,11 @@ class WarmKernel:
         if self.alive():
             return self.km
         self.shutdown()
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+        folder = folder or process_folder()
+        self.starts += 1
+        stem = os.path.join(folder, f"{threading.get_ident() % 100000:05d}-{self.starts}")
+        self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=stem,
+                                     connection_file=f"{stem}.json")
         run_sync(self.km.start_kernel)(cwd=cwd, env={**os.environ, **(env or {})})
         self.jobs_run = 0
         return self.km
@@ -111,7 +120,7 @@ class WarmKernel:
         import papermill as pm
 
         nb_path = Path(spec.notebook)
-        km = self.ensure(str(nb_path.parent), spec.env)
+        km = self.ensure(str(nb_path.parent), spec.env, spec.kernel_dir or None)
         nb = nbformat.read(nb_path, as_version=4)
         reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(cwd=str(nb_path.parent), renderer=RENDERER))
         reset.metadata["tags"] = ["remove-cell", "analytics-reset"]
@@ -137,6 +146,9 @@ class WarmKernel:
         return executed
 
 
+#: Prefix of the private folders holding kernel sockets and connection files.
+KERNEL_FOLDER_PREFIX = "analytics-kernels-"
+
 _local = threading.local()
 _kernels: list[WarmKernel] = []
 _kernels_lock = threading.Lock()
@@ -155,6 +167,63 @@ def thread_kernel(kernel_name: str) -> WarmKernel:
                 atexit.register(shutdown_all)
             _kernels.append(kernel)
     return kernel
+
+
+def private_folder() -> str:
+    """A new folder only this user can enter (0700), for kernel sockets and connection files.
+
+    It is short (Unix socket paths are limited to about 100 bytes) and records the process
+    that owns it, so that :func:`remove_stale_folders` can clear one left by a killed run.
+    """
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX)
+    with open(os.path.join(folder, "owner.pid"), "w") as fh:
+        fh.write(str(os.getpid()))
+    return folder
+
+
+_process_folder: list[str] = []
+
+
+def process_folder() -> str:
+    """This process's private kernel folder (for Dask workers, which outlive a run)."""
+    if not _process_folder:
+        import atexit
+
+        _process_folder.append(private_folder())
+        atexit.register(remove_folder, _process_folder[0])
+    return _process_folder[0]
+
+
+def remove_folder(folder: str) -> None:
+    """Remove a private kernel folder and what is left in it."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_folders() -> list[str]:
+    """Remove private kernel folders whose owning process is gone (a run killed with SIGKILL)."""
+    import glob
+    import os
+    import tempfile
+
+    removed = []
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), KERNEL_FOLDER_PREFIX + "*")):
+        try:
+            if os.stat(folder).st_uid != os.getuid():
+                continue
+            with open(os.path.join(folder, "owner.pid")) as fh:
+                pid = int(fh.read().strip() or 0)
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            remove_folder(folder)
+            removed.append(folder)
+        except (OSError, ValueError):
+            continue
+    return removed
 
 
 def current_kernel() -> WarmKernel | None:

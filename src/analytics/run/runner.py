@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -92,19 +92,46 @@ def collect(futures, completed, total: int, quiet: bool) -> list[JobOutcome]:
     return outcomes
 
 
+#: Memory budgeted for one warm kernel, MB. Measured on 2026-11-29: the access-gaps steps at a 1 km
+#: grid peak at 268 MB in one process; ipykernel, the notebook's outputs and plotly's JSON add about
+#: 60 MB; the budget keeps room above that.
+KERNEL_MB = 500
+
+
+def worker_count(requested: int | None, jobs: int) -> int:
+    """Kernels to run at once: what was asked (default: the cores), capped by the jobs, the cores and memory."""
+    cores = os.cpu_count() or 1
+    by_memory = max(1, int(0.8 * available_mb() / KERNEL_MB))
+    return max(1, min(requested or cores, jobs or 1, cores, by_memory))
+
+
+def available_mb() -> float:
+    """Memory available to new processes, MB (from /proc/meminfo; 4 GB where it cannot be read)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 4096.0
+
+
 def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
     """Run jobs on local warm kernels, ``workers`` at a time.
 
     Each worker thread keeps its own kernel; at the end only this call's kernels are shut
     down, so two runs in one process never stop each other's kernels.
     """
-    from .kernels import current_kernel
+    from .kernels import current_kernel, private_folder, remove_folder, remove_stale_folders
 
+    remove_stale_folders()
+    folder = private_folder()
     mine, lock = set(), threading.Lock()
 
     def job(spec: JobSpec) -> JobOutcome:
         try:
-            return run_job(spec)
+            return run_job(replace(spec, kernel_dir=folder))
         finally:
             with lock:
                 mine.add(current_kernel())
@@ -115,6 +142,7 @@ def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> li
     finally:
         for kernel in mine - {None}:
             kernel.shutdown()
+        remove_folder(folder)
 
 
 def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:
@@ -216,10 +244,11 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     try:
         jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
         specs = _specs(briefing, jobs, tmp, run_id, input_hash, timeout)
+        n_workers = worker_count(workers, len(specs))
         if scheduler:
             ran = execute_dask(specs, scheduler, quiet)
         else:
-            ran = execute_local(specs, workers or os.cpu_count() or 1, quiet)
+            ran = execute_local(specs, n_workers, quiet)
         order = {j.name: k for k, j in enumerate(briefing.jobs)}
         outcomes = sorted(reused + ran, key=lambda o: order[o.job])
         fragments = {}
@@ -237,7 +266,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         write_manifest(tmp, run_id, outcomes, hashes, {
             "briefing": str(briefing.path), "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "files": files, "fragments": fragments,
-            "executor": f"dask {scheduler}" if scheduler else f"local, {workers or os.cpu_count()} workers",
+            "executor": f"dask {scheduler}" if scheduler else f"local, {n_workers} workers",
+            "workers_requested": workers, "workers": None if scheduler else n_workers,
             "seconds": round(time.perf_counter() - start, 2)})
         final = publish(tmp, parent / run_id)
     except BaseException:
