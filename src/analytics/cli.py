@@ -98,28 +98,43 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
                                       help="Jobs at a time (default and most: the cores, the jobs and the memory allow)."),
           scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
           timeout: float = typer.Option(900, "--timeout", callback=_positive_seconds, help="Seconds allowed per job."),
-          resume: Path = typer.Option(None, "--resume", help="Earlier run folder: rerun only its failed or missing jobs."),
+          resume: Path = typer.Option(None, "--resume",
+                                      help="Earlier run folder, published or interrupted: rerun only its failed or missing jobs."),
+          force: bool = typer.Option(False, "--force",
+                                     help="With --resume: reuse finished jobs even if the briefing, data or versions changed."),
           outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/)."),
           quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
     """Run every job of a briefing file and publish pages, index, briefing books, tables and manifest."""
-    import json
-
+    from .core import paths
     from .core.errors import ParameterError
     from .run import briefing as briefing_mod
+    from .run.resume import previous_run, stale_runs
     from .run.runner import run_briefing
 
     if resume is not None:
-        manifest = resume / "manifest.json"
-        if not manifest.exists():
-            raise ParameterError(f"--resume {resume}: no manifest.json there; give a published run folder")
+        previous, _ = previous_run(resume)
         if briefing is None:
-            briefing = Path(json.loads(manifest.read_text(encoding="utf-8"))["briefing"])
+            if not isinstance(previous.get("briefing"), str):
+                raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
+            briefing = Path(previous["briefing"])
     if briefing is None:
         raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")
     spec = briefing_mod.load(briefing)
     typer.echo(spec.summary(), err=True)
-    folder, outcomes = run_briefing(spec, outputs=outputs, workers=workers, scheduler=scheduler,
-                                    timeout=timeout, resume=resume, quiet=quiet)
+    parent = (outputs or paths.outputs_root()) / spec.name
+    for old in stale_runs(parent):
+        if resume is None or old.resolve() != Path(resume).resolve():
+            typer.echo(f"note: an interrupted run was left at {old}; resume it with "
+                       f"analytics brief --resume {old}", err=True)
+    try:
+        folder, outcomes = run_briefing(spec, outputs=outputs, workers=workers, scheduler=scheduler,
+                                        timeout=timeout, resume=resume, quiet=quiet, force=force)
+    except KeyboardInterrupt:
+        left = sorted(parent.glob(".*.partial"), key=lambda p: p.stat().st_mtime)
+        if left:
+            typer.echo(f"interrupted; finished jobs are kept in {left[-1]}: resume with "
+                       f"analytics brief --resume {left[-1]}", err=True)
+        raise
     bad = [o for o in outcomes if o.status != "ok"]
     for o in bad:
         typer.echo(f"  {o.summary()}", err=True)

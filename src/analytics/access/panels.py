@@ -143,7 +143,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
     fig = go.Figure(go.Waterfall(x=labels + [tx("access.part_total")], y=list(parts["pp"]) + [None],
                                  measure=["relative"] * len(parts) + ["total"],
                                  text=[tx.number(v, 1, sign=True) for v in parts["pp"]] + [tx.number(100 * dec.total, 1)],
-                                 textposition="outside"))
+                                 textposition="outside", hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
     fig.update_layout(title=title(tx, tx("access.waterfall_title", where=where(tx, pack, region), age=age_band),
                                   pack.is_modelled("learners")),
                       yaxis_title=tx("access.pp"), template="plotly_white", height=440, showlegend=False)
@@ -173,8 +173,10 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
     s = cf.by_settlement.set_index("settlement").reindex(["urban", "rural"]).dropna()
     names = [tx(f"access.{k}") for k in s.index]
-    fig = go.Figure([go.Bar(name=tx("access.now"), x=names, y=100 * s["now"]),
-                     go.Bar(name=tx(f"access.scenario_{scenario}"), x=names, y=100 * s["scenario"])])
+    hover = "%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"
+    fig = go.Figure([go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
+                     go.Bar(name=tx(f"access.scenario_{scenario}"), x=names, y=100 * s["scenario"],
+                            hovertemplate=hover)])
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("access.percent"),
                       title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=age_band), True))
     numbers = {"online_capable_pct": 100 * cf.capable_share}

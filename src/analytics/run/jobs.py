@@ -59,6 +59,8 @@ class JobOutcome:
     #: jobs the kernel had run before this one (0: a fresh kernel)
     kernel_jobs: int = 0
     reused: bool = False
+    #: input hash of the run that produced the job's page
+    input_hash: str = ""
 
     def summary(self) -> str:
         tail = f" — {self.error.splitlines()[-1]}" if self.error else ""

@@ -8,7 +8,6 @@ with the failures in its manifest and index, so that ``--resume`` can rerun only
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -23,9 +22,10 @@ from typing import Any
 from ..core import paths
 from ..core.errors import ParameterError
 from ..packs.hashing import combined_hash, pack_hashes
+from . import resume as resume_mod
 from .briefing import Briefing, Job
 from .jobs import JobOutcome, JobSpec, run_job, texts_for
-from .manifest import write_manifest
+from .manifest import package_versions, write_manifest
 
 #: Name of the Jupyter kernel registered for the project (``make setup``).
 KERNEL_NAME = "analytics"
@@ -77,15 +77,32 @@ def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input
                     nav=navigation(j, briefing.jobs, briefing.languages, texts[j.language])) for j in jobs]
 
 
-def collect(futures, completed, total: int, quiet: bool) -> list[JobOutcome]:
-    """Gather job outcomes as they finish, with a progress bar (done, failed, elapsed, estimate)."""
+def collect(futures: dict, completed, quiet: bool, on_done=None) -> list[JobOutcome]:
+    """Gather job outcomes as they finish, with a progress bar (done, failed, elapsed, estimate).
+
+    ``futures`` maps each future to its job's spec. A future that raises or is cancelled
+    (a Dask worker or scheduler lost) becomes a ``crashed`` outcome; the others still count.
+    ``on_done`` is called with each outcome as soon as it is known.
+    """
     from tqdm import tqdm
 
     outcomes, failed = [], 0
+    total = len(futures)
     with tqdm(total=total, unit="job", desc="briefing", disable=quiet or total == 0, dynamic_ncols=True) as bar:
-        for fut in completed(futures):
-            outcome = fut.result()
+        for fut in completed(list(futures)):
+            try:
+                outcome = fut.result()
+            except BaseException as exc:  # noqa: BLE001 - a lost worker must not lose the run
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                spec = futures[fut]
+                outcome = JobOutcome(job=spec.name, anchor=spec.anchor, notebook=Path(spec.notebook).name,
+                                     parameters=dict(spec.parameters), language=spec.language, status="crashed",
+                                     error=f"the job's worker was lost: {type(exc).__name__}: {exc}"[:500])
+            outcome.input_hash = futures[fut].input_hash
             outcomes.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
             failed += outcome.status != "ok"
             bar.set_postfix(done=len(outcomes) - failed, failed=failed)
             bar.update()
@@ -117,7 +134,7 @@ def available_mb() -> float:
     return 4096.0
 
 
-def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> list[JobOutcome]:
+def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False, on_done=None) -> list[JobOutcome]:
     """Run jobs on local warm kernels, ``workers`` at a time.
 
     Each worker thread keeps its own kernel; at the end only this call's kernels are shut
@@ -138,14 +155,14 @@ def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False) -> li
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
-            return collect([pool.submit(job, s) for s in specs], as_completed, len(specs), quiet)
+            return collect({pool.submit(job, s): s for s in specs}, as_completed, quiet, on_done)
     finally:
         for kernel in mine - {None}:
             kernel.shutdown()
         remove_folder(folder)
 
 
-def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> list[JobOutcome]:
+def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False, on_done=None) -> list[JobOutcome]:
     """Run jobs on a Dask distributed cluster; each worker keeps its own warm kernel."""
     from distributed import Client
     from distributed import as_completed as dask_completed
@@ -156,8 +173,8 @@ def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False) -> lis
     except OSError as exc:
         raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
-        futures = [client.submit(run_job, asdict(s), pure=False, key=f"{s.name}-{s.run_id}") for s in specs]
-        return collect(futures, dask_completed, len(specs), quiet)
+        futures = {client.submit(run_job, asdict(s), pure=False, key=f"{s.name}-{s.run_id}"): s for s in specs}
+        return collect(futures, dask_completed, quiet, on_done)
     finally:
         client.close()
 
@@ -182,23 +199,17 @@ def reachable(address: str, seconds: float = 3.0) -> None:
 
 def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], list[JobOutcome]]:
     """Split jobs into those to run and those a previous run completed (copied over)."""
-    doc = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
-    done = {j["job"]: j for j in doc.get("jobs", []) if j.get("status") == "ok"}
-    fragments = doc.get("fragments", {})
+    _, records = resume_mod.previous_run(previous)
+    done = {j["job"]: j for j in records if j.get("status") == "ok"}
     to_run, reused = [], []
+    fields = set(JobOutcome.__dataclass_fields__)
     for job in jobs:
         rec = done.get(job.name)
-        if rec and rec.get("parameters") == job.parameters and (previous / rec["html"]).exists():
-            shutil.copy2(previous / rec["html"], folder / rec["html"])
-            if rec.get("ipynb") and (previous / rec["ipynb"]).exists():
-                (folder / rec["ipynb"]).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(previous / rec["ipynb"], folder / rec["ipynb"])
-            frag_file = fragments.get(job.name)
-            fragment = (previous / frag_file).read_text(encoding="utf-8") if frag_file else ""
-            if frag_file:
-                (folder / frag_file).parent.mkdir(parents=True, exist_ok=True)
-                (folder / frag_file).write_text(fragment, encoding="utf-8")
-            reused.append(JobOutcome(**{**rec, "fragment": fragment, "reused": True}))
+        if rec and rec.get("parameters") == job.parameters and (previous / str(rec.get("html", ""))).is_file():
+            article = resume_mod.copy_job(previous, folder, rec)
+            outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
+            outcome.fragment, outcome.reused = article, True
+            reused.append(outcome)
         else:
             to_run.append(job)
     return to_run, reused
@@ -206,7 +217,7 @@ def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], li
 
 def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
                  scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
-                 quiet: bool = False) -> tuple[Path, list[JobOutcome]]:
+                 quiet: bool = False, force: bool = False) -> tuple[Path, list[JobOutcome]]:
     """Run every job of a briefing and publish ``outputs/<briefing>/<run-id>/``.
 
     Parameters
@@ -226,6 +237,9 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         and missing ones run again, into a new run folder.
     quiet : bool
         No progress bar.
+    force : bool
+        Resume even when the briefing, the input data or the package versions differ from
+        the previous run's (each reused job keeps its own input hash in the manifest).
 
     Returns
     -------
@@ -238,41 +252,54 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     start = time.perf_counter()
     hashes = pack_hashes(paths.pack_dir(briefing.country))
     input_hash = combined_hash(hashes)
+    record = {"briefing": str(briefing.path), "briefing_name": briefing.name,
+              "briefing_sha256": resume_mod.file_sha256(briefing.path) if briefing.path.is_file() else "",
+              "input_hash": input_hash, "packages": package_versions()}
+    if resume:
+        previous, _ = resume_mod.previous_run(Path(resume))
+        differs = resume_mod.differences(previous, record)
+        if differs and not force:
+            raise ParameterError(f"--resume {resume}: " + "; ".join(differs)
+                                 + ". Run the briefing afresh, or add --force to reuse the finished jobs anyway")
     parent = (outputs or paths.outputs_root()) / briefing.name
     run_id = new_run_id()
     tmp = staging_dir(parent, run_id)
+    resume_mod.start_record(tmp, {**record, "run_id": run_id})
     try:
         jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
+        for o in reused:
+            resume_mod.save_outcome(tmp, o)
         specs = _specs(briefing, jobs, tmp, run_id, input_hash, timeout)
         n_workers = worker_count(workers, len(specs))
+
+        def save(outcome: JobOutcome) -> None:
+            resume_mod.save_outcome(tmp, outcome)
+
         if scheduler:
-            ran = execute_dask(specs, scheduler, quiet)
+            ran = execute_dask(specs, scheduler, quiet, save)
         else:
-            ran = execute_local(specs, n_workers, quiet)
+            ran = execute_local(specs, n_workers, quiet, save)
         order = {j.name: k for k, j in enumerate(briefing.jobs)}
         outcomes = sorted(reused + ran, key=lambda o: order[o.job])
-        fragments = {}
-        (tmp / ".book").mkdir(exist_ok=True)
-        for o in outcomes:
-            if o.status == "ok" and o.fragment:
-                rel = f".book/{o.anchor}.html"
-                (tmp / rel).write_text(o.fragment, encoding="utf-8")
-                fragments[o.job] = rel
         entries = [entry(o) for o in outcomes]
         texts_in = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}.__getitem__
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_tables(tmp, briefing.name, entries)
         write_manifest(tmp, run_id, outcomes, hashes, {
-            "briefing": str(briefing.path), "title": briefing.title, "languages": briefing.languages,
-            "resumed_from": str(resume) if resume else None, "files": files, "fragments": fragments,
+            **record, "title": briefing.title, "languages": briefing.languages,
+            "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,
             "executor": f"dask {scheduler}" if scheduler else f"local, {n_workers} workers",
             "workers_requested": workers, "workers": None if scheduler else n_workers,
             "seconds": round(time.perf_counter() - start, 2)})
+        (tmp / resume_mod.RUN_FILE).unlink()
         final = publish(tmp, parent / run_id)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):
+            shutil.rmtree(tmp, ignore_errors=True)  # nothing finished: nothing to keep
         raise
+    if resume and Path(resume).name.endswith(".partial") and Path(resume).resolve().parent == parent.resolve():
+        shutil.rmtree(resume, ignore_errors=True)  # the interrupted run lives on in the new one
     return final, outcomes
 
 

@@ -1,0 +1,121 @@
+"""What a run leaves behind as it goes, and how ``--resume`` picks it up.
+
+A run is assembled in a hidden ``.<run-id>.partial`` folder. It first writes ``.run.json``
+(briefing, its SHA-256, the input hash, package versions, the process id), then each job's
+outcome into ``.jobs/<job>.json`` (and its book article into ``.book/``) as soon as the job
+finishes. A run that is killed therefore leaves a folder that ``--resume`` accepts just
+like a published run: finished jobs are copied, the rest run again.
+
+``--resume`` refuses, naming what differs, when the briefing file, the input hash or the
+package versions are not the previous run's, unless ``--force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from ..core.errors import ParameterError
+
+RUN_FILE = ".run.json"
+JOBS_DIR = ".jobs"
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def start_record(folder: Path, record: dict) -> None:
+    """Write ``.run.json`` into a staging folder (with this process's id)."""
+    (folder / JOBS_DIR).mkdir(exist_ok=True)
+    (folder / RUN_FILE).write_text(json.dumps({**record, "pid": os.getpid()}, indent=2, ensure_ascii=False),
+                                   encoding="utf-8")
+
+
+def save_outcome(folder: Path, outcome) -> None:
+    """Write one finished job's outcome (and its book article) into the staging folder, atomically."""
+    if outcome.status == "ok" and outcome.fragment:
+        (folder / ".book").mkdir(exist_ok=True)
+        (folder / ".book" / f"{outcome.anchor}.html").write_text(outcome.fragment, encoding="utf-8")
+    path = folder / JOBS_DIR / f"{outcome.anchor}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(outcome.record(), ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _load_json(path: Path, what: str) -> dict:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParameterError(f"--resume: {path} cannot be read as a run's {what}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ParameterError(f"--resume: {path} is not a run's {what}")
+    return doc
+
+
+def previous_run(folder: Path) -> tuple[dict, list[dict]]:
+    """The record and the job outcomes of a published run or an interrupted (``.partial``) one.
+
+    Raises
+    ------
+    ParameterError
+        When the folder is neither, or its files are damaged.
+    """
+    folder = Path(folder)
+    if (folder / "manifest.json").is_file():
+        doc = _load_json(folder / "manifest.json", "manifest")
+        jobs = doc.get("jobs")
+    elif (folder / RUN_FILE).is_file():
+        doc = _load_json(folder / RUN_FILE, "record")
+        jobs = [_load_json(p, "job record") for p in sorted((folder / JOBS_DIR).glob("*.json"))]
+    else:
+        raise ParameterError(f"--resume {folder}: neither a published run (manifest.json) nor an interrupted "
+                             f"one ({RUN_FILE}); give a folder under outputs/<briefing>/")
+    if not isinstance(jobs, list) or not all(isinstance(j, dict) and "job" in j and "status" in j for j in jobs):
+        raise ParameterError(f"--resume {folder}: its list of jobs is damaged")
+    return doc, jobs
+
+
+def differences(previous: dict, current: dict) -> list[str]:
+    """What differs between a previous run's record and the run about to start."""
+    out = []
+    if previous.get("briefing_name") != current["briefing_name"]:
+        out.append(f"it ran briefing {previous.get('briefing_name')!r}, not {current['briefing_name']!r}")
+    elif previous.get("briefing_sha256") != current["briefing_sha256"]:
+        out.append("the briefing file has changed since")
+    if previous.get("input_hash") != current["input_hash"]:
+        out.append(f"the input data have changed (input hash {previous.get('input_hash')} then, "
+                   f"{current['input_hash']} now)")
+    before, now = previous.get("packages") or {}, current["packages"]
+    changed = sorted(k for k in now if before.get(k) != now[k])
+    if changed:
+        out.append("package versions differ: " + ", ".join(f"{k} {before.get(k)} → {now[k]}" for k in changed))
+    return out
+
+
+def stale_runs(parent: Path) -> list[Path]:
+    """Interrupted runs of a briefing: staging folders whose process is gone."""
+    stale = []
+    for folder in sorted(Path(parent).glob(".*.partial")):
+        try:
+            pid = int(json.loads((folder / RUN_FILE).read_text(encoding="utf-8")).get("pid", 0))
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            stale.append(folder)
+        except (OSError, ValueError, json.JSONDecodeError):
+            stale.append(folder)  # no readable record: not a live run either
+    return stale
+
+
+def copy_job(previous: Path, folder: Path, rec: dict) -> str:
+    """Copy a finished job's page, notebook and book article; return the article."""
+    for key in ("html", "ipynb"):
+        if rec.get(key) and (previous / rec[key]).is_file():
+            (folder / rec[key]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(previous / rec[key], folder / rec[key])
+    article = previous / ".book" / f"{rec.get('anchor', '')}.html"
+    return article.read_text(encoding="utf-8") if article.is_file() else ""
