@@ -6,14 +6,18 @@ mapping and, when the metadata names an ``assumptions`` section, that section of
 ``assumptions.yaml`` as ``assumptions=`` (plus ``seed=`` if the function takes one); its
 result is written to the table's path. Inputs are read and validated
 first; derived tables are built in the order the metadata lists them, so a later one
-may use an earlier one. Files are written atomically and deterministically (the same
-inputs give byte-identical files).
+may use an earlier one. Files are written deterministically (the same inputs give
+byte-identical files) into a staging folder inside the pack; only when every table is
+built do the staged ``derived/`` and ``modelled/`` folders replace the pack's. An
+interrupted build leaves the pack as it was (a staging folder left by a killed build is
+removed by the next one). Files get the user's umask.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +25,12 @@ from typing import Any
 
 from ..core.errors import DataError, Problem
 from . import assumptions
-from .metadata import TableInfo, read_metadata, table_infos
+from .metadata import BUILT_FOLDERS, TableInfo, read_metadata, table_infos
 from .readers import read_tables
 from .registry import builder
+
+#: Prefix of the folder a build writes into before its tables replace the pack's.
+STAGE_PREFIX = ".build-"
 
 #: Decimal places kept for coordinates written to GeoJSON (about 0.1 m).
 COORDINATE_PRECISION = 6
@@ -96,16 +103,44 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     assumed = assumptions.read(pack) if needs_assumptions else {}
     if "seed" in (overrides or {}) and assumed:
         assumed["seed"]["value"] = int(overrides["seed"])
-    written = []
-    for name, info in derived.items():
-        if only and name not in only:
-            tables.update(read_tables(pack, {name: info})[0])
-            continue
-        frame = _build_one(pack, info, tables, overrides or {}, assumed)
-        write_table(frame, pack / info.path, info.kind)
-        tables.update(read_tables(pack, {name: info})[0])
-        written.append((name, info.path, len(frame)))
+    remove_stale_builds(pack)
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=pack))
+    try:
+        for folder in BUILT_FOLDERS:  # the tables not rebuilt now stay as they are
+            if (pack / folder).is_dir():
+                shutil.copytree(pack / folder, stage / folder)
+        written = []
+        for name, info in derived.items():
+            if only and name not in only:
+                tables.update(read_tables(stage, {name: info})[0])
+                continue
+            frame = _build_one(pack, info, tables, overrides or {}, assumed)
+            write_table(frame, stage / info.path, info.kind)
+            tables.update(read_tables(stage, {name: info})[0])
+            written.append((name, info.path, len(frame)))
+        swap_in(pack, stage)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return BuildReport(pack, written)
+
+
+def swap_in(pack: Path, stage: Path) -> None:
+    """Replace the pack's built folders by the staged ones (one rename each, old ones removed after)."""
+    for folder in BUILT_FOLDERS:
+        if not (stage / folder).is_dir():
+            continue
+        old = stage / f"{folder}.replaced"
+        if (pack / folder).exists():
+            os.rename(pack / folder, old)
+        os.rename(stage / folder, pack / folder)
+
+
+def remove_stale_builds(pack: Path) -> list[Path]:
+    """Remove staging folders left by a build that was killed."""
+    stale = [p for p in Path(pack).glob(STAGE_PREFIX + "*") if p.is_dir()]
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True)
+    return stale
 
 
 def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assumed: dict):

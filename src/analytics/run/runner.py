@@ -261,6 +261,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         if differs and not force:
             raise ParameterError(f"--resume {resume}: " + "; ".join(differs)
                                  + ". Run the briefing afresh, or add --force to reuse the finished jobs anyway")
+    if scheduler:
+        reachable(scheduler)  # before anything is written
     parent = (outputs or paths.outputs_root()) / briefing.name
     run_id = new_run_id()
     tmp = staging_dir(parent, run_id)

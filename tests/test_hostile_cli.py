@@ -1,0 +1,178 @@
+"""The real CLI over hostile input: exit 2, one clear line, no traceback, and nothing written or lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analytics.run import briefing
+
+from .conftest import ROOT, run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OK = str(FIXTURES / "ok.ipynb")
+
+
+def _yaml(tmp_path: Path, doc, name: str = "hostile") -> str:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(doc if isinstance(doc, str) else yaml.safe_dump(doc), encoding="utf-8")
+    return str(path)
+
+
+def _good(**change) -> dict:
+    doc = {"title": "t", "country": "tjk", "languages": ["en"], "jobs": [{"notebook": OK}]}
+    doc.update(change)
+    return doc
+
+
+# "billion laughs": 12 levels of 10 references each would expand to 10**12 items
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefghijk", "bcdefghijkl", strict=True)) + \
+    "title: t\njobs: [{notebook: ok}]\n"
+
+CASES = {
+    # usage errors (typer's own copy of click)
+    "unknown option": (lambda t: ["brief", "--bogus"], "No such option: --bogus"),
+    "timeout not a number": (lambda t: ["brief", "--timeout", "abc", "x.yaml"], "Invalid value for '--timeout'"),
+    "workers not a number": (lambda t: ["brief", "--workers", "abc", "x.yaml"], "Invalid value for '--workers'"),
+    "missing argument": (lambda t: ["run"], "Missing argument 'notebook'"),
+    "unknown command": (lambda t: ["nosuch"], "No such command 'nosuch'"),
+    "infinite timeout": (lambda t: ["brief", "--timeout", "inf", _yaml(t, _good())], "not a positive, finite"),
+    "zero timeout": (lambda t: ["brief", "--timeout", "0", _yaml(t, _good())], "not a positive, finite"),
+    "negative timeout": (lambda t: ["brief", "--timeout", "-3", _yaml(t, _good())], "not a positive, finite"),
+    "zero workers": (lambda t: ["brief", "--workers", "0", _yaml(t, _good())], "not a positive number"),
+    # briefing files of the wrong shape
+    "briefing is a folder": (lambda t: ["brief", str(t)], "is not a file"),
+    "binary briefing": (lambda t: ["brief", str(_bytes(t, b"\x00\x01title: x"))], "not a text file"),
+    "not utf-8": (lambda t: ["brief", str(_bytes(t, "title: \u0442".encode("cp1251")))], "not a UTF-8 text file"),
+    "bad yaml": (lambda t: ["brief", _yaml(t, "title: [unclosed\n")], "not valid YAML"),
+    "languages a number": (lambda t: ["brief", _yaml(t, _good(languages=5))], "(line 4): 'languages' must be"),
+    "languages nested": (lambda t: ["brief", _yaml(t, _good(languages=[["en"]]))], "'languages' must be a non-empty"),
+    "notebook a number": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": 123}]))], "'notebook' must be"),
+    "parameters a list": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "parameters": [1, 2]}]))],
+                          "'parameters' must map parameter names"),
+    "title not text": (lambda t: ["brief", _yaml(t, _good(title={"en": 123}))], "'title' must be text"),
+    "alias bomb": (lambda t: ["brief", _yaml(t, ALIAS_BOMB)], "more than 100 YAML aliases"),
+    "job name with a path": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": "../../../../x"}]))],
+                             "'name' must be letters, digits"),
+    "absolute job name": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": "/tmp/x"}]))],
+                          "'name' must be letters, digits"),
+    "job name with markup": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": '"><img src=x>'}]))],
+                             "'name' must be letters, digits"),
+    "dots for a file name": (lambda t: ["brief", _yaml(t, _good(), name="..")], "the file name '..' names the run"),
+    "same job twice": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK}, {"notebook": OK}]))],
+                       "jobs 1 and 2 both run ok with the same parameters"),
+    "grid value not plain": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "grid": {"value": [[1]]}}]))],
+                             "'grid' must map parameter names to non-empty lists of plain values"),
+    "grid_km below the range": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "01_access_gaps",
+                                                                          "parameters": {"grid_km": 0.05}}]))],
+                                "parameter 'grid_km' is 0.05; expected a value between 0.25 and 50"),
+    # runs and resumes that cannot be
+    "outputs not a folder": (lambda t: ["brief", _yaml(t, _good()), "--outputs", "/dev/null/out"], "cannot write"),
+    "resume a folder that is no run": (lambda t: ["brief", "--resume", str(t)], "neither a published run"),
+    "resume a corrupt manifest": (lambda t: ["brief", "--resume", str(_manifest(t, "{not json"))],
+                                  "cannot be read as a run's manifest"),
+    "resume a foreign manifest": (lambda t: ["brief", "--resume", str(_manifest(t, '{"jobs": 3}'))],
+                                  "its list of jobs is damaged"),
+    "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
+                            "is not an address like tcp://host:8786"),
+    "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],
+                              "cannot reach the Dask scheduler"),
+}
+
+
+def _bytes(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "raw.yaml"
+    path.write_bytes(data)
+    return path
+
+
+def _manifest(tmp_path: Path, text: str) -> Path:
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "manifest.json").write_text(text)
+    return run
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_input_gets_one_line_and_exit_2(tmp_path, case):
+    args, expected = CASES[case]
+    work = tmp_path / "work"
+    work.mkdir()
+    outputs = tmp_path / "outputs"
+    cmd = args(work)
+    if "--outputs" not in cmd and cmd[0] == "brief":
+        cmd += ["--outputs", str(outputs)]
+    proc = run_cli(*cmd, timeout=120)
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and expected in proc.stderr, proc.stderr
+    assert not outputs.exists()  # nothing ran, nothing was written
+
+
+def test_negative_and_positive_grid_values_are_two_jobs(tmp_path):
+    spec = briefing.load(_yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [-2000, 2000]}}])))
+    assert [j.name for j in spec.jobs] == ["ok_-2000_en", "ok_2000_en"]
+
+
+def test_entries_that_differ_in_fixed_parameters_are_two_jobs(tmp_path):
+    spec = briefing.load(_yaml(tmp_path, _good(jobs=[
+        {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"scenario": "online"}},
+        {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"scenario": "baseline"}}])))
+    assert [j.name for j in spec.jobs] == ["01_access_gaps_TJ-GB_en_scenario-online",
+                                          "01_access_gaps_TJ-GB_en_scenario-baseline"]
+
+
+def test_workers_are_capped_by_jobs_cores_and_memory():
+    import os
+
+    from analytics.run.runner import worker_count
+
+    cores = os.cpu_count() or 1
+    # 24 jobs with --workers 1000 run on as many kernels as the default: no more memory at peak
+    assert worker_count(1000, 24) == worker_count(None, 24) <= cores
+    assert worker_count(1000, 1) == 1
+
+
+def test_a_grid_too_large_for_memory_is_refused_before_allocation(pack):
+    import tracemalloc
+
+    from analytics.access import distance
+    from analytics.core.errors import ParameterError
+
+    tracemalloc.start()
+    with pytest.raises(ParameterError, match=r"grid_km=0.05 would make about 56,\d{3},\d{3} grid cells"):
+        distance.country_grid(pack.districts, 0.05)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50e6  # refused on the estimate, before any cell exists
+
+
+def test_resume_refuses_a_run_of_other_data_unless_forced(tmp_path):
+    path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1]}}]), name="resumable")
+    first = run_cli("brief", path, "--outputs", str(tmp_path / "out"), "--quiet")
+    assert first.returncode == 0, first.stderr
+    run = Path(first.stdout.split("published ")[1].split()[0])
+    manifest = run / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    doc["input_hash"] = "000000000000"
+    manifest.write_text(json.dumps(doc))
+    proc = run_cli("brief", "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2 and "the input data have changed (input hash 000000000000 then" in proc.stderr
+    assert len(list((tmp_path / "out" / "resumable").iterdir())) == 1  # nothing new
+    forced = run_cli("brief", "--resume", str(run), "--force", "--outputs", str(tmp_path / "out"), "--quiet")
+    assert forced.returncode == 0, forced.stderr
+    second = Path(forced.stdout.split("published ")[1].split()[0])
+    jobs = json.loads((second / "manifest.json").read_text())["jobs"]
+    assert jobs[0]["reused"] and jobs[0]["input_hash"] == doc["jobs"][0]["input_hash"]
+    other = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1]}}]), name="other")
+    proc = run_cli("brief", other, "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2 and "it ran briefing 'resumable', not 'other'" in proc.stderr
+
+
+def test_the_default_briefing_is_valid():
+    assert len(briefing.load(ROOT / "briefings" / "tajikistan.yaml").jobs) == 24
