@@ -81,6 +81,10 @@ class WarmKernel:
         stem = os.path.join(folder, f"{threading.get_ident() % 100000:05d}-{self.starts}")
         self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=stem,
                                      connection_file=f"{stem}.json")
+        argv = list(self.km.kernel_spec.argv)
+        if "ipykernel_launcher" in argv:  # the same kernel, with its subprocess pipe on a Unix socket too
+            argv[argv.index("ipykernel_launcher")] = "analytics.run.private_kernel"
+            self.km.kernel_spec.argv = argv
         run_sync(self.km.start_kernel)(cwd=cwd, env={**os.environ, **(env or {})})
         self.jobs_run = 0
         return self.km
