@@ -17,13 +17,13 @@ DRAWN = ("[...document.querySelectorAll('.plotly-figure')]"
 
 
 def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run, offline_page):
-    """Each page opened once: every figure drawn, no request, no error; Russian and Tajik pages (and the
-    text inside their charts) carry no English catalog phrase."""
+    """Each page opened once (all at a time): every figure drawn, no request, no error; Russian and Tajik
+    pages (and the text inside their charts) carry no English catalog phrase."""
     folder, outcomes = small_run
     phrases = _english_catalog_phrases()
     assert len(phrases) > 20
-    for o in outcomes:
-        page = offline_page(folder / o.html)
+    pages = [(o, offline_page(folder / o.html)) for o in outcomes]
+    for o, page in pages:
         page.wait_for_figures(o.n_figures)
         assert page.page.evaluate(DRAWN) == o.n_figures == page.page.locator(".plotly-figure").count()
         assert page.requests == [], (o.html, page.requests)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -97,21 +99,30 @@ def _manifest(tmp_path: Path, text: str) -> Path:
     return run
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_hostile_input_gets_one_line_and_exit_2(tmp_path, case):
-    args, expected = CASES[case]
-    work = tmp_path / "work"
-    work.mkdir()
-    outputs = tmp_path / "outputs"
+def _attempt(tmp_path: Path, case: str) -> tuple[str, subprocess.CompletedProcess, Path]:
+    args, _ = CASES[case]
+    base = tmp_path / re.sub(r"\W+", "-", case)
+    work = base / "work"
+    work.mkdir(parents=True)
     cmd = args(work)
     if "--outputs" not in cmd and cmd[0] == "brief":
-        cmd += ["--outputs", str(outputs)]
-    proc = run_cli(*cmd, timeout=120)
-    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    assert "Traceback" not in proc.stderr
-    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and expected in proc.stderr, proc.stderr
-    assert not outputs.exists()  # nothing ran, nothing was written
+        cmd += ["--outputs", str(base / "outputs")]
+    return case, run_cli(*cmd, timeout=120), base / "outputs"
+
+
+def test_hostile_input_gets_one_line_and_exit_2(tmp_path):
+    """Every case of the corpus through the real CLI (four processes at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda case: _attempt(tmp_path, case), sorted(CASES)))
+    for case, proc, outputs in results:
+        expected = CASES[case][1]
+        assert proc.returncode == 2, (case, proc.returncode, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr, case
+        errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and expected in proc.stderr, (case, proc.stderr)
+        assert not outputs.exists(), case  # nothing ran, nothing was written
 
 
 def test_negative_and_positive_grid_values_are_two_jobs(tmp_path):

@@ -82,7 +82,7 @@ def faulty_run(tmp_path_factory):
         {"notebook": fixture("ok"), "name": "flaky", "parameters": {"value": 3, "marker": str(marker)}},
         {"notebook": fixture("fails")},
         {"notebook": fixture("crashes")},
-        {"notebook": fixture("hangs")},
+        {"notebook": fixture("waits"), "name": "hangs", "parameters": {"marker": str(marker)}},
     ])
     proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "10",
                    "--quiet")
@@ -118,6 +118,7 @@ def test_resume_reruns_only_failed_jobs(faulty_run):
     jobs = {j["job"]: j for j in json.loads((second / "manifest.json").read_text())["jobs"]}
     assert {n for n, j in jobs.items() if j["reused"]} == {"ok_1_en", "ok_2_en"}
     assert jobs["flaky_en"]["status"] == "ok" and not jobs["flaky_en"]["reused"]
+    assert jobs["hangs_en"]["status"] == "ok"  # it waited on the same marker: mended too
     assert jobs["fails_en"]["status"] == "failed"
     assert (second / "ok_1_en.html").read_bytes() == (first / "ok_1_en.html").read_bytes()
 
