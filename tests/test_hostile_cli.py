@@ -72,6 +72,13 @@ CASES = {
     "grid_km below the range": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "01_access_gaps",
                                                                           "parameters": {"grid_km": 0.05}}]))],
                                 "parameter 'grid_km' is 0.05; expected a value between 0.25 and 50"),
+    "a key given twice": (lambda t: ["brief", _yaml(t, "title: T\ntitle: U\nlanguages: [en]\njobs: [{notebook: ok}]\n")],
+                          "line 2: key 'title' is given twice (first on line 1)"),
+    "language as a parameter": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "parameters": {"language": "ru"}}]))],
+                                "'language' comes from the briefing's 'languages'"),
+    "a notebook that is not one": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": str(_file(t, "x.ipynb", "[]"))}]))],
+                                   "is not a Jupyter notebook"),
+    "a parameter given twice": (lambda t: ["run", OK, "-p", "value=1", "-p", "value=2"], "parameter 'value' is given twice"),
     # runs and resumes that cannot be
     "outputs not a folder": (lambda t: ["brief", _yaml(t, _good()), "--outputs", "/dev/null/out"], "cannot write"),
     "resume a folder that is no run": (lambda t: ["brief", "--resume", str(t)], "neither a published run"),
@@ -79,6 +86,13 @@ CASES = {
                                   "cannot be read as a run's manifest"),
     "resume a foreign manifest": (lambda t: ["brief", "--resume", str(_manifest(t, '{"jobs": 3}'))],
                                   "its list of jobs is damaged"),
+    "resume damaged versions": (lambda t: ["brief", "--resume", str(_manifest(t, '{"jobs": [], "packages": "x"}'))],
+                                "its record of package versions is damaged"),
+    "resume damaged results": (lambda t: ["brief", "--resume", str(_manifest(
+        t, '{"jobs": [{"job": "a", "status": "ok", "results": "x"}]}'))], "its list of jobs is damaged"),
+    "resume a page outside the run": (lambda t: ["brief", "--resume", str(_manifest(
+        t, '{"jobs": [{"job": "a", "status": "ok", "html": "../../../../etc/passwd"}]}'))],
+        "its list of jobs is damaged"),
     "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
                             "is not an address like tcp://host:8786"),
     "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],
@@ -89,6 +103,12 @@ CASES = {
 def _bytes(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "raw.yaml"
     path.write_bytes(data)
+    return path
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
     return path
 
 
@@ -187,3 +207,19 @@ def test_resume_refuses_a_run_of_other_data_unless_forced(tmp_path):
 
 def test_the_default_briefing_is_valid():
     assert len(briefing.load(ROOT / "briefings" / "tajikistan.yaml").jobs) == 24
+
+
+@pytest.mark.parametrize("change,expected", [
+    (lambda s: s.replace("  adm2:\n", "  adm1:\n", 1), "key 'adm1' is given twice"),
+    (lambda s: s.replace("    built_by: regions\n", "    built_by: [regions]\n", 1), "which is not a known builder"),
+    (lambda s: s.replace('pattern: "TJ-[A-Z]{2}"}', 'pattern: "[("}', 1), "'pattern' is not a regular expression"),
+    (lambda s: s.replace("    built_by: regions\n", "    built_by: regions\n    options: x\n", 1),
+     "'options' must map names to values"),
+    (lambda s: s.replace("references: adm2.shapeID", "references: nosuch.col", 1), "the pack has no table 'nosuch'"),
+])
+def test_malformed_pack_metadata_is_one_message_per_problem(pack_copy, change, expected):
+    meta = pack_copy / "pack.yaml"
+    meta.write_text(change(meta.read_text(encoding="utf-8")), encoding="utf-8")
+    for command in ("validate", "pack build"):
+        proc = run_cli(*command.split(), str(pack_copy))
+        assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from ..core import yamlio
 from ..core.errors import DataError, Problem
 
 FILE = "assumptions.yaml"
@@ -17,7 +18,14 @@ def read(pack: Path) -> dict[str, Any]:
     path = Path(pack) / FILE
     if not path.exists():
         raise DataError([Problem(f"{Path(pack).name}/{FILE}", "assumptions file not found")])
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    label = f"{Path(pack).name}/{FILE}"
+    try:
+        doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+    except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataError([Problem(label, f"not a valid assumptions file: {yamlio.one_line(exc)}")]) from None
+    if not isinstance(doc, dict):
+        raise DataError([Problem(label, "expected a mapping of sections of named assumptions, each with a "
+                                        "value and a source or why")])
     problems = []
     for section, entries in doc.items():
         items = {section: entries} if "value" in (entries or {}) else (entries or {})

@@ -155,7 +155,18 @@ def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assum
     options.update({k: v for k, v in overrides.items() if k in options})
     func = builder(info.built_by)
     if spec.get("assumptions"):
-        kwargs["assumptions"] = assumptions.values(assumed, spec["assumptions"])
+        section = spec["assumptions"]
+        if section not in assumed:
+            raise DataError([Problem(f"{pack.name}/assumptions.yaml", f"no section '{section}', which table "
+                                     f"'{info.name}' (builder {info.built_by}) reads")])
+        kwargs["assumptions"] = assumptions.values(assumed, section)
         if "seed" in inspect.signature(func).parameters:
             kwargs["seed"] = int(assumptions.values(assumed, "seed"))
-    return func(**kwargs, **options)
+    try:
+        return func(**kwargs, **options)
+    except KeyError as exc:  # an assumption the builder reads is missing
+        raise DataError([Problem(f"{pack.name}/assumptions.yaml", f"section '{spec.get('assumptions')}' lacks "
+                                 f"{exc}, which builder {info.built_by} reads for table '{info.name}'")]) from None
+    except TypeError as exc:  # options the builder does not take
+        raise DataError([Problem(f"{pack.name}/pack.yaml", f"table '{info.name}': builder {info.built_by} "
+                                 f"cannot take these inputs or options ({exc})")]) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core import yamlio
 from ..core.errors import DataError, Problem
 from ..core.i18n import LANGUAGES, NAME_PREFIXES
 
@@ -24,13 +25,19 @@ def read_names(pack: Path) -> dict[str, dict[str, str]]:
     problems: list[Problem] = []
     for language in LANGUAGES:
         path = pack / FOLDER / f"{language}.yaml"
+        label = f"{pack.name}/{FOLDER}/{language}.yaml"
+        if path.exists() and not path.is_file():
+            problems.append(Problem(label, "expected a YAML file of names; found a folder"))
+            continue
         if not path.is_file():
             continue
-        label = f"{pack.name}/{FOLDER}/{language}.yaml"
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem(label, f"not valid YAML: {exc}"))
+            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+        except yamlio.YamlProblem as exc:
+            problems.append(Problem(label, str(exc)))
+            continue
+        except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+            problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
             continue
         if not isinstance(doc, dict):
             problems.append(Problem(label, "expected a mapping of name keys to texts"))

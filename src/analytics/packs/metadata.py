@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from ..core import yamlio
 from ..core.errors import DataError, Problem
 from .registry import BUILDERS
 from .schemas import TableSchema
@@ -52,9 +53,11 @@ def read_metadata(pack: Path) -> dict:
         raise DataError([Problem(str(meta_path), "metadata file not found; every pack needs one "
                                                  "listing its tables")])
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DataError([Problem(str(meta_path), f"not valid YAML: {exc}")]) from None
+        meta = yamlio.load(meta_path.read_text(encoding="utf-8"))
+    except yamlio.YamlProblem as exc:
+        raise DataError([Problem(str(meta_path), str(exc))]) from None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataError([Problem(str(meta_path), f"not valid YAML: {yamlio.one_line(exc)}")]) from None
     if not isinstance(meta, dict) or not isinstance(meta.get("tables"), dict):
         raise DataError([Problem(str(meta_path), "expected a mapping with a 'tables' section")])
     return meta
@@ -93,9 +96,19 @@ def table_infos(meta: dict, pack: Path) -> dict[str, TableInfo]:
             problems.append(Problem(where, f"table '{name}' has status {spec['status']!r}; expected one of "
                                            f"{', '.join(STATUSES)}"))
         built_by = spec.get("built_by")
-        if built_by is not None and built_by not in BUILDERS:
+        if built_by is not None and (not isinstance(built_by, str) or built_by not in BUILDERS):
             problems.append(Problem(where, f"table '{name}' has built_by {built_by!r}, which is not a known "
                                            f"builder; expected one of {', '.join(BUILDERS)}", column="built_by"))
+        for key in ("inputs", "options"):
+            value = spec.get(key)
+            if value is not None and not (isinstance(value, dict) and all(isinstance(k, str) for k in value)):
+                problems.append(Problem(where, f"table '{name}': '{key}' must map names to "
+                                               f"{'table names' if key == 'inputs' else 'values'}; found {value!r}"))
+        inputs = spec.get("inputs") if isinstance(spec.get("inputs"), dict) else {}
+        unknown = [t for t in inputs.values() if not isinstance(t, str) or t not in meta["tables"]]
+        if unknown:
+            problems.append(Problem(where, f"table '{name}' is built from {', '.join(map(repr, unknown))}, "
+                                           "which are not tables of this pack"))
         bad_path = path_problem(pack, name, spec["path"], built_by is not None)
         if bad_path:
             problems.append(Problem(where, bad_path, column="path"))
@@ -110,6 +123,12 @@ def table_infos(meta: dict, pack: Path) -> dict[str, TableInfo]:
             source=str(spec["source"]).strip(), licence=str(spec["licence"]).strip(),
             vintage=str(spec["vintage"]), schema=schema,
             description=str(spec.get("description", "")).strip(), built_by=built_by, raw=spec)
+    for info in infos.values():
+        for col in info.schema.columns:
+            if col.references and col.references.partition(".")[0] not in meta["tables"]:
+                problems.append(Problem(where, f"table '{info.name}', column '{col.name}' references "
+                                               f"{col.references!r}, but the pack has no table "
+                                               f"'{col.references.partition('.')[0]}'", column="references"))
     if problems:
         raise DataError(problems)
     return infos

@@ -46,7 +46,13 @@ def sniff_csv(text: str) -> tuple[str, bool]:
 
 
 def read_csv_text(path: Path) -> str:
-    """Read a CSV file's text: UTF-8 (with or without BOM), else Windows-1251."""
+    """Read a CSV file's text: UTF-8 (with or without BOM), else Windows-1251.
+
+    Raises
+    ------
+    UnicodeDecodeError
+        When the bytes are neither (for example a binary file).
+    """
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -56,7 +62,13 @@ def read_csv_text(path: Path) -> str:
 
 def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     """Read one CSV table and convert its columns to the schema's types."""
-    text = read_csv_text(path)
+    try:
+        text = read_csv_text(path)
+    except UnicodeDecodeError:
+        return ReadResult(None, [Problem(label, "not a text file in UTF-8 or Windows-1251; expected a CSV table")],
+                          [], 2)
+    if "\x00" in text:
+        return ReadResult(None, [Problem(label, "not a text file (it holds NUL bytes); expected a CSV table")], [], 2)
     sep, decimal_comma = sniff_csv(text)
     notes = []
     if sep != ",":

@@ -58,14 +58,33 @@ class ColumnSpec:
 
     @classmethod
     def from_dict(cls, name: str, spec: dict[str, Any]) -> ColumnSpec:
+        """A column's expectations from ``pack.yaml``; ``ValueError`` names what is malformed."""
+        if spec is not None and not isinstance(spec, dict):
+            raise ValueError(f"column '{name}' must be a mapping such as {{type: int, min: 0}}; found {spec!r}")
         spec = dict(spec or {})
         if spec.pop("share", False):
             spec.setdefault("min", 0.0)
             spec.setdefault("max", 1.0)
+        unknown = sorted(set(spec) - (set(cls.__dataclass_fields__) - {"name"}))
+        if unknown:
+            raise ValueError(f"column '{name}': unknown keys {', '.join(unknown)}")
         if spec.get("type", "str") not in TYPES:
             raise ValueError(f"column '{name}': unknown type {spec['type']!r}; use one of {TYPES}")
+        for key in ("min", "max"):
+            if spec.get(key) is not None and (isinstance(spec[key], bool) or not isinstance(spec[key], int | float)):
+                raise ValueError(f"column '{name}': '{key}' must be a number; found {spec[key]!r}")
+        if spec.get("pattern") is not None:
+            try:
+                re.compile(str(spec["pattern"]))
+            except re.error as exc:
+                raise ValueError(f"column '{name}': 'pattern' is not a regular expression ({exc})") from None
+        ref = spec.get("references")
+        if ref is not None and not (isinstance(ref, str) and re.fullmatch(r"\w+\.\w+", ref)):
+            raise ValueError(f"column '{name}': 'references' must be table.column; found {ref!r}")
         for key in ("allowed", "references_also"):
             if key in spec and spec[key] is not None:
+                if not isinstance(spec[key], list):
+                    raise ValueError(f"column '{name}': '{key}' must be a list; found {spec[key]!r}")
                 spec[key] = tuple(spec[key])
         return cls(name=name, **spec)
 
@@ -95,7 +114,10 @@ class TableSchema:
 
     @classmethod
     def from_dict(cls, name: str, spec: dict[str, Any]) -> TableSchema:
-        cols = tuple(ColumnSpec.from_dict(c, s) for c, s in (spec.get("columns") or {}).items())
+        columns = spec.get("columns") or {}
+        if not isinstance(columns, dict):
+            raise ValueError(f"'columns' must map column names to their expectations; found {columns!r}")
+        cols = tuple(ColumnSpec.from_dict(str(c), s) for c, s in columns.items())
         key = spec.get("key") or ()
         key = (key,) if isinstance(key, str) else tuple(key)
         return cls(name=name, columns=cols, key=key, crs=spec.get("crs", "EPSG:4326"))

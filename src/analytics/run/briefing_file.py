@@ -1,8 +1,8 @@
 """Reading a briefing file safely and checking its shape, with the line of every problem.
 
-The file must be a regular UTF-8 text file of at most :data:`MAX_BYTES`; YAML aliases are
-limited to :data:`MAX_ALIASES` (an "alias bomb" stops at once instead of filling memory);
-every field must have its type:
+The file must be a regular UTF-8 text file of at most :data:`MAX_BYTES`, read by
+:mod:`analytics.core.yamlio` (no duplicate keys; few aliases, so an "alias bomb" stops at
+once instead of filling memory); every field must have its type:
 
 ``title``        text, or a mapping of language code to text
 ``description``  text
@@ -21,32 +21,15 @@ from typing import Any
 
 import yaml
 
+from ..core import yamlio
 from ..core.errors import ParameterError
 
 MAX_BYTES = 1_000_000
-MAX_ALIASES = 100
 TOP_KEYS = ("title", "description", "country", "languages", "jobs")
 JOB_KEYS = ("notebook", "name", "grid", "parameters")
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 SCALARS = (str, int, float, bool)
-
-
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader that refuses more than :data:`MAX_ALIASES` aliases."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.aliases = 0
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.events.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise ParameterError(f"line {mark.line + 1}: more than {MAX_ALIASES} YAML aliases; "
-                                     "write the values out instead")
-        return super().compose_node(parent, index)
 
 
 def read(path: Path) -> tuple[Any, yaml.Node]:
@@ -74,16 +57,12 @@ def read(path: Path) -> tuple[Any, yaml.Node]:
     if "\x00" in text:
         raise ParameterError(f"{path}: not a text file (it holds NUL bytes)")
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
-        doc = yaml.load(text, Loader=_Loader) if node is not None else None  # noqa: S506 (a SafeLoader)
-    except ParameterError as exc:
+        node = yamlio.compose(text)
+        doc = yamlio.load(text) if node is not None else None
+    except yamlio.YamlProblem as exc:
         raise ParameterError(f"{path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ParameterError(f"{path}: not valid YAML: {yamlio.one_line(exc)}") from None
     return doc, node
 
 
@@ -176,6 +155,10 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
                 isinstance(v, SCALARS) for v in params.values())):
             bad(("jobs", k, "parameters"), f"{where}: 'parameters' must map parameter names to plain values; "
                                            f"found {_kind(params)}")
+        for field_name, values in (("grid", grid), ("parameters", params)):
+            if isinstance(values, dict) and "language" in values:
+                bad(("jobs", k, field_name), f"{where}: 'language' comes from the briefing's 'languages'; "
+                                             f"remove it from '{field_name}'")
         both = set(grid or {}) & set(params or {}) if isinstance(grid, dict) and isinstance(params, dict) else set()
         if both:
             bad(("jobs", k), f"{where}: {', '.join(sorted(both))} is both in 'grid' and in 'parameters'")

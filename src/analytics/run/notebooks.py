@@ -46,6 +46,8 @@ def notebook_path(notebook: str | Path) -> Path:
     for c in candidates:
         if c.suffix == ".ipynb" and c.is_file():
             return c.resolve()
+    if p.exists():
+        raise ParameterError(f"{notebook} is not a notebook (.ipynb file)")
     available = sorted(x.stem for x in paths.notebooks_dir().glob("[0-9]*.ipynb"))
     raise ParameterError(f"notebook {str(notebook)!r} not found; available: {', '.join(available)}")
 
@@ -54,10 +56,13 @@ def capability(notebook: str | Path) -> str | None:
     """The capability a notebook belongs to, from its metadata (``None`` for a plain notebook)."""
     path = notebook_path(notebook)
     try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError) as exc:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise ParameterError(f"notebook {path.name} cannot be read: {exc}") from None
-    found = (meta.get("analytics") or {}).get("capability")
+    meta = doc.get("metadata") if isinstance(doc, dict) else None
+    if not isinstance(meta, dict) or not isinstance(doc.get("cells"), list):
+        raise ParameterError(f"{path} is not a Jupyter notebook (expected cells and metadata)")
+    found = meta.get("analytics", {}).get("capability") if isinstance(meta.get("analytics"), dict) else None
     return str(found) if found else None
 
 
@@ -74,8 +79,8 @@ def cell_parameters(notebook: str | Path) -> dict[str, CellParameter]:
     path = notebook_path(notebook)
     try:
         found = inspect_notebook(str(path))
-    except ValueError as exc:  # e.g. no kernel name in the notebook's metadata
-        raise ParameterError(f"notebook {path.name} cannot be inspected: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for a malformed notebook
+        raise ParameterError(f"notebook {path.name} cannot be inspected: {type(exc).__name__}: {exc}") from None
     return {name: CellParameter(name, str(p.get("inferred_type_name") or "None"), str(p.get("default")),
                                 str(p.get("help") or "")) for name, p in found.items()}
 
@@ -173,6 +178,8 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         if "=" not in pair:
             raise ParameterError(f"parameter {pair!r} is not of the form name=value")
         key, _, raw = pair.partition("=")
+        if key.strip() in out:
+            raise ParameterError(f"parameter {key.strip()!r} is given twice")
         try:
             out[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:

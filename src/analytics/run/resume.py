@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def save_outcome(folder: Path, outcome) -> None:
 def _load_json(path: Path, what: str) -> dict:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ParameterError(f"--resume: {path} cannot be read as a run's {what}: {exc}") from None
     if not isinstance(doc, dict):
         raise ParameterError(f"--resume: {path} is not a run's {what}")
@@ -75,9 +76,29 @@ def previous_run(folder: Path) -> tuple[dict, list[dict]]:
     else:
         raise ParameterError(f"--resume {folder}: neither a published run (manifest.json) nor an interrupted "
                              f"one ({RUN_FILE}); give a folder under outputs/<briefing>/")
-    if not isinstance(jobs, list) or not all(isinstance(j, dict) and "job" in j and "status" in j for j in jobs):
+    if not isinstance(jobs, list) or not all(_job_record_ok(j) for j in jobs):
         raise ParameterError(f"--resume {folder}: its list of jobs is damaged")
+    if not isinstance(doc.get("packages", {}), dict):
+        raise ParameterError(f"--resume {folder}: its record of package versions is damaged")
     return doc, jobs
+
+
+#: What a finished job's files may be called inside a run folder.
+_PAGE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.html$")
+_NOTEBOOK = re.compile(r"^notebooks/[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb$")
+
+
+def _job_record_ok(rec) -> bool:
+    """Whether a job record has the fields and types a run writes (file names inside the run)."""
+    if not isinstance(rec, dict) or not isinstance(rec.get("job"), str) or not isinstance(rec.get("status"), str):
+        return False
+    if not isinstance(rec.get("parameters", {}), dict) or not isinstance(rec.get("results", {}), dict):
+        return False
+    if rec.get("html") and not (isinstance(rec["html"], str) and _PAGE.match(rec["html"])):
+        return False
+    if rec.get("ipynb") and not (isinstance(rec["ipynb"], str) and _NOTEBOOK.match(rec["ipynb"])):
+        return False
+    return isinstance(rec.get("anchor", ""), str) and ("/" not in rec.get("anchor", ""))
 
 
 def differences(previous: dict, current: dict) -> list[str]:

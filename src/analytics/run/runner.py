@@ -246,9 +246,12 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     (pathlib.Path, list of JobOutcome)
         The published run folder and every job's outcome, in briefing order.
     """
+    from ..core.i18n import check_language
     from ..publish.index import write_books, write_indexes
     from ..publish.workbook import write_tables
 
+    for lang in briefing.languages:  # before anything is written
+        check_language(lang)
     start = time.perf_counter()
     hashes = pack_hashes(paths.pack_dir(briefing.country))
     input_hash = combined_hash(hashes)

@@ -1,0 +1,79 @@
+"""YAML read the careful way: safe types only, no duplicate keys, few aliases.
+
+Used for every YAML file a user writes (briefings, ``pack.yaml``, locale and assumptions
+files): a key given twice is an error (not "the last one wins"), and more than
+:data:`MAX_ALIASES` aliases stop reading at once (an "alias bomb" cannot fill memory).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_ALIASES = 100
+
+
+class YamlProblem(ValueError):
+    """A YAML text that is valid YAML but not acceptable (duplicate keys, too many aliases)."""
+
+
+class Loader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys and more than :data:`MAX_ALIASES` aliases."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise YamlProblem(f"line {mark.line + 1}: more than {MAX_ALIASES} YAML aliases; "
+                                  "write the values out instead")
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise YamlProblem(f"line {key_node.start_mark.line + 1}: key {key!r} is given twice "
+                                      f"(first on line {seen[key]})")
+                seen[key] = key_node.start_mark.line + 1
+            except TypeError:  # an unhashable key: let PyYAML report it
+                pass
+        return super().construct_mapping(node, deep=deep)
+
+
+def load(text: str) -> Any:
+    """Parse YAML text with :class:`Loader`.
+
+    Raises
+    ------
+    YamlProblem
+        For a duplicate key or too many aliases.
+    yaml.YAMLError
+        For text that is not valid YAML.
+    """
+    loader = Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of YAML text (for line numbers), with the same alias limit."""
+    loader = Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def one_line(exc: Exception) -> str:
+    """A YAML error as one line."""
+    return " ".join(str(exc).split())
