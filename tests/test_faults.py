@@ -80,7 +80,7 @@ def test_a_stale_run_is_reported_not_reused(tmp_path):
     (stale / ".jobs").mkdir(parents=True)
     (stale / ".run.json").write_text(json.dumps({"pid": 999_999_999, "briefing": "x"}))
     path = tmp_path / "ok_only.yaml"
-    path.write_text(yaml.safe_dump({"title": "t", "languages": ["en"], "jobs": [{"notebook": str(FIXTURES / "ok.ipynb")}]}))
+    path.write_text(yaml.safe_dump({"title": "t", "country": "tjk", "languages": ["en"], "jobs": [{"notebook": str(FIXTURES / "ok.ipynb")}]}))
     proc = run_cli("brief", str(path), "--outputs", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert f"an interrupted run was left at {stale}; resume it with analytics brief --resume" in proc.stderr
@@ -120,7 +120,7 @@ def test_a_lost_dask_scheduler_still_publishes_the_finished_jobs(tmp_path):
     marker = tmp_path / "hold"
     marker.write_text("wait")
     path = tmp_path / "lost.yaml"
-    path.write_text(yaml.safe_dump({"title": "t", "languages": ["en"], "jobs": [
+    path.write_text(yaml.safe_dump({"title": "t", "country": "tjk", "languages": ["en"], "jobs": [
         {"notebook": str(FIXTURES / "ok.ipynb")},
         {"notebook": str(FIXTURES / "waits.ipynb"), "parameters": {"marker": str(marker)}}]}))
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)

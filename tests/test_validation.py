@@ -167,3 +167,52 @@ def test_every_problem_is_reported_at_once(pack_copy):
     with pytest.raises(DataError) as err:
         load_pack(root=pack_copy)
     assert len(err.value.problems) == 2
+
+
+# ---------------------------------------------------------------- what runs need (cross-table checks)
+
+def test_a_region_without_districts_is_refused(pack_copy):
+    path = pack_copy / "derived" / "regions.geojson"
+    gdf = gpd.read_file(path)
+    extra = gdf[gdf["region_code"] == "TJ-GB"].assign(region_code="TJ-ZZ")  # a region no district lies in
+    pd.concat([gdf, extra]).to_file(path, driver="GeoJSON")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "regions TJ-ZZ have no district; every region needs at least one" in proc.stderr
+
+
+def test_district_populations_must_add_up_to_the_census(pack_copy):
+    path = pack_copy / "modelled" / "population.csv"
+    df = pd.read_csv(path)
+    df.loc[0, "population"] += 5  # the first row is a district of one region: five people too many
+    df.to_csv(path, index=False)
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2
+    assert "district populations do not add up to the census totals of their region" in proc.stderr
+
+
+def test_every_place_needs_a_name_in_every_language(pack_copy):
+    path = pack_copy / "locales" / "tg.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.splitlines() if not line.startswith("district.TJ-GB-")),
+                    encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2
+    assert "tjk/locales/tg.yaml: no name for 7 places: district.TJ-GB-" in proc.stderr
+
+
+def test_unknown_pack_keys_get_a_suggestion(pack_copy):
+    meta = pack_copy / "pack.yaml"
+    text = meta.read_text(encoding="utf-8").replace("comparators:", "comparator:", 1).replace(
+        "    licence: ODbL 1.0\n", "    licnce: ODbL 1.0\n", 1)
+    meta.write_text(text, encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2
+    assert "unknown key 'comparator'; did you mean 'comparators'?" in proc.stderr
+    assert "table 'adm1': unknown key 'licnce'; did you mean 'licence'?" in proc.stderr
+
+
+def test_a_briefing_must_name_its_country(tmp_path):
+    path = tmp_path / "nocountry.yaml"
+    path.write_text("title: t\nlanguages: [en]\njobs: [{notebook: 00_country_profile}]\n")
+    proc = run_cli("brief", str(path), "--outputs", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "'country' is required" in proc.stderr

@@ -1,7 +1,7 @@
 """The ``analytics`` command.
 
-``analytics validate [PACK_DIR]``   check a country pack (exit 0 valid, 2 problems)
-``analytics pack build [PACK_DIR]`` rebuild the derived tables of a pack
+``analytics validate PACK_DIR``     check a country pack (exit 0 valid, 2 problems)
+``analytics pack build PACK_DIR``   rebuild the derived tables of a pack
 ``analytics brief BRIEFING``        run a briefing file and publish its folder under outputs/
 ``analytics run NOTEBOOK -p name=value``   run one notebook and publish its page
 ``analytics params NOTEBOOK``       list a notebook's parameters
@@ -39,30 +39,24 @@ def _positive_count(value: int | None) -> int | None:
     return value
 
 
-def _pack_dir(pack_dir: Path | None) -> Path:
-    from .core import paths
-
-    return pack_dir if pack_dir is not None else paths.pack_dir("tjk")
-
-
 @app.command()
-def validate(pack_dir: Path = typer.Argument(None, help="Pack folder (default: data/tjk).")):
+def validate(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/tjk.")):
     """Validate every table of a country pack against its schema."""
     from .packs.load import load_pack
 
-    pack = load_pack(root=_pack_dir(pack_dir))
+    pack = load_pack(root=pack_dir)
     typer.echo(pack.summary())
 
 
 @pack_app.command("build")
-def pack_build(pack_dir: Path = typer.Argument(None, help="Pack folder (default: data/tjk)."),
+def pack_build(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/tjk."),
                only: list[str] = typer.Option(None, "--only", help="Build only this table (repeatable)."),
                seed: int = typer.Option(None, "--seed", help="Random seed for modelled tables.")):
     """Rebuild the derived and modelled tables of a pack from its raw files and assumptions."""
     from .packs.build import build_pack
 
     overrides = {"seed": seed} if seed is not None else {}
-    report = build_pack(_pack_dir(pack_dir), only=only or None, overrides=overrides)
+    report = build_pack(pack_dir, only=only or None, overrides=overrides)
     typer.echo(report.summary())
 
 

@@ -33,7 +33,7 @@ def data_root() -> Path:
     return Path(env).resolve() if env else project_root() / "data"
 
 
-def pack_dir(country: str = "tjk", root: Path | str | None = None) -> Path:
+def pack_dir(country: str, root: Path | str | None = None) -> Path:
     """Folder of the country pack ``country`` (lower-case ISO3), under ``root`` if given."""
     base = Path(root) if root is not None else data_root()
     return base / country.lower()

@@ -4,7 +4,7 @@
 """
 
 
-def load_pack(country: str = "tjk", root=None):
+def load_pack(country: str | None = None, root=None):
     """Load and validate a country pack (see :func:`analytics.packs.load.load_pack`)."""
     from .load import load_pack as _load
 

@@ -114,13 +114,49 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
     return tuple(out)
 
 
-def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
+def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict) -> list[Problem]:
+    """Cross-table checks: districts for every region, populations that add up, names in every language."""
+    from ..core.i18n import LANGUAGES
+
+    problems = []
+    regions, districts = tables.get("regions"), tables.get("districts")
+    label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
+    if regions is not None and districts is not None and {"region_code"} <= set(districts.columns):
+        empty = sorted(set(regions["region_code"]) - set(districts["region_code"]))
+        if empty:
+            problems.append(Problem(label["districts"], f"regions {', '.join(empty)} have no district; every region "
+                                                        "needs at least one (a city-region is a district of its own)",
+                                    "region_code"))
+    population = tables.get("population")
+    census = next((c for c in (regions.columns if regions is not None else []) if c.startswith("population_")), None)
+    if population is not None and census and {"region_code", "population"} <= set(population.columns):
+        got = population.groupby("region_code")["population"].sum()
+        want = regions.set_index("region_code")[census]
+        off = [f"{r} {int(got.get(r, 0)):,} against {int(want[r]):,}" for r in want.index if int(got.get(r, 0)) != int(want[r])]
+        if off:
+            problems.append(Problem(label["population"], "district populations do not add up to the census totals "
+                                                         f"of their region ({census} of {label['regions']}): "
+                                    + "; ".join(off[:5]), "population"))
+    codes = ([f"region.{c}" for c in regions["region_code"]] if regions is not None else []) + \
+        ([f"district.{c}" for c in districts["district_code"]] if districts is not None and
+         "district_code" in districts.columns else [])
+    for language in LANGUAGES:
+        missing = [k for k in codes if k not in names.get(language, {})]
+        if missing:
+            problems.append(Problem(f"{pack.name}/locales/{language}.yaml", f"no name for {len(missing)} places: "
+                                    f"{', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}; every region and "
+                                    "district needs a name in every reader language"))
+    return problems
+
+
+def load_pack(country: str | None = None, root: Path | str | None = None) -> Pack:
     """Load and validate every table of a country pack.
 
     Parameters
     ----------
     country : str
-        Lower-case ISO3 code of the pack, the name of its folder (default ``"tjk"``).
+        Lower-case ISO3 code of the pack, the name of its folder; may be left out when
+        ``root`` is the pack folder itself.
     root : path, optional
         Folder holding the packs (default: the project's ``data/``), or the pack
         folder itself when it holds a ``pack.yaml``.
@@ -138,9 +174,11 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
         values out of range, unknown codes, duplicate keys, bad geometries or CRS.
     """
     pack = Path(root) if root is not None else None
-    if pack is not None and not (pack / METADATA_FILE).exists() and not (pack / country.lower()).is_dir():
-        raise DataError([Problem(str(pack), f"not a country pack: no {METADATA_FILE} here, and no "
-                                            f"'{country.lower()}' folder holding one")])
+    if pack is not None and not (pack / METADATA_FILE).exists() and not (country and (pack / country.lower()).is_dir()):
+        raise DataError([Problem(str(pack), f"not a country pack: no {METADATA_FILE} here"
+                                 + (f", and no '{country.lower()}' folder holding one" if country else ""))])
+    if country is None and pack is None:
+        raise DataError([Problem(str(paths.data_root()), "say which country pack to load (country=...)")])
     if pack is None or not (pack / METADATA_FILE).exists():
         pack = paths.pack_dir(country, pack)
     meta = read_metadata(pack)
@@ -151,8 +189,11 @@ def load_pack(country: str = "tjk", root: Path | str | None = None) -> Pack:
     else:
         tables, notes = read_tables(pack, infos)
         names = read_names(pack)
+        problems = what_runs_need(pack, infos, tables, names)
+        if problems:
+            raise DataError(problems)
         _cache[pack] = (key, tables, notes, names)
     # every caller gets its own copies: a notebook that changes a table cannot change another's
     tables = {name: copy.deepcopy(df) if isinstance(df, dict) else df.copy() for name, df in tables.items()}
-    return Pack(country=meta.get("country", country), name=meta.get("name", country), root=pack,
+    return Pack(country=meta.get("country", country or pack.name), name=meta.get("name", country or pack.name), root=pack,
                 tables=tables, info=infos, meta=meta, notes=notes, names=names)

@@ -26,6 +26,25 @@ STATUSES = ("measured", "modelled", "reconstructed from published aggregates")
 #: Folders a built table may be written to.
 BUILT_FOLDERS = ("derived", "modelled")
 
+#: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
+PACK_KEYS = ("country", "iso3", "name", "capital_region", "comparators", "tables")
+TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
+              "built_by", "inputs", "options", "assumptions")
+
+
+def unknown_keys(found, known: tuple[str, ...], where: str) -> list[str]:
+    """One message per key of ``found`` not in ``known``, with the closest known key as a suggestion."""
+    import difflib
+
+    out = []
+    for key in found:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(known)}"
+        out.append(f"{where}unknown key {key!r}{hint}")
+    return out
+
 
 @dataclass
 class TableInfo:
@@ -60,6 +79,18 @@ def read_metadata(pack: Path) -> dict:
         raise DataError([Problem(str(meta_path), f"not valid YAML: {yamlio.one_line(exc)}")]) from None
     if not isinstance(meta, dict) or not isinstance(meta.get("tables"), dict):
         raise DataError([Problem(str(meta_path), "expected a mapping with a 'tables' section")])
+    problems = unknown_keys(meta, PACK_KEYS, "")
+    comparators = meta.get("comparators", [])
+    if not isinstance(comparators, list) or not all(isinstance(c, str) for c in comparators):
+        problems.append(f"'comparators' must be a list of area codes such as [KGZ, UZB]; found {comparators!r}")
+    for key in ("country", "iso3", "name", "capital_region"):
+        if key in meta and not isinstance(meta[key], str):
+            problems.append(f"'{key}' must be text; found {meta[key]!r}")
+    for name, spec in meta["tables"].items():
+        if isinstance(spec, dict):
+            problems += unknown_keys(spec, TABLE_KEYS, f"table '{name}': ")
+    if problems:
+        raise DataError([Problem(f"{pack.name}/{METADATA_FILE}", p) for p in problems])
     return meta
 
 

@@ -97,7 +97,7 @@ def load(path: str | Path) -> Briefing:
     languages = list(doc.get("languages") or [i18n.SOURCE_LANGUAGE])
     title = doc.get("title") or path.stem
     title = title if isinstance(title, dict) else dict.fromkeys(languages, str(title))
-    briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc.get("country", "tjk")),
+    briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc["country"]),
                         languages=languages)
     planned, problems = _plan(briefing, doc["jobs"], path)
     problems += _name_jobs(briefing, planned, path)

@@ -6,7 +6,7 @@ once instead of filling memory); every field must have its type:
 
 ``title``        text, or a mapping of language code to text
 ``description``  text
-``country``      a pack name (lower-case letters)
+``country``      a pack name (lower-case letters); required
 ``languages``    a non-empty list of language codes, each once
 ``jobs``         a non-empty list of mappings, each with ``notebook`` (text) and optionally
                  ``name`` (letters, digits, ``-``, ``_``), ``grid`` (parameter name to a non-empty
@@ -115,7 +115,9 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
     if "description" in doc and not isinstance(doc["description"], str):
         bad(("description",), f"'description' must be text; found {_kind(doc['description'])}")
     country = doc.get("country")
-    if country is not None and not (isinstance(country, str) and re.fullmatch(r"[a-z]{2,8}", country)):
+    if country is None:
+        out.append(f"{path}: 'country' is required: the country pack the briefing is about, e.g. country: tjk")
+    elif not (isinstance(country, str) and re.fullmatch(r"[a-z]{2,8}", country)):
         bad(("country",), f"'country' must be the name of a country pack such as tjk; found {country!r}")
     langs = doc.get("languages")
     if langs is not None:

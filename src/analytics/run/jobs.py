@@ -29,7 +29,7 @@ class JobSpec:
     run_id: str
     input_hash: str
     timeout: float
-    country: str = "tjk"
+    country: str
     kernel_name: str = "analytics"
     env: dict[str, str] = field(default_factory=dict)
     nav: list[dict] = field(default_factory=list)

@@ -317,7 +317,10 @@ def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | N
     values = check(nb, params)
     lang = language or str(values.get("language", "en"))
     job = Job(name=nb.stem, notebook=nb, parameters=values, language=lang)
-    briefing = Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values.get("country", "tjk")),
+    if not values.get("country"):
+        raise ParameterError(f"notebook {nb.stem} takes no 'country' parameter, so it cannot be run on its own; "
+                             "run it from a briefing file that names the country")
+    briefing = Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values["country"]),
                         languages=[lang], jobs=[job])
     folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
     return folder, outcomes[0]
