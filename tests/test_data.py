@@ -20,8 +20,8 @@ def test_every_table_loads_with_geometry_in_wgs84(pack):
 def test_regions_carry_census_totals(pack):
     regions = pack.regions.set_index("region_code")
     # Preliminary 2020 census totals as printed in the press (shared/data/PROVENANCE.md).
-    assert regions.loc["TJ-KT", "population_2020"] == 3_444_000
-    assert regions.loc["TJ-GB", "population_2020"] == 227_200
+    assert regions.loc["TJ-KT", "census_population"] == 3_444_000
+    assert regions.loc["TJ-GB", "census_population"] == 227_200
     assert regions["population_share"].sum() == pytest.approx(1.0, abs=1e-5)
 
 

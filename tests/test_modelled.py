@@ -71,16 +71,16 @@ def test_mobile_price_per_gb_is_the_published_price(pack):
     # Press report, January 2021: US$ 4.65 per GB of mobile data.
     mobile = pack.plans[pack.plans["technology"] == "mobile"]
     assert float(np.median(mobile["usd_per_gb"])) == pytest.approx(4.65, rel=0.005)
-    fx = pack.plans["tjs_per_usd"].iloc[0]
-    assert np.allclose(pack.plans["price_usd"] * fx, pack.plans["price_tjs"], atol=0.01)
+    fx = pack.plans["local_per_usd"].iloc[0]
+    assert np.allclose(pack.plans["price_usd"] * fx, pack.plans["price_local"], atol=0.01)
 
 
 def test_incomes_average_to_the_stated_mean(pack):
     inc = pack.incomes
     urban = 2_528_000 / 9_660_000
-    mean = (urban * inc[inc.settlement == "urban"]["income_tjs"].mean()
-            + (1 - urban) * inc[inc.settlement == "rural"]["income_tjs"].mean())
-    assert mean == pytest.approx(1500, rel=0.001)  # assumptions.yaml: mean_monthly_income_tjs
+    mean = (urban * inc[inc.settlement == "urban"]["income_local"].mean()
+            + (1 - urban) * inc[inc.settlement == "rural"]["income_local"].mean())
+    assert mean == pytest.approx(1500, rel=0.001)  # assumptions.yaml: mean_monthly_income_local
 
 
 def test_institutions_are_real_and_placed_in_their_districts(pack):

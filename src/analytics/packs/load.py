@@ -128,7 +128,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
                                                         "needs at least one (a city-region is a district of its own)",
                                     "region_code"))
     population = tables.get("population")
-    census = next((c for c in (regions.columns if regions is not None else []) if c.startswith("population_")), None)
+    census = "census_population" if regions is not None and "census_population" in regions.columns else None
     if population is not None and census and {"region_code", "population"} <= set(population.columns):
         got = population.groupby("region_code")["population"].sum()
         want = regions.set_index("region_code")[census]

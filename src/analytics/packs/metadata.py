@@ -27,7 +27,7 @@ STATUSES = ("measured", "modelled", "reconstructed from published aggregates")
 BUILT_FOLDERS = ("derived", "modelled")
 
 #: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
-PACK_KEYS = ("country", "iso3", "name", "capital_region", "comparators", "tables")
+PACK_KEYS = ("country", "iso3", "name", "capital_region", "currency", "census_year", "comparators", "tables")
 TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
               "built_by", "inputs", "options", "assumptions")
 
@@ -86,6 +86,11 @@ def read_metadata(pack: Path) -> dict:
     for key in ("country", "iso3", "name", "capital_region"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(f"'{key}' must be text; found {meta[key]!r}")
+    if "currency" in meta and not (isinstance(meta["currency"], str) and len(meta["currency"]) == 3
+                                   and meta["currency"].isupper()):
+        problems.append(f"'currency' must be an ISO 4217 code such as TJS; found {meta['currency']!r}")
+    if "census_year" in meta and not (isinstance(meta["census_year"], int) and 1800 < meta["census_year"] < 2200):
+        problems.append(f"'census_year' must be a year; found {meta['census_year']!r}")
     for name, spec in meta["tables"].items():
         if isinstance(spec, dict):
             problems += unknown_keys(spec, TABLE_KEYS, f"table '{name}': ")

@@ -45,7 +45,7 @@ def build_regions(adm1, census: pd.DataFrame):
     Returns
     -------
     geopandas.GeoDataFrame
-        ``region_code, name_en, population_2020`` (persons), ``area_km2`` (km²),
+        ``region_code, name_en, census_population`` (persons), ``area_km2`` (km²),
         ``density_per_km2`` (persons per km²), ``population_share`` (of the sum of the
         regions, 0–1) and geometry, sorted by code.
     """
@@ -54,12 +54,12 @@ def build_regions(adm1, census: pd.DataFrame):
     regions = adm1.rename(columns={"shapeISO": "region_code", "shapeName": "name_en"})
     regions = regions[["region_code", "name_en", "geometry"]].copy()
     pop = census.drop_duplicates("iso_3166_2").set_index("iso_3166_2")["population"]
-    regions["population_2020"] = regions["region_code"].map(pop).astype("int64")
+    regions["census_population"] = regions["region_code"].map(pop).astype("int64")
     regions["area_km2"] = area_km2(regions)
-    regions["density_per_km2"] = (regions["population_2020"] / regions["area_km2"]).round(2)
-    regions["population_share"] = (regions["population_2020"] / regions["population_2020"].sum()).round(6)
+    regions["density_per_km2"] = (regions["census_population"] / regions["area_km2"]).round(2)
+    regions["population_share"] = (regions["census_population"] / regions["census_population"].sum()).round(6)
     regions = regions.sort_values("region_code").reset_index(drop=True)
-    cols = ["region_code", "name_en", "population_2020", "area_km2", "density_per_km2",
+    cols = ["region_code", "name_en", "census_population", "area_km2", "density_per_km2",
             "population_share", "geometry"]
     return gpd.GeoDataFrame(regions[cols], geometry="geometry", crs=adm1.crs)
 

@@ -14,35 +14,35 @@ import pandas as pd
 
 
 def build_plans(assumptions: dict) -> pd.DataFrame:
-    """Mobile and fixed data plans with prices in somoni (TJS) and US dollars.
+    """Mobile and fixed data plans with prices in the local currency and US dollars.
 
     Returns
     -------
     pandas.DataFrame
         ``plan_id, technology, gb`` (monthly volume, GB), ``mbps`` (fixed plans' speed,
-        Mbps; empty for mobile), ``price_tjs``, ``price_usd``, ``usd_per_gb`` and
-        ``tjs_per_usd`` (the exchange rate used).
+        Mbps; empty for mobile), ``price_local``, ``price_usd``, ``usd_per_gb`` and
+        ``local_per_usd`` (the exchange rate used).
     """
-    fx = float(assumptions["tjs_per_usd"])
+    fx = float(assumptions["local_per_usd"])
     sizes = np.asarray(assumptions["mobile_plan_gb"], dtype=float)
     shape = sizes ** -float(assumptions["volume_discount_exponent"])
     per_gb_usd = shape * float(assumptions["usd_per_gb_mobile"]) / np.median(shape)
-    # prices are quoted in whole dirams (0.01 TJS)
-    price_tjs = np.round(per_gb_usd * sizes * fx, 2)
+    # prices are quoted in whole hundredths of the local currency
+    price_local = np.round(per_gb_usd * sizes * fx, 2)
     rows = [{"plan_id": f"M{int(g)}", "technology": "mobile", "gb": g, "mbps": np.nan,
-             "price_tjs": p} for g, p in zip(sizes, price_tjs, strict=True)]
+             "price_local": p} for g, p in zip(sizes, price_local, strict=True)]
     for plan in assumptions["fixed_plans"]:
         rows.append({"plan_id": f"F{plan['mbps']}", "technology": "fixed", "gb": float(plan["gb"]),
-                     "mbps": float(plan["mbps"]), "price_tjs": float(plan["price_tjs"])})
+                     "mbps": float(plan["mbps"]), "price_local": float(plan["price_local"])})
     df = pd.DataFrame(rows)
-    df["price_usd"] = (df["price_tjs"] / fx).round(4)
+    df["price_usd"] = (df["price_local"] / fx).round(4)
     df["usd_per_gb"] = (df["price_usd"] / df["gb"]).round(4)
-    df["tjs_per_usd"] = fx
+    df["local_per_usd"] = fx
     return df
 
 
 def build_incomes(population: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
-    """Mean monthly income by settlement and income quintile (TJS and USD).
+    """Mean monthly income by settlement and income quintile (local currency and USD).
 
     Parameters
     ----------
@@ -54,19 +54,19 @@ def build_incomes(population: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``settlement, quintile`` (1 = poorest), ``income_tjs`` and ``income_usd`` (per month).
+        ``settlement, quintile`` (1 = poorest), ``income_local`` and ``income_usd`` (per month).
     """
     urban_share = population.loc[population["settlement"] == "urban", "population"].sum() / \
         population["population"].sum()
     ratio = float(assumptions["urban_rural_income_ratio"])
-    mean = float(assumptions["mean_monthly_income_tjs"])
+    mean = float(assumptions["mean_monthly_income_local"])
     rural_mean = mean / (urban_share * ratio + (1 - urban_share))
     shares = np.asarray(assumptions["quintile_income_shares"], dtype=float)
-    fx = float(assumptions["tjs_per_usd"])
+    fx = float(assumptions["local_per_usd"])
     rows = []
     for settlement, m in (("urban", rural_mean * ratio), ("rural", rural_mean)):
         for q, s in enumerate(shares, start=1):
-            tjs = round(m * 5 * s, 2)
-            rows.append({"settlement": settlement, "quintile": q, "income_tjs": tjs,
-                         "income_usd": round(tjs / fx, 2)})
+            local = round(m * 5 * s, 2)
+            rows.append({"settlement": settlement, "quintile": q, "income_local": local,
+                         "income_usd": round(local / fx, 2)})
     return pd.DataFrame(rows)
