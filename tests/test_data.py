@@ -68,3 +68,30 @@ def test_pack_records_which_tables_were_used():
     _ = pack.districts
     _ = pack["indicators"]
     assert pack.used == {"districts", "indicators"}
+
+
+def test_any_number_of_city_regions_are_cut_out_of_their_districts():
+    """Two made-up cities inside two districts: each becomes a unit, and the districts lose exactly its area."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    from analytics.packs.builders.geography import build_districts
+
+    adm1 = gpd.GeoDataFrame({"shapeISO": ["XX-AA", "XX-BB", "XX-CA", "XX-CB"], "shapeName": ["A", "B", "CityA", "CityB"],
+                             "shapeID": ["1", "2", "3", "4"]},
+                            geometry=[box(60, 40, 61, 41), box(61, 40, 62, 41), box(60.4, 40.4, 60.5, 40.5),
+                                      box(61.4, 40.4, 61.5, 40.5)], crs="EPSG:4326")
+    adm2 = gpd.GeoDataFrame({"shapeName": ["DA", "DB"], "shapeID": ["d1", "d2"]},
+                            geometry=[box(60, 40, 61, 41), box(61, 40, 62, 41)], crs="EPSG:4326")
+    lookup = pd.DataFrame({"adm2_shapeID": ["d1", "d2"], "adm1_shapeISO": ["XX-AA", "XX-BB"]})
+    names = pd.DataFrame({"district_code": ["XX-AA-DA", "XX-BB-DB", "XX-CA-CIT", "XX-CB-CIT"],
+                          "shape_name": ["DA", "DB", "CityA", "CityB"], "name_en": ["Da", "Db", "City A", "City B"],
+                          "name_former": [None] * 4})
+    d = build_districts(adm1, adm2, lookup, names, city_regions=["XX-CA", "XX-CB"]).set_index("district_code")
+    assert list(d.index) == ["XX-AA-DA", "XX-BB-DB", "XX-CA-CIT", "XX-CB-CIT"]
+    assert list(d["region_code"]) == ["XX-AA", "XX-BB", "XX-CA", "XX-CB"]
+    whole = build_districts(adm1, adm2, lookup, names.iloc[:2]).set_index("district_code")
+    # each district loses exactly its city's area (equal-area km², as the builder computes them)
+    assert d.loc["XX-AA-DA", "area_km2"] + d.loc["XX-CA-CIT", "area_km2"] == pytest.approx(whole.loc["XX-AA-DA", "area_km2"], rel=1e-6)
+    assert d.loc["XX-BB-DB", "area_km2"] + d.loc["XX-CB-CIT", "area_km2"] == pytest.approx(whole.loc["XX-BB-DB", "area_km2"], rel=1e-6)

@@ -1,7 +1,8 @@
 """Rebuild a pack's derived tables from its raw files, as ``pack.yaml`` says.
 
 A table whose metadata has ``built_by: <name>`` is derived: the builder registered under
-that name (:mod:`analytics.packs.registry`) is called with the tables named in ``inputs`` (keyword = table name), the ``options``
+that name (:mod:`analytics.packs.registry`) is called (with the pack's ``capital_region`` and
+``city_regions`` from the top of ``pack.yaml`` when it takes them) with the tables named in ``inputs`` (keyword = table name), the ``options``
 mapping and, when the metadata names an ``assumptions`` section, that section of
 ``assumptions.yaml`` as ``assumptions=`` (plus ``seed=`` if the function takes one); its
 result is written to the table's path. Inputs are read and validated
@@ -114,7 +115,7 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
             if only and name not in only:
                 tables.update(read_tables(stage, {name: info})[0])
                 continue
-            frame = _build_one(pack, info, tables, overrides or {}, assumed)
+            frame = _build_one(pack, info, tables, overrides or {}, assumed, meta)
             write_table(frame, stage / info.path, info.kind)
             tables.update(read_tables(stage, {name: info})[0])
             written.append((name, info.path, len(frame)))
@@ -143,7 +144,11 @@ def remove_stale_builds(pack: Path) -> list[Path]:
     return stale
 
 
-def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assumed: dict):
+#: Facts of the whole pack (top of pack.yaml) that a builder receives when it takes them.
+PACK_FACTS = ("capital_region", "city_regions")
+
+
+def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assumed: dict, meta: dict):
     spec = info.raw
     inputs = spec.get("inputs") or {}
     missing = [t for t in inputs.values() if t not in tables]
@@ -154,13 +159,17 @@ def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assum
     options = dict(spec.get("options") or {})
     options.update({k: v for k, v in overrides.items() if k in options})
     func = builder(info.built_by)
+    takes = inspect.signature(func).parameters
+    for fact in PACK_FACTS:  # the pack's own facts, stated once at the top of pack.yaml
+        if fact in takes and fact not in options and fact in meta:
+            options[fact] = meta[fact]
     if spec.get("assumptions"):
         section = spec["assumptions"]
         if section not in assumed:
             raise DataError([Problem(f"{pack.name}/assumptions.yaml", f"no section '{section}', which table "
                                      f"'{info.name}' (builder {info.built_by}) reads")])
         kwargs["assumptions"] = assumptions.values(assumed, section)
-        if "seed" in inspect.signature(func).parameters:
+        if "seed" in takes:
             kwargs["seed"] = int(assumptions.values(assumed, "seed"))
     try:
         return func(**kwargs, **options)

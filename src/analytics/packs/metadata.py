@@ -27,7 +27,8 @@ STATUSES = ("measured", "modelled", "reconstructed from published aggregates")
 BUILT_FOLDERS = ("derived", "modelled")
 
 #: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
-PACK_KEYS = ("country", "iso3", "name", "capital_region", "currency", "census_year", "comparators", "tables")
+PACK_KEYS = ("country", "iso3", "name", "capital_region", "city_regions", "currency", "census_year", "comparators",
+             "tables")
 TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
               "built_by", "inputs", "options", "assumptions")
 

@@ -1,7 +1,7 @@
 """Administrative units built from raw boundary files: regions and districts.
 
 The raw district layer (geoBoundaries ADM2) has no unit for the capital: for Tajikistan,
-Dushanbe lies inside the Rudaki District polygon. :func:`build_districts` cuts the
+A city-region (Dushanbe in Tajikistan) may lie inside a district polygon. :func:`build_districts` cuts the
 capital's region polygon out of every district and adds it as a unit of its own, joins
 the stable codes and current/former names from a crosswalk file, and computes areas in
 an equal-area projection.
@@ -65,7 +65,7 @@ def build_regions(adm1, census: pd.DataFrame):
 
 
 def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
-                    capital_region: str | None = None):
+                    city_regions: list[str] | tuple[str, ...] = ()):
     """Districts with stable codes, region codes, current and former names, and area.
 
     Parameters
@@ -77,11 +77,12 @@ def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
     lookup : pandas.DataFrame
         District to region lookup (``adm2_shapeID``, ``adm1_shapeISO``).
     names : pandas.DataFrame
-        Crosswalk ``district_code, region_code, shape_name, name_en, name_former``; the
-        capital's row has ``shape_name`` equal to the capital region's ADM1 name.
-    capital_region : str, optional
-        ISO 3166-2 code of a city region that the ADM2 layer lacks (``"TJ-DU"``): its
-        polygon is cut out of every district and added as a unit.
+        Crosswalk ``district_code, region_code, shape_name, name_en, name_former``; a
+        city-region's row has ``shape_name`` equal to its ADM1 name.
+    city_regions : list of str
+        ISO 3166-2 codes of the city-regions that the ADM2 layer lacks (``["TJ-DU"]`` for
+        Tajikistan; any number): each one's polygon is cut out of every district and
+        added as a unit of its own.
 
     Returns
     -------
@@ -96,15 +97,15 @@ def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
     d = d.rename(columns={"shapeName": "shape_name", "shapeID": "shape_id",
                           "adm1_shapeISO": "region_code"})
     d = gpd.GeoDataFrame(d, geometry="geometry", crs=adm2.crs)
-    if capital_region:
-        capital = adm1.loc[adm1["shapeISO"] == capital_region]
-        cut = capital.geometry.union_all()
-        d["geometry"] = d.geometry.difference(cut).make_valid()
-        cap = gpd.GeoDataFrame({"shape_name": capital["shapeName"].to_numpy(),
-                                "shape_id": capital["shapeID"].to_numpy(),
-                                "region_code": [capital_region]},
-                               geometry=capital.geometry.to_numpy(), crs=adm1.crs)
-        d = pd.concat([d, cap], ignore_index=True)
+    for code in city_regions:
+        city = adm1.loc[adm1["shapeISO"] == code]
+        if city.empty:
+            raise KeyError(f"city-region {code!r} is not in the first-level boundaries")
+        d["geometry"] = d.geometry.difference(city.geometry.union_all()).make_valid()
+        d = d[~d.geometry.is_empty]  # a district lying wholly inside the city is the city
+        unit = gpd.GeoDataFrame({"shape_name": city["shapeName"].to_numpy(), "shape_id": city["shapeID"].to_numpy(),
+                                 "region_code": [code]}, geometry=city.geometry.to_numpy(), crs=adm1.crs)
+        d = pd.concat([d, unit], ignore_index=True)
     d = d.merge(names[["district_code", "shape_name", "name_en", "name_former"]], on="shape_name",
                 how="left", validate="one_to_one")
     d["area_km2"] = area_km2(d)

@@ -58,7 +58,7 @@ def _cell_kind(region: str, settlement: str, capital_region: str, mountain: dict
 
 
 def build_connectivity(population: pd.DataFrame, assumptions: dict,
-                       capital_region: str = "TJ-DU") -> pd.DataFrame:
+                       capital_region: str) -> pd.DataFrame:
     """Coverage, speed distributions and latency by district × settlement.
 
     Parameters

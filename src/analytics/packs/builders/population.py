@@ -7,9 +7,9 @@ How the split is made (every number is in ``assumptions.yaml``, section ``popula
    ``exp(-d / town_decay_km)``, where ``d`` is the distance (km) from the district's
    representative point to the nearest town with a university or institute (people live
    in the valleys around towns; remote mountain districts are sparse), times
-   ``1 + host_city_bonus`` for a district that contains such a town. Dushanbe is its own
+   ``1 + host_city_bonus`` for a district that contains such a town. A city-region is its own
    unit and takes its region's total.
-2. **Urban and rural.** Dushanbe is all urban. Every other district starts from its
+2. **Urban and rural.** Every city-region (Dushanbe for Tajikistan) is all urban. Every other district starts from its
    region's ``base_urban_share`` (plus ``host_city_urban_uplift`` if it has a university
    town); these shares are scaled by one common factor, capped at ``max_urban_share``,
    until the national urban total equals the census figure exactly.
@@ -48,7 +48,7 @@ def _urban_factor(base: np.ndarray, pop: np.ndarray, target: int, cap: float) ->
 
 
 def district_totals(districts, census: pd.DataFrame, institutions: pd.DataFrame,
-                    assumptions: dict, capital_region: str = "TJ-DU") -> pd.DataFrame:
+                    assumptions: dict, city_regions: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
     """Population and urban population of each district (steps 1 and 2 above).
 
     Returns
@@ -70,7 +70,7 @@ def district_totals(districts, census: pd.DataFrame, institutions: pd.DataFrame,
     d["population"] = 0
     for region, idx in d.groupby("region_code").groups.items():
         d.loc[idx, "population"] = apportion(int(totals[region]), weight[idx].to_numpy())
-    capital = d["region_code"] == capital_region
+    capital = d["region_code"].isin(list(city_regions))  # city-regions are all urban
     base = d["region_code"].map(assumptions["base_urban_share"]).fillna(0).to_numpy(dtype=float)
     base = base + np.where(d["host_city"], float(assumptions["host_city_urban_uplift"]), 0.0)
     target = int(assumptions["urban_total"]) - int(d.loc[capital, "population"].sum())
@@ -86,7 +86,7 @@ def district_totals(districts, census: pd.DataFrame, institutions: pd.DataFrame,
 
 
 def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame,
-                     assumptions: dict, capital_region: str = "TJ-DU") -> pd.DataFrame:
+                     assumptions: dict, city_regions: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
     """Population by district × settlement × sex × age band (persons), census-exact.
 
     Parameters
@@ -99,8 +99,9 @@ def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame
         Institutions with ``district_code`` (their towns raise district weights).
     assumptions : dict
         The ``population`` section of ``assumptions.yaml``.
-    capital_region : str
-        Region code of the capital city, all urban.
+    city_regions : list of str
+        Region codes of the city-regions (the capital and any other city that is a region of
+        its own), all urban.
 
     Returns
     -------
@@ -108,7 +109,7 @@ def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame
         ``district_code, region_code, settlement, sex, age_band, population``; one row per
         cell, zero cells included, sorted.
     """
-    totals = district_totals(districts, census, institutions, assumptions, capital_region)
+    totals = district_totals(districts, census, institutions, assumptions, city_regions)
     ages = list(assumptions["age_shares"])
     age_w = np.array([assumptions["age_shares"][a] for a in ages], dtype=float)
     male = float(assumptions["male_share"])
