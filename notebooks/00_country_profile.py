@@ -51,18 +51,14 @@ key_facts
 
 # %% [markdown] tags=["i18n:nb00.indicators"]
 # ## Connectivity and education against the neighbours
-# Each panel is one indicator; the thick line is the country. Internet use and mobile
-# subscriptions have grown fast, while fixed broadband stays rare: online courses will
-# mostly be taken over mobile connections. Tertiary enrolment is published only to 2015.
+# Each panel is one indicator; the thick line is the country.
 
 # %%
 profile.indicator_figure(pack, year_from, year_to, language)
 
 # %% [markdown] tags=["i18n:nb00.map"]
 # ## Where people live
-# The 58 districts of the 2017 boundaries and Dushanbe as a unit of its own, coloured by people
-# per km² (a logarithmic scale). District populations are modelled from the 2020 census regional
-# totals (see the data status below). Hover over a district to see its name.
+# Districts coloured by people per km² (a logarithmic scale). Hover over a district to see its name.
 
 # %%
 profile.district_map(pack, region, language)

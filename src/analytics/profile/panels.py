@@ -26,8 +26,9 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        One panel per indicator (units in the panel title), one line per area.
+    Panel
+        The figure (one panel per indicator, units in the panel title, one line per area)
+        and a sentence on mobile against fixed connections, computed from the latest values.
     """
     import plotly.express as px
 
@@ -56,7 +57,22 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
     fig.update_layout(height=620, template="plotly_white", legend=dict(orientation="h", y=-0.12),
                       margin=dict(l=40, r=20, t=80, b=40))
-    return localise(fig, language)
+    return Panel(connection_reading(pack, tx), figure=localise(fig, language))
+
+
+def connection_reading(pack, tx) -> Reading:
+    """Mobile against fixed subscriptions in the latest year both are published: a sentence from the numbers."""
+    code = areas(pack)[0]
+    ind = pack.indicators
+    both = ind[(ind["area_code"] == code) & ind["indicator"].isin(["mobile_cellular_per100", "fixed_broadband_per100"])]
+    wide = both.dropna(subset=["value"]).pivot_table(index="year", columns="indicator", values="value").dropna()
+    if wide.empty or wide.shape[1] < 2:
+        return Reading()
+    year = int(wide.index.max())  # the latest year both are published
+    mobile, fixed = (float(wide.loc[year, k]) for k in ("mobile_cellular_per100", "fixed_broadband_per100"))
+    key = "profile.reading_mobile_first" if fixed < mobile / 5 else "profile.reading_connections"
+    return Reading({"mobile_per100": mobile, "fixed_per100": fixed},
+                   [tx(key, year=year, country=area_name(tx, code), mobile=mobile, fixed=fixed)])
 
 
 def district_map(pack, region: str = "all", language: str = "en"):
@@ -67,7 +83,9 @@ def district_map(pack, region: str = "all", language: str = "en"):
 
     Returns
     -------
-    plotly.graph_objects.Figure
+    Panel
+        The map, and sentences computed from the pack: how many districts it shows, which
+        cities are regions of their own, and the census the populations come from.
     """
     check_region(pack, region)
     tx = pack.texts(language)
@@ -79,9 +97,23 @@ def district_map(pack, region: str = "all", language: str = "en"):
     if region != "all":
         districts = districts[districts["region_code"] == region]
     heading = title(tx, tx("profile.map_title", area=where(tx, pack, region)), pack.is_modelled("population"))
-    return choropleth(districts, "district_code", "density", "name", title=heading,
-                      colorbar_title=tx("profile.map_colorbar"), hover_format=",.1f", log_color=True,
-                      language=language)
+    fig = choropleth(districts, "district_code", "density", "name", title=heading,
+                     colorbar_title=tx("profile.map_colorbar"), hover_format=",.1f", log_color=True,
+                     language=language)
+    return Panel(map_reading(pack, tx, districts), figure=fig)
+
+
+def map_reading(pack, tx, districts) -> Reading:
+    """How many districts a map shows, which of them are whole city-regions, and the census behind them."""
+    units = tx.plural("profile.units", len(districts))
+    cities = [tx(f"region.{c}") for c in pack.meta.get("city_regions", []) if c in set(districts["region_code"])]
+    sentences = [tx("profile.map_units_cities", units=units, cities=", ".join(cities)) if cities
+                 else tx("profile.map_units", units=units)]
+    year = pack.meta.get("census_year")
+    if year:
+        key = "profile.map_population_modelled" if pack.is_modelled("population") else "profile.map_population_measured"
+        sentences.append(tx(key, year=year))
+    return Reading({"districts_shown": len(districts)}, sentences)
 
 
 def data_status(pack, language: str = "en", tables: list[str] | None = None) -> Panel:
