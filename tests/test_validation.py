@@ -216,3 +216,21 @@ def test_a_briefing_must_name_its_country(tmp_path):
     path.write_text("title: t\nlanguages: [en]\njobs: [{notebook: 00_country_profile}]\n")
     proc = run_cli("brief", str(path), "--outputs", str(tmp_path / "out"))
     assert proc.returncode == 2 and "'country' is required" in proc.stderr
+
+
+def test_pack_new_starts_a_pack_that_validate_explains(tmp_path):
+    proc = run_cli("pack", "new", "XYZ", "--data", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    pack = tmp_path / "xyz"
+    meta = (pack / "pack.yaml").read_text(encoding="utf-8")
+    assert "country: xyz\niso3: XYZ\n" in meta and "tables:\n" in meta
+    assert "every value below is the example pack's" in (pack / "assumptions.yaml").read_text(encoding="utf-8")
+    for lang in ("en", "ru", "tg"):
+        assert "district.<code>" in (pack / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")
+    assert "`raw/boundaries/" in (pack / "raw" / "README.md").read_text(encoding="utf-8")
+    # filled in step by step, the pack tells what is still missing, one line per problem
+    (pack / "pack.yaml").write_text(meta.replace('currency: ""', "currency: XYZ"), encoding="utf-8")
+    proc = run_cli("validate", str(pack))
+    assert proc.returncode == 2 and "file not found" in proc.stderr and "Traceback" not in proc.stderr
+    again = run_cli("pack", "new", "XYZ", "--data", str(tmp_path))
+    assert again.returncode == 2 and "exists already" in again.stderr

@@ -2,6 +2,7 @@
 
 ``analytics validate PACK_DIR``     check a country pack (exit 0 valid, 2 problems)
 ``analytics pack build PACK_DIR``   rebuild the derived tables of a pack
+``analytics pack new ISO3``         start a new country pack from the example
 ``analytics brief BRIEFING``        run a briefing file and publish its folder under outputs/
 ``analytics run NOTEBOOK -p name=value``   run one notebook and publish its page
 ``analytics params NOTEBOOK``       list a notebook's parameters
@@ -58,6 +59,20 @@ def pack_build(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data
     overrides = {"seed": seed} if seed is not None else {}
     report = build_pack(pack_dir, only=only or None, overrides=overrides)
     typer.echo(report.summary())
+
+
+@pack_app.command("new")
+def pack_new(iso3: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code of the country, e.g. KGZ."),
+             data: Path = typer.Option(None, "--data", help="Folder of the packs (default: data/).")):
+    """Start a new country pack: data/<iso3>/ with pack.yaml, assumptions.yaml, locale files and READMEs."""
+    from .packs.scaffold import new_pack
+
+    files = new_pack(iso3, data)
+    typer.echo(f"Started the pack {files[0].parent if files else iso3}:")
+    for path in files:
+        typer.echo(f"  {path}")
+    typer.echo("Next: put the raw files in raw/, edit pack.yaml and assumptions.yaml (docs/country-packs.md), "
+               "then run analytics pack build and analytics validate on the folder.")
 
 
 @app.command()
