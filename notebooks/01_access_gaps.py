@@ -25,7 +25,7 @@
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
 age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
-grid_km: float = 1.0  # cell size of the distance grid, km (1 km: about 141,000 cells)
+grid_km: float = 1.0  # cell size of the distance grid, km (smaller cells: finer distances, more memory)
 language: str = "en"  # language of the page: "en", "ru" or "tg"
 scenario: str = "online"  # online-study scenario: baseline, online, online_4g, online_cheap_data, online_4g_cheap_data
 

@@ -9,7 +9,7 @@ PARAMETERS = Declaration("access", (
     Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
           source="region"),
     Param("age_band", str, "17-24", "age band of the participation rates", choices=AGE_BANDS),
-    Param("grid_km", float, 1.0, "cell size of the distance grid, km (1 km: about 141,000 cells)",
+    Param("grid_km", float, 1.0, "cell size of the distance grid, km (smaller cells: finer distances, more memory)",
           min=0.25, max=50),
     Param("language", str, "en", "language of the page", choices=LANGUAGES),
     Param("scenario", str, "online", "online-study scenario of the counterfactual", choices=tuple(SCENARIOS)),

@@ -196,6 +196,7 @@ def headlines(pack, language: str = "en", region: str = "all") -> Reading:
         out.numbers.update(region_population=people, region_urban_pct=round(urban, 1),
                            region_institutions=n_inst)
         out.sentences.append(tx("profile.headline_region", region=tx(f"region.{region}"), people=people / 1e6,
+                                year=pack.meta.get("census_year", ""),
                                 urban=urban, institutions=tx.plural("profile.institutions", n_inst),
                                 modelled=tx("modelled")))
     net = latest(ind, code, "internet_users_pct")
