@@ -158,7 +158,7 @@ def test_entries_that_differ_in_fixed_parameters_are_two_jobs(tmp_path):
                                           "01_access_gaps_TJ-GB_en_scenario-baseline"]
 
 
-def test_workers_are_capped_by_jobs_cores_and_memory():
+def test_workers_are_capped_by_jobs_cores_and_memory(tmp_path):
     import os
 
     from analytics.run.runner import worker_count
@@ -167,6 +167,13 @@ def test_workers_are_capped_by_jobs_cores_and_memory():
     # 24 jobs with --workers 1000 run on as many kernels as the default: no more memory at peak
     assert worker_count(1000, 24) == worker_count(None, 24) <= cores
     assert worker_count(1000, 1) == 1
+    path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1, 2, 3]}}]), name="many")
+    proc = run_cli("brief", path, "--workers", "1000", "--outputs", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    run = Path(proc.stdout.split("published ")[1].split()[0])
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["workers_requested"] == 1000 and manifest["workers"] == min(3, cores)
+    assert len({j["worker"] for j in manifest["jobs"]}) <= min(3, cores)  # kernels that actually ran
 
 
 def test_a_grid_too_large_for_memory_is_refused_before_allocation(pack):
