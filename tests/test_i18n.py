@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import jupytext
 import pytest
@@ -125,3 +126,50 @@ def test_a_pack_may_only_add_names(pack_copy):
     text = str(err.value)
     assert "tjk/locales/ru.yaml" in text and "'nb01.intro'" in text and "may only add or override names" in text
     assert "'region.TJ-XX' must map to plain text" in text.replace("keys ", "")
+
+
+def _add_kyrgyz(pack_copy, drop: int = 0):
+    """The Tajikistan pack with a fourth reader language, Kyrgyz (ky): its names and every suite message."""
+    meta = pack_copy / "pack.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("tables:\n", "languages: [en, ru, tg, ky]\ntables:\n", 1),
+                    encoding="utf-8")
+    names = yaml.safe_load((pack_copy / "locales" / "ru.yaml").read_text(encoding="utf-8"))
+    (pack_copy / "locales" / "ky.yaml").write_text(yaml.safe_dump(names, allow_unicode=True), encoding="utf-8")
+    messages = {k: v["en"] for k, v in i18n._entries().items()}
+    messages["index.key_messages"] = "Негизги жыйынтыктар"  # Kyrgyz: "key findings"
+    for key in list(messages)[:drop]:
+        del messages[key]
+    (pack_copy / "locales" / "messages-ky.yaml").write_text(yaml.safe_dump(messages, allow_unicode=True),
+                                                            encoding="utf-8")
+
+
+def test_a_pack_may_add_a_reader_language(pack_copy, tmp_path):
+    from .conftest import run_cli
+
+    _add_kyrgyz(pack_copy)
+    data = pack_copy.parent
+    assert run_cli("validate", str(pack_copy)).returncode == 0
+    briefing = tmp_path / "kyrgyz.yaml"
+    briefing.write_text(yaml.safe_dump({"title": "Кыргызча", "country": "tjk", "languages": ["ky"],
+                                        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["TJ-GB"]}}]}))
+    proc = run_cli("brief", str(briefing), "--outputs", str(tmp_path / "out"), "--quiet",
+                   env={"ANALYTICS_DATA": str(data)})
+    assert proc.returncode == 0, proc.stderr
+    run = Path(proc.stdout.split("published ")[1].split()[0])
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert 'lang="ky"' in index and "Негизги жыйынтыктар" in index
+    page = (run / "00_country_profile_TJ-GB_ky.html").read_text(encoding="utf-8")
+    assert "36,1" in page  # Kyrgyz numbers (CLDR ky): decimal comma
+    unknown = tmp_path / "uzbek.yaml"
+    unknown.write_text(briefing.read_text().replace("- ky", "- uz"))
+    assert "- uz" in unknown.read_text()
+    proc = run_cli("brief", str(unknown), "--outputs", str(tmp_path / "out2"), env={"ANALYTICS_DATA": str(data)})
+    assert proc.returncode == 2 and "language 'uz' is not available" in proc.stderr
+
+
+def test_an_added_language_is_offered_only_when_complete(pack_copy):
+    from .conftest import run_cli
+
+    _add_kyrgyz(pack_copy, drop=3)
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "tjk/locales/messages-ky.yaml: 3 messages missing:" in proc.stderr

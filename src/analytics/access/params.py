@@ -1,7 +1,6 @@
 """Parameters of notebook 01_access_gaps (kept equal to its parameters cell by a test)."""
 
 from ..core.declarations import Declaration, Param
-from ..core.i18n import LANGUAGES
 from .scenarios import AGE_BANDS, SCENARIOS
 
 PARAMETERS = Declaration("access", (
@@ -11,6 +10,7 @@ PARAMETERS = Declaration("access", (
     Param("age_band", str, "17-24", "age band of the participation rates", choices=AGE_BANDS),
     Param("grid_km", float, 1.0, "cell size of the distance grid, km (smaller cells: finer distances, more memory)",
           min=0.25, max=50),
-    Param("language", str, "en", "language of the page", choices=LANGUAGES),
+    Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
+          source="language"),
     Param("scenario", str, "online", "online-study scenario of the counterfactual", choices=tuple(SCENARIOS)),
 ))

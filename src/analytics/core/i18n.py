@@ -38,11 +38,17 @@ CATALOG_FILE = "catalog.yaml"
 _SPEC = re.compile(r"^(?P<sign>\+)?(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fdgP])?$")
 
 
-def check_language(language: str) -> str:
-    """Return ``language`` if the suite can write it, else raise :class:`ParameterError`."""
-    if language not in LANGUAGES:
-        raise ParameterError(f"language {language!r} is not available; choose one of {', '.join(LANGUAGES)}")
+def check_language(language: str, extra: tuple[str, ...] | list[str] = ()) -> str:
+    """Return ``language`` if the suite (or a pack, through ``extra``) can write it, else raise."""
+    if language not in LANGUAGES and language not in extra:
+        raise ParameterError(f"language {language!r} is not available; choose one of "
+                             f"{', '.join([*LANGUAGES, *extra])}")
     return language
+
+
+def keys() -> list[str]:
+    """Every key of the suite's catalogs (what a pack's catalog for a new language must hold)."""
+    return list(_entries())
 
 
 @cache
@@ -111,17 +117,22 @@ class Texts:
     names : mapping, optional
         Extra keys from a country pack (``region.*``, ``district.*``, ``table.*``,
         ``area.*``), already checked by the pack loader.
+    messages : mapping, optional
+        The suite's messages in a language a pack adds (its ``locales/messages-<lang>.yaml``,
+        checked by the pack loader to hold every key); the suite's own catalogs otherwise.
     """
 
-    def __init__(self, language: str, names: Mapping[str, str] | None = None):
-        self.language = check_language(language)
+    def __init__(self, language: str, names: Mapping[str, str] | None = None,
+                 messages: Mapping[str, object] | None = None):
+        self.language = check_language(language, (language,) if messages else ())
         self.names = dict(names or {})
+        self.messages = dict(messages) if messages else package_catalog(self.language)
         self._fmt = _Formatter(self.language)
 
     def _raw(self, key: str):
         if key in self.names:
             return self.names[key]
-        return package_catalog(self.language)[key]
+        return self.messages[key]
 
     def __call__(self, key: str, **values) -> str:
         """The message ``key`` with ``values`` placed in it (numbers in the locale)."""
@@ -132,7 +143,7 @@ class Texts:
 
     def has(self, key: str) -> bool:
         """Whether ``key`` exists in this language."""
-        return key in self.names or key in package_catalog(self.language)
+        return key in self.names or key in self.messages
 
     def get(self, key: str, default: str) -> str:
         """The message ``key``, or ``default`` when no catalog has it."""

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import DataError, Problem
-from .locales import read_names
+from .locales import pack_languages, read_messages, read_names
 from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
 from .readers import read_tables
 
@@ -57,6 +57,7 @@ class Pack:
     notes: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    messages: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def __getitem__(self, name: str):
         self.used.add(name)
@@ -80,7 +81,12 @@ class Pack:
         """The suite's messages in ``language`` with this pack's names (:class:`~analytics.core.i18n.Texts`)."""
         from ..core.i18n import Texts
 
-        return Texts(language, self.names.get(language, {}))
+        return Texts(language, self.names.get(language, {}), self.messages.get(language))
+
+    @property
+    def languages(self) -> list[str]:
+        """The reader languages of the pack (``languages`` in ``pack.yaml``, else the suite's)."""
+        return pack_languages(self.root)
 
     def is_modelled(self, table: str) -> bool:
         """True when ``table`` is not measured data."""
@@ -98,7 +104,7 @@ class Pack:
         return "\n".join(lines)
 
 
-_cache: dict[Path, tuple[tuple, dict, list, dict]] = {}
+_cache: dict[Path, tuple[tuple, dict, list, dict, dict]] = {}
 
 
 def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
@@ -116,8 +122,6 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
 
 def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict) -> list[Problem]:
     """Cross-table checks: districts for every region, populations that add up, names in every language."""
-    from ..core.i18n import LANGUAGES
-
     problems = []
     regions, districts = tables.get("regions"), tables.get("districts")
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
@@ -140,7 +144,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
     codes = ([f"region.{c}" for c in regions["region_code"]] if regions is not None else []) + \
         ([f"district.{c}" for c in districts["district_code"]] if districts is not None and
          "district_code" in districts.columns else [])
-    for language in LANGUAGES:
+    for language in pack_languages(pack):
         missing = [k for k in codes if k not in names.get(language, {})]
         if missing:
             problems.append(Problem(f"{pack.name}/locales/{language}.yaml", f"no name for {len(missing)} places: "
@@ -185,15 +189,16 @@ def load_pack(country: str | None = None, root: Path | str | None = None) -> Pac
     infos = table_infos(meta, pack)
     key = _fingerprint(pack, infos)
     if _cache.get(pack) and _cache[pack][0] == key:
-        tables, notes, names = _cache[pack][1:]
+        tables, notes, names, messages = _cache[pack][1:]
     else:
         tables, notes = read_tables(pack, infos)
         names = read_names(pack)
+        messages = read_messages(pack, pack_languages(pack))
         problems = what_runs_need(pack, infos, tables, names)
         if problems:
             raise DataError(problems)
-        _cache[pack] = (key, tables, notes, names)
+        _cache[pack] = (key, tables, notes, names, messages)
     # every caller gets its own copies: a notebook that changes a table cannot change another's
     tables = {name: copy.deepcopy(df) if isinstance(df, dict) else df.copy() for name, df in tables.items()}
     return Pack(country=meta.get("country", country or pack.name), name=meta.get("name", country or pack.name), root=pack,
-                tables=tables, info=infos, meta=meta, notes=notes, names=names)
+                tables=tables, info=infos, meta=meta, notes=notes, names=names, messages=messages)

@@ -1,13 +1,20 @@
-"""A pack's names in each reader language: ``<pack>/locales/<lang>.yaml``.
+"""A pack's reader languages: its names in each (``locales/<lang>.yaml``) and the suite's words in the
+languages it adds (``locales/messages-<lang>.yaml``).
 
-A pack may add or override only names — keys starting with ``region.``, ``district.``,
-``table.`` or ``area.`` — each a plain text. Anything else (a notebook's markdown key, a
-sentence, a nested value) is a validation error: a pack cannot change what the suite's
-pages say, only what they call places and tables.
+A pack's names file may add or override only names — keys starting with ``region.``,
+``district.``, ``table.`` or ``area.`` — each a plain text. Anything else (a notebook's
+markdown key, a sentence, a nested value) is a validation error: a pack cannot change what
+the suite's pages say in its own languages, only what they call places and tables.
+
+A pack reads in the suite's languages (en, ru, tg) unless ``pack.yaml`` lists its own
+``languages``. A language the suite does not have (Kyrgyz, ``ky``) is offered only when the
+pack gives every one of the suite's messages in ``locales/messages-<lang>.yaml``; the keys
+it lacks are listed by ``validate``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -19,11 +26,59 @@ from ..core.i18n import LANGUAGES, NAME_PREFIXES
 FOLDER = "locales"
 
 
+def pack_languages(pack: Path) -> list[str]:
+    """The reader languages a pack declares in ``pack.yaml`` (default: the suite's)."""
+    try:
+        meta = yamlio.load((pack / "pack.yaml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, yamlio.YamlProblem, UnicodeDecodeError):
+        return list(LANGUAGES)
+    found = meta.get("languages") if isinstance(meta, dict) else None
+    if isinstance(found, list) and found and all(isinstance(x, str) for x in found):
+        return list(found)
+    return list(LANGUAGES)
+
+
+def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, object]]:
+    """The suite's messages in the languages a pack adds; raise :class:`DataError` listing missing keys."""
+    from ..core.i18n import keys
+
+    out, problems = {}, []
+    for language in languages:
+        if language in LANGUAGES:
+            continue
+        label = f"{pack.name}/{FOLDER}/messages-{language}.yaml"
+        path = pack / FOLDER / f"messages-{language}.yaml"
+        if not re.fullmatch(r"[a-z]{2,3}", language):
+            problems.append(Problem(f"{pack.name}/pack.yaml", f"language {language!r} is not a language code "
+                                                              "such as ky or uz", "languages"))
+            continue
+        if not path.is_file():
+            problems.append(Problem(label, f"file not found: the pack adds the reader language {language!r}, so it "
+                                           "must give every message of the suite in it"))
+            continue
+        try:
+            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+        except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+            problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
+            continue
+        if not isinstance(doc, dict):
+            problems.append(Problem(label, "expected a mapping of message keys to texts"))
+            continue
+        missing = [k for k in keys() if k not in doc]
+        if missing:
+            problems.append(Problem(label, f"{len(missing)} messages missing: {', '.join(missing[:6])}"
+                                           f"{' …' if len(missing) > 6 else ''}"))
+        out[language] = {str(k): v for k, v in doc.items()}
+    if problems:
+        raise DataError(problems)
+    return out
+
+
 def read_names(pack: Path) -> dict[str, dict[str, str]]:
     """The names of a pack by language; raise :class:`DataError` for a key or value not allowed."""
     out: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    for language in LANGUAGES:
+    for language in pack_languages(pack):
         path = pack / FOLDER / f"{language}.yaml"
         label = f"{pack.name}/{FOLDER}/{language}.yaml"
         if path.exists() and not path.is_file():

@@ -28,7 +28,7 @@ BUILT_FOLDERS = ("derived", "modelled")
 
 #: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
 PACK_KEYS = ("country", "iso3", "name", "capital_region", "city_regions", "currency", "census_year", "comparators",
-             "tables")
+             "languages", "tables")
 TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
               "built_by", "inputs", "options", "assumptions")
 
@@ -81,6 +81,9 @@ def read_metadata(pack: Path) -> dict:
     if not isinstance(meta, dict) or not isinstance(meta.get("tables"), dict):
         raise DataError([Problem(str(meta_path), "expected a mapping with a 'tables' section")])
     problems = unknown_keys(meta, PACK_KEYS, "")
+    langs = meta.get("languages", ["en"])
+    if not isinstance(langs, list) or not langs or not all(isinstance(x, str) for x in langs):
+        problems.append(f"'languages' must be a list of reader language codes such as [en, ru]; found {langs!r}")
     comparators = meta.get("comparators", [])
     if not isinstance(comparators, list) or not all(isinstance(c, str) for c in comparators):
         problems.append(f"'comparators' must be a list of area codes such as [KGZ, UZB]; found {comparators!r}")

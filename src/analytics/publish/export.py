@@ -63,22 +63,22 @@ def _markdown(text: str) -> str:
     return md(text)
 
 
-def markdown_text(cell, language: str) -> str:
-    """The text of a markdown cell in ``language``.
+def markdown_text(cell, texts) -> str:
+    """The text of a markdown cell in the language of ``texts``.
 
     Notebooks are written in English; a markdown cell tagged ``i18n:<key>`` is replaced
-    by the catalog message ``<key>`` in any other language.
+    by the message ``<key>`` in any other language (the suite's, or a pack's own).
     """
-    from ..core.i18n import SOURCE_LANGUAGE, package_catalog
+    from ..core.i18n import SOURCE_LANGUAGE
 
-    if language != SOURCE_LANGUAGE:
+    if texts.language != SOURCE_LANGUAGE:
         for tag in cell.get("metadata", {}).get("tags", []):
             if tag.startswith("i18n:"):
-                return str(package_catalog(language)[tag[5:]])
+                return str(texts.messages[tag[5:]])
     return cell.source
 
 
-def notebook_fragment(nb, prefix: str = "fig", language: str = "en") -> Fragment:
+def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
     """Render the outputs and markdown of an executed notebook, without code.
 
     Parameters
@@ -87,20 +87,25 @@ def notebook_fragment(nb, prefix: str = "fig", language: str = "en") -> Fragment
         An executed notebook.
     prefix : str
         Prefix of the figure element ids (unique per notebook within one page).
-    language : str
-        Language of the page: markdown cells tagged ``i18n:<key>`` are translated.
+    texts : analytics.core.i18n.Texts, optional
+        Messages of the page's language: markdown cells tagged ``i18n:<key>`` are
+        translated (English when not given).
 
     Returns
     -------
     Fragment
     """
+    if texts is None:
+        from ..core.i18n import Texts
+
+        texts = Texts("en")
     parts, ids = [], []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
-            parts.append(f'<section class="md">{_markdown(markdown_text(cell, language))}</section>')
+            parts.append(f'<section class="md">{_markdown(markdown_text(cell, texts))}</section>')
             continue
         if cell.cell_type != "code" or "remove-output" in tags:
             continue

@@ -42,7 +42,7 @@ def index_name(language: str, languages: list[str]) -> str:
 
 def language_links(languages: list[str], current: str, href, texts) -> list[dict]:
     """Links to the other languages' versions (``href(lang)`` gives each address)."""
-    return [{"href": href(lang), "text": texts(f"language.{lang}"), "lang": lang}
+    return [{"href": href(lang), "text": texts.get(f"language.{lang}", lang), "lang": lang}
             for lang in languages if lang != current]
 
 

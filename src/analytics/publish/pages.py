@@ -55,7 +55,7 @@ def notebook_title(nb, texts) -> str:
     """The first markdown heading of a notebook, in the texts' language."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            for line in markdown_text(cell, texts.language).splitlines():
+            for line in markdown_text(cell, texts).splitlines():
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return texts("page.untitled")
@@ -120,7 +120,7 @@ def render_page(nb, job: PageJob) -> tuple[str, str, int, str]:
     """
     results = notebook_results(nb)
     title = notebook_title(nb, job.texts)
-    frag = notebook_fragment(nb, job.anchor, job.texts.language)
+    frag = notebook_fragment(nb, job.anchor, job.texts)
     # the notebook's own first heading is shown in the page header instead
     body = frag.body.replace(f"<h1>{Markup.escape(title)}</h1>", "", 1)
     values = chrome_values(title, job, results)

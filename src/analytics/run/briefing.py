@@ -91,7 +91,7 @@ def load(path: str | Path) -> Briefing:
 
     path = Path(path)
     doc, node = briefing_file.read(path)
-    problems = briefing_file.shape_problems(doc, node, path, i18n.LANGUAGES)
+    problems = briefing_file.shape_problems(doc, node, path, _languages_for(doc))
     if problems:
         raise ParameterError("\n".join(problems))
     languages = list(doc.get("languages") or [i18n.SOURCE_LANGUAGE])
@@ -165,6 +165,17 @@ def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str
         owner[identity] = n
         briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang))
     return problems
+
+
+def _languages_for(doc) -> tuple[str, ...]:
+    """Reader languages a briefing may ask for: the suite's, and those its country pack adds."""
+    from ..core import paths
+    from ..packs.locales import pack_languages
+
+    country = doc.get("country") if isinstance(doc, dict) else None
+    if isinstance(country, str) and re.fullmatch(r"[a-z]{2,8}", country) and paths.pack_dir(country).is_dir():
+        return tuple(dict.fromkeys([*pack_languages(paths.pack_dir(country)), *i18n.LANGUAGES]))
+    return i18n.LANGUAGES
 
 
 def _names(notebook: Path) -> set[str]:

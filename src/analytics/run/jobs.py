@@ -118,8 +118,11 @@ def texts_for(country: str, language: str):
     """Messages in ``language`` with the names of the country's pack (read from its locale files)."""
     from ..core import paths
     from ..core.i18n import Texts
-    from ..packs.locales import read_names
+    from ..packs.locales import pack_languages, read_messages, read_names
 
     folder = paths.pack_dir(country)
-    names = read_names(folder) if folder.is_dir() else {}
-    return Texts(language, names.get(language, {}))
+    if not folder.is_dir():
+        return Texts(language)
+    names = read_names(folder)
+    messages = read_messages(folder, pack_languages(folder))
+    return Texts(language, names.get(language, {}), messages.get(language))

@@ -19,6 +19,7 @@ from typing import Any
 from ..core import i18n, paths
 from ..core.declarations import Declaration, declaration
 from ..core.errors import ParameterError
+from ..packs.locales import pack_languages
 
 #: Python types accepted for each annotation papermill infers (notebooks without a declaration).
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
@@ -143,16 +144,19 @@ def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
     """Check the values that come from the packs or the catalogs: country, region, language."""
     problems = []
     by_source = {p.source: p.name for p in decl.params if p.source}
-    lang = values.get("language")
-    if lang is not None and lang not in i18n.LANGUAGES:
-        problems.append(f"parameter 'language' is {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
+    lang = values.get(by_source.get("language", "language"))
     if "country" not in by_source:
+        if lang is not None and lang not in i18n.LANGUAGES:
+            problems.append(f"parameter 'language' is {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
         return problems
     country = str(values[by_source["country"]])
     known = known_packs()
     if country not in known:
         problems.append(f"parameter 'country' is {country!r}; country packs available: {', '.join(known)}")
         return problems
+    offered = pack_languages(paths.pack_dir(country))
+    if lang is not None and lang not in offered:
+        problems.append(f"parameter 'language' is {lang!r}; the {country} pack offers {', '.join(offered)}")
     if "region" in by_source:
         region = values[by_source["region"]]
         codes = region_codes(country, str(paths.data_root()))

@@ -62,7 +62,7 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
     for other in all_jobs:
         if (other.language != job.language and other.notebook == job.notebook
                 and {k: v for k, v in other.parameters.items() if k != "language"} == same):
-            links.append({"href": f"{other.anchor}.html", "text": texts(f"language.{other.language}"),
+            links.append({"href": f"{other.anchor}.html", "text": texts.get(f"language.{other.language}", other.language),
                           "lang": other.language})
     return links
 
@@ -247,11 +247,14 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         The published run folder and every job's outcome, in briefing order.
     """
     from ..core.i18n import check_language
+    from ..packs.locales import pack_languages
     from ..publish.index import write_books, write_indexes
     from ..publish.workbook import write_tables
 
+    folder = paths.pack_dir(briefing.country)
+    offered = pack_languages(folder) if folder.is_dir() else []
     for lang in briefing.languages:  # before anything is written
-        check_language(lang)
+        check_language(lang, offered)
     start = time.perf_counter()
     hashes = pack_hashes(paths.pack_dir(briefing.country))
     input_hash = combined_hash(hashes)
