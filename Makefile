@@ -23,6 +23,7 @@ briefing: setup
 ## The whole test suite (lint, unit tests, notebooks through papermill, pages in headless Chromium).
 test: setup browser
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 ## Debian's Chromium for the browser tests (never a browser download of a test tool).
@@ -42,3 +43,4 @@ benchmarks: setup browser
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
