@@ -49,3 +49,17 @@ def outputs_root() -> Path:
     env = os.environ.get("ANALYTICS_OUTPUTS")
     return Path(env).resolve() if env else project_root() / "outputs"
 
+
+
+def fingerprint(*files: Path) -> tuple:
+    """Size and modification time of files (or of every file in a folder): a key for caching what is read from them."""
+    out = []
+    for f in files:
+        f = Path(f)
+        for p in (sorted(f.iterdir()) if f.is_dir() else [f]):
+            try:
+                st = p.stat()
+                out.append((str(p), st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((str(p), -1, -1))
+    return tuple(out)

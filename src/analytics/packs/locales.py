@@ -15,11 +15,12 @@ it lacks are listed by ``validate``.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import yaml
 
-from ..core import yamlio
+from ..core import paths, yamlio
 from ..core.errors import DataError, Problem
 from ..core.i18n import LANGUAGES, NAME_PREFIXES
 
@@ -28,14 +29,20 @@ FOLDER = "locales"
 
 def pack_languages(pack: Path) -> list[str]:
     """The reader languages a pack declares in ``pack.yaml`` (default: the suite's)."""
+    return list(_languages(Path(pack), paths.fingerprint(Path(pack) / "pack.yaml")))
+
+
+@cache
+def _languages(pack: Path, _key: tuple) -> tuple[str, ...]:
+    """``pack_languages``, read once per version of ``pack.yaml``."""
     try:
         meta = yamlio.load((pack / "pack.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError, yamlio.YamlProblem, UnicodeDecodeError):
-        return list(LANGUAGES)
+        return LANGUAGES
     found = meta.get("languages") if isinstance(meta, dict) else None
     if isinstance(found, list) and found and all(isinstance(x, str) for x in found):
-        return list(found)
-    return list(LANGUAGES)
+        return tuple(found)
+    return LANGUAGES
 
 
 def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, object]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +119,17 @@ def texts_for(country: str, language: str):
     """Messages in ``language`` with the names of the country's pack (read from its locale files)."""
     from ..core import paths
     from ..core.i18n import Texts
-    from ..packs.locales import pack_languages, read_messages, read_names
 
     folder = paths.pack_dir(country)
     if not folder.is_dir():
         return Texts(language)
-    names = read_names(folder)
-    messages = read_messages(folder, pack_languages(folder))
+    names, messages = _pack_texts(folder, paths.fingerprint(folder / "pack.yaml", folder / "locales"))
     return Texts(language, names.get(language, {}), messages.get(language))
+
+
+@cache
+def _pack_texts(folder: Path, _key: tuple) -> tuple[dict, dict]:
+    """A pack's names and added-language messages, read once per version of its files."""
+    from ..packs.locales import pack_languages, read_messages, read_names
+
+    return read_names(folder), read_messages(folder, pack_languages(folder))

@@ -221,13 +221,27 @@ def remove_stale_folders() -> list[str]:
                 continue
             with open(os.path.join(folder, "owner.pid")) as fh:
                 pid = int(fh.read().strip() or 0)
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            remove_folder(folder)
-            removed.append(folder)
         except (OSError, ValueError):
             continue
+        if not process_alive(pid):
+            remove_folder(folder)
+            removed.append(folder)
     return removed
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a pid of 0 or less is no process)."""
+    import os
+
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def current_kernel() -> WarmKernel | None:

@@ -56,6 +56,12 @@ def notebook_path(notebook: str | Path) -> Path:
 def capability(notebook: str | Path) -> str | None:
     """The capability a notebook belongs to, from its metadata (``None`` for a plain notebook)."""
     path = notebook_path(notebook)
+    return _capability(path, paths.fingerprint(path))
+
+
+@cache
+def _capability(path: Path, _key: tuple) -> str | None:
+    """``capability``, read once per version of the notebook file."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as exc:

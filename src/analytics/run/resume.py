@@ -12,7 +12,6 @@ package versions are not the previous run's, unless ``--force``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -20,14 +19,10 @@ import shutil
 from pathlib import Path
 
 from ..core.errors import ParameterError
+from .kernels import process_alive
 
 RUN_FILE = ".run.json"
 JOBS_DIR = ".jobs"
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, hex."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def start_record(folder: Path, record: dict) -> None:
@@ -124,11 +119,10 @@ def stale_runs(parent: Path) -> list[Path]:
     for folder in sorted(Path(parent).glob(".*.partial")):
         try:
             pid = int(json.loads((folder / RUN_FILE).read_text(encoding="utf-8")).get("pid", 0))
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        except (OSError, ValueError, TypeError, AttributeError, json.JSONDecodeError):
+            pid = 0  # no readable record: not a live run either
+        if not process_alive(pid):
             stale.append(folder)
-        except (OSError, ValueError, json.JSONDecodeError):
-            stale.append(folder)  # no readable record: not a live run either
     return stale
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core import paths
 from ..core.errors import ParameterError
-from ..packs.hashing import combined_hash, pack_hashes
+from ..packs.hashing import combined_hash, pack_hashes, sha256
 from . import resume as resume_mod
 from .briefing import Briefing, Job
 from .jobs import JobOutcome, JobSpec, run_job, texts_for
@@ -259,7 +259,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     hashes = pack_hashes(paths.pack_dir(briefing.country))
     input_hash = combined_hash(hashes)
     record = {"briefing": str(briefing.path), "briefing_name": briefing.name,
-              "briefing_sha256": resume_mod.file_sha256(briefing.path) if briefing.path.is_file() else "",
+              "briefing_sha256": sha256(briefing.path) if briefing.path.is_file() else "",
               "input_hash": input_hash, "packages": package_versions()}
     if resume:
         previous, _ = resume_mod.previous_run(Path(resume))
