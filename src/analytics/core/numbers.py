@@ -87,3 +87,9 @@ def plotly_separators(language: str) -> str:
     """plotly's ``layout.separators`` for the language: decimal mark then thousands separator."""
     s = _symbols(language)
     return s["decimal"] + s["group"]
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself, capitalised (``"ky"`` → ``"Кыргызча"``), from CLDR."""
+    name = _locale(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..core import paths
 from ..core.errors import DataError, Problem
+from . import assumptions
 from .locales import pack_languages, read_messages, read_names
 from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
 from .readers import read_tables
@@ -111,7 +112,7 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
     """Size and modification time of the metadata file and every table file."""
     out = []
     locales = sorted(str(p.relative_to(pack)) for p in (pack / "locales").glob("*.yaml"))
-    for rel in [METADATA_FILE] + [i.path for i in infos.values()] + locales:
+    for rel in [METADATA_FILE, assumptions.FILE] + [i.path for i in infos.values()] + locales:
         try:
             st = (pack / rel).stat()
             out.append((rel, st.st_size, st.st_mtime_ns))
@@ -120,9 +121,37 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
     return tuple(out)
 
 
-def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict) -> list[Problem]:
-    """Cross-table checks: districts for every region, populations that add up, names in every language."""
+def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]:
+    """Every key each built table's builder reads from its ``assumptions`` section, present."""
+    from .registry import ASSUMPTION_KEYS
+
+    wanted = {n: i for n, i in infos.items() if i.built_by in ASSUMPTION_KEYS and i.raw.get("assumptions")}
+    if not wanted:
+        return []
+    try:
+        doc = assumptions.read(pack)
+    except DataError as exc:
+        return list(exc.problems)
     problems = []
+    for name, info in wanted.items():
+        section = info.raw["assumptions"]
+        if section not in doc:
+            problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"no section '{section}', which table "
+                                    f"'{name}' (builder {info.built_by}) reads"))
+            continue
+        have = assumptions.values(doc, section)
+        lacking = [k for k in ASSUMPTION_KEYS[info.built_by] if not isinstance(have, dict) or k not in have]
+        if lacking:
+            problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"section '{section}' lacks "
+                                    f"{', '.join(lacking)}, which builder {info.built_by} reads for table '{name}'"))
+    return problems
+
+
+def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict,
+                   messages: dict | None = None) -> list[Problem]:
+    """Cross-table checks: districts for every region, populations that add up, names in every language,
+    and every assumption the builders read."""
+    problems = assumptions_needed(pack, infos)
     regions, districts = tables.get("regions"), tables.get("districts")
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
     if regions is not None and districts is not None and {"region_code"} <= set(districts.columns):
@@ -150,6 +179,26 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
             problems.append(Problem(f"{pack.name}/locales/{language}.yaml", f"no name for {len(missing)} places: "
                                     f"{', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}; every region and "
                                     "district needs a name in every reader language"))
+    return problems + area_names_needed(pack, names, messages or {})
+
+
+def area_names_needed(pack: Path, names: dict, messages: dict) -> list[Problem]:
+    """A name for the country and each comparator (``area.<code>``) in every reader language.
+
+    The name may come from the pack's ``locales/<lang>.yaml``, the suite's catalogs (which name
+    some countries and aggregates) or the pack's ``messages-<lang>.yaml``.
+    """
+    from ..core.i18n import LANGUAGES, package_catalog
+
+    meta = read_metadata(pack)
+    wanted = [f"area.{c}" for c in [meta.get("iso3", pack.name.upper()), *(meta.get("comparators") or [])]]
+    problems = []
+    for language in pack_languages(pack):
+        suite = package_catalog(language) if language in LANGUAGES else messages.get(language, {})
+        missing = [k for k in wanted if k not in names.get(language, {}) and k not in suite]
+        if missing:
+            problems.append(Problem(f"{pack.name}/locales/{language}.yaml", f"no name for {', '.join(missing)}: the "
+                                    "country and every comparator in pack.yaml need a name in every reader language"))
     return problems
 
 
@@ -194,7 +243,7 @@ def load_pack(country: str | None = None, root: Path | str | None = None) -> Pac
         tables, notes = read_tables(pack, infos)
         names = read_names(pack)
         messages = read_messages(pack, pack_languages(pack))
-        problems = what_runs_need(pack, infos, tables, names)
+        problems = what_runs_need(pack, infos, tables, names, messages)
         if problems:
             raise DataError(problems)
         _cache[pack] = (key, tables, notes, names, messages)

@@ -27,6 +27,27 @@ BUILDERS: dict[str, str] = {
     "employer_survey": "pilot_reconstruction:build_employer_survey",
 }
 
+#: Builder name -> the keys it reads from its ``assumptions`` section (checked by ``validate``,
+#: listed in docs/country-packs.md; a test runs every builder and compares what it reads).
+ASSUMPTION_KEYS: dict[str, tuple[str, ...]] = {
+    "institutions": ("national_students", "part_time_share", "size_weight", "part_time_tilt"),
+    "population": ("urban_total", "district_area_exponent", "town_decay_km", "host_city_bonus",
+                   "base_urban_share", "host_city_urban_uplift", "max_urban_share", "male_share",
+                   "age_shares"),
+    "connectivity": ("mobile_download_median_mbps", "mobile_upload_median_mbps", "fixed_download_median_mbps",
+                     "fixed_upload_median_mbps", "log_sd", "rural_penalty", "mountain_penalty",
+                     "capital_premium", "coverage", "latency_ms"),
+    "devices": ("smartphone_share", "computer_share"),
+    "plans": ("usd_per_gb_mobile", "local_per_usd", "mobile_plan_gb", "volume_discount_exponent", "fixed_plans"),
+    "incomes": ("mean_monthly_income_local", "local_per_usd", "urban_rural_income_ratio",
+                "quintile_income_shares"),
+    "learner_sample": ("sample_size", "allocation_power", "urban_quintile_probs", "language_shares",
+                       "urban_jitter_km", "internet_logit", "enrolment_logit", "part_time_logit"),
+    "pilot_respondents": ("respondents", "course_language_shares", "certificate_motivation"),
+    "pilot_mentions": ("requirements", "advantages", "disadvantages", "mention_weights"),
+    "employer_survey": ("firms", "firm_sectors", "willing_cocreate", "willing_hire", "willing_invest_training"),
+}
+
 
 def builder(name: str) -> Callable:
     """The function registered as ``name`` (raises ``KeyError`` for an unknown name)."""

@@ -40,9 +40,16 @@ def index_name(language: str, languages: list[str]) -> str:
     return "index.html" if language == languages[0] else f"index-{language}.html"
 
 
+def language_label(texts, language: str) -> str:
+    """A language's name on a link: the catalog's ``language.<code>``, else its own name from CLDR."""
+    from ..core.numbers import language_name
+
+    return texts.get(f"language.{language}", language_name(language))
+
+
 def language_links(languages: list[str], current: str, href, texts) -> list[dict]:
     """Links to the other languages' versions (``href(lang)`` gives each address)."""
-    return [{"href": href(lang), "text": texts.get(f"language.{lang}", lang), "lang": lang}
+    return [{"href": href(lang), "text": language_label(texts, lang), "lang": lang}
             for lang in languages if lang != current]
 
 

@@ -54,7 +54,7 @@ def publish(tmp: Path, final: Path) -> Path:
 
 def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> list[dict]:
     """A page's links: the index and the book in its language, and the same page in other languages."""
-    from ..publish.index import index_name
+    from ..publish.index import index_name, language_label
 
     same = {k: v for k, v in job.parameters.items() if k != "language"}
     links = [{"href": index_name(job.language, languages), "text": texts("page.to_index")},
@@ -62,7 +62,7 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
     for other in all_jobs:
         if (other.language != job.language and other.notebook == job.notebook
                 and {k: v for k, v in other.parameters.items() if k != "language"} == same):
-            links.append({"href": f"{other.anchor}.html", "text": texts.get(f"language.{other.language}", other.language),
+            links.append({"href": f"{other.anchor}.html", "text": language_label(texts, other.language),
                           "lang": other.language})
     return links
 

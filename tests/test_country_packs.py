@@ -1,0 +1,166 @@
+"""Any country: a made-up pack built from scratch runs every notebook with no code change."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from . import made_up_country as veridia
+from .conftest import run_cli
+
+#: Words that would mean a page states Tajikistan's facts about another country.
+FOREIGN = re.compile(r"tajikistan|таджикистан|тоҷикистон|dushanbe|душанбе|somoni|сомон|\bTJS\b|\bTJ-[A-Z]{2}\b",
+                     re.IGNORECASE)
+#: The Tajik census year next to a word for census, in English, Russian, Tajik or Kyrgyz.
+CENSUS_2020 = re.compile(r"2020\W{1,3}(?:\w+\W{1,3})?(?:census|перепис|барӯйхатгир|эл каттоо)|"
+                         r"(?:census|перепис\w*|барӯйхатгир\w*)\W{1,3}(?:\w+\W{1,3})?2020", re.IGNORECASE)
+
+
+def page_text(path: Path) -> str:
+    """What a reader can see on a page: its text, attributes and chart data, without the plotly library."""
+    source = path.read_text(encoding="utf-8")
+    charts = [json.dumps(json.loads(m), ensure_ascii=False)
+              for m in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', source, flags=re.S)]
+    source = re.sub(r"<script.*?</script>", " ", source, flags=re.S)
+    return html.unescape(source) + "\n".join(charts)
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory):
+    """Veridia from an empty data folder: scaffold, fill, build, validate, brief (one run per module)."""
+    data = tmp_path_factory.mktemp("data")
+    steps = {"new": run_cli("pack", "new", veridia.ISO3, "--data", str(data))}
+    pack = data / veridia.ISO3.lower()
+    veridia.fill_pack(pack)
+    steps["build"] = run_cli("pack", "build", str(pack))
+    steps["validate"] = run_cli("validate", str(pack))
+    brief = veridia.briefing(data / "veridia.yaml")
+    steps["brief"] = run_cli("brief", str(brief), "--outputs", str(data / "out"), "--quiet",
+                             env={"ANALYTICS_DATA": str(data)}, timeout=900)
+    run = None
+    if steps["brief"].returncode == 0:
+        run = Path(steps["brief"].stdout.split("published ")[1].split()[0])
+    return {"data": data, "pack": pack, "steps": steps, "run": run}
+
+
+def test_a_made_up_country_runs_every_notebook_with_no_code_change(made_up):
+    for step, proc in made_up["steps"].items():
+        assert proc.returncode == 0, f"{step}: {proc.stderr[-2000:]}"
+    assert "17 tables, all valid" in made_up["steps"]["validate"].stdout
+    manifest = json.loads((made_up["run"] / "manifest.json").read_text(encoding="utf-8"))
+    jobs = manifest["jobs"]
+    regions = ["all", *veridia.REGIONS, *veridia.CITIES]
+    # 2 notebooks x 6 regions (country, 3 regions, 2 city-regions) x 4 languages
+    assert len(jobs) == 2 * len(regions) * len(veridia.LANGUAGES) == 48
+    assert {j["status"] for j in jobs} == {"ok"}
+    pages = sorted(made_up["run"].glob("*.html"))
+    for notebook in ("00_country_profile", "01_access_gaps"):
+        for region in regions:
+            for language in veridia.LANGUAGES:
+                assert (made_up["run"] / f"{notebook}_{region}_{language}.html").is_file()
+    for page in pages:
+        text = page_text(page)
+        assert not FOREIGN.search(text), f"{page.name}: {FOREIGN.search(text).group(0)!r}"
+        assert not CENSUS_2020.search(text), f"{page.name}: {CENSUS_2020.search(text).group(0)!r}"
+
+
+def test_the_made_up_country_reads_its_own_facts(made_up):
+    run = made_up["run"]
+    profile = page_text(run / "00_country_profile_all_en.html")
+    # the census year, the districts and both city-regions come from the pack
+    assert "regional totals of the 2011 census" in profile
+    assert "The map shows 11 districts" in profile and "Alden, Brisk" in profile
+    assert "in 2018, the latest year published" in profile  # last year of the made-up enrolment series
+    assert "Veridia" in profile
+    ky = (run / "00_country_profile_all_ky.html").read_text(encoding="utf-8")
+    assert 'lang="ky"' in ky and "Негизги жыйынтыктар" in (run / "index-ky.html").read_text(encoding="utf-8")
+    assert ">Кыргызча</a>" in (run / "00_country_profile_all_en.html").read_text(encoding="utf-8")
+    ru = page_text(run / "00_country_profile_all_ru.html")
+    assert "Веридия" in ru and "переписи 2011 года" in ru
+
+
+def test_the_made_up_population_equals_its_census_totals(made_up):
+    pack = made_up["pack"]
+    population = pd.read_csv(pack / "modelled" / "population.csv")
+    by_region = population.groupby("region_code")["population"].sum().to_dict()
+    assert by_region == veridia.CENSUS  # every person of every region, both city-regions included
+    assert population["population"].sum() == 3_700_000
+    urban = population.loc[population["settlement"] == "urban", "population"].sum()
+    assert urban == veridia.URBAN_TOTAL
+    for city in veridia.CITIES:  # each city-region is one unit, all urban
+        cells = population[population["region_code"] == city]
+        assert set(cells["district_code"]) == {f"{city}-CTY"}
+        assert cells.loc[cells["settlement"] == "rural", "population"].sum() == 0
+    import geopandas as gpd
+
+    districts = gpd.read_file(pack / "derived" / "districts.geojson")
+    regions = gpd.read_file(pack / "derived" / "regions.geojson")
+    # the cities are cut out of the districts around them: district areas add up to the regions'
+    assert districts["area_km2"].sum() == pytest.approx(regions["area_km2"].sum(), rel=1e-3)
+
+
+def test_validate_names_each_missing_assumption_and_area_name(made_up, tmp_path):
+    pack = tmp_path / "qvr"
+    shutil.copytree(made_up["pack"], pack)
+    doc = yaml.safe_load((pack / "assumptions.yaml").read_text(encoding="utf-8"))
+    del doc["prices"]["local_per_usd"]
+    del doc["population"]["male_share"]
+    (pack / "assumptions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    names = pack / "locales" / "ru.yaml"
+    names.write_text("\n".join(line for line in names.read_text(encoding="utf-8").splitlines()
+                               if not line.startswith("area.QVR")), encoding="utf-8")
+    proc = run_cli("validate", str(pack))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    err = proc.stderr
+    assert "qvr/assumptions.yaml: section 'population' lacks male_share, which builder population reads" in err
+    assert "section 'prices' lacks local_per_usd, which builder plans reads for table 'plans'" in err
+    assert "section 'prices' lacks local_per_usd, which builder incomes reads for table 'incomes'" in err
+    assert "qvr/locales/ru.yaml: no name for area.QVR" in err
+
+
+def test_builders_read_exactly_the_assumptions_the_registry_lists(pack_copy):
+    """Every builder run on the Tajikistan pack with dicts that record the keys read."""
+    from analytics.packs import assumptions, build
+    from analytics.packs.registry import ASSUMPTION_KEYS
+
+    seen: dict[str, set] = {}
+
+    class Recording(dict):
+        def __getitem__(self, key):
+            seen.setdefault(self.builder, set()).add(key)
+            return dict.__getitem__(self, key)
+
+        def get(self, key, default=None):
+            seen.setdefault(self.builder, set()).add(key)
+            return dict.get(self, key, default)
+
+    real_values, real_build_one = assumptions.values, build._build_one
+
+    def build_one(pack, info, tables, overrides, assumed, meta):
+        def values(doc, section):
+            out = real_values(doc, section)
+            if section == "seed":
+                return out
+            recording = Recording(out)
+            recording.builder = info.built_by
+            return recording
+
+        build.assumptions.values = values
+        try:
+            return real_build_one(pack, info, tables, overrides, assumed, meta)
+        finally:
+            build.assumptions.values = real_values
+
+    build._build_one = build_one
+    try:
+        build.build_pack(pack_copy)
+    finally:
+        build._build_one = real_build_one
+    assert {k: sorted(v) for k, v in seen.items()} == {k: sorted(v) for k, v in ASSUMPTION_KEYS.items()}
