@@ -17,16 +17,16 @@
 # ---
 
 # %% [markdown] tags=["i18n:nb01.intro"]
-# # Urban–rural access gaps in higher education
+# # Gaps in access to higher education
 #
-# Who is left out of higher education, where, and why — and how much of the gap could distance learning close?
+# Who is left out of higher education, where, and what goes with it — and how much of the gap could distance learning close?
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
 age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
 grid_km: float = 1.0  # cell size of the distance grid, km (smaller cells: finer distances, more memory)
-language: str = "en"  # language of the page: "en", "ru" or "tg"
+language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 scenario: str = "online"  # online-study scenario: baseline, online, online_4g, online_cheap_data, online_4g_cheap_data
 
 # %% tags=["remove-cell"]
@@ -40,7 +40,7 @@ pack = load_pack(country)
 
 # %% [markdown] tags=["i18n:nb01.gaps"]
 # ## Participation and parity
-# Share of young people enrolled in a university or institute, and UNESCO parity indices (1 means parity).
+# Share of people of the age band enrolled in a university or institute, and UNESCO parity indices (1 means parity; adjusted so that values above 1 are symmetric), with 95% intervals.
 
 # %%
 gaps = ap.gap_panel(pack, region, age_band, language)
@@ -50,7 +50,8 @@ gaps
 # ## Where participation is low
 
 # %%
-ap.participation_map(pack, region, age_band, language)
+rates = ap.participation_map(pack, region, age_band, language)
+rates
 
 # %% [markdown] tags=["i18n:nb01.distance"]
 # ## How far the nearest university is
@@ -61,15 +62,15 @@ far
 
 # %% [markdown] tags=["i18n:nb01.regression"]
 # ## What goes with studying
-# A weighted logistic regression of enrolment on place, sex, income, distance and home internet, with robust standard errors.
+# A weighted logistic regression of enrolment on place, sex, income, distance and home internet (HC1 robust standard errors), fitted on the whole country with a term for each region. It describes associations, not causes.
 
 # %%
 model = ap.regression_panel(pack, region, language)
 model
 
 # %% [markdown] tags=["i18n:nb01.decomposition"]
-# ## Why the urban–rural gap exists
-# The gap split into the parts explained by differences in distance, income, internet and sex composition, and an unexplained rest.
+# ## What the urban–rural gap goes with
+# The gap split into the parts that go with differences in distance, income and home internet between town and village, and an unexplained rest, with 95% intervals.
 
 # %%
 parts = ap.decomposition_panel(pack, region, age_band, language)
@@ -77,7 +78,7 @@ parts
 
 # %% [markdown] tags=["i18n:nb01.counterfactual"]
 # ## What online study could change
-# If distance stopped mattering for those who have a device, a connection and can afford the data.
+# An upper bound: if online study counted as much as living near a campus for those who have a device, a connection and can afford the data.
 
 # %%
 online = ap.counterfactual_panel(pack, region, age_band, scenario, language, fitted=model)
@@ -85,4 +86,5 @@ online
 
 # %% tags=["remove-cell"]
 record(pack, key_reading(gaps, far, parts, online),
-       tables={"parity": gaps, "regression": model, "distance_by_district": far, "online_by_district": online})
+       tables={"parity": gaps, "participation_by_district": rates, "regression": model,
+               "distance_by_district": far, "decomposition": parts, "online_by_district": online})

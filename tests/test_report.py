@@ -24,10 +24,10 @@ def test_direction_follows_sign_and_interval(estimate, low, high, expected):
 def test_effect_sentences_never_contradict_the_number():
     en, ru = Texts("en"), Texts("ru")
     down = sentences.effect(en, "access.reg_distance", -0.9, -1.4, -0.4)
-    assert down.startswith("Each extra 10 km") and "lowers the chance of studying by 0.90" in down
+    assert down.startswith("Each extra 10 km") and "goes with a chance of studying lower by 0.90" in down
     assert "(95% interval 0.40 to 1.40)" in down  # the size of a fall, smallest first
     up = sentences.effect(en, "access.reg_distance", 2.0, 0.5, 3.5)
-    assert "higher by 2.00" in up and "lowers" not in up
+    assert "higher by 2.00" in up and "lower" not in up
     unclear = sentences.effect(ru, "access.reg_distance", 9.0, -7.2, 25.2)
     assert unclear.startswith("Явной связи") and "+9,00" in unclear and "от -7,20 до 25,20" in unclear
     for text in (down, up):

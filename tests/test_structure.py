@@ -15,9 +15,9 @@ from .conftest import ROOT
 
 SRC = ROOT / "src" / "analytics"
 
-#: Shared layers, from the top; every capability sits between publish and report.
+#: Shared layers, from the top; every capability sits between publish and the shared estimators (models).
 TOP = ["analytics.cli", "analytics.run", "analytics.publish"]
-BOTTOM = ["analytics.report", "analytics.packs", "analytics.core"]
+BOTTOM = ["analytics.models", "analytics.report", "analytics.packs", "analytics.core"]
 
 
 def capabilities() -> list[str]:

@@ -1,19 +1,20 @@
-"""The distance-learning counterfactual: what if distance stopped mattering, for those who can study online?
+"""What online study could change: an upper bound, anchored on what is observed, with a band.
 
-For each person of the learner sample, the fitted enrolment model gives a probability of
-studying now (:math:`P`) and one with distance set to zero (:math:`P_0`). Online study
-removes distance only for people who can take it: with a device (smartphone or
-computer), a connection (home internet, or else mobile 4G where it covers them: the
-share ``cov_4g`` of their district and settlement) and data they can afford (a month of
-course data at most ``affordability_share`` of their income). The counterfactual
-probability is ``c·P_0 + (1 − c)·P``, where ``c`` is the probability that the person can
-study online. Scenarios change coverage or prices.
+For each person of the learner sample the fitted national enrolment model gives a
+probability of studying now (``P``) and with distance set to zero (``P₀``): what studying
+would be if online study counted as much as living next to a campus. Online study removes
+distance only for people who can take it: with a device (smartphone or computer), a
+connection (home internet, or else mobile 4G where it covers them: the share ``cov_4g`` of
+their district and settlement) and data their household can afford
+(:func:`analytics.models.affordability.afford_probability`: a probability, so no threshold
+flips everyone at once). With ``c`` the probability that a person can study online, the
+modelled change is ``c · (P₀ − P)``.
 
-Course data per month is ``hours_per_week × 52/12 × 0.45 GB × content_mbps``: 1 Mbps
-sustained for an hour is 0.45 GB (REFERENCE_FIGURES, unit identity). Every default is a
-stated choice: 6 hours a week at 0.25 Mbps on average (mostly text, audio and compressed
-video in the LMS; Netflix's minimum for video is 0.5 Mbps) and at most 5 % of monthly
-income (above A4AI's "1 GB for at most 2 %" target, since a course needs several GB).
+The scenario's rate is the **observed** rate plus the weighted mean modelled change, so the
+"now" on this panel is the same number as everywhere else on the page. It is an upper
+bound: it assumes online study removes the whole distance penalty. The band (2.5th–97.5th
+percentiles) comes from drawing the model's coefficients from their estimated covariance
+and each study need from its stated range (:class:`StudyNeeds.RANGES`) together.
 """
 
 from __future__ import annotations
@@ -23,54 +24,65 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..models.affordability import Households, StudyNeeds, monthly_course_gb
+from ..models.intervals import SEED
 from .model import EnrolmentModel, design
 from .scenarios import SCENARIOS
 
-GB_PER_MBPS_HOUR = 0.45
+#: Draws of the uncertainty band.
+DRAWS = 200
 
+__all__ = ["Counterfactual", "StudyNeeds", "counterfactual", "monthly_course_gb", "online_capability"]
 
 
 @dataclass
 class Counterfactual:
-    """Participation now and under a scenario, by district and by settlement."""
+    """Participation now (observed) and under a scenario (observed + modelled change), with bands."""
 
     scenario: str
     by_district: pd.DataFrame
     by_settlement: pd.DataFrame
     capable_share: float
-    assumptions: dict = field(default_factory=dict)
+    needs: StudyNeeds = field(default_factory=StudyNeeds)
+
+    def rates(self) -> pd.DataFrame:
+        """``by_settlement`` indexed by settlement (urban first)."""
+        return self.by_settlement.set_index("settlement").reindex(["urban", "rural"]).dropna(subset=["now"])
 
     @property
     def location_parity(self) -> tuple[float, float]:
         """Rural/urban participation ratio now and under the scenario."""
-        s = self.by_settlement.set_index("settlement")
-        return (s.loc["rural", "now"] / s.loc["urban", "now"],
-                s.loc["rural", "scenario"] / s.loc["urban", "scenario"])
+        s = self.rates()
+        return (s.loc["rural", "now"] / s.loc["urban", "now"], s.loc["rural", "scenario"] / s.loc["urban", "scenario"])
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy: participation now and under the scenario (0–1) and the change (pp), by district."""
+        """Tidy, by district: ``now``, ``scenario`` (0–1, with ``scenario_low``/``scenario_high``), ``change_pp``."""
         return self.by_district.assign(scenario_name=self.scenario)
 
     def summary(self) -> str:
-        s = self.by_settlement.set_index("settlement")
-        if "rural" not in s.index:
-            return (f"Scenario '{self.scenario}': {self.capable_share:.0%} of young people can study online.\n"
-                    f"  urban {s.loc['urban', 'now']:.1%} -> {s.loc['urban', 'scenario']:.1%}")
-        now, then = self.location_parity
-        return (f"Scenario '{self.scenario}': {self.capable_share:.0%} of young people can study online.\n"
-                f"  urban {s.loc['urban', 'now']:.1%} -> {s.loc['urban', 'scenario']:.1%}; "
-                f"rural {s.loc['rural', 'now']:.1%} -> {s.loc['rural', 'scenario']:.1%}\n"
-                f"  location parity index {now:.2f} -> {then:.2f}")
+        lines = [f"Scenario '{self.scenario}' (an upper bound): {self.capable_share:.0%} of young people can "
+                 f"study online ({self.needs.monthly_gb():.2f} GB a month)."]
+        for name, r in self.rates().iterrows():
+            lines.append(f"  {name}: {r.now:.1%} now -> {r.scenario:.1%} [{r.scenario_low:.1%}, {r.scenario_high:.1%}]")
+        return "\n".join(lines)
 
 
-def monthly_course_gb(hours_per_week: float = 6.0, content_mbps: float = 0.25) -> float:
-    """GB of data a month of online study needs (hours a week × average rate in Mbps)."""
-    return hours_per_week * 52 / 12 * GB_PER_MBPS_HOUR * content_mbps
+def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, scenario: str) -> np.ndarray:
+    """Probability (0–1) of having a device and a connection under a scenario."""
+    spec = SCENARIOS[scenario]
+    cov = connectivity.set_index(["district_code", "settlement"])["cov_4g"]
+    keys = list(zip(learners["district_code"], learners["settlement"], strict=True))
+    cov4g = cov.reindex(keys).fillna(0.0).to_numpy()
+    if spec["rural_4g_at_least"] is not None:
+        rural = learners["settlement"].to_numpy() == "rural"
+        cov4g = np.where(rural, np.maximum(cov4g, spec["rural_4g_at_least"]), cov4g)
+    connection = np.where(learners["internet_home"].to_numpy(dtype=bool), 1.0, cov4g)
+    device = (learners["smartphone"].to_numpy(dtype=bool) | learners["computer"].to_numpy(dtype=bool))
+    return device * connection
 
 
 def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans: pd.DataFrame,
-                      incomes: pd.DataFrame, scenario: str = "online", hours_per_week: float = 6.0,
-                      content_mbps: float = 0.25, affordability_share: float = 0.05) -> pd.Series:
+                      incomes: pd.DataFrame, scenario: str = "online", needs: StudyNeeds | None = None) -> pd.Series:
     """Probability (0–1) that each person can study online under a scenario.
 
     Parameters
@@ -80,86 +92,93 @@ def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans:
         ``smartphone``, ``computer``.
     connectivity : pandas.DataFrame
         4G coverage (``cov_4g``, 0–1) by district × settlement.
-    plans : pandas.DataFrame
-        Data plans; the median mobile price per GB (USD) sets the cost.
-    incomes : pandas.DataFrame
-        Monthly income (USD) by settlement × quintile.
+    plans, incomes : pandas.DataFrame
+        Data plans (USD per GB) and monthly incomes (USD) of the pack.
     scenario : str
         One of :data:`SCENARIOS`.
-    hours_per_week : float
-        Hours of online study a week.
-    content_mbps : float
-        Average data rate of the course content, Mbps.
-    affordability_share : float
-        Largest share (0–1) of monthly income that course data may cost.
+    needs : StudyNeeds
+        Hours, data rate, affordable share of income and income spread.
     """
-    spec = SCENARIOS[scenario]
-    cov = connectivity.set_index(["district_code", "settlement"])["cov_4g"]
-    keys = list(zip(learners["district_code"], learners["settlement"], strict=True))
-    cov4g = cov.reindex(keys).fillna(0.0).to_numpy()
-    if spec["rural_4g_at_least"] is not None:
-        rural = learners["settlement"].to_numpy() == "rural"
-        cov4g = np.where(rural, np.maximum(cov4g, spec["rural_4g_at_least"]), cov4g)
-    home = learners["internet_home"].to_numpy(dtype=bool)
-    connection = np.where(home, 1.0, cov4g)
-    device = (learners["smartphone"].to_numpy(dtype=bool) | learners["computer"].to_numpy(dtype=bool))
-    mobile = plans[plans["technology"] == "mobile"]
-    cost_usd = monthly_course_gb(hours_per_week, content_mbps) * float(np.median(mobile["usd_per_gb"]))
-    cost_usd *= spec["price_factor"]
-    income = incomes.set_index(["settlement", "quintile"])["income_usd"]
-    person_income = income.reindex(list(zip(learners["settlement"], learners["quintile"], strict=True))).to_numpy()
-    affordable = cost_usd <= affordability_share * person_income
-    return pd.Series(device * connection * affordable, index=learners.index, name="can_study_online")
+    households = Households.of(learners, plans, incomes, SCENARIOS[scenario]["price_factor"])
+    return pd.Series(_access(learners, connectivity, scenario) * households.probability(needs),
+                     index=learners.index, name="can_study_online")
+
+
+def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
+    """Each person's modelled change in the probability of studying (0–1)."""
+    return capable * (model.predict(X.assign(distance_per_10km=0.0), params) - model.predict(X, params))
 
 
 def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: pd.DataFrame,
                    plans: pd.DataFrame, incomes: pd.DataFrame, scenario: str = "online",
-                   age_band: str | None = "17-24", **options) -> Counterfactual:
-    """Participation now and if distance stopped mattering for those able to study online.
+                   age_band: str | None = "17-24", needs: StudyNeeds | None = None, draws: int = DRAWS,
+                   seed: int = SEED) -> Counterfactual:
+    """Participation now (observed) and if distance stopped mattering for those able to study online.
 
     Parameters
     ----------
     model : EnrolmentModel
-        The fitted enrolment model (it must include ``distance_per_10km``).
+        The fitted enrolment model (national, with region terms).
     learners, connectivity, plans, incomes : pandas.DataFrame
-        The pack's tables.
+        The pack's tables; ``learners`` restricted to the area of the page.
     scenario : str
         One of :data:`SCENARIOS`.
     age_band : str, optional
         Restrict to one age band.
-    **options
-        ``hours_per_week``, ``content_mbps``, ``affordability_share`` of
-        :func:`online_capability`.
+    needs : StudyNeeds
+        The central values of the study needs.
+    draws, seed : int
+        Draws of the band and their seed.
 
     Returns
     -------
     Counterfactual
-        Predicted participation (0–1) now and under the scenario, by district and by settlement.
+        Observed participation (0–1) now and under the scenario, with 95 % bands, by
+        district and by settlement.
     """
     if scenario not in SCENARIOS:
         from ..core.errors import ParameterError
 
         raise ParameterError(f"scenario {scenario!r} is unknown; choose one of {', '.join(SCENARIOS)}")
+    needs = needs or StudyNeeds()
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
-    X = design(df)
-    now = model.predict(X)
-    capable = online_capability(df, connectivity, plans, incomes, scenario, **options).to_numpy()
-    if SCENARIOS[scenario]["online"]:
-        no_distance = model.predict(X.assign(distance_per_10km=0.0))
-        then = capable * no_distance + (1 - capable) * now
-    else:
-        then = now
+    X = design(df, model.regions or None)
     w = df["weight"].to_numpy(dtype=float)
+    online = SCENARIOS[scenario]["online"]
+    reach = _access(df, connectivity, scenario)
+    households = Households.of(df, plans, incomes, SCENARIOS[scenario]["price_factor"])
+    capable = reach * households.probability(needs)
+    change = _change(model, X, capable) if online else np.zeros(len(df))
+    rng = np.random.default_rng(seed)
+    betas = rng.multivariate_normal(model.params.to_numpy(), model.cov.to_numpy(), size=draws)
+    band = np.zeros((draws, len(df)))
+    if online:
+        for d in range(draws):
+            drawn = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
+            band[d] = _change(model, X, reach * households.probability(drawn), betas[d])
     frame = pd.DataFrame({"district_code": df["district_code"].to_numpy(), "region_code": df["region_code"].to_numpy(),
-                          "settlement": df["settlement"].to_numpy(), "w": w, "now": now * w, "scenario": then * w})
+                          "settlement": df["settlement"].to_numpy(), "w": w,
+                          "enrolled": df["enrolled"].to_numpy(dtype=float) * w, "change": change * w,
+                          "capable": capable * w})
+    draw_cols = pd.DataFrame(band.T * w[:, None], columns=[f"d{i}" for i in range(draws)])
+    frame = pd.concat([frame, draw_cols], axis=1)
 
     def agg(by):
-        g = frame.groupby(by, as_index=False)[["w", "now", "scenario"]].sum()
-        g["now"] /= g["w"]
-        g["scenario"] /= g["w"]
-        g["change_pp"] = 100 * (g["scenario"] - g["now"])
-        return g.rename(columns={"w": "population"})
+        g = frame.groupby(by)
+        sums = g.sum(numeric_only=True)
+        out = pd.DataFrame({"population": sums["w"], "now": sums["enrolled"] / sums["w"],
+                            "capable_share": sums["capable"] / sums["w"]})
+        change_rate = sums["change"] / sums["w"]
+        drawn = sums[draw_cols.columns].div(sums["w"], axis=0)
+        out["scenario"] = out["now"] + change_rate
+        out["scenario_low"] = out["now"] + drawn.quantile(0.025, axis=1)
+        out["scenario_high"] = out["now"] + drawn.quantile(0.975, axis=1)
+        out["change_pp"] = 100 * change_rate
+        out["change_pp_low"] = 100 * drawn.quantile(0.025, axis=1)
+        out["change_pp_high"] = 100 * drawn.quantile(0.975, axis=1)
+        out["sample"] = g.size()
+        return out.reset_index()
 
     return Counterfactual(scenario=scenario, by_district=agg(["district_code", "region_code"]),
-                          by_settlement=agg(["settlement"]), capable_share=float(np.average(capable, weights=w)),
-                          assumptions={"scenario": SCENARIOS[scenario], **options})
+                          by_settlement=agg(["settlement"]),
+                          capable_share=float(np.average(capable, weights=w)), needs=needs)

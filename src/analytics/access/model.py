@@ -1,10 +1,15 @@
-"""Why participation differs: a weighted logit of enrolment and a decomposition of the urban–rural gap.
+"""What goes with studying: a weighted logit of enrolment, fitted on the whole country.
 
 The model is a binomial GLM with a logit link fitted with the sample's survey weights
-(normalised to mean 1, passed as ``var_weights``) and heteroskedasticity-robust (HC1)
-sandwich standard errors, the usual design-based choice for probability weights when
-strata are not modelled. Results are odds ratios and average marginal effects (AME) with
-95 % confidence intervals (AME intervals by the delta method).
+(normalised to mean 1, passed as ``var_weights``) and HC1 sandwich standard errors: the
+HC0 sandwich times ``n / (n − k)`` (statsmodels' GLM offers HC0 under the name HC1, so the
+factor is applied here). Results are odds ratios and average marginal effects (AME) with 95 %
+intervals (AME intervals by the delta method).
+
+Regions borrow strength: one national model with a term per region (a region's own level
+of enrolment), so a region's page uses effects estimated on the whole sample and averaged
+over the region's people. A region's own few hundred people cannot identify every effect
+(in the capital, distances span a few km).
 """
 
 from __future__ import annotations
@@ -18,21 +23,29 @@ import pandas as pd
 COVARIATES = ["urban", "female", "quintile", "distance_per_10km", "internet", "age_25_34"]
 #: Covariates that are 0/1 indicators (their AME is a difference of probabilities).
 BINARY = {"urban", "female", "internet", "age_25_34"}
-#: Factors of the urban–rural decomposition and the covariates each one groups.
-FACTORS = {"distance": ["distance_per_10km"], "income": ["quintile"], "internet": ["internet"],
-           "sex composition": ["female"], "age composition": ["age_25_34"]}
+#: Prefix of the region terms' columns.
+REGION = "region:"
 
 
-def design(learners: pd.DataFrame) -> pd.DataFrame:
+def design(learners: pd.DataFrame, regions: list[str] | None = None) -> pd.DataFrame:
     """Model covariates from the learner sample.
+
+    Parameters
+    ----------
+    learners : pandas.DataFrame
+        The learner sample.
+    regions : list of str, optional
+        Region codes: adds a 0/1 column ``region:<code>`` for every region but the first
+        (the reference).
 
     Returns
     -------
     pandas.DataFrame
         ``urban``, ``female``, ``internet``, ``age_25_34`` (0/1), ``quintile`` (income
-        quintile minus 3, so 0 is the middle) and ``distance_per_10km`` (km / 10).
+        quintile minus 3, so 0 is the middle), ``distance_per_10km`` (km / 10) and the region
+        columns.
     """
-    return pd.DataFrame({
+    X = pd.DataFrame({
         "urban": (learners["settlement"] == "urban").astype(float),
         "female": (learners["sex"] == "female").astype(float),
         "quintile": learners["quintile"].astype(float) - 3.0,
@@ -40,10 +53,32 @@ def design(learners: pd.DataFrame) -> pd.DataFrame:
         "internet": learners["internet_home"].astype(float),
         "age_25_34": (learners["age_band"] == "25-34").astype(float),
     }, index=learners.index)
+    for code in (regions or [])[1:]:
+        X[REGION + code] = (learners["region_code"] == code).astype(float)
+    return X
 
 
-def _logistic(x):
+def logistic(x):
+    """The logistic function ``1 / (1 + e^-x)``."""
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def irls(X: np.ndarray, y: np.ndarray, w: np.ndarray, start: np.ndarray | None = None,
+         iterations: int = 25) -> np.ndarray:
+    """Weighted logit coefficients by iteratively reweighted least squares (``X`` includes the constant).
+
+    The same estimate as statsmodels' GLM with ``var_weights`` (to 1e-8), without its
+    overhead: the bootstrap refits the model hundreds of times.
+    """
+    beta = np.zeros(X.shape[1]) if start is None else start.copy()
+    for _ in range(iterations):
+        p = logistic(X @ beta)
+        v = np.clip(w * p * (1 - p), 1e-12, None)
+        step = np.linalg.lstsq(X.T @ (X * v[:, None]), X.T @ (w * (y - p)), rcond=None)[0]
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta
 
 
 @dataclass
@@ -57,19 +92,51 @@ class EnrolmentModel:
     weights: np.ndarray
     outcome: np.ndarray
     nobs: int
+    regions: list[str] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    truth: dict = field(default_factory=dict)
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Probability of enrolment (0–1) for rows of covariates."""
-        Xc = np.column_stack([np.ones(len(X)), X[self.covariates].to_numpy(dtype=float)])
-        return _logistic(Xc @ self.params.to_numpy())
+    def matrix(self, X: pd.DataFrame) -> np.ndarray:
+        """The design matrix (constant first) of covariate rows."""
+        return np.column_stack([np.ones(len(X)), X[self.covariates].to_numpy(dtype=float)])
+
+    def predict(self, X: pd.DataFrame, params: np.ndarray | None = None) -> np.ndarray:
+        """Probability of enrolment (0–1) for rows of covariates (with other coefficients if given)."""
+        return logistic(self.matrix(X) @ (self.params.to_numpy() if params is None else params))
+
+    def effects(self, X: pd.DataFrame, w: np.ndarray) -> pd.DataFrame:
+        """Coefficients, odds ratios and AMEs averaged over the rows ``X`` (weights ``w``), with 95 % bounds."""
+        params, cov = self.params.to_numpy(), self.cov.to_numpy()
+        shown = [c for c in self.covariates if not c.startswith(REGION)]
+        Xc = self.matrix(X)
+        ame = _ame(params, Xc, w, self.covariates, shown)
+        grad = np.empty((len(shown), len(params)))
+        for j in range(len(params)):  # delta method: numerical gradient of the AMEs
+            h = 1e-6 * max(1.0, abs(params[j]))
+            up, dn = params.copy(), params.copy()
+            up[j] += h
+            dn[j] -= h
+            grad[:, j] = (_ame(up, Xc, w, self.covariates, shown) - _ame(dn, Xc, w, self.covariates, shown)) / (2 * h)
+        ame_se = np.sqrt(np.diag(grad @ cov @ grad.T))
+        k = [self.covariates.index(c) + 1 for c in shown]
+        coef, se = params[k], np.sqrt(np.diag(cov))[k]
+        table = pd.DataFrame({
+            "coef": coef, "se": se, "coef_low": coef - 1.96 * se, "coef_high": coef + 1.96 * se,
+            "odds_ratio": np.exp(coef), "or_low": np.exp(coef - 1.96 * se), "or_high": np.exp(coef + 1.96 * se),
+            "ame": ame, "ame_low": ame - 1.96 * ame_se, "ame_high": ame + 1.96 * ame_se,
+        }, index=pd.Index(shown, name="covariate"))
+        if self.truth:
+            table["true_coef"] = [self.truth.get(c, np.nan) for c in shown]
+            table["true_odds_ratio"] = np.exp(table["true_coef"])
+        return table
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy: one row per covariate with coefficient, odds ratio and AME (0–1) and their 95 % bounds."""
         return self.table.reset_index()
 
     def summary(self) -> str:
-        lines = [f"Weighted logit of tertiary enrolment (n = {self.nobs}, robust HC1 standard errors)",
+        lines = [f"Weighted logit of tertiary enrolment (n = {self.nobs}, HC1 standard errors"
+                 + (f", {len(self.regions) - 1} region terms)" if self.regions else ")"),
                  f"{'':<20}{'coef':>8}{'odds ratio':>12}{'95% CI':>18}{'AME, pp':>10}{'95% CI':>18}"]
         for name, r in self.table.iterrows():
             lines.append(f"{name:<20}{r.coef:8.3f}{r.odds_ratio:12.3f}   [{r.or_low:6.3f}, {r.or_high:6.3f}]"
@@ -77,22 +144,23 @@ class EnrolmentModel:
         return "\n".join(lines)
 
 
-def _ame(params: np.ndarray, X: pd.DataFrame, w: np.ndarray, covariates: list[str]) -> np.ndarray:
-    Xc = np.column_stack([np.ones(len(X)), X[covariates].to_numpy(dtype=float)])
+def _ame(params: np.ndarray, Xc: np.ndarray, w: np.ndarray, covariates: list[str], shown: list[str]) -> np.ndarray:
     out = []
-    for k, name in enumerate(covariates, start=1):
+    p = logistic(Xc @ params)
+    for name in shown:
+        k = covariates.index(name) + 1
         if name in BINARY:
             hi, lo = Xc.copy(), Xc.copy()
             hi[:, k], lo[:, k] = 1.0, 0.0
-            eff = _logistic(hi @ params) - _logistic(lo @ params)
+            eff = logistic(hi @ params) - logistic(lo @ params)
         else:
-            p = _logistic(Xc @ params)
             eff = params[k] * p * (1 - p)
         out.append(np.average(eff, weights=w))
     return np.array(out)
 
 
-def fit(learners: pd.DataFrame, covariates: list[str] | None = None) -> EnrolmentModel:
+def fit(learners: pd.DataFrame, covariates: list[str] | None = None, regions: list[str] | None = None,
+        truth: dict | None = None) -> EnrolmentModel:
     """Fit the weighted logit of ``enrolled`` on the covariates.
 
     Parameters
@@ -101,109 +169,55 @@ def fit(learners: pd.DataFrame, covariates: list[str] | None = None) -> Enrolmen
         The learner sample (``enrolled``, ``weight`` and the columns :func:`design` uses).
     covariates : list of str, optional
         Subset of :data:`COVARIATES` (default: all). Covariates that do not vary in the
-        data (``urban`` in an all-urban area) are left out.
+        data are left out.
+    regions : list of str, optional
+        Region codes: a term for every region but the first.
+    truth : dict, optional
+        Coefficients the sample was generated with (a modelled sample), shown beside the estimates.
 
     Returns
     -------
     EnrolmentModel
-        With ``table``: coefficient, odds ratio and AME (0–1 scale) with 95 % intervals.
+        With ``table``: coefficient, odds ratio and AME (0–1 scale) with 95 % intervals,
+        averaged over the whole data.
     """
     import statsmodels.api as sm
 
-    X = design(learners)
-    # a covariate without variation (everyone urban, as in the capital) cannot be estimated
-    covariates = [c for c in (covariates or COVARIATES) if X[c].nunique() > 1]
+    X = design(learners, regions)
+    base = [c for c in (covariates or COVARIATES)] + [c for c in X.columns if c.startswith(REGION)]
+    # a covariate without variation (everyone urban, as in a city) cannot be estimated
+    covariates = [c for c in base if X[c].nunique() > 1]
     w = learners["weight"].to_numpy(dtype=float)
     w = w / w.mean()
     y = learners["enrolled"].to_numpy(dtype=float)
     res = sm.GLM(y, sm.add_constant(X[covariates], has_constant="add"), family=sm.families.Binomial(),
-                 var_weights=w).fit(cov_type="HC1")
-    params = res.params.to_numpy()
-    cov = res.cov_params().to_numpy()
-    ame = _ame(params, X, w, covariates)
-    # delta method: numerical gradient of the AMEs with respect to the coefficients
-    grad = np.empty((len(covariates), len(params)))
-    for j in range(len(params)):
-        h = 1e-6 * max(1.0, abs(params[j]))
-        up, dn = params.copy(), params.copy()
-        up[j] += h
-        dn[j] -= h
-        grad[:, j] = (_ame(up, X, w, covariates) - _ame(dn, X, w, covariates)) / (2 * h)
-    ame_se = np.sqrt(np.diag(grad @ cov @ grad.T))
-    ci = res.conf_int(alpha=0.05).to_numpy()
-    table = pd.DataFrame({
-        "coef": params[1:], "se": res.bse.to_numpy()[1:], "coef_low": ci[1:, 0], "coef_high": ci[1:, 1],
-        "odds_ratio": np.exp(params[1:]), "or_low": np.exp(ci[1:, 0]), "or_high": np.exp(ci[1:, 1]),
-        "ame": ame, "ame_low": ame - 1.96 * ame_se, "ame_high": ame + 1.96 * ame_se,
-    }, index=pd.Index(covariates, name="covariate"))
-    return EnrolmentModel(params=res.params, cov=res.cov_params(), covariates=covariates, data=X, weights=w,
-                          outcome=y, nobs=int(res.nobs), table=table)
+                 var_weights=w).fit(cov_type="HC0")
+    n, k = len(y), len(covariates) + 1
+    cov = res.cov_params() * n / (n - k)  # HC1
+    model = EnrolmentModel(params=res.params, cov=cov, covariates=covariates, data=X, weights=w, outcome=y,
+                           nobs=int(res.nobs), regions=list(regions or []), truth=dict(truth or {}))
+    model.table = model.effects(X, w)
+    return model
 
 
-@dataclass
-class Decomposition:
-    """The urban–rural participation gap split into explained parts and an unexplained rest."""
+def national_fit(pack) -> EnrolmentModel:
+    """The national model with a term per region, and the pack's true effects when its sample is modelled."""
+    truth = {}
+    if pack.is_modelled("learners"):
+        from ..packs import assumptions
 
-    total: float
-    parts: pd.Series
-    unexplained: float
-    urban_rate: float
-    rural_rate: float
-
-    def summary(self) -> str:
-        lines = [f"Urban–rural gap: {100 * self.total:.2f} pp (urban {100 * self.urban_rate:.1f}%, "
-                 f"rural {100 * self.rural_rate:.1f}%)"]
-        lines += [f"  explained by {k:<16} {100 * v:6.2f} pp" for k, v in self.parts.items()]
-        lines.append(f"  unexplained            {100 * self.unexplained:6.2f} pp")
-        return "\n".join(lines)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy parts: ``part`` and ``pp`` (percentage points), summing to the total gap."""
-        rows = [{"part": k, "pp": 100 * v} for k, v in self.parts.items()]
-        rows.append({"part": "unexplained", "pp": 100 * self.unexplained})
-        return pd.DataFrame(rows)
+        doc = assumptions.read(pack.root)
+        truth = dict(assumptions.values(doc, "learners").get("enrolment_logit", {}))
+    return fit(pack.learners, regions=sorted(pack.regions["region_code"]), truth=truth)
 
 
-def decompose_urban_rural(learners: pd.DataFrame, age_band: str | None = "17-24") -> Decomposition:
-    """Decompose the urban–rural gap in participation (a non-linear Oaxaca–Blinder decomposition).
+def for_area(model: EnrolmentModel, learners: pd.DataFrame) -> pd.DataFrame:
+    """The model's effects averaged over the people of an area (rows of the sample it was fitted on).
 
-    A pooled weighted logit without the urban indicator gives coefficients β. The gap
-    ``P̄_urban − P̄_rural`` splits into an explained part ``F̄(X_urban β) − F̄(X_rural β)``
-    (differences in characteristics: distance, income, internet, sex and age composition)
-    and the unexplained rest. The explained part is divided among factors with Yun's
-    weights ``W_k = Δx̄_k β_k / Σ_j Δx̄_j β_j`` (Yun, M.-S. 2004, "Decomposing differences in
-    the first moment", Economics Letters 82(2): 275–280), the standard detailed form of
-    the Fairlie (2005) extension of Blinder–Oaxaca to logit models (Fairlie, R. W., Journal
-    of Economic and Social Measurement 30(4): 305–316). The parts add up to the total gap
-    exactly. Means are weighted by the survey weights.
-
-    Returns
-    -------
-    Decomposition
-        Gap, parts and rest on the 0–1 scale (× 100 for percentage points).
+    An indicator that does not vary in the area (``urban`` in a city) is left out: the
+    area's people say nothing about it.
     """
-    df = learners if age_band is None else learners[learners["age_band"] == age_band]
-    if df["settlement"].nunique() < 2:
-        from ..core.errors import ParameterError
-
-        raise ParameterError("the urban–rural decomposition needs both urban and rural people in the data")
-    model = fit(df, [c for c in COVARIATES if c != "urban" and not (age_band and c == "age_25_34")])
-    covs = model.covariates
-    X = model.data
-    urban = (df["settlement"] == "urban").to_numpy()
-    w = model.weights
-    y = model.outcome
-    p_hat = model.predict(X)
-    urban_rate, rural_rate = np.average(y[urban], weights=w[urban]), np.average(y[~urban], weights=w[~urban])
-    total = urban_rate - rural_rate
-    explained = np.average(p_hat[urban], weights=w[urban]) - np.average(p_hat[~urban], weights=w[~urban])
-    beta = model.params[covs].to_numpy()
-    dx = np.array([np.average(X[c].to_numpy()[urban], weights=w[urban])
-                   - np.average(X[c].to_numpy()[~urban], weights=w[~urban]) for c in covs])
-    contrib = dx * beta
-    weights = contrib / contrib.sum() if contrib.sum() != 0 else np.zeros_like(contrib)
-    per_cov = dict(zip(covs, weights * explained, strict=True))
-    parts = pd.Series({name: sum(per_cov.get(c, 0.0) for c in cs) for name, cs in FACTORS.items()
-                       if any(c in per_cov for c in cs)})
-    return Decomposition(total=float(total), parts=parts, unexplained=float(total - explained),
-                         urban_rate=float(urban_rate), rural_rate=float(rural_rate))
+    X = design(learners, model.regions or None)
+    w = learners["weight"].to_numpy(dtype=float)
+    table = model.effects(X, w / w.mean())
+    return table[[c not in BINARY or X[c].nunique() > 1 for c in table.index]]

@@ -2,25 +2,31 @@
 
 A panel holds a chart or a table, the sentences that read it for a ministry reader
 (computed from the numbers, never typed in, in the page's language) and the result it
-shows, whose tidy frame is what gets published.
+shows, whose tidy frame is what gets published. Every rate from the learner sample
+carries its 95 % interval or is suppressed below the minimum sample; a panel built on a
+modelled sample says so in its own sentences; sentences follow the sign of an estimate
+and say "no clear association" when its interval includes zero. A section that does not
+apply to the area (the urban–rural decomposition in a city) is left out of the page.
 """
 
 from __future__ import annotations
 
 from ..core.errors import ParameterError
 from ..report import sentences
-from ..report.areas import check_region, district_names, in_region, where
+from ..report.areas import area_name, areas, check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
 from ..report.panel import Panel, Reading
+from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK
 from ..report.views import TableView
 from . import counterfactual as cf_mod
+from . import decomposition as dec_mod
 from . import distance, participation
 from . import model as pm
 from .scenarios import AGE_BANDS
 
 
 def has_rural(pack, region: str) -> bool:
-    """Whether the area has rural people in the learner sample (the capital has none)."""
+    """Whether the area has rural people in the learner sample (a city-region has none)."""
     return bool((in_region(pack.learners, region)["settlement"] == "rural").any())
 
 
@@ -30,52 +36,125 @@ def _check(pack, region: str, age_band: str | None = None) -> None:
         raise ParameterError(f"age_band {age_band!r} is unknown; choose one of {', '.join(AGE_BANDS)}")
 
 
+def _modelled(pack, tx) -> list[str]:
+    """The sentence that says a panel rests on the modelled sample (none for a real survey)."""
+    return [tx("access.modelled_sample")] if pack.is_modelled("learners") else []
+
+
+def _age(age_band: str) -> str:
+    """An age band as a reader writes it: ``17–24`` with an en dash."""
+    return age_band.replace("-", "–")
+
+
+def _interval(tx, low: float, high: float, digits: int = 1) -> str:
+    """``low – high`` in the page's number format."""
+    return f"{tx.number(low, digits)} – {tx.number(high, digits)}"
+
+
 def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
-    """Participation by settlement and sex, with gender, location and wealth parity indices."""
+    """Participation by settlement, with adjusted gender, location and wealth parity indices and intervals."""
     _check(pack, region, age_band)
     tx = pack.texts(language)
     gt = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band)
     par = gt.parity.set_index("index")
-    loc, gen, wealth = (par.loc[k] for k in ("location_parity_index", "gender_parity_index",
-                                              "wealth_parity_index"))
-    numbers = {"participation_urban_pct": 100 * loc.advantaged, "gender_parity_index": gen.parity,
-               "wealth_parity_index": wealth.parity}
     place = where(tx, pack, region)
-    if has_rural(pack, region):
-        numbers.update(participation_rural_pct=100 * loc.disadvantaged, location_parity_index=loc.parity)
-        first = tx("access.gap_sentence_1", where=place, age=age_band, urban=100 * loc.advantaged,
-                   rural=100 * loc.disadvantaged, lpi=loc.parity, gap=loc.gap_pp)
+    numbers, said = {}, []
+    rural = has_rural(pack, region) and "location_parity_index" in par.index
+    loc = par.loc["location_parity_index"] if rural else None
+    if rural and not loc.suppressed:
+        numbers.update(participation_urban_pct=100 * loc.advantaged, participation_rural_pct=100 * loc.disadvantaged,
+                       location_parity_index=loc.parity_adjusted)
+        said.append(tx("access.gap_sentence_1", where=place, age=_age(age_band), urban=100 * loc.advantaged,
+                       rural=100 * loc.disadvantaged, lpi=loc.parity_adjusted, lo=loc.parity_adjusted_low,
+                       hi=loc.parity_adjusted_high, gap=loc.gap_pp))
     else:
-        first = tx("access.gap_sentence_urban", where=place, age=age_band, urban=100 * loc.advantaged)
-    reading = Reading(numbers, [first, tx("access.gap_sentence_2", gpi=gen.parity, wpi=wealth.parity,
-                                          q1=100 * wealth.disadvantaged, q5=100 * wealth.advantaged)])
-    shown = gt.parity.assign(index=[tx(f"access.{k}") for k in gt.parity["index"]],
-                             disadvantaged=100 * gt.parity["disadvantaged"],
-                             advantaged=100 * gt.parity["advantaged"])
-    view = TableView(shown, tx, {c: tx(f"access.col_{c}") for c in shown.columns},
-                     {"disadvantaged": 2, "advantaged": 2, "parity": 2, "gap_pp": 2})
-    return Panel(reading, view=view, result=gt)
+        rate = participation.participation(in_region(pack.learners, region), [], age_band).iloc[0]
+        numbers["participation_pct"] = 100 * rate["rate"]
+        said.append(tx("access.gap_sentence_urban" if not rural else "access.gap_sentence_all", where=place,
+                       age=_age(age_band), rate=100 * rate["rate"]))
+    for name, key in (("gender_parity_index", "access.gender_sentence"),
+                      ("wealth_parity_index", "access.wealth_sentence")):
+        if name not in par.index:
+            continue
+        r = par.loc[name]
+        if r.suppressed:
+            said.append(tx("access.index_suppressed", index=tx(f"access.{name}"), min=MIN_SAMPLE))
+            continue
+        numbers[name] = r.parity_adjusted
+        said.append(tx(key, value=r.parity_adjusted, lo=r.parity_adjusted_low, hi=r.parity_adjusted_high,
+                       low_rate=100 * r.disadvantaged, high_rate=100 * r.advantaged))
+    shown = gt.parity[gt.parity["index"] != "location_parity_index"] if not rural else gt.parity
+    view_frame = shown.assign(
+        index=[tx(f"access.{k}") for k in shown["index"]],
+        disadvantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["disadvantaged"], shown["suppressed"],
+                                                                        strict=True)],
+        advantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["advantaged"], shown["suppressed"],
+                                                                     strict=True)],
+        parity=[SUPPRESSED_MARK if s else v for v, s in zip(shown["parity"], shown["suppressed"], strict=True)],
+        parity_adjusted=[SUPPRESSED_MARK if s else v for v, s in zip(shown["parity_adjusted"], shown["suppressed"],
+                                                                    strict=True)],
+        parity_ci=[SUPPRESSED_MARK if r.suppressed else _interval(tx, r.parity_adjusted_low, r.parity_adjusted_high, 2)
+                   for r in shown.itertuples()],
+        gap_pp=[SUPPRESSED_MARK if s else v for v, s in zip(shown["gap_pp"], shown["suppressed"], strict=True)],
+        gap_ci=[SUPPRESSED_MARK if r.suppressed else _interval(tx, r.gap_pp_low, r.gap_pp_high)
+                for r in shown.itertuples()])
+    labels = {c: tx(f"access.col_{c}") for c in ("index", "disadvantaged", "advantaged", "parity",
+                                                   "parity_adjusted", "parity_ci", "gap_pp", "gap_ci")}
+    view = TableView(view_frame, tx, labels, {"disadvantaged": 1, "advantaged": 1, "parity": 2,
+                                              "parity_adjusted": 2, "gap_pp": 1})
+    if shown["suppressed"].any():
+        said.append(tx.plural("suppressed_note", MIN_SAMPLE))
+    return Panel(Reading(numbers, said + _modelled(pack, tx)), view=view, result=gt)
 
 
 def participation_map(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
-    """Map of the weighted participation rate by district (from the sample, so modelled)."""
+    """Map of the weighted participation rate by district; districts under the minimum sample in grey."""
     _check(pack, region, age_band)
     tx = pack.texts(language)
-    rates = participation.participation(in_region(pack.learners, region), ["district_code"], age_band)
+    rates = participation.district_rates(in_region(pack.learners, region), age_band)
     d = pack.districts.merge(rates, on="district_code", how="inner")
     d["rate_pct"] = 100 * d["rate"]
     d["name"] = district_names(tx, d["district_code"])
-    heading = title(tx, tx("access.map_participation", where=where(tx, pack, region), age=age_band),
+    heading = title(tx, tx("access.map_participation", where=where(tx, pack, region), age=_age(age_band)),
                     pack.is_modelled("learners"))
     fig = choropleth(d, "district_code", "rate_pct", "name", heading, tx("access.percent"),
-                     hover_format=".1f", color_scale="Greens", language=language)
-    top, low = d.sort_values("rate").iloc[-1], d.sort_values("rate").iloc[0]
+                     hover_format=".1f", color_scale="Greens", language=language, muted_col="suppressed",
+                     muted_text=tx.plural("suppressed_note", MIN_SAMPLE))
+    kept = d[~d["suppressed"]].sort_values("rate")
+    numbers = {}
+    if len(d) == 1:
+        first = tx("access.map_sentence_one", where=where(tx, pack, region))
+    elif kept.empty:
+        first = tx("access.map_sentence_none", min=MIN_SAMPLE)
+    elif len(kept) == 1:
+        top = kept.iloc[0]
+        numbers = {"highest_district_pct": top.rate_pct}
+        first = tx("access.map_sentence_only", min=MIN_SAMPLE, high=top["name"], high_v=top.rate_pct,
+                   high_ci=_interval(tx, 100 * top.rate_low, 100 * top.rate_high))
+    else:
+        top, low = kept.iloc[-1], kept.iloc[0]
+        numbers = {"highest_district_pct": top.rate_pct, "lowest_district_pct": low.rate_pct}
+        first = tx("access.map_sentence_1", min=MIN_SAMPLE, high=top["name"], high_v=top.rate_pct,
+                   high_ci=_interval(tx, 100 * top.rate_low, 100 * top.rate_high), low=low["name"],
+                   low_v=low.rate_pct, low_ci=_interval(tx, 100 * low.rate_low, 100 * low.rate_high))
     n = int(d["sample"].sum())
-    reading = Reading({"highest_district_pct": top.rate_pct, "lowest_district_pct": low.rate_pct},
-                      [tx("access.map_sentence_1", high=top["name"], high_v=top.rate_pct, low=low["name"],
-                          low_v=low.rate_pct),
-                       tx("access.map_sentence_2", people=tx.plural("access.young_people", n))])
-    return Panel(reading, figure=fig)
+    grey = int(d["suppressed"].sum())
+    said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
+                      people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=_age(age_band))]
+    return Panel(Reading(numbers, said + _modelled(pack, tx)), figure=fig, result=_Frame(rates))
+
+
+class _Frame:
+    """A tidy frame as a result (``to_frame`` and ``summary``)."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def to_frame(self):
+        return self.frame.copy()
+
+    def summary(self) -> str:
+        return self.frame.to_string(index=False)
 
 
 def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: str = "17-24",
@@ -93,75 +172,125 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     shares = result.shares
     d = pack.districts.merge(result.by_district, on=["district_code", "region_code"])
     d["name"] = district_names(tx, d["district_code"])
-    heading = title(tx, tx("access.map_distance", where=where(tx, pack, region)), pack.is_modelled("population"))
+    modelled = pack.is_modelled("population")
+    heading = title(tx, tx("access.map_distance", where=where(tx, pack, region)), modelled)
     fig = choropleth(d, "district_code", "mean_km", "name", heading, tx("access.km"), hover_format=".0f",
                      color_scale="Oranges", language=language)
     far = d.sort_values("mean_km").iloc[-1]
-    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)},
-                      [tx("access.distance_sentence_1", where=where(tx, pack, region), age=age_band,
-                          b25=100 * shares["beyond_25km"], b50=100 * shares["beyond_50km"],
-                          b100=100 * shares["beyond_100km"]),
-                       tx("access.distance_sentence_2", far=far["name"], km=far.mean_km,
-                          cells=tx.plural("access.cells", len(grid)), size=grid_km)])
+    said = [tx("access.distance_sentence_1" if shares["beyond_25km"] > 0 else "access.distance_sentence_near",
+               where=where(tx, pack, region), age=_age(age_band),
+               b25=100 * shares["beyond_25km"], b50=100 * shares["beyond_50km"], b100=100 * shares["beyond_100km"]),
+            tx("access.distance_sentence_2" if len(d) > 1 else "access.distance_sentence_one", far=far["name"],
+               km=far.mean_km, cells=tx.plural("access.cells", len(grid)), size=grid_km)]
+    if modelled:
+        said.append(tx("access.modelled_population"))
+    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)}, said)
     return Panel(reading, figure=fig, result=result)
 
 
 def regression_panel(pack, region: str = "all", language: str = "en") -> Panel:
-    """Odds ratios and average marginal effects of the weighted enrolment logit."""
+    """Odds ratios and average marginal effects of the national enrolment logit, averaged over the area."""
     _check(pack, region)
     tx = pack.texts(language)
-    model = pm.fit(in_region(pack.learners, region))
-    tab = model.table
-    dist, net = tab.loc["distance_per_10km"], tab.loc["internet"]
-    first = sentences.effect(tx, "access.reg_distance", 100 * dist.ame, 100 * dist.ame_low, 100 * dist.ame_high)
-    reading = Reading({"ame_distance_pp_per_10km": 100 * dist.ame, "ame_internet_pp": 100 * net.ame},
-                      [first, tx("access.reg_sentence_2", ame=100 * net.ame, lo=100 * net.ame_low,
-                                 hi=100 * net.ame_high, q=100 * tab.loc["quintile"].ame)])
-    frame = model.to_frame()
+    model = pm.national_fit(pack)
+    people = in_region(pack.learners, region)
+    tab = pm.for_area(model, people) if region != "all" else model.table
+    numbers, said = {}, []
+    for cov, key in (("distance_per_10km", "access.reg_distance"), ("internet", "access.reg_internet"),
+                     ("quintile", "access.reg_income")):
+        r = tab.loc[cov]
+        numbers[f"ame_{cov}_pp"] = 100 * r.ame
+        said.append(sentences.effect(tx, key, 100 * r.ame, 100 * r.ame_low, 100 * r.ame_high))
+    said.append(tx("access.reg_national", n=tx.plural("access.young_people", model.nobs))
+                if region == "all" else
+                tx("access.reg_borrowed", n=tx.plural("access.young_people", model.nobs),
+                   where=where(tx, pack, region), own=tx.plural("access.young_people", len(people))))
+    if model.truth:
+        said.append(tx("access.reg_truth", country=area_name(tx, areas(pack)[0])))
+    frame = tab.reset_index()
     shown = frame.assign(
         covariate=[tx(f"access.cov_{c}") for c in frame["covariate"]],
-        or_ci=[f"{tx.number(a, 2)} – {tx.number(b, 2)}" for a, b in zip(frame.or_low, frame.or_high, strict=True)],
+        or_ci=[_interval(tx, a, b, 2) for a, b in zip(frame.or_low, frame.or_high, strict=True)],
         ame=100 * frame["ame"],
-        ame_ci=[f"{tx.number(100 * a, 2)} – {tx.number(100 * b, 2)}"
-                for a, b in zip(frame.ame_low, frame.ame_high, strict=True)])
-    labels = {c: tx(f"access.col_{c}") for c in ("covariate", "odds_ratio", "or_ci", "ame", "ame_ci")}
-    view = TableView(shown, tx, labels, {"odds_ratio": 2, "ame": 2})
-    return Panel(reading, view=view, result=model)
+        ame_ci=[_interval(tx, 100 * a, 100 * b, 2) for a, b in zip(frame.ame_low, frame.ame_high, strict=True)])
+    columns = ["covariate", "odds_ratio", "or_ci", "ame", "ame_ci"] + (["true_odds_ratio"] if model.truth else [])
+    view = TableView(shown, tx, {c: tx(f"access.col_{c}") for c in columns},
+                     {"odds_ratio": 2, "ame": 2, "true_odds_ratio": 2})
+    return Panel(Reading(numbers, said), view=view, result=_AreaModel(model, tab))
+
+
+class _AreaModel:
+    """The national model with its effects averaged over one area."""
+
+    def __init__(self, model: pm.EnrolmentModel, table):
+        self.model, self.table = model, table
+
+    def to_frame(self):
+        return self.table.reset_index()
+
+    def summary(self) -> str:
+        return self.model.summary()
 
 
 def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
-    """A waterfall of the urban–rural participation gap: the part of each factor and the rest."""
+    """The urban–rural participation gap: the part each characteristic goes with and the rest, with intervals.
+
+    In an area without rural people the section does not apply: the panel is marked so and
+    the page leaves the section out.
+    """
     import plotly.graph_objects as go
 
     _check(pack, region, age_band)
     tx = pack.texts(language)
+    place = where(tx, pack, region)
     if not has_rural(pack, region):
-        return Panel(Reading(sentences=[tx("access.dec_urban_only", where=where(tx, pack, region))]))
-    dec = pm.decompose_urban_rural(in_region(pack.learners, region), age_band)
-    parts = dec.to_frame()
-    labels = [tx(f"access.part_{p.replace(' ', '_')}") for p in parts["part"]]
-    fig = go.Figure(go.Waterfall(x=labels + [tx("access.part_total")], y=list(parts["pp"]) + [None],
-                                 measure=["relative"] * len(parts) + ["total"],
-                                 text=[tx.number(v, 1, sign=True) for v in parts["pp"]] + [tx.number(100 * dec.total, 1)],
-                                 textposition="outside", hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
-    fig.update_layout(title=title(tx, tx("access.waterfall_title", where=where(tx, pack, region), age=age_band),
+        return Panel(Reading(sentences=[tx("access.dec_urban_only", where=place)]), applies=False)
+    held = dec_mod.equal_by_construction(in_region(pack.population, region), age_band)
+    dec = dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held)
+    iv = dec.intervals
+    names = [*dec.parts.index, "unexplained"]
+    labels = [tx(f"access.part_{p.replace(' ', '_')}") for p in names]
+    fig = go.Figure(go.Bar(
+        x=[100 * iv.loc[p, "estimate"] for p in names], y=labels, orientation="h",
+        error_x={"type": "data", "symmetric": False,
+                 "array": [100 * (iv.loc[p, "high"] - iv.loc[p, "estimate"]) for p in names],
+                 "arrayminus": [100 * (iv.loc[p, "estimate"] - iv.loc[p, "low"]) for p in names]},
+        marker_color=["#4c78a8"] * len(dec.parts) + ["#bab0ac"],
+        hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
+    fig.update_layout(title=title(tx, tx("access.waterfall_title", where=place, age=_age(age_band)),
                                   pack.is_modelled("learners")),
-                      yaxis_title=tx("access.pp"), template="plotly_white", height=440, showlegend=False)
-    explained = parts[parts["part"] != "unexplained"].sort_values("pp")
-    biggest = explained.iloc[-1]
+                      xaxis_title=tx("access.pp"), template="plotly_white", height=380, showlegend=False,
+                      yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10})
+    explained = dec.parts.sort_values()
+    biggest = explained.index[-1]
+    refs = dec.references
+    unclear = iv.loc["explained", "low"] <= 0 <= iv.loc["explained", "high"]
+    said = [tx("access.dec_sentence_1_unclear" if unclear else "access.dec_sentence_1", gap=100 * dec.total, gap_ci=_interval(tx, 100 * iv.loc["total", "low"],
+                                                                           100 * iv.loc["total", "high"]),
+               exp=100 * iv.loc["explained", "estimate"],
+               exp_ci=_interval(tx, 100 * iv.loc["explained", "low"], 100 * iv.loc["explained", "high"]),
+               part=tx(f"access.part_{biggest.replace(' ', '_')}").lower(), pp=100 * explained[biggest]),
+            tx("access.dec_sentence_2", rest=100 * dec.unexplained,
+               rest_ci=_interval(tx, 100 * iv.loc["unexplained", "low"], 100 * iv.loc["unexplained", "high"]),
+               ref_low=100 * min(refs), ref_high=100 * max(refs))]
+    if "female" in held:
+        said.append(tx("access.dec_held_sex"))
+    rows = dec.to_frame()
+    parts = rows[rows["reference"] == "pooled"]
+    view = TableView(parts.assign(part=[tx(f"access.part_{p.replace(' ', '_')}") for p in parts["part"]],
+                                  pp_ci=[_interval(tx, a, b) for a, b in zip(parts.pp_low, parts.pp_high, strict=True)]),
+                     tx, {"part": tx("access.col_part"), "pp": tx("access.col_pp"), "pp_ci": tx("access.col_pp_ci")},
+                     {"pp": 1})
     reading = Reading({"gap_pp": 100 * dec.total, "unexplained_pp": 100 * dec.unexplained},
-                      [tx("access.dec_sentence_1", gap=100 * dec.total,
-                          part=tx(f"access.part_{biggest['part'].replace(' ', '_')}").lower(), pp=biggest["pp"]),
-                       tx("access.dec_sentence_2", rest=100 * dec.unexplained,
-                          share=100 * dec.unexplained / dec.total if dec.total else 0)])
-    return Panel(reading, figure=localise(fig, language), result=dec)
+                      said + _modelled(pack, tx))
+    return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
 def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "online",
                          language: str = "en", fitted: Panel | None = None) -> Panel:
-    """Participation of urban and rural young people now and under an online-study scenario.
+    """Participation now (observed) and its modelled upper bound under an online-study scenario, with a band.
 
-    ``fitted`` is the :func:`regression_panel` of the same pack and region, whose model is
+    ``fitted`` is the :func:`regression_panel` of the same pack, whose national model is
     reused (it is fitted here otherwise).
     """
     import plotly.graph_objects as go
@@ -169,24 +298,37 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     _check(pack, region, age_band)
     tx = pack.texts(language)
     learners = in_region(pack.learners, region)
-    model = fitted.result if fitted is not None else pm.fit(learners)
+    model = fitted.result.model if fitted is not None else pm.national_fit(pack)
     cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
-    s = cf.by_settlement.set_index("settlement").reindex(["urban", "rural"]).dropna()
+    s = cf.rates()
     names = [tx(f"access.{k}") for k in s.index]
     hover = "%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"
-    fig = go.Figure([go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
-                     go.Bar(name=tx(f"access.scenario_{scenario}"), x=names, y=100 * s["scenario"],
-                            hovertemplate=hover)])
+    fig = go.Figure([
+        go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
+        go.Bar(name=tx(f"access.scenario_{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,
+               error_y={"type": "data", "symmetric": False, "array": 100 * (s["scenario_high"] - s["scenario"]),
+                        "arrayminus": 100 * (s["scenario"] - s["scenario_low"])})])
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("access.percent"),
-                      title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=age_band), True))
+                      title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=_age(age_band)), True),
+                      legend={"orientation": "h", "y": -0.15})
     numbers = {"online_capable_pct": 100 * cf.capable_share}
+    said = [tx("access.cf_sentence_1", capable=100 * cf.capable_share, scenario=tx(f"access.scenario_{scenario}"),
+               share=100 * cf.needs.affordability_share)]
+    ranges = cf_mod.StudyNeeds.RANGES
     if "rural" in s.index:
         lpi_now, lpi_then = cf.location_parity
-        numbers.update(lpi_now=lpi_now, lpi_scenario=lpi_then)
-        second = tx("access.cf_sentence_2", rural_now=100 * s.loc["rural", "now"],
-                    rural_then=100 * s.loc["rural", "scenario"], lpi_now=lpi_now, lpi_then=lpi_then)
+        r = s.loc["rural"]
+        numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.scenario,
+                       lpi_now=lpi_now, lpi_scenario=lpi_then)
+        said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.scenario,
+                       band=_interval(tx, 100 * r.scenario_low, 100 * r.scenario_high), lpi_now=lpi_now,
+                       lpi_then=lpi_then))
     else:
-        second = tx("access.cf_sentence_urban", now=100 * s.loc["urban", "now"], then=100 * s.loc["urban", "scenario"])
-    reading = Reading(numbers, [tx("access.cf_sentence_1", capable=100 * cf.capable_share,
-                                   scenario=tx(f"access.scenario_{scenario}")), second])
-    return Panel(reading, figure=localise(fig, language), result=cf)
+        u = s.loc["urban"]
+        numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.scenario)
+        said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.scenario,
+                       band=_interval(tx, 100 * u.scenario_low, 100 * u.scenario_high)))
+    said.append(tx("access.cf_band", h_lo=ranges["hours_per_week"][0], h_hi=ranges["hours_per_week"][1],
+                   m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
+                   s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1]))
+    return Panel(Reading(numbers, said + _modelled(pack, tx)), figure=localise(fig, language), result=cf)

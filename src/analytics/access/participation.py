@@ -3,7 +3,11 @@
 Participation rates are weighted shares of a survey sample (the pack's ``learners``) that
 are enrolled in tertiary education; parity indices follow UNESCO's definitions (UIS
 Glossary): the value of the disadvantaged group divided by that of the advantaged one
-(female/male, rural/urban, poorest/richest quintile), with 1 meaning parity.
+(female/male, rural/urban, poorest/richest quintile), with 1 meaning parity, and UNESCO's
+adjusted index (``2 − 1/ratio`` above 1, symmetric around parity). The rate is an
+age-specific enrolment rate: the share of people of one age band who are enrolled, whatever
+their level of study, not the gross enrolment ratio (students of any age over a five-year
+age group) published by UNESCO and the World Bank.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from ..models.intervals import REPLICATES, SEED
+from ..report.sentences import MIN_SAMPLE
 
 #: Parity indices: name, grouping column, disadvantaged value, advantaged value.
 PARITY = {
@@ -52,28 +59,101 @@ def participation(learners: pd.DataFrame, by: list[str], age_band: str | None = 
     return g.drop(columns="_y")[[*by, "rate", "population", "sample"]]
 
 
-def parity_indices(learners: pd.DataFrame, by: list[str] | None = None, age_band: str | None = "17-24",
-                   outcome: str = "enrolled") -> pd.DataFrame:
-    """UNESCO parity indices and absolute gaps of participation.
+def parity_indices(learners: pd.DataFrame, age_band: str | None = "17-24", min_sample: int = MIN_SAMPLE,
+                   replicates: int = REPLICATES, seed: int = SEED) -> pd.DataFrame:
+    """UNESCO parity indices and gaps of participation, with 95 % bootstrap intervals.
+
+    Intervals are percentiles of ``replicates`` resamples stratified by district × settlement
+    (:func:`analytics.models.intervals.strata_indices`; the same seed gives the same
+    intervals). A group resting on fewer than ``min_sample`` sample members is suppressed:
+    its rate and every index built on it are left empty (``suppressed`` is true). An index
+    with a group missing altogether (no rural people in a city) is left out.
 
     Returns
     -------
     pandas.DataFrame
-        One row per group of ``by`` and index: ``index`` (gender, location, wealth),
-        ``disadvantaged`` and ``advantaged`` rates (0–1), ``parity`` (their ratio) and
-        ``gap_pp`` (advantaged minus disadvantaged, percentage points).
+        One row per index: ``index``; ``disadvantaged`` and ``advantaged`` rates (0–1) with
+        ``*_low``/``*_high`` and ``*_sample`` (people); ``parity`` (their ratio, unadjusted);
+        ``parity_adjusted`` (UNESCO: ``2 − 1/ratio`` above 1) with bounds; ``gap_pp``
+        (advantaged minus disadvantaged, percentage points) with bounds; ``suppressed``.
     """
-    by = by or []
+    from ..models.intervals import adjusted_parity, strata_indices
+
+    df = (learners if age_band is None else learners[learners["age_band"] == age_band]).reset_index(drop=True)
+    w = df["weight"].to_numpy(dtype=float)
+    wy = w * df["enrolled"].to_numpy(dtype=float)
+    rows_of = strata_indices(df, replicates=replicates, seed=seed) if len(df) else np.empty((0, 0), dtype=int)
+
+    def rate(mask):
+        """The group's rate in the sample and in every replicate."""
+        m = mask.astype(float)
+        point = (wy * m).sum() / (w * m).sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            draws = (wy * m)[rows_of].sum(axis=1) / (w * m)[rows_of].sum(axis=1)
+        return point, draws
+
+    def bounds(draws):
+        return np.nanpercentile(draws, 2.5), np.nanpercentile(draws, 97.5)
+
     rows = []
-    groups = learners.groupby(by) if by else [((), learners)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        for name, (col, low, high) in PARITY.items():
-            rates = participation(part, [col], age_band, outcome).set_index(col)["rate"]
-            lo, hi = rates.get(low, np.nan), rates.get(high, np.nan)
-            rows.append({**dict(zip(by, key, strict=True)), "index": name, "disadvantaged": lo,
-                         "advantaged": hi, "parity": lo / hi if hi else np.nan, "gap_pp": 100 * (hi - lo)})
-    return pd.DataFrame(rows)
+    for name, (col, low, high) in PARITY.items():
+        lo_mask, hi_mask = (df[col] == low).to_numpy(), (df[col] == high).to_numpy()
+        n_lo, n_hi = int(lo_mask.sum()), int(hi_mask.sum())
+        if n_lo == 0 or n_hi == 0:
+            continue
+        (lo, lo_d), (hi, hi_d) = rate(lo_mask), rate(hi_mask)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adj_d = adjusted_parity(lo_d / hi_d)
+        row = {"index": name, "disadvantaged": lo, "disadvantaged_sample": n_lo, "advantaged": hi,
+               "advantaged_sample": n_hi, "parity": lo / hi if hi else np.nan,
+               "parity_adjusted": adjusted_parity(lo / hi) if hi else np.nan, "gap_pp": 100 * (hi - lo),
+               "suppressed": min(n_lo, n_hi) < min_sample}
+        for label, draws in (("disadvantaged", lo_d), ("advantaged", hi_d), ("parity_adjusted", adj_d),
+                             ("gap_pp", 100 * (hi_d - lo_d))):
+            row[f"{label}_low"], row[f"{label}_high"] = bounds(draws)
+        if row["suppressed"]:
+            row.update({k: np.nan for k in row if k not in ("index", "disadvantaged_sample", "advantaged_sample",
+                                                            "suppressed")})
+        rows.append(row)
+    cols = ["index", "disadvantaged", "disadvantaged_low", "disadvantaged_high", "disadvantaged_sample",
+            "advantaged", "advantaged_low", "advantaged_high", "advantaged_sample", "parity", "parity_adjusted",
+            "parity_adjusted_low", "parity_adjusted_high", "gap_pp", "gap_pp_low", "gap_pp_high", "suppressed"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def wilson(rate, n_eff, z: float = 1.96):
+    """Wilson score interval of a proportion with an effective sample size (bounds 0–1).
+
+    Unlike a bootstrap or a normal interval it stays informative at 0 % and 100 %: a
+    district where no sampled person studies gets ``0 – 3.84/(n + 3.84)``, not ``0 – 0``.
+    """
+    rate, n = np.asarray(rate, dtype=float), np.asarray(n_eff, dtype=float)
+    centre = (rate + z ** 2 / (2 * n)) / (1 + z ** 2 / n)
+    half = z / (1 + z ** 2 / n) * np.sqrt(rate * (1 - rate) / n + z ** 2 / (4 * n ** 2))
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def district_rates(learners: pd.DataFrame, age_band: str | None = "17-24",
+                   min_sample: int = MIN_SAMPLE) -> pd.DataFrame:
+    """Participation by district with 95 % Wilson intervals; districts under ``min_sample`` flagged.
+
+    The interval uses Kish's effective sample size ``(Σw)² / Σw²`` of the district's people,
+    which allows for unequal weights.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code, rate`` (0–1), ``rate_low``, ``rate_high``, ``population`` (persons),
+        ``sample`` (people), ``effective_sample`` and ``suppressed``.
+    """
+    df = learners if age_band is None else learners[learners["age_band"] == age_band]
+    out = participation(df, ["district_code"], None)
+    w2 = df.assign(w2=df["weight"] ** 2).groupby("district_code")["w2"].sum()
+    out["effective_sample"] = (out["population"] ** 2 / out["district_code"].map(w2)).to_numpy()
+    out["rate_low"], out["rate_high"] = wilson(out["rate"], out["effective_sample"])
+    out["suppressed"] = out["sample"] < min_sample
+    return out[["district_code", "rate", "rate_low", "rate_high", "population", "sample", "effective_sample",
+                "suppressed"]]
 
 
 def seats_per_10k(institutions: pd.DataFrame, population: pd.DataFrame, by: str = "region_code") -> pd.DataFrame:
@@ -104,14 +184,16 @@ class GapTable:
     seats: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy parity indices: ``index``, ``disadvantaged`` and ``advantaged`` rates (0–1), ``parity``, ``gap_pp``."""
+        """Tidy parity indices (see :func:`parity_indices`)."""
         return self.parity.copy()
 
     def summary(self) -> str:
         lines = [f"Participation and parity: {self.area}"]
         for r in self.parity.itertuples(index=False):
             lines.append(f"  {r.index:<22} {r.disadvantaged:6.1%} vs {r.advantaged:6.1%}  "
-                         f"parity {r.parity:5.2f}  gap {r.gap_pp:5.1f} pp")
+                         f"parity {r.parity:5.2f} (adjusted {r.parity_adjusted:5.2f} "
+                         f"[{r.parity_adjusted_low:5.2f}, {r.parity_adjusted_high:5.2f}])  gap {r.gap_pp:5.1f} pp"
+                         + ("  suppressed" if r.suppressed else ""))
         return "\n".join(lines)
 
 

@@ -19,6 +19,8 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from ..report.panel import SKIP_MIME
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 #: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
@@ -100,16 +102,24 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
 
         texts = Texts("en")
     parts, ids = [], []
+    heading = None  # position in parts of the markdown cell just before the current code cell
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
+            heading = len(parts)
             parts.append(f'<section class="md">{_markdown(markdown_text(cell, texts))}</section>')
             continue
         if cell.cell_type != "code" or "remove-output" in tags:
             continue
-        for out in cell.get("outputs", []):
+        before, heading = heading, None
+        outputs = cell.get("outputs", [])
+        if any(SKIP_MIME in out.get("data", {}) for out in outputs):  # a section that does not apply here
+            if before is not None and before == len(parts) - 1:
+                parts.pop()
+            continue
+        for out in outputs:
             rendered = _output(out, f"{prefix}-{len(ids)}")
             if rendered is None:
                 continue

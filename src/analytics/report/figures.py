@@ -63,7 +63,8 @@ def localise(fig, language: str):
 
 def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
                colorbar_title: str, hover_format: str = ",.0f", color_scale: str = "Blues",
-               log_color: bool = False, language: str = "en"):
+               log_color: bool = False, language: str = "en", muted_col: str | None = None,
+               muted_text: str = ""):
     """An offline choropleth map of one value per polygon.
 
     Parameters
@@ -85,6 +86,11 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         of magnitude, such as density); the colour bar and hover still show the values.
     language : str
         Language of the numbers (decimal mark, thousands separator).
+    muted_col : str, optional
+        Boolean column: polygons where it is true are drawn in grey, without their value,
+        and hover shows ``muted_text`` (a value suppressed below the minimum sample).
+    muted_text : str
+        What hover says over a muted polygon.
 
     Returns
     -------
@@ -96,6 +102,9 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
 
     geojson = plotly_geojson(gdf, code_col)
     frame = pd.DataFrame(gdf.drop(columns="geometry"))
+    muted = frame[muted_col].astype(bool).to_numpy() if muted_col else np.zeros(len(frame), dtype=bool)
+    grey = frame[muted]
+    frame = frame[~muted]
     values = frame[value_col].astype(float)
     z = np.log10(values.clip(lower=1e-9)) if log_color else values
     colorbar = {"title": {"text": colorbar_title}}
@@ -108,6 +117,12 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         text=[html.escape(str(n), quote=False) for n in frame[name_col]], colorscale=color_scale, marker_line_color="white",
         marker_line_width=0.6, colorbar=colorbar,
         hovertemplate=f"%{{text}}<br>%{{customdata:{hover_format}}}<extra></extra>"))
+    if len(grey):
+        fig.add_trace(go.Choropleth(
+            geojson=geojson, locations=grey[code_col].astype(str), z=np.zeros(len(grey)), showscale=False,
+            colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], marker_line_color="white", marker_line_width=0.6,
+            text=[html.escape(f"{n}: {muted_text}", quote=False) for n in grey[name_col]],
+            hovertemplate="%{text}<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(title=title, margin=dict(l=0, r=0, t=50, b=0), height=460)
     return localise(fig, language)

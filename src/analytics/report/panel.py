@@ -6,6 +6,9 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Mimetype of the output of a section that does not apply (the exporter leaves the section out).
+SKIP_MIME = "application/vnd.analytics.skip+json"
+
 
 @dataclass
 class Reading:
@@ -43,12 +46,17 @@ class Panel:
         The table as a reader sees it (see :mod:`analytics.report.views`).
     result : object, optional
         The model result behind the panel, with ``summary()`` and ``to_frame()``.
+    applies : bool
+        False when the section does not apply to the area (an urban–rural section for a
+        city): JupyterLab shows the reading, and the exported page leaves out the output and
+        the markdown cell just before it.
     """
 
     reading: Reading
     figure: Any = None
     view: Any = None
     result: Any = None
+    applies: bool = True
 
     def summary(self) -> str:
         parts = [self.reading.summary()]
@@ -65,6 +73,10 @@ class Panel:
     def _ipython_display_(self):
         from IPython.display import HTML, display
 
+        if not self.applies:
+            display({SKIP_MIME: {"sentences": self.reading.sentences},
+                     "text/html": self.reading._repr_html_()}, raw=True)
+            return
         if self.reading.sentences:
             display(HTML(self.reading._repr_html_()))
         if self.figure is not None:

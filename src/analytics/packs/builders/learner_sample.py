@@ -14,7 +14,10 @@ recorded there so that regressions on the sample can be checked to recover them)
   there is one), within about ``urban_jitter_km``; rural people anywhere in the district
   polygon. Distance to the nearest university is the great-circle distance (km).
 * **Outcomes.** Home internet, then tertiary enrolment, then part-time status, each a
-  logistic model with the recorded coefficients; devices follow household ownership
+  logistic model with the recorded coefficients. The intercepts of enrolment and part-time
+  study are not typed: each is solved (:func:`solve_intercept`) so that the weighted number
+  of students in the sample equals the institutions table's students, and of part-time
+  students its part-time students (every student is taken to be aged 17–34); devices follow household ownership
   shares by settlement and quintile; language best understood follows regional shares.
 """
 
@@ -54,6 +57,49 @@ def rural_quintile_probs(urban_probs, urban_share: float) -> np.ndarray:
     if (r < 0).any():
         raise ValueError("urban quintile probabilities are too skewed for the urban share")
     return r
+
+
+def _slopes(assumptions: dict, key: str) -> dict:
+    """The recorded effects of a logit; its intercept is solved from the institutions, never typed."""
+    effects = assumptions[key]
+    if "intercept" in effects:
+        from ...core.errors import DataError, Problem
+
+        raise DataError([Problem("assumptions.yaml", f"learners.{key} gives an intercept; remove it: the "
+                                 "intercept is solved so that the sample's students equal the institutions' total")])
+    return effects
+
+
+def solve_intercept(eta: np.ndarray, uniforms: np.ndarray, weights: np.ndarray, target: float) -> float:
+    """The intercept ``a`` whose draws ``uniforms < logistic(a + eta)`` weigh closest to ``target``.
+
+    Person ``i`` is drawn when ``a > logit(u_i) − eta_i``; sorting those thresholds and
+    adding weights in that order gives the weighted total for every ``a`` at once, so the
+    realised total (not only its expectation) is matched to within one person's weight.
+
+    Parameters
+    ----------
+    eta : numpy.ndarray
+        Linear predictor without the intercept (log-odds).
+    uniforms : numpy.ndarray
+        The uniform draws (0–1) that decide each person.
+    weights : numpy.ndarray
+        Survey weights (persons).
+    target : float
+        Weighted total to reach (persons).
+    """
+    u = np.clip(np.asarray(uniforms, dtype=float), 1e-12, 1 - 1e-12)
+    weights = np.asarray(weights, dtype=float)
+    threshold = np.log(u / (1 - u)) - np.asarray(eta, dtype=float)
+    order = np.argsort(threshold, kind="stable")
+    cum = np.cumsum(weights[order])
+    k = int(np.argmin(np.abs(np.concatenate([[0.0], cum]) - target)))  # k people drawn
+    t = threshold[order]
+    if k == 0:
+        return float(t[0] - 1.0)
+    if k == len(t):
+        return float(t[-1] + 1.0)
+    return float((t[k - 1] + t[k]) / 2)
 
 
 def _points_in(geom, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
@@ -173,14 +219,21 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
         lang[np.asarray(idx)] = rng.choice(names, size=len(idx), p=p / p.sum())
     df["language"] = lang
 
-    c = assumptions["enrolment_logit"]
-    eta = (c["intercept"] + c["urban"] * urban + c["female"] * female + c["quintile"] * qc
+    c = _slopes(assumptions, "enrolment_logit")
+    eta = (c["urban"] * urban + c["female"] * female + c["quintile"] * qc
            + c["distance_per_10km"] * df["distance_km"].to_numpy() / 10 + c["internet"] * df["internet_home"]
-           + c["age_25_34"] * older)
-    df["enrolled"] = rng.random(len(df)) < _logistic(eta)
-    g = assumptions["part_time_logit"]
-    p_part = _logistic(g["intercept"] + g["age_25_34"] * older + g["rural"] * (1 - urban) + g["female"] * female)
-    df["part_time"] = df["enrolled"] & (rng.random(len(df)) < p_part)
+           + c["age_25_34"] * older).to_numpy(dtype=float)
+    weight = df["weight"].to_numpy(dtype=float)
+    u = rng.random(len(df))
+    intercept = solve_intercept(eta, u, weight, float(institutions["students"].sum()))
+    df["enrolled"] = u < _logistic(intercept + eta)
+    g = _slopes(assumptions, "part_time_logit")
+    eta_part = g["age_25_34"] * older + g["rural"] * (1 - urban) + g["female"] * female
+    u = rng.random(len(df))
+    enrolled = df["enrolled"].to_numpy()
+    part_intercept = solve_intercept(eta_part[enrolled], u[enrolled], weight[enrolled],
+                                     float(institutions["students_part_time"].sum()))
+    df["part_time"] = enrolled & (u < _logistic(part_intercept + eta_part))
 
     df.insert(0, "person_id", [f"P{i:05d}" for i in range(1, len(df) + 1)])
     df["weight"] = df["weight"].round(4)

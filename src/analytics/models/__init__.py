@@ -1,0 +1,1 @@
+"""Estimators shared by more than one capability (affordability of online study, sample intervals)."""

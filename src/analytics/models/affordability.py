@@ -1,0 +1,124 @@
+"""Can a household afford the data for online study? One function for every notebook.
+
+A month of online study needs ``hours_per_week × 52/12 × 0.45 GB × content_mbps`` of data
+(1 Mbps sustained for an hour is 0.45 GB). People with internet at home pay the fixed-plan
+price per GB; everyone else pays the mobile price per GB. The course is paid from the
+household's income: the monthly income of an adult earner in the household's income fifth
+(the pack's ``incomes`` table). Within a fifth, income is log-normal with the fifth's mean
+and log-standard deviation ``within_fifth_log_sd``, so the chance that the data costs at
+most ``affordability_share`` of income changes smoothly with every threshold: there is no
+income at which everyone in a fifth flips from "cannot" to "can".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+GB_PER_MBPS_HOUR = 0.45  # 1 Mbps for 3,600 s = 3,600 Mb = 450 MB
+
+
+@dataclass(frozen=True)
+class StudyNeeds:
+    """What a month of online study needs and what a household can spend on it.
+
+    Attributes
+    ----------
+    hours_per_week : float
+        Hours of online study a week (choice: 6, range 4–8, a part-time course load).
+    content_mbps : float
+        Average data rate of the course content, Mbps (choice: 0.25, range 0.15–0.5: mostly
+        text, audio and compressed video in the LMS; video alone needs at least 0.5).
+    affordability_share : float
+        Largest share of monthly income the course data may cost, 0–1 (choice: 0.05, range
+        0.03–0.08; above the A4AI target of 1 GB for at most 2 %, since a course needs several GB).
+    within_fifth_log_sd : float
+        Log-standard deviation of income within an income fifth (choice: 0.25, range 0.15–0.35).
+    """
+
+    hours_per_week: float = 6.0
+    content_mbps: float = 0.25
+    affordability_share: float = 0.05
+    within_fifth_log_sd: float = 0.25
+
+    #: Stated range of each choice (low, high), drawn from uniformly for the uncertainty band.
+    RANGES = {"hours_per_week": (4.0, 8.0), "content_mbps": (0.15, 0.5), "affordability_share": (0.03, 0.08),
+              "within_fifth_log_sd": (0.15, 0.35)}
+
+    def monthly_gb(self) -> float:
+        """GB of data a month of online study needs."""
+        return monthly_course_gb(self.hours_per_week, self.content_mbps)
+
+
+def monthly_course_gb(hours_per_week: float = 6.0, content_mbps: float = 0.25) -> float:
+    """GB of data a month of online study needs (hours a week × average rate in Mbps)."""
+    return hours_per_week * 52 / 12 * GB_PER_MBPS_HOUR * content_mbps
+
+
+def price_per_gb(plans: pd.DataFrame) -> dict[str, float]:
+    """Median price per GB (USD) of the pack's mobile and fixed plans."""
+    return {tech: float(np.median(plans.loc[plans["technology"] == tech, "usd_per_gb"]))
+            for tech in ("mobile", "fixed") if (plans["technology"] == tech).any()}
+
+
+def share_above(threshold_usd: np.ndarray, mean_usd: np.ndarray, log_sd: float) -> np.ndarray:
+    """Share (0–1) of a log-normal income distribution with mean ``mean_usd`` above ``threshold_usd``."""
+    from scipy.stats import norm
+
+    threshold_usd, mean_usd = np.asarray(threshold_usd, dtype=float), np.asarray(mean_usd, dtype=float)
+    if log_sd <= 0:
+        return (mean_usd >= threshold_usd).astype(float)
+    mu = np.log(mean_usd) - log_sd ** 2 / 2  # the mean of a log-normal is exp(mu + sd²/2)
+    return norm.sf((np.log(threshold_usd) - mu) / log_sd)
+
+
+@dataclass(frozen=True)
+class Households:
+    """The price per GB each person pays and the mean income of their household's fifth (USD a month)."""
+
+    per_gb: np.ndarray
+    mean_income: np.ndarray
+
+    @classmethod
+    def of(cls, people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.DataFrame,
+           price_factor: float = 1.0) -> Households:
+        """Prices and incomes of the rows of ``people`` (see :func:`afford_probability`)."""
+        prices = price_per_gb(plans)
+        home = people["internet_home"].to_numpy(dtype=bool)
+        per_gb = np.where(home, prices.get("fixed", prices["mobile"]), prices["mobile"]) * price_factor
+        income = incomes.set_index(["settlement", "quintile"])["income_usd"]
+        mean = income.reindex(list(zip(people["settlement"], people["quintile"], strict=True))).to_numpy(dtype=float)
+        return cls(per_gb, mean)
+
+    def probability(self, needs: StudyNeeds | None = None) -> np.ndarray:
+        """Probability (0–1) that each household can afford a month of course data (default needs if none)."""
+        needs = needs or StudyNeeds()
+        cost = needs.monthly_gb() * self.per_gb
+        return share_above(cost / needs.affordability_share, self.mean_income, needs.within_fifth_log_sd)
+
+
+def afford_probability(people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.DataFrame,
+                       needs: StudyNeeds | None = None, price_factor: float = 1.0) -> np.ndarray:
+    """Probability (0–1) that each person's household can afford a month of course data.
+
+    Parameters
+    ----------
+    people : pandas.DataFrame
+        ``settlement``, ``quintile`` (1 = poorest fifth) and ``internet_home`` (bool).
+    plans : pandas.DataFrame
+        The pack's data plans (``technology``, ``usd_per_gb``).
+    incomes : pandas.DataFrame
+        Mean monthly income of an adult earner (``income_usd``) by ``settlement`` × ``quintile``.
+    needs : StudyNeeds
+        Study hours, data rate, affordable share of income and spread of income in a fifth.
+    price_factor : float
+        Factor on the price of data (0.5 halves it).
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability per row of ``people``.
+    """
+    return Households.of(people, plans, incomes, price_factor).probability(needs)
