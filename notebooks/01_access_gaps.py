@@ -65,7 +65,7 @@ far
 # A weighted logistic regression of enrolment on place, sex, income, distance and home internet (HC1 robust standard errors), fitted on the whole country with a term for each region. It describes associations, not causes.
 
 # %%
-model = ap.regression_panel(pack, region, language)
+model = ap.regression_panel(pack, region, age_band, language)
 model
 
 # %% [markdown] tags=["i18n:nb01.decomposition"]

@@ -149,7 +149,7 @@ def test_small_groups_are_suppressed(pack):
     wealth = par.loc["wealth_parity_index"]
     assert wealth.suppressed and wealth.disadvantaged_sample < 30 and np.isnan(wealth.parity_adjusted)
     rates = access.district_rates(pack.learners)
-    assert (rates["suppressed"] == (rates["sample"] < 30)).all()
+    assert (rates["suppressed"] == (rates["effective_sample"] < 30)).all()
     # a district where nobody sampled studies still gets an informative upper bound (Wilson)
     zero = rates[(rates["rate"] == 0) & ~rates["suppressed"]]
     assert (zero["rate_high"] > 0.02).all()
@@ -169,7 +169,7 @@ def test_decomposition_with_the_group_indicator_and_bootstrap_intervals(pack):
     assert pooled.loc["distance", "pp"] > 0  # rural youth live farther away
     for part, r in pooled.iterrows():
         assert r.pp_low <= r.pp <= r.pp_high, part
-    assert set(d.references.index) == {"pooled", "rural", "urban"}
+    assert set(d.references.index) == {"pooled", "pooled_at_rural", "pooled_at_urban", "rural", "urban"}
     again = dec.decompose_urban_rural(pack.learners, held=held, seed=3)
     pd.testing.assert_frame_equal(d.intervals, again.intervals)
 
@@ -231,6 +231,7 @@ def test_every_step_runs_in_process(pack, region):
     urban_only = region == "TJ-DU"  # Dushanbe is all urban: no gap to decompose
     assert parts.applies != urban_only
     reading = key_reading(gaps, far, parts, online)
-    assert ("gap_pp" in reading.numbers) != urban_only
+    # GBAO has too few urban people in the sample (effective sample under 30) to split the gap
+    assert ("gap_pp" in reading.numbers) == (region == "all")
     for panel in (gaps, far, model, online):
         assert not panel.to_frame().empty

@@ -105,7 +105,7 @@ def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(every
     in_chart = values(bar["y"])[list(bar["x"]).index("Rural")]
     with open(folder / "tables" / f"{name}__parity.csv", encoding="utf-8") as f:
         in_csv = next(r for r in csv.DictReader(f) if r["index"] == "location_parity_index")["disadvantaged"]
-    counterfactual = re.search(r"against (\d+\.\d)% now", text).group(1)
+    counterfactual = re.search(r"rise from (\d+\.\d)% now", text).group(1)
     assert in_sentence == row == counterfactual == f"{in_chart:.1f}" == f"{100 * float(in_csv):.1f}"
 
 
@@ -113,7 +113,7 @@ def test_regional_pages_borrow_strength_and_read_the_sign(every_scenario):
     folder, _ = every_scenario
     text = visible_text(folder / f"{page_name('TJ-DU', 'online')}.html")
     assert "estimated on the whole country's sample" in text
-    assert "they are not evidence about Tajikistan" in text
+    assert "They are not evidence about Tajikistan" in text
     for region in REGIONS:
         said = " ".join(reading_sentences(folder / f"{page_name(region, 'online')}.html"))
         # the national distance effect is negative with an interval below zero: read as "lower", never as "raises"

@@ -41,8 +41,8 @@ def test_values_resting_on_few_sample_members_are_suppressed():
     assert sentences.shown(tx, 36.12, n=30, percent=True) == "36,1\u00a0%"
     assert sentences.shown(tx, 36.12, n=10, min_sample=5) == "36,1"
     assert sentences.is_suppressed(float("nan"))
-    assert tx.plural("suppressed_note", 21) == "‡ значение не приводится: в выборке менее 21 наблюдения"
-    assert tx.plural("suppressed_note", 30).endswith("менее 30 наблюдений")
+    assert tx.plural("suppressed_note", 30) == "‡ значение не приводится: эффективный объём выборки меньше 30"
+    assert Texts("en").plural("suppressed_note", 30) == "‡ not shown: an effective sample of fewer than 30 people"
 
 
 def test_table_views_escape_every_cell_and_heading_and_use_the_locale():

@@ -13,8 +13,10 @@ modelled change is ``c · (P₀ − P)``.
 The scenario's rate is the **observed** rate plus the weighted mean modelled change, so the
 "now" on this panel is the same number as everywhere else on the page. It is an upper
 bound: it assumes online study removes the whole distance penalty. The band (2.5th–97.5th
-percentiles) comes from drawing the model's coefficients from their estimated covariance
-and each study need from its stated range (:class:`StudyNeeds.RANGES`) together.
+percentiles) comes from drawing, together, the model's coefficients from their estimated
+covariance, each study need from its stated range (:class:`StudyNeeds.RANGES`) and the
+sample itself (a bootstrap stratified by district × settlement), so it includes the sampling
+error of today's rate.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..models.affordability import Households, StudyNeeds, monthly_course_gb
-from ..models.intervals import SEED
+from ..models.intervals import SEED, strata_indices
 from .model import EnrolmentModel, design
 from .scenarios import SCENARIOS
 
@@ -151,34 +153,39 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)
     betas = rng.multivariate_normal(model.params.to_numpy(), model.cov.to_numpy(), size=draws)
-    band = np.zeros((draws, len(df)))
-    if online:
-        for d in range(draws):
-            drawn = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
-            band[d] = _change(model, X, reach * households.probability(drawn), betas[d])
-    frame = pd.DataFrame({"district_code": df["district_code"].to_numpy(), "region_code": df["region_code"].to_numpy(),
-                          "settlement": df["settlement"].to_numpy(), "w": w,
-                          "enrolled": df["enrolled"].to_numpy(dtype=float) * w, "change": change * w,
-                          "capable": capable * w})
-    draw_cols = pd.DataFrame(band.T * w[:, None], columns=[f"d{i}" for i in range(draws)])
-    frame = pd.concat([frame, draw_cols], axis=1)
+    enrolled = df["enrolled"].to_numpy(dtype=float)
+    rows_of = strata_indices(df.reset_index(drop=True), replicates=draws, seed=seed)
+    groupings = {"district": ["district_code", "region_code"], "settlement": ["settlement"]}
+    codes = {k: pd.MultiIndex.from_frame(df[cols]).factorize() for k, cols in groupings.items()}
+    drawn = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
+    drawn_now = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
+    for d in range(draws):  # coefficients, study needs and the sample itself drawn together
+        needs_d = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
+        change_d = _change(model, X, reach * households.probability(needs_d), betas[d]) if online else 0.0 * w
+        rows = rows_of[d]
+        for k, (g, labels) in codes.items():
+            den = np.bincount(g[rows], weights=w[rows], minlength=len(labels))
+            now_d = np.bincount(g[rows], weights=(w * enrolled)[rows], minlength=len(labels)) / den
+            drawn_now[k][d] = now_d
+            drawn[k][d] = now_d + np.bincount(g[rows], weights=(w * change_d)[rows], minlength=len(labels)) / den
 
-    def agg(by):
-        g = frame.groupby(by)
-        sums = g.sum(numeric_only=True)
-        out = pd.DataFrame({"population": sums["w"], "now": sums["enrolled"] / sums["w"],
-                            "capable_share": sums["capable"] / sums["w"]})
-        change_rate = sums["change"] / sums["w"]
-        drawn = sums[draw_cols.columns].div(sums["w"], axis=0)
+    def agg(k):
+        g, labels = codes[k]
+        den = np.bincount(g, weights=w, minlength=len(labels))
+        out = labels.to_frame(index=False)
+        out.columns = groupings[k]
+        out["population"] = den
+        out["now"] = np.bincount(g, weights=w * enrolled, minlength=len(labels)) / den
+        out["capable_share"] = np.bincount(g, weights=w * capable, minlength=len(labels)) / den
+        change_rate = np.bincount(g, weights=w * change, minlength=len(labels)) / den
         out["scenario"] = out["now"] + change_rate
-        out["scenario_low"] = out["now"] + drawn.quantile(0.025, axis=1)
-        out["scenario_high"] = out["now"] + drawn.quantile(0.975, axis=1)
+        out["scenario_low"] = np.nanpercentile(drawn[k], 2.5, axis=0)
+        out["scenario_high"] = np.nanpercentile(drawn[k], 97.5, axis=0)
         out["change_pp"] = 100 * change_rate
-        out["change_pp_low"] = 100 * drawn.quantile(0.025, axis=1)
-        out["change_pp_high"] = 100 * drawn.quantile(0.975, axis=1)
-        out["sample"] = g.size()
-        return out.reset_index()
+        out["change_pp_low"] = 100 * np.nanpercentile(drawn[k] - drawn_now[k], 2.5, axis=0)
+        out["change_pp_high"] = 100 * np.nanpercentile(drawn[k] - drawn_now[k], 97.5, axis=0)
+        out["sample"] = np.bincount(g, minlength=len(labels))
+        return out.sort_values(groupings[k]).reset_index(drop=True)
 
-    return Counterfactual(scenario=scenario, by_district=agg(["district_code", "region_code"]),
-                          by_settlement=agg(["settlement"]),
+    return Counterfactual(scenario=scenario, by_district=agg("district"), by_settlement=agg("settlement"),
                           capable_share=float(np.average(capable, weights=w)), needs=needs)

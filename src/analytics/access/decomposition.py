@@ -7,11 +7,13 @@ differences in characteristics and an unexplained rest:
   indicator* (Fortin, N. 2008, "The gender wage gap among young adults in the United States:
   the importance of money versus people", Journal of Human Resources 43(4); Jann, B. 2008,
   "The Blinder–Oaxaca decomposition for linear regression models", Stata Journal 8(4)):
-  leaving the indicator out lets the group difference leak into the coefficients and
-  inflates the explained part. The explained part is ``F̄(X_urban β) − F̄(X_rural β)`` with
-  the indicator, and any characteristic held common, set to its pooled mean for both
-  groups. The range over the other usual references (the rural and the urban groups' own
-  coefficients) is reported beside it.
+  leaving the indicator out lets the group difference leak into the other coefficients.
+  The explained part is ``F̄(X_urban β) − F̄(X_rural β)`` with the indicator, and any
+  characteristic held common, set to its pooled mean for both groups. In a logit, unlike
+  the linear case those papers treat, the explained part depends on where the indicator is
+  evaluated, so the pooled-mean value is one convention: the range over evaluating it at 0
+  and at 1 and over the other usual references (the rural and the urban groups' own
+  coefficients, with held characteristics also at their pooled means) is reported beside it.
 * **Detailed parts.** The explained part is divided among factors with Yun's weights
   ``W_k = Δx̄_k β_k / Σ_j Δx̄_j β_j`` (Yun, M.-S. 2004, Economics Letters 82(2): 275–280),
   the detailed form of Fairlie's (2005) extension to logit models. Parts add up exactly.
@@ -130,11 +132,21 @@ def decompose_urban_rural(learners: pd.DataFrame, age_band: str | None = "17-24"
     total, explained, parts, beta = _pieces(X, y, w, urban, factors, held)
     names = [name for name, c in FACTORS.items() if c in factors]
     references = {"pooled": explained}
+    full = np.column_stack([np.ones(len(X)), X[["urban", *held, *factors]].to_numpy(dtype=float)])
+    for value in (0.0, 1.0):  # the pooled model with the indicator evaluated at 0 (rural) and 1 (urban)
+        at = full.copy()
+        at[:, 1] = value
+        for j in range(2, 2 + len(held)):
+            at[:, j] = np.average(full[:, j], weights=w)
+        references[f"pooled_at_{'urban' if value else 'rural'}"] = _explained(at[urban], at[~urban], w[urban],
+                                                                             w[~urban], beta)
+    M = full[:, [0, *range(2, full.shape[1])]]  # without the indicator
+    common = M.copy()
+    for j in range(1, 1 + len(held)):
+        common[:, j] = np.average(M[:, j], weights=w)
     for ref, rows in (("rural", ~urban), ("urban", urban)):
-        cols = [*held, *factors]
-        M = np.column_stack([np.ones(len(X)), X[cols].to_numpy(dtype=float)])
         b = irls(M[rows], y[rows], w[rows])
-        references[ref] = _explained(M[urban], M[~urban], w[urban], w[~urban], b)
+        references[ref] = _explained(common[urban], common[~urban], w[urban], w[~urban], b)
     draws = []
     for rows in strata_indices(df, replicates=replicates, seed=seed):
         t, e, p, _ = _pieces(X.iloc[rows], y[rows], w[rows], urban[rows], factors, held, start=beta)

@@ -86,10 +86,10 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
     shown = gt.parity[gt.parity["index"] != "location_parity_index"] if not rural else gt.parity
     view_frame = shown.assign(
         index=[tx(f"access.{k}") for k in shown["index"]],
-        disadvantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["disadvantaged"], shown["suppressed"],
-                                                                        strict=True)],
-        advantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["advantaged"], shown["suppressed"],
-                                                                     strict=True)],
+        disadvantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["disadvantaged"],
+                                                                        shown["disadvantaged_suppressed"], strict=True)],
+        advantaged=[SUPPRESSED_MARK if s else 100 * v for v, s in zip(shown["advantaged"],
+                                                                     shown["advantaged_suppressed"], strict=True)],
         parity=[SUPPRESSED_MARK if s else v for v, s in zip(shown["parity"], shown["suppressed"], strict=True)],
         parity_adjusted=[SUPPRESSED_MARK if s else v for v, s in zip(shown["parity_adjusted"], shown["suppressed"],
                                                                     strict=True)],
@@ -188,22 +188,27 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     return Panel(reading, figure=fig, result=result)
 
 
-def regression_panel(pack, region: str = "all", language: str = "en") -> Panel:
-    """Odds ratios and average marginal effects of the national enrolment logit, averaged over the area."""
-    _check(pack, region)
+def regression_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
+    """Odds ratios of the national enrolment logit, and marginal effects averaged over the area's people of the age band.
+
+    The model is fitted on everyone aged 17–34 (with the age band as a covariate); the
+    marginal effects are averaged over the people the page's rates describe, so they are
+    read on the same scale as the participation rates above them.
+    """
+    _check(pack, region, age_band)
     tx = pack.texts(language)
     model = pm.national_fit(pack)
     people = in_region(pack.learners, region)
-    tab = pm.for_area(model, people) if region != "all" else model.table
+    tab = pm.for_area(model, people[people["age_band"] == age_band])
     numbers, said = {}, []
     for cov, key in (("distance_per_10km", "access.reg_distance"), ("internet", "access.reg_internet"),
                      ("quintile", "access.reg_income")):
         r = tab.loc[cov]
         numbers[f"ame_{cov}_pp"] = 100 * r.ame
         said.append(sentences.effect(tx, key, 100 * r.ame, 100 * r.ame_low, 100 * r.ame_high))
-    said.append(tx("access.reg_national", n=tx.plural("access.young_people", model.nobs))
+    said.append(tx("access.reg_national", n=tx.plural("access.young_people", model.nobs), age=_age(age_band))
                 if region == "all" else
-                tx("access.reg_borrowed", n=tx.plural("access.young_people", model.nobs),
+                tx("access.reg_borrowed", n=tx.plural("access.young_people", model.nobs), age=_age(age_band),
                    where=where(tx, pack, region), own=tx.plural("access.young_people", len(people))))
     if model.truth:
         said.append(tx("access.reg_truth", country=area_name(tx, areas(pack)[0])))
@@ -245,6 +250,10 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
     place = where(tx, pack, region)
     if not has_rural(pack, region):
         return Panel(Reading(sentences=[tx("access.dec_urban_only", where=place)]), applies=False)
+    location = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band).parity
+    location = location[location["index"] == "location_parity_index"]
+    if location["suppressed"].any():
+        return Panel(Reading(sentences=[tx("access.dec_too_few", where=place, min=MIN_SAMPLE)]))
     held = dec_mod.equal_by_construction(in_region(pack.population, region), age_band)
     dec = dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held)
     iv = dec.intervals
@@ -300,7 +309,10 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     learners = in_region(pack.learners, region)
     model = fitted.result.model if fitted is not None else pm.national_fit(pack)
     cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
-    s = cf.rates()
+    people = learners[learners["age_band"] == age_band]
+    big = [k for k in ("urban", "rural")
+           if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]
+    s = cf.rates().loc[lambda f: f.index.isin(big)]
     names = [tx(f"access.{k}") for k in s.index]
     hover = "%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"
     fig = go.Figure([
@@ -315,7 +327,7 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     said = [tx("access.cf_sentence_1", capable=100 * cf.capable_share, scenario=tx(f"access.scenario_{scenario}"),
                share=100 * cf.needs.affordability_share)]
     ranges = cf_mod.StudyNeeds.RANGES
-    if "rural" in s.index:
+    if "rural" in s.index and "urban" in s.index:
         lpi_now, lpi_then = cf.location_parity
         r = s.loc["rural"]
         numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.scenario,
@@ -323,12 +335,19 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.scenario,
                        band=_interval(tx, 100 * r.scenario_low, 100 * r.scenario_high), lpi_now=lpi_now,
                        lpi_then=lpi_then))
+    elif s.empty:
+        said.append(tx("access.cf_too_few", min=MIN_SAMPLE))
+    elif has_rural(pack, region):  # one of town and village has too few people in the sample
+        g = s.iloc[0]
+        said.append(tx(f"access.cf_sentence_{s.index[0]}_only", now=100 * g.now, then=100 * g.scenario,
+                       band=_interval(tx, 100 * g.scenario_low, 100 * g.scenario_high), min=MIN_SAMPLE))
     else:
-        u = s.loc["urban"]
+        u = s.iloc[0]
         numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.scenario)
         said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.scenario,
                        band=_interval(tx, 100 * u.scenario_low, 100 * u.scenario_high)))
     said.append(tx("access.cf_band", h_lo=ranges["hours_per_week"][0], h_hi=ranges["hours_per_week"][1],
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
-                   s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1]))
+                   s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
+                   sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
     return Panel(Reading(numbers, said + _modelled(pack, tx)), figure=localise(fig, language), result=cf)

@@ -101,24 +101,37 @@ def parity_indices(learners: pd.DataFrame, age_band: str | None = "17-24", min_s
         n_lo, n_hi = int(lo_mask.sum()), int(hi_mask.sum())
         if n_lo == 0 or n_hi == 0:
             continue
+        small_lo = effective_sample(w[lo_mask]) < min_sample
+        small_hi = effective_sample(w[hi_mask]) < min_sample
         (lo, lo_d), (hi, hi_d) = rate(lo_mask), rate(hi_mask)
         with np.errstate(invalid="ignore", divide="ignore"):
             adj_d = adjusted_parity(lo_d / hi_d)
         row = {"index": name, "disadvantaged": lo, "disadvantaged_sample": n_lo, "advantaged": hi,
                "advantaged_sample": n_hi, "parity": lo / hi if hi else np.nan,
                "parity_adjusted": adjusted_parity(lo / hi) if hi else np.nan, "gap_pp": 100 * (hi - lo),
-               "suppressed": min(n_lo, n_hi) < min_sample}
+               "disadvantaged_suppressed": small_lo, "advantaged_suppressed": small_hi,
+               "suppressed": small_lo or small_hi}
         for label, draws in (("disadvantaged", lo_d), ("advantaged", hi_d), ("parity_adjusted", adj_d),
                              ("gap_pp", 100 * (hi_d - lo_d))):
             row[f"{label}_low"], row[f"{label}_high"] = bounds(draws)
-        if row["suppressed"]:
-            row.update({k: np.nan for k in row if k not in ("index", "disadvantaged_sample", "advantaged_sample",
-                                                            "suppressed")})
+        for group, small in (("disadvantaged", small_lo), ("advantaged", small_hi)):
+            if small:  # a group too small to show
+                row.update({group: np.nan, f"{group}_low": np.nan, f"{group}_high": np.nan})
+        if row["suppressed"]:  # an index resting on a group too small to show
+            row.update({k: np.nan for k in ("parity", "parity_adjusted", "parity_adjusted_low", "parity_adjusted_high",
+                                            "gap_pp", "gap_pp_low", "gap_pp_high")})
         rows.append(row)
     cols = ["index", "disadvantaged", "disadvantaged_low", "disadvantaged_high", "disadvantaged_sample",
             "advantaged", "advantaged_low", "advantaged_high", "advantaged_sample", "parity", "parity_adjusted",
-            "parity_adjusted_low", "parity_adjusted_high", "gap_pp", "gap_pp_low", "gap_pp_high", "suppressed"]
+            "parity_adjusted_low", "parity_adjusted_high", "gap_pp", "gap_pp_low", "gap_pp_high",
+            "disadvantaged_suppressed", "advantaged_suppressed", "suppressed"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def effective_sample(weights) -> float:
+    """Kish's effective sample size ``(Σw)² / Σw²`` of a weighted group (people)."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum()) if len(w) else 0.0
 
 
 def wilson(rate, n_eff, z: float = 1.96):
@@ -135,7 +148,7 @@ def wilson(rate, n_eff, z: float = 1.96):
 
 def district_rates(learners: pd.DataFrame, age_band: str | None = "17-24",
                    min_sample: int = MIN_SAMPLE) -> pd.DataFrame:
-    """Participation by district with 95 % Wilson intervals; districts under ``min_sample`` flagged.
+    """Participation by district with 95 % Wilson intervals; districts whose effective sample is under ``min_sample`` flagged.
 
     The interval uses Kish's effective sample size ``(Σw)² / Σw²`` of the district's people,
     which allows for unequal weights.
@@ -151,7 +164,7 @@ def district_rates(learners: pd.DataFrame, age_band: str | None = "17-24",
     w2 = df.assign(w2=df["weight"] ** 2).groupby("district_code")["w2"].sum()
     out["effective_sample"] = (out["population"] ** 2 / out["district_code"].map(w2)).to_numpy()
     out["rate_low"], out["rate_high"] = wilson(out["rate"], out["effective_sample"])
-    out["suppressed"] = out["sample"] < min_sample
+    out["suppressed"] = out["effective_sample"] < min_sample
     return out[["district_code", "rate", "rate_low", "rate_high", "population", "sample", "effective_sample",
                 "suppressed"]]
 

@@ -40,7 +40,7 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         Key numbers and sentences.
     tables : dict, optional
         Name to a result, a panel or a tidy DataFrame, published as CSV and XLSX (a panel
-        whose section does not apply to the area is left out).
+        whose section does not apply to the area, or without a result, is left out).
     inputs : list of str, optional
         Input tables to report as used (default: those the pack saw being read).
 
@@ -57,8 +57,8 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
              "description": pack.info[n].description} for n in names]
     out_tables = {}
     for name, table in (tables or {}).items():
-        if getattr(table, "applies", True) is False:  # a section that does not apply to the area
-            continue
+        if getattr(table, "applies", True) is False or (hasattr(table, "reading") and table.result is None):
+            continue  # a section that does not apply to the area, or one that only says why it shows nothing
         split = json.loads(tidy(table).to_json(orient="split", index=False, date_format="iso"))
         out_tables[name] = {"columns": split["columns"], "data": split["data"]}
     return {
