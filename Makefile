@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup briefing test browser lab lint benchmarks clean-outputs
+.PHONY: setup briefing test browser lab lint benchmarks clean-outputs plotly-bundle
 
 setup: $(STAMP)
 
@@ -35,6 +35,12 @@ browser:
 ## JupyterLab on notebooks/ with the project's kernel.
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/
+## (plotly.js at the version plotly.py embeds; the result is committed under src/analytics/publish/assets/).
+plotly-bundle:
+	cd tools/plotly-bundle && npm ci --no-audit --no-fund --ignore-scripts && \
+	  node build.js $(CURDIR)/src/analytics/publish/assets/plotly-partial.min.js
 
 benchmarks: setup browser
 	$(BIN)/python benchmarks/import_time.py

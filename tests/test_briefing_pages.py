@@ -36,27 +36,29 @@ def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run
 
 
 def test_each_page_embeds_plotly_js_once(small_run):
+    from analytics.publish.bundle import partial_js
     from analytics.publish.export import geo_assets_js, plotly_js
 
-    head = plotly_js()[:300]
+    head = partial_js()[:300]  # the suite's partial bundle: every figure here is of a bundled type
     folder, outcomes = small_run
     for o in outcomes:
         html = (folder / o.html).read_text()
         assert html.count("<script src") == 0
         assert html.count(head) == 1  # the plotly.js bundle, once, whatever the number of figures
+        assert plotly_js()[:300] not in html  # not the full 4.8 MB one
         assert html.count(geo_assets_js()) == 1
         assert html.count("<script>") == 3  # geo assets, plotly.js, drawing script
 
 
 def test_briefing_books_draw_every_chart_as_it_scrolls_into_view(small_run, offline_page):
-    from analytics.publish.export import plotly_js
+    from analytics.publish.bundle import partial_js
 
     folder, outcomes = small_run
     for lang in ("en", "ru"):
         expected = sum(o.n_figures for o in outcomes if o.language == lang)
         html = (folder / f"briefing-{lang}.html").read_text()
         assert html.count("<script>") == 3  # plotly.js once for the whole book
-        assert html.count(plotly_js()[:300]) == 1
+        assert html.count(partial_js()[:300]) == 1
         page = offline_page(folder / f"briefing-{lang}.html")
         page.wait_for_figures(1)  # the first chart draws at once
         assert page.page.evaluate(DRAWN) < expected  # the rest wait until scrolled to

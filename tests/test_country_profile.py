@@ -48,8 +48,8 @@ def test_page_has_no_code_and_no_network_reference(runs):
 @pytest.mark.parametrize("region,districts", [("all", 59), ("TJ-GB", 7)])
 def test_map_draws_offline_in_chromium(small_run, offline_page, region, districts):
     page = offline_page(small_run[0] / f"00_country_profile_{region}_en.html")
-    page.wait_for_figures(2)
-    assert page.page.locator(".main-svg").count() >= 2
+    page.wait_for_figures(6)  # five indicator charts and the map
+    assert page.page.locator(".main-svg").count() >= 6
     drawn = page.page.evaluate(
         "[...document.querySelectorAll('path.choroplethlocation')]"
         ".filter(p => (p.getAttribute('d') || '').length > 10).length")

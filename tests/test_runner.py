@@ -61,9 +61,9 @@ def test_bad_yaml_and_unknown_language(tmp_path):
     assert proc.returncode == 2 and "language 'fr' is not available; choose from en, ru, tg" in proc.stderr
 
 
-def test_default_briefing_covers_country_and_regions_in_two_languages():
+def test_default_briefing_covers_country_and_regions_in_the_three_languages():
     spec = briefing.load(ROOT / "briefings" / "tajikistan.yaml")
-    assert spec.languages == ["en", "ru"]
+    assert spec.languages == ["en", "ru", "tg"]  # Tajik is the state language
     regions = {j.parameters["region"] for j in spec.jobs}
     assert regions == {"all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"}
     notebooks = {j.notebook.stem for j in spec.jobs}

@@ -27,8 +27,10 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     Returns
     -------
     Panel
-        The figure (one panel per indicator, units in the panel title, one line per area)
-        and a sentence on mobile against fixed connections, computed from the latest values.
+        One small chart per indicator (its name and unit as the chart's title, one line
+        per area in the same colour on every chart; on a page they sit side by side and
+        stack on a phone) and a sentence on mobile against fixed connections, computed
+        from the latest values.
     """
     import plotly.express as px
 
@@ -41,23 +43,27 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
         raise ParameterError(found)
     tx = pack.texts(language)
     df = comparison(pack.indicators, PROFILE_INDICATORS, areas(pack), year_from, year_to)
-    df["panel"] = [tx(f"indicator.{i}") for i in df["indicator"]]
     df["area_name"] = [area_name(tx, a) for a in df["area_code"]]
     country = area_name(tx, areas(pack)[0])
-    fig = px.line(df, x="year", y="value", color="area_name", facet_col="panel", facet_col_wrap=3,
-                  markers=True, facet_col_spacing=0.06, facet_row_spacing=0.12,
-                  labels={"year": tx("profile.year"), "value": tx("profile.value"), "area_name": tx("profile.area")},
-                  title=title(tx, tx("profile.indicators_title", country=country, year_from=year_from,
-                                     year_to=year_to)))
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
-    fig.update_yaxes(matches=None, showticklabels=True, rangemode="tozero")
-    fig.update_xaxes(showticklabels=True)
-    fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
-    # hover: the area, the year and the value to one decimal in the page's number format
-    fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
-    fig.update_layout(height=620, template="plotly_white", legend=dict(orientation="h", y=-0.12),
-                      margin=dict(l=40, r=20, t=80, b=40))
-    return Panel(connection_reading(pack, tx), figure=localise(fig, language))
+    names = [area_name(tx, a) for a in areas(pack)]
+    colours = dict(zip(names, px.colors.qualitative.Plotly, strict=False))
+    figures = []
+    for indicator in [i for i in PROFILE_INDICATORS if i in set(df["indicator"])]:
+        part = df[df["indicator"] == indicator]
+        fig = px.line(part, x="year", y="value", color="area_name", markers=True, color_discrete_map=colours,
+                      category_orders={"area_name": names},
+                      labels={"year": tx("profile.year"), "value": tx(f"indicator.{indicator}"),
+                              "area_name": tx("profile.area")},
+                      title=title(tx, tx(f"indicator.{indicator}")))
+        fig.update_yaxes(rangemode="tozero", title=None)
+        fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
+        # hover: the area, the year and the value to one decimal in the page's number format
+        fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
+        fig.update_layout(height=340, template="plotly_white", meta={"chart": "small"},
+                          legend=dict(orientation="h", y=-0.18, title=None, font={"size": 11}),
+                          margin=dict(l=40, r=10, t=40, b=40))
+        figures.append(localise(fig, language))
+    return Panel(connection_reading(pack, tx), figure=figures)
 
 
 def connection_reading(pack, tx) -> Reading:

@@ -16,7 +16,8 @@ from importlib import resources
 
 from markupsafe import Markup
 
-from .export import DRAW_JS, geo_assets_js, plotly_js
+from .bundle import plotly_for
+from .export import DRAW_JS, geo_assets_js
 
 
 @cache
@@ -77,7 +78,7 @@ def document(body: str, title: str, language: str = "en", top: str = "", bottom:
     str
         The page, with no reference to any network address.
     """
-    scripts = [geo_assets_js(), plotly_js(), DRAW_JS] if 'class="plotly-figure"' in body else []
+    scripts = [geo_assets_js(), plotly_for(body), DRAW_JS] if 'class="plotly-figure"' in body else []
     return environment().get_template("page.html.j2").render(
         lang=language, csp=content_security_policy(scripts), title=title, css=Markup(css()),
         lazy=lazy, top=Markup(top), body=Markup(body), bottom=Markup(bottom),

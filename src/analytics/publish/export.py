@@ -142,11 +142,15 @@ def _output(out, fig_id: str) -> tuple[str, str | None] | None:
     data = out.get("data", {})
     if PLOTLY_MIME in data:
         fig = data[PLOTLY_MIME]
-        spec = {"data": fig.get("data", []), "layout": fig.get("layout", {}),
+        layout, caption = _title_out(fig.get("layout", {}))
+        spec = {"data": fig.get("data", []), "layout": layout,
                 "config": {"responsive": True, "displaylogo": False}}
-        return (f'<div class="plotly-figure" id="{html.escape(fig_id)}"></div>'
-                f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>',
-                fig_id)
+        heading = f'<p class="chart-title">{caption}</p>' if caption else ""
+        meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+        kind = "chart small" if meta.get("chart") == "small" else "chart"
+        return (f'<figure class="{kind}">{heading}<div class="plotly-figure" id="{html.escape(fig_id)}"></div>'
+                f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>'
+                "</figure>", fig_id)
     if "text/html" in data:  # from the suite's own views and readings, which escape their text
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"], None
     if "image/svg+xml" in data:
@@ -158,6 +162,27 @@ def _output(out, fig_id: str) -> tuple[str, str | None] | None:
     if "text/plain" in data:
         return f"<pre>{html.escape(data['text/plain'])}</pre>", None
     return None
+
+
+def _title_out(layout: dict) -> tuple[dict, str]:
+    """A figure's layout without its title, and the title as escaped HTML text.
+
+    A plotly title is one line of SVG text: on a phone or on paper a long one is cut at the
+    chart's right edge. Set above the chart as page text, it wraps like any other.
+    """
+    import re
+
+    title = layout.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not text:
+        return layout, ""
+    layout = {k: v for k, v in layout.items() if k != "title"}
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = min(int(margin.get("t", 100)), 24)
+    layout["margin"] = margin
+    plain = re.sub(r"<br\s*/?>", " ", str(text))
+    plain = re.sub(r"</?(?:b|i|em|sup|sub|span)\b[^>]*>", "", plain)  # plotly's pseudo-HTML styling tags
+    return layout, html.escape(html.unescape(plain), quote=False)
 
 
 #: Draws every figure of the page from its JSON; lazily (on scroll) when the page asks.

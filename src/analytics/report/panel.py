@@ -40,8 +40,8 @@ class Panel:
     ----------
     reading : Reading
         Key numbers and sentences.
-    figure : plotly.graph_objects.Figure, optional
-        The chart.
+    figure : plotly.graph_objects.Figure or list of them, optional
+        The chart, or small charts shown side by side.
     view : TableView, optional
         The table as a reader sees it (see :mod:`analytics.report.views`).
     result : object, optional
@@ -79,7 +79,8 @@ class Panel:
             return
         if self.reading.sentences:
             display(HTML(self.reading._repr_html_()))
-        if self.figure is not None:
-            display(self.figure)
+        for figure in self.figure if isinstance(self.figure, list) else [self.figure]:
+            if figure is not None:
+                display(figure)
         if self.view is not None:
             display(self.view.styled())
