@@ -35,7 +35,7 @@ from analytics.packs import load_pack
 from analytics.profile import panels as profile
 from analytics.profile.params import PARAMETERS
 from analytics.report.areas import check_region
-from analytics.report.record import record
+from analytics.report.record import key_reading, record
 
 PARAMETERS.check_namespace(globals())  # the checks the briefing runner makes
 pack = load_pack(country)
@@ -54,7 +54,8 @@ key_facts
 # Each panel is one indicator; the thick line is the country.
 
 # %%
-profile.indicator_figure(pack, year_from, year_to, language)
+trends = profile.indicator_figure(pack, year_from, year_to, language)
+trends
 
 # %% [markdown] tags=["i18n:nb00.map"]
 # ## Where people live
@@ -73,4 +74,5 @@ status = profile.data_status(pack, language)
 status
 
 # %% tags=["remove-cell"]
-record(pack, key_facts, tables={"key_facts": profile.key_facts_table(pack, language), "data_status": status})
+record(pack, key_reading(key_facts, trends),
+       tables={"key_facts": profile.key_facts_table(pack, language), "data_status": status})

@@ -75,10 +75,18 @@ def test_index_pages_link_every_page_and_carry_key_messages(small_run, offline_p
     page = offline_page(folder / "index.html")
     links = page.page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     assert {o.html for o in outcomes if o.language == "en"} <= set(links)
-    assert "index-ru.html" in links and "briefing-en.html" in links
+    assert {"index-ru.html", "briefing-en.html", "tables/tables-en.xlsx"} <= set(links)
+    messages = page.page.evaluate("[...document.querySelectorAll('ul.key-messages li')].map(li => li.textContent)")
+    assert 1 <= len(messages) <= 5 and len(set(messages)) == len(messages)
+    assert "36.1% of people in Tajikistan used the internet in 2022, against 79.8% in Kyrgyzstan." in messages
     text = page.page.inner_text("body")
-    assert "36.1% of people in Tajikistan used the internet in 2022" in text
-    assert "Gorno-Badakhshan (GBAO): 0.23 million people" in text
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 40]
+    assert len(sentences) == len(set(sentences)), "a sentence appears twice on the index"
+    # the table of areas: GBAO's census population (0.23 million), linked to its profile page
+    gbao = page.page.evaluate("""[...document.querySelectorAll('table.areas tr')]
+        .filter(tr => tr.textContent.includes('Gorno-Badakhshan'))
+        .map(tr => [...tr.querySelectorAll('a')].map(a => [a.textContent, a.getAttribute('href')]))[0]""")
+    assert ["227,200", "00_country_profile_TJ-GB_en.html"] in gbao
     shot = folder / "index.png"
     page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
@@ -117,14 +125,23 @@ def test_tables_and_manifest(small_run):
     for j in manifest["jobs"]:
         assert j["parameters"]["region"] in ("all", "TJ-GB", "TJ-DU") and j["seconds"] > 0
     assert manifest["git_commit"] and manifest["input_hash"] and manifest["packages"]["plotly"]
-    book = openpyxl.load_workbook(folder / "tables" / "small.xlsx", read_only=True)
-    assert book.sheetnames[0] == "index" and book.sheetnames[-1] == "sources"
-    # two tables per country-profile job (key facts, data status); five per access-gaps job (parity, district
-    # rates, regression, distance, online study): no decomposition for Dushanbe (no rural people) or GBAO (too
-    # few urban people in the sample to split the gap)
-    per_job = sum(5 if o.job.startswith("01_") else 2 for o in outcomes)
-    assert len(book.sheetnames) == 2 + per_job
-    assert len(list((folder / "tables").glob("*.csv"))) == per_job
+    for lang, readme, sources in (("en", "Read me", "Sources"), ("ru", "Описание", "Источники"),
+                                  ("tg", "Тавсиф", "Манбаъҳо")):
+        book = openpyxl.load_workbook(folder / "tables" / f"tables-{lang}.xlsx")
+        assert book.sheetnames[0] == readme and book.sheetnames[-1] == sources
+        # two tables per country-profile job (key facts, data status); five per access-gaps job (parity, district
+        # rates, regression, distance, online study): no decomposition for Dushanbe (no rural people) or GBAO
+        # (too few urban people in the sample to split the gap)
+        per_job = sum(5 if o.job.startswith("01_") else 2 for o in outcomes if o.language == lang)
+        assert len(book.sheetnames) == 2 + per_job
+        assert all(len(name) <= 31 for name in book.sheetnames)
+        sheet = book[book.sheetnames[1]]
+        assert sheet.freeze_panes == "A2"
+        listed = {row[-1] for row in book[readme].iter_rows(min_row=2, values_only=True)}
+        assert listed == {p.name for p in (folder / "tables").glob("*.csv")}  # every CSV, once, named in the read-me
+    for csv in (folder / "tables").glob("*.csv"):
+        assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Russian-locale Excel
+        assert not re.search(r"_(en|ru|tg)__", csv.name)  # one file per table, whatever the language
 
 
 NBSP = "\u00a0"
@@ -175,7 +192,8 @@ def test_numbers_in_the_reader_locale_in_text_tables_and_hover(small_run, offlin
     page = offline_page(folder / access.html)
     cells = page.page.evaluate("[...document.querySelectorAll('table')[0].querySelectorAll('td')]"
                                ".map(td => td.textContent)")
-    tidy = pd.read_csv(folder / "tables" / f"{access.anchor}__parity.csv")
+    tidy = pd.read_csv(folder / "tables" / f"{access.anchor.removesuffix('_' + lang)}__parity.csv",
+                       encoding="utf-8-sig")
     gpi = f"{tidy.set_index('index').loc['gender_parity_index', 'parity']:.2f}"
     assert (gpi if lang == "en" else gpi.replace(".", ",")) in cells
     assert not any(re.fullmatch(r"-?\d+\.\d+", c) for c in cells) if lang == "ru" else True
@@ -185,12 +203,11 @@ def test_published_tables_are_tidy_and_the_same_in_every_language(small_run):
     folder, outcomes = small_run
     tables = folder / "tables"
     for name in ("parity", "regression", "distance_by_district", "online_by_district"):
-        en, ru, tg = (tables / f"01_access_gaps_TJ-GB_{lang}__{name}.csv" for lang in ("en", "ru", "tg"))
-        assert en.read_bytes() == ru.read_bytes() == tg.read_bytes(), name
+        assert (tables / f"01_access_gaps_TJ-GB__{name}.csv").is_file(), name  # one table for en, ru and tg
     for csv in tables.glob("*.csv"):
-        df = pd.read_csv(csv)
+        df = pd.read_csv(csv, encoding="utf-8-sig")
         assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in df.columns), (csv.name, list(df.columns))
-    reg = pd.read_csv(tables / "01_access_gaps_TJ-GB_en__regression.csv")
+    reg = pd.read_csv(tables / "01_access_gaps_TJ-GB__regression.csv", encoding="utf-8-sig")
     for col in ("odds_ratio", "or_low", "or_high", "ame", "ame_low", "ame_high"):
         assert pd.api.types.is_float_dtype(reg[col]), col
     assert (reg["or_low"] <= reg["odds_ratio"]).all() and (reg["odds_ratio"] <= reg["or_high"]).all()

@@ -91,8 +91,8 @@ def test_every_document_carries_a_policy_allowing_only_its_own_scripts(hostile_r
 def test_workbook_writes_formula_like_text_as_text(hostile_run):
     import openpyxl
 
-    book = openpyxl.load_workbook(hostile_run / "tables" / "hostile.xlsx")
-    cells = [c for row in book["sources"].iter_rows() for c in row if c.value == FORMULA]
+    book = openpyxl.load_workbook(hostile_run / "tables" / "tables-en.xlsx")
+    cells = [c for row in book["Sources"].iter_rows() for c in row if c.value == FORMULA]
     assert cells and all(c.data_type == "s" for c in cells)
 
 

@@ -104,7 +104,13 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
                                               "parity_adjusted": 2, "gap_pp": 1})
     if shown["suppressed"].any():
         said.append(tx.plural("suppressed_note", MIN_SAMPLE))
-    return Panel(Reading(numbers, said + _modelled(pack, tx)), view=view, result=gt)
+    overall = participation.participation(in_region(pack.learners, region), [], age_band).iloc[0]
+    numbers["participation_pct"] = 100 * overall["rate"]
+    headline = {"participation_pct": tx("access.headline_participation", age=_age(age_band))}
+    if "location_parity_index" in numbers:
+        headline["location_parity_index"] = tx("access.location_parity_index")
+    return Panel(Reading(numbers, said + _modelled(pack, tx), importance=3, modelled=pack.is_modelled("learners"),
+                         headline=headline), view=view, result=gt)
 
 
 def participation_map(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
@@ -141,7 +147,8 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     grey = int(d["suppressed"].sum())
     said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
                       people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=_age(age_band))]
-    return Panel(Reading(numbers, said + _modelled(pack, tx)), figure=fig, result=_Frame(rates))
+    return Panel(Reading(numbers, said + _modelled(pack, tx), importance=1, modelled=pack.is_modelled("learners")),
+                 figure=fig, result=_Frame(rates))
 
 
 class _Frame:
@@ -184,7 +191,8 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
                km=far.mean_km, cells=tx.plural("access.cells", len(grid)), size=grid_km)]
     if modelled:
         said.append(tx("access.modelled_population"))
-    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)}, said)
+    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)}, said,
+                      importance=2, modelled=modelled, headline={"beyond_25km_pct": tx("access.headline_far")})
     return Panel(reading, figure=fig, result=result)
 
 
@@ -221,7 +229,8 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
     columns = ["covariate", "odds_ratio", "or_ci", "ame", "ame_ci"] + (["true_odds_ratio"] if model.truth else [])
     view = TableView(shown, tx, {c: tx(f"access.col_{c}") for c in columns},
                      {"odds_ratio": 2, "ame": 2, "true_odds_ratio": 2})
-    return Panel(Reading(numbers, said), view=view, result=_AreaModel(model, tab))
+    return Panel(Reading(numbers, said, importance=1, modelled=bool(model.truth)), view=view,
+                 result=_AreaModel(model, tab))
 
 
 class _AreaModel:
@@ -291,7 +300,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
                      tx, {"part": tx("access.col_part"), "pp": tx("access.col_pp"), "pp_ci": tx("access.col_pp_ci")},
                      {"pp": 1})
     reading = Reading({"gap_pp": 100 * dec.total, "unexplained_pp": 100 * dec.unexplained},
-                      said + _modelled(pack, tx))
+                      said + _modelled(pack, tx), importance=2, modelled=pack.is_modelled("learners"))
     return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
@@ -317,14 +326,14 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     hover = "%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"
     fig = go.Figure([
         go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
-        go.Bar(name=tx(f"access.scenario_{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,
+        go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,
                error_y={"type": "data", "symmetric": False, "array": 100 * (s["scenario_high"] - s["scenario"]),
                         "arrayminus": 100 * (s["scenario"] - s["scenario_low"])})])
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("access.percent"),
                       title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=_age(age_band)), True),
                       legend={"orientation": "h", "y": -0.15})
     numbers = {"online_capable_pct": 100 * cf.capable_share}
-    said = [tx("access.cf_sentence_1", capable=100 * cf.capable_share, scenario=tx(f"access.scenario_{scenario}"),
+    said = [tx("access.cf_sentence_1", capable=100 * cf.capable_share, scenario=tx(f"param.scenario.{scenario}"),
                share=100 * cf.needs.affordability_share)]
     ranges = cf_mod.StudyNeeds.RANGES
     if "rural" in s.index and "urban" in s.index:
@@ -350,4 +359,6 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
                    sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
-    return Panel(Reading(numbers, said + _modelled(pack, tx)), figure=localise(fig, language), result=cf)
+    return Panel(Reading(numbers, said + _modelled(pack, tx), importance=3, modelled=True,
+                         headline={"online_capable_pct": tx("access.headline_online")}),
+                 figure=localise(fig, language), result=cf)

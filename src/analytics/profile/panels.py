@@ -78,7 +78,7 @@ def connection_reading(pack, tx) -> Reading:
     mobile, fixed = (float(wide.loc[year, k]) for k in ("mobile_cellular_per100", "fixed_broadband_per100"))
     key = "profile.reading_mobile_first" if fixed < mobile / 5 else "profile.reading_connections"
     return Reading({"mobile_per100": mobile, "fixed_per100": fixed},
-                   [tx(key, year=year, country=area_name(tx, code), mobile=mobile, fixed=fixed)])
+                   [tx(key, year=year, country=area_name(tx, code), mobile=mobile, fixed=fixed)], importance=3)
 
 
 def district_map(pack, region: str = "all", language: str = "en"):
@@ -193,7 +193,10 @@ def headlines(pack, language: str = "en", region: str = "all") -> Reading:
     ind = pack.indicators
     code, *others = areas(pack)
     country = area_name(tx, code)
-    out = Reading()
+    out = Reading(importance=2)
+    scope = pack.regions if region == "all" else pack.regions[pack.regions["region_code"] == region]
+    out.numbers["census_population"] = int(scope["census_population"].sum())
+    out.headline["census_population"] = tx("profile.headline_population", year=pack.meta.get("census_year", ""))
     if check_region(pack, region) != "all":
         pop = pack.population[pack.population["region_code"] == region]
         people = int(pop["population"].sum())
@@ -201,6 +204,7 @@ def headlines(pack, language: str = "en", region: str = "all") -> Reading:
         n_inst = int((pack.institutions["region_code"] == region).sum())
         out.numbers.update(region_population=people, region_urban_pct=round(urban, 1),
                            region_institutions=n_inst)
+        out.modelled = True  # the urban share is modelled
         out.sentences.append(tx("profile.headline_region", region=tx(f"region.{region}"), people=people / 1e6,
                                 year=pack.meta.get("census_year", ""),
                                 urban=urban, institutions=tx.plural("profile.institutions", n_inst),

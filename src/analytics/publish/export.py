@@ -22,6 +22,7 @@ from functools import cache
 from ..report.panel import SKIP_MIME
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+SUPPRESSED = "‡"  # the mark of a value not shown (see analytics.report.sentences)
 
 #: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
 _TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
@@ -120,7 +121,7 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
                 parts.pop()
             continue
         for out in outputs:
-            rendered = _output(out, f"{prefix}-{len(ids)}")
+            rendered = _output(out, f"{prefix}-{len(ids)}", texts)
             if rendered is None:
                 continue
             html_part, fig_id = rendered
@@ -130,7 +131,7 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
     return Fragment("\n".join(parts), len(ids))
 
 
-def _output(out, fig_id: str) -> tuple[str, str | None] | None:
+def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
     kind = out.get("output_type")
     if kind == "stream":
         if out.get("name") == "stderr":
@@ -150,7 +151,7 @@ def _output(out, fig_id: str) -> tuple[str, str | None] | None:
         kind = "chart small" if meta.get("chart") == "small" else "chart"
         return (f'<figure class="{kind}">{heading}<div class="plotly-figure" id="{html.escape(fig_id)}"></div>'
                 f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>'
-                "</figure>", fig_id)
+                f"{print_table(spec['data'], texts)}</figure>", fig_id)
     if "text/html" in data:  # from the suite's own views and readings, which escape their text
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"], None
     if "image/svg+xml" in data:
@@ -162,6 +163,59 @@ def _output(out, fig_id: str) -> tuple[str, str | None] | None:
     if "text/plain" in data:
         return f"<pre>{html.escape(data['text/plain'])}</pre>", None
     return None
+
+
+def _values(array) -> list:
+    """A plotly array as a list: plotly.py writes numeric arrays as ``{"dtype", "bdata"}`` (base64)."""
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+
+        import numpy as np
+
+        data = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
+        return data.reshape(array["shape"]).tolist() if "shape" in array else data.tolist()
+    return list(array or [])
+
+
+def print_table(data: list[dict], texts) -> str:
+    """The numbers of a chart as a compact table, shown only on paper (where nothing hovers).
+
+    Lines and bars give one row per category or year and one column per trace; a map gives
+    one row per area with its value (``customdata`` holds the value when the colour is a
+    transform of it). Values are written in the page's number format.
+    """
+    def num(v):
+        return texts.number(v, 1) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+
+    maps = [t for t in data if t.get("type") == "choropleth"]
+    if maps:
+        rows = []
+        for t in maps:  # the coloured areas carry their values; greyed-out ones (a suppressed value) do not
+            names = [html.unescape(str(n)) for n in _values(t.get("text")) or _values(t.get("locations"))]
+            if t.get("customdata") is None:
+                rows += [(n, SUPPRESSED) for n in names]
+                continue
+            rows += [(n, v[0] if isinstance(v, list) else v) for n, v in zip(names, _values(t["customdata"]),
+                                                                          strict=False)]
+        body = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(num(v))}</td></tr>" for n, v in rows)
+        return f'<table class="print-only"><tbody>{body}</tbody></table>' if rows else ""
+    series, keys = [], []
+    for t in data:
+        horizontal = t.get("orientation") == "h"
+        cats, vals = (_values(t.get("y")), _values(t.get("x"))) if horizontal else (_values(t.get("x")),
+                                                                                    _values(t.get("y")))
+        if not vals:
+            continue
+        cats = cats or list(range(1, len(vals) + 1))
+        series.append((str(t.get("name") or ""), dict(zip(cats, vals, strict=False))))
+        keys += [c for c in cats if c not in keys]
+    if not series:
+        return ""
+    head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in series) if any(n for n, _ in series) else ""
+    body = "".join("<tr><td>" + html.escape(str(k)) + "</td>"
+                   + "".join(f"<td>{html.escape(num(values[k])) if k in values else ''}</td>" for _, values in series)
+                   + "</tr>" for k in keys)
+    return f'<table class="print-only"><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _title_out(layout: dict) -> tuple[dict, str]:

@@ -53,25 +53,102 @@ def language_links(languages: list[str], current: str, href, texts) -> list[dict
             for lang in languages if lang != current]
 
 
+#: Most key messages on an index.
+MAX_MESSAGES = 5
+
+
+def area_label(parameters: dict, texts) -> str:
+    """The area a job covers, by name (the whole country when it has no region)."""
+    region = parameters.get("region", "all")
+    return texts("index.national") if region == "all" else texts.get(f"region.{region}", str(region))
+
+
+def key_messages(entries: list[JobEntry], texts) -> list[str]:
+    """At most :data:`MAX_MESSAGES` national key messages: the most important candidates, none twice.
+
+    Candidates are what each national job recorded (``messages``: text, importance,
+    modelled); ties keep the order of the jobs and of the panels within each job. A message
+    resting on modelled data is marked so.
+    """
+    candidates = []
+    for order, e in enumerate(entries):
+        if e.status != "ok" or e.parameters.get("region", "all") != "all":
+            continue
+        for k, m in enumerate(e.results.get("messages", [])):
+            candidates.append((-int(m.get("importance", 0)), order, k, m))
+    out, seen = [], set()
+    for *_, m in sorted(candidates, key=lambda c: c[:3]):
+        if m["text"] in seen:
+            continue
+        seen.add(m["text"])
+        out.append(f"{m['text']} ({texts('modelled')})" if m.get("modelled") else m["text"])
+        if len(out) == MAX_MESSAGES:
+            break
+    return out
+
+
+def area_table(entries: list[JobEntry], texts, href) -> dict:
+    """Areas × headline numbers: every cell links to the page its number comes from.
+
+    Returns
+    -------
+    dict
+        ``columns`` (labels) and ``rows`` (``area`` and ``cells``: ``text`` and ``href``,
+        empty where an area's page does not give that number).
+    """
+    columns: dict[str, str] = {}
+    cells: dict[str, dict[str, tuple[float, str]]] = {}
+    for e in entries:
+        if e.status != "ok":
+            continue
+        area = area_label(e.parameters, texts)
+        for h in e.results.get("headline", []):
+            columns.setdefault(h["key"], h["label"])
+            cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e)))
+
+    def shown(key: str, value: float) -> str:
+        if key.endswith("_pct"):
+            return texts.number(value, 1)
+        if key.endswith("_index"):
+            return texts.number(value, 2)
+        return texts.number(value, 0, grouping=abs(value) >= 10_000)
+
+    rows = [{"area": area, "cells": [{"text": shown(k, got[k][0]), "href": got[k][1]} if k in got else None
+                                     for k in columns]}
+            for area, got in cells.items()]
+    return {"columns": list(columns.values()), "rows": rows}
+
+
 def index_body(title: str, entries: list[JobEntry], texts, languages: list[str], run_id: str,
                input_hash: str, in_book: bool = False) -> str:
-    """The landing content in one language: header, navigation, banner, key messages, failures."""
+    """The landing content in one language: key messages, areas × key numbers, the pages, failures."""
     language = texts.language
     mine = [e for e in entries if e.language == language]
     date = datetime.now(UTC).strftime("%Y-%m-%d")
-    meta = [f"{texts('page.date')}: {date} · {texts('page.run')}: {run_id} · "
-            f"{texts('page.inputs_hash')}: {input_hash}"]
+    meta = [f"{texts('page.date')}: {date} · {texts('page.run')}: {run_id}"]
     nav = [] if in_book else language_links(languages, language, lambda lang: index_name(lang, languages), texts)
     modelled = sorted({m for e in mine for m in e.results.get("modelled", [])})
-    items = [{"href": f"#{e.anchor}" if in_book else e.html, "title": e.title,
-              "params": param_text(e.parameters, texts, skip=("language", "country")),
-              "sentences": e.results.get("sentences", [])} for e in mine if e.status == "ok"]
+
+    def href(e: JobEntry) -> str:
+        return f"#{e.anchor}" if in_book else e.html
+
+    pages = [{"href": href(e), "text": f"{e.title} — {area_label(e.parameters, texts)}",
+              "params": param_text(e.parameters, texts, skip=("language", "country", "region"))}
+             for e in mine if e.status == "ok"]
     failed = [{"job": e.name, "status": e.status,
                "error": e.error.splitlines()[-1] if e.error else e.status} for e in mine if e.status != "ok"]
-    book_link = None if in_book else {"href": f"briefing-{language}.html", "text": texts("index.book_link")}
-    return str(render("index.html.j2", title=title, meta=meta, nav=nav, book_link=book_link,
-                      key_messages=texts("index.key_messages"), items=items, failed=failed,
-                      failed_title=texts("index.failed"), **status_text(modelled, texts)))
+    links = [] if in_book else [{"href": f"briefing-{language}.html", "text": texts("index.book_link")},
+                                {"href": f"tables/{workbook_name(language)}", "text": texts("index.workbook_link")}]
+    return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
+                      key_messages_title=texts("index.key_messages"), messages=key_messages(mine, texts),
+                      areas_title=texts("index.areas"), table=area_table(mine, texts, href),
+                      area_heading=texts("index.area"), pages_title=texts("index.pages"), pages=pages,
+                      failed=failed, failed_title=texts("index.failed"), **status_text(modelled, texts)))
+
+
+def workbook_name(language: str) -> str:
+    """File name of the run's workbook (under ``tables/``) in a language."""
+    return f"tables-{language}.xlsx"
 
 
 def write_indexes(folder: Path, title_in, entries: list[JobEntry], languages: list[str], texts_in,

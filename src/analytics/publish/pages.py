@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -82,6 +83,8 @@ def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
             v = texts("index.national") if v == "all" else texts.get(f"region.{v}", str(v))
         elif isinstance(v, float):
             v = texts.number(v, None)
+        elif isinstance(v, str):  # a named value (a scenario), or a range of years written with an en dash
+            v = texts.get(f"param.{k}.{v}", re.sub(r"^(\d+)-(\d+)$", "\\1–\\2", v))
         shown.append(f"{texts.get(f'param.{k}', k)}: {v}")
     return "; ".join(shown)
 

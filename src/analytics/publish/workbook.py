@@ -1,19 +1,31 @@
-"""Result tables of a run: one CSV per table and one workbook with an index and a sources sheet.
+"""Result tables of a run: each distinct table once as CSV, and one workbook per language.
 
 The tables are the notebooks' tidy frames (stable snake_case columns, numbers numeric,
-intervals as ``*_low``/``*_high``), the same whatever the page language. In the workbook
-a text cell that begins with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a
-formula.
+intervals as ``*_low``/``*_high``), the same whatever the page language, so each is written
+once as CSV (UTF-8 with a byte-order mark, which Russian-locale Excel needs to read
+Cyrillic) under a name without the language. Each language gets a workbook
+``tables-<lang>.xlsx``: a read-me sheet (every sheet, its page and area, its units, measured
+or modelled), one sheet per table named by its content (at most 31 characters), with a
+frozen header, column widths, number formats (shares as percent with one decimal) and the
+name beside every region and district code, and a sources sheet in that language. A text
+cell that begins with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import pandas as pd
 
 #: First characters a spreadsheet reads as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
+#: Columns that hold shares (0–1): shown as percent with one decimal.
+SHARE_COLUMNS = re.compile(r"^(rate|now|scenario|disadvantaged|advantaged|capable_share|part_time_share|"
+                           r"population_share)(_low|_high)?$")
+#: Characters a sheet name cannot hold.
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _cell(value):
@@ -27,8 +39,26 @@ def _cell(value):
     return value
 
 
-def write_sheet(wb, title: str, df: pd.DataFrame) -> None:
-    """Add a sheet holding ``df`` (header row, then values); text is always text."""
+def number_format(column: str, series: pd.Series) -> str | None:
+    """The Excel number format of a column: percent for shares, grouped integers, two decimals."""
+    if SHARE_COLUMNS.match(column):
+        return "0.0%"
+    if pd.api.types.is_bool_dtype(series):
+        return None
+    if pd.api.types.is_integer_dtype(series):
+        return "#,##0"
+    if pd.api.types.is_float_dtype(series):
+        return "#,##0.0" if column.endswith(("_pct", "_pp", "_km", "population")) else "0.00"
+    return None
+
+
+def write_sheet(wb, title: str, df: pd.DataFrame, formats: bool = False) -> None:
+    """Add a sheet holding ``df`` (header row, then values); text is always text.
+
+    With ``formats``, the header is frozen, columns get widths and number formats.
+    """
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title)
     ws.append([_cell(str(c)) for c in df.columns])
     for row in df.itertuples(index=False):
@@ -37,47 +67,109 @@ def write_sheet(wb, title: str, df: pd.DataFrame) -> None:
         for cell in cells:
             if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                 cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    for k, column in enumerate(df.columns, start=1):
+        letter = get_column_letter(k)
+        longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
+        ws.column_dimensions[letter].width = min(48, max(8, longest + 2))
+        fmt = number_format(str(column), df[column]) if formats else None
+        if fmt:
+            for cell in ws[letter][1:]:
+                cell.number_format = fmt
 
 
-def write_tables(folder: Path, briefing_name: str, entries) -> list[str]:
-    """Write every result table as CSV and all of them in one workbook; return file names.
+def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:
+    """The frame with a name column beside every ``region_code`` and ``district_code`` column."""
+    out = df.copy()
+    for code, prefix in (("district_code", "district"), ("region_code", "region")):
+        if code in out.columns:
+            names = [texts.get(f"{prefix}.{c}", str(c)) for c in out[code]]
+            out.insert(out.columns.get_loc(code) + 1, f"{prefix}_name", names)
+    return out
+
+
+def sheet_name(label: str, taken: set[str]) -> str:
+    """A unique sheet name of at most 31 characters from a label."""
+    base = _SHEET_BAD.sub("-", label).strip("'")[:31] or "table"
+    name, k = base, 2
+    while name.lower() in taken:
+        suffix = f" ({k})"
+        name, k = base[: 31 - len(suffix)] + suffix, k + 1
+    taken.add(name.lower())
+    return name
+
+
+def write_tables(folder: Path, briefing_name: str, entries, languages: list[str] | None = None,
+                 texts_in=None) -> list[str]:
+    """Write each distinct result table once as CSV, and a workbook per language; return file names.
 
     Parameters
     ----------
     folder : path
         The run folder (tables go to ``tables/``).
     briefing_name : str
-        Name of the workbook file.
+        Name of the briefing (kept for the callers; workbooks are named by language).
     entries : list of JobEntry
         The jobs; those that succeeded contribute their recorded tables.
+    languages : list of str
+        The run's languages (default: those of the entries).
+    texts_in : callable
+        Language to :class:`~analytics.core.i18n.Texts` (default: the suite's messages).
     """
     from openpyxl import Workbook
 
+    from ..core.i18n import Texts
+    from .index import area_label, workbook_name
+
+    languages = languages or sorted({e.language for e in entries})
+    texts_in = texts_in or Texts
     out = folder / "tables"
     out.mkdir(exist_ok=True)
-    written, sheets, index_rows, sources = [], [], [], {}
+    written, csv_of = [], {}
     for e in entries:
         if e.status != "ok":
             continue
+        stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
             df = pd.DataFrame(tab["data"], columns=tab["columns"])
-            csv = f"{e.anchor}__{name}.csv"
-            df.to_csv(out / csv, index=False)
-            written.append(f"tables/{csv}")
-            sheet = f"T{len(sheets) + 1:02d}"
-            sheets.append((sheet, df))
-            index_rows.append({"sheet": sheet, "job": e.name, "table": name, "csv": csv,
-                               "parameters": "; ".join(f"{k}={v}" for k, v in e.parameters.items())})
-        for inp in e.results.get("inputs", []):
-            sources[inp["table"]] = inp
-    if sheets:
+            data = df.to_csv(index=False).encode("utf-8")
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in csv_of:
+                csv = f"{stem}__{name}.csv"
+                (out / csv).write_bytes(b"\xef\xbb\xbf" + data)
+                csv_of[digest] = csv
+                written.append(f"tables/{csv}")
+    for lang in languages:
+        texts = texts_in(lang)
+        mine = [e for e in entries if e.status == "ok" and e.language == lang]
+        sheets, readme, sources, taken = [], [], {}, {texts("sheet.readme").lower(), texts("sheet.sources").lower()}
+        for e in mine:
+            area = area_label(e.parameters, texts)
+            modelled = set(e.results.get("modelled", []))
+            for name, tab in (e.results.get("tables") or {}).items():
+                df = pd.DataFrame(tab["data"], columns=tab["columns"])
+                label = texts.get(f"sheet.{name}", name.replace("_", " "))
+                sheet = sheet_name(f"{label} – {area}", taken)
+                sheets.append((sheet, with_names(df, texts)))
+                readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
+                               texts("readme.table"): label,
+                               texts("readme.units"): texts.get(f"units.{name}", ""),
+                               texts("readme.status"): texts("status.modelled" if modelled else "status.measured"),
+                               texts("readme.csv"): csv_of[hashlib.sha256(df.to_csv(index=False).encode("utf-8"))
+                                                           .hexdigest()]})
+            for inp in e.results.get("inputs", []):
+                sources[inp["table"]] = {texts("col.table"): texts.get(f"table.{inp['table']}", inp["table"]),
+                                         texts("col.status"): texts.get(f"status.{inp['status']}", inp["status"]),
+                                         texts("col.source"): inp["source"], texts("col.licence"): inp["licence"],
+                                         texts("col.vintage"): inp["vintage"]}
+        if not sheets:
+            continue
         wb = Workbook()
         wb.remove(wb.active)
-        write_sheet(wb, "index", pd.DataFrame(index_rows))
+        write_sheet(wb, texts("sheet.readme")[:31], pd.DataFrame(readme))
         for sheet, df in sheets:
-            write_sheet(wb, sheet, df)
-        write_sheet(wb, "sources", pd.DataFrame(list(sources.values())))
-        book = out / f"{briefing_name}.xlsx"
-        wb.save(book)
-        written.append(f"tables/{book.name}")
+            write_sheet(wb, sheet, df, formats=True)
+        write_sheet(wb, texts("sheet.sources")[:31], pd.DataFrame(list(sources.values())))
+        wb.save(out / workbook_name(lang))
+        written.append(f"tables/{workbook_name(lang)}")
     return written

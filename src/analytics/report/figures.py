@@ -121,8 +121,8 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         fig.add_trace(go.Choropleth(
             geojson=geojson, locations=grey[code_col].astype(str), z=np.zeros(len(grey)), showscale=False,
             colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], marker_line_color="white", marker_line_width=0.6,
-            text=[html.escape(f"{n}: {muted_text}", quote=False) for n in grey[name_col]],
-            hovertemplate="%{text}<extra></extra>"))
+            text=[html.escape(str(n), quote=False) for n in grey[name_col]],
+            hovertemplate="%{text}: " + html.escape(muted_text, quote=False) + "<extra></extra>"))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(title=title, margin=dict(l=0, r=0, t=50, b=0), height=460)
     return localise(fig, language)

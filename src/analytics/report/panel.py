@@ -16,10 +16,20 @@ class Reading:
 
     ``numbers`` are raw values (percent as 0–100 where the key ends in ``_pct``), never
     rounded or translated; ``sentences`` are already in the page's language.
+
+    For the briefing index: ``importance`` ranks the first sentence as a candidate key
+    message (0 never, 3 the most important), ``modelled`` says it rests on modelled data
+    (the index marks it so), ``headline`` names the numbers shown in the index's table of
+    areas (key to its label in the page's language), and ``messages`` holds the candidates
+    gathered by :func:`~analytics.report.record.key_reading`.
     """
 
     numbers: dict[str, float] = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)
+    importance: int = 0
+    modelled: bool = False
+    headline: dict[str, str] = field(default_factory=dict)
+    messages: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         return "\n".join(self.sentences)
@@ -29,7 +39,9 @@ class Reading:
         return f'<ul class="reading">{items}</ul>'
 
     def __add__(self, other: Reading) -> Reading:
-        return Reading({**self.numbers, **other.numbers}, self.sentences + other.sentences)
+        return Reading({**self.numbers, **other.numbers}, self.sentences + other.sentences,
+                       max(self.importance, other.importance), self.modelled or other.modelled,
+                       {**self.headline, **other.headline}, self.messages + other.messages)
 
 
 @dataclass

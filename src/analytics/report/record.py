@@ -48,7 +48,9 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
     -------
     dict
         ``country``, ``inputs`` (name, status, source, licence, vintage), ``modelled``
-        (names of modelled inputs), ``numbers``, ``sentences`` and ``tables`` (name to
+        (names of modelled inputs), ``numbers``, ``sentences``, ``messages`` (candidate key
+        messages: ``text``, ``importance``, ``modelled``), ``headline`` (``key``, ``label``,
+        ``value`` of the numbers for the index's table of areas) and ``tables`` (name to
         ``{"columns": [...], "data": [[...], ...]}``).
     """
     names = sorted(inputs if inputs is not None else pack.used)
@@ -67,6 +69,9 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         "modelled": [i["table"] for i in info if i["status"] != "measured"],
         "numbers": {k: float(v) for k, v in (getattr(reading, "numbers", {}) or {}).items()},
         "sentences": list(getattr(reading, "sentences", []) or []),
+        "messages": list(getattr(reading, "messages", []) or []),
+        "headline": [{"key": k, "label": label, "value": float(reading.numbers[k])}
+                     for k, label in (getattr(reading, "headline", {}) or {}).items() if k in reading.numbers],
         "tables": out_tables,
     }
 
@@ -80,11 +85,19 @@ def record(pack, reading=None, tables: dict | None = None, inputs: list[str] | N
 
 
 def key_reading(*panels) -> object:
-    """The first sentence and every number of several panels, for the briefing index."""
+    """The first sentence and every number of several panels (or readings), for the briefing index.
+
+    Each panel's first sentence is also a candidate key message, with the panel's
+    importance and whether it rests on modelled data; the panels' headline numbers are kept.
+    """
     from .panel import Reading
 
     out = Reading()
     for p in panels:
-        out.numbers.update(p.reading.numbers)
-        out.sentences.extend(p.reading.sentences[:1])
+        r = p.reading if hasattr(p, "reading") else p  # a panel, or a reading of its own
+        out.numbers.update(r.numbers)
+        out.sentences.extend(r.sentences[:1])
+        out.headline.update({k: v for k, v in r.headline.items() if k in r.numbers})
+        if r.sentences and r.importance > 0:
+            out.messages.append({"text": r.sentences[0], "importance": r.importance, "modelled": r.modelled})
     return out

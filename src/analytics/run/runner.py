@@ -53,12 +53,13 @@ def publish(tmp: Path, final: Path) -> Path:
 
 
 def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> list[dict]:
-    """A page's links: the index and the book in its language, and the same page in other languages."""
-    from ..publish.index import index_name, language_label
+    """A page's links: the index, the book and the workbook in its language, and the same page in other languages."""
+    from ..publish.index import index_name, language_label, workbook_name
 
     same = {k: v for k, v in job.parameters.items() if k != "language"}
     links = [{"href": index_name(job.language, languages), "text": texts("page.to_index")},
-             {"href": f"briefing-{job.language}.html", "text": texts("page.to_book")}]
+             {"href": f"briefing-{job.language}.html", "text": texts("page.to_book")},
+             {"href": f"tables/{workbook_name(job.language)}", "text": texts("page.to_workbook")}]
     for other in all_jobs:
         if (other.language != job.language and other.notebook == job.notebook
                 and {k: v for k, v in other.parameters.items() if k != "language"} == same):
@@ -293,7 +294,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         texts_in = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}.__getitem__
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
-        files += write_tables(tmp, briefing.name, entries)
+        files += write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
         write_manifest(tmp, run_id, outcomes, hashes, {
             **record, "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,

@@ -1,0 +1,117 @@
+"""The published run as its readers use it: links, a phone, paper and contrast, in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+#: Relative luminance and contrast ratio as WCAG 2.x defines them, computed in the page.
+CONTRAST_JS = """
+() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll('a')].filter(a => a.offsetParent !== null).map(a => {
+    const L1 = lum(rgb(getComputedStyle(a).color).slice(0, 3)), L2 = lum(background(a));
+    return [a.textContent.trim(), (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05)];
+  });
+}
+"""
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if a.get("id"):
+            self.ids.add(a["id"])
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_link_on_every_page_index_and_book_resolves_inside_the_run(small_run):
+    folder, _ = small_run
+    documents = sorted(folder.glob("*.html"))
+    assert len(documents) > 10
+    for doc in documents:
+        links = _parse(doc)
+        for href in links.hrefs:
+            assert not re.match(r"[a-z]+:", href), (doc.name, href)  # no address outside the run
+            target, _, anchor = href.partition("#")
+            path = (doc.parent / target) if target else doc
+            assert path.is_file(), (doc.name, href)
+            if anchor and path.suffix == ".html":
+                assert anchor in _parse(path).ids, (doc.name, href)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(small_run, browser):
+    folder, _ = small_run
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    for doc in sorted(folder.glob("*.html")):
+        tab.goto(doc.as_uri())
+        tab.wait_for_timeout(300)
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (doc.name, width)
+    tab.close()
+
+
+@pytest.mark.parametrize("name", ["01_access_gaps_TJ-GB_ru", "00_country_profile_all_tg"])
+def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its_numbers(small_run, browser,
+                                                                                        tmp_path, name):
+    folder, _ = small_run
+    tab = browser.new_page(viewport={"width": 1100, "height": 900})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    tab.goto((folder / f"{name}.html").as_uri())
+    tab.emulate_media(media="print")
+    tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    tab.wait_for_timeout(1500)
+    charts = tab.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
+        const box = f.getBoundingClientRect(), t = f.querySelector('.chart-title');
+        const r = t ? t.getBoundingClientRect() : null, table = f.querySelector('table.print-only');
+        return {title: t ? t.textContent : '', inside: !!r && r.left >= box.left - 1 && r.right <= box.right + 1
+                                                      && r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+                shown: !!table && getComputedStyle(table).display !== 'none', numbers: table ? table.textContent : ''};
+    })""")
+    assert charts
+    for chart in charts:
+        assert chart["title"] and chart["inside"], chart["title"]
+        assert chart["shown"] and re.search(r"\d", chart["numbers"]), chart["title"]
+    pdf = tmp_path / f"{name}.pdf"
+    tab.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    tab.close()
+
+
+def test_every_link_has_a_contrast_of_at_least_4_5(small_run, browser):
+    folder, _ = small_run
+    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    for doc in ("index.html", "index-ru.html", "00_country_profile_TJ-GB_en.html", "01_access_gaps_TJ-DU_tg.html"):
+        tab.goto((folder / doc).as_uri())
+        ratios = tab.evaluate(CONTRAST_JS)
+        assert ratios, doc
+        low = [(text, round(ratio, 2)) for text, ratio in ratios if ratio < 4.5]
+        assert low == [], (doc, low)
+    tab.close()
