@@ -42,7 +42,8 @@ def hostile_run(tmp_path_factory):
     meta.write_text(_replace_in_table(text, "institutions", "source", FORMULA), encoding="utf-8")
     briefing = tmp / "hostile.yaml"
     briefing.write_text(yaml.safe_dump({
-        "title": {"en": f"Briefing {SCRIPT} {IMG}"}, "country": "tjk", "languages": ["en"],
+        "title": {"en": f"Briefing {SCRIPT} {IMG}"}, "author": f"Author {SCRIPT}", "country": "tjk",
+        "languages": ["en"],
         "jobs": [{"notebook": "00_country_profile", "name": "profile", "grid": {"region": ["TJ-GB"]}}]}))
     proc = run_cli("brief", str(briefing), "--outputs", str(tmp / "out"), "--quiet",
                    env={"ANALYTICS_DATA": str(data)})
@@ -53,7 +54,7 @@ def hostile_run(tmp_path_factory):
 
 def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
     docs = sorted(hostile_run.glob("*.html"))
-    assert {d.name for d in docs} == {"index.html", "briefing-en.html", "profile_TJ-GB_en.html"}
+    assert {d.name for d in docs} == {"index.html", "briefing-en.html", "methods-en.html", "profile_TJ-GB_en.html"}
     for doc in docs:
         dialogs = []
         page = offline_page(doc)
@@ -70,7 +71,9 @@ def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
         # no script element beyond the page's own (geo assets, plotly.js, drawing) and figure data
         assert page.page.evaluate("[...document.scripts].filter(s => !s.type).length") in (0, 3), doc.name
         assert SCRIPT in text, doc.name  # the region's name, as written (header parameters, sentences)
-        if doc.name.startswith(("index", "briefing")):
+        if doc.name.startswith("methods"):
+            assert f"Author {SCRIPT}" in text  # the briefing's author, on the methods page
+        elif doc.name.startswith(("index", "briefing")):
             assert f"Briefing {SCRIPT} {IMG}" in text, doc.name  # the briefing's title
         else:  # job names are slugs (a name with markup is refused: tests/test_hostile_cli.py)
             assert f"Boundaries {IMG}" in text, doc.name  # a source from pack.yaml, in the footer

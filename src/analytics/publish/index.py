@@ -33,6 +33,7 @@ class JobEntry:
     error: str = ""
     article: str = ""
     results: dict = field(default_factory=dict)
+    notebook: str = ""
 
 
 def index_name(language: str, languages: list[str]) -> str:
@@ -138,7 +139,8 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
     failed = [{"job": e.name, "status": e.status,
                "error": e.error.splitlines()[-1] if e.error else e.status} for e in mine if e.status != "ok"]
     links = [] if in_book else [{"href": f"briefing-{language}.html", "text": texts("index.book_link")},
-                                {"href": f"tables/{workbook_name(language)}", "text": texts("index.workbook_link")}]
+                                {"href": f"tables/{workbook_name(language)}", "text": texts("index.workbook_link")},
+                                {"href": f"methods-{language}.html", "text": texts("page.to_methods")}]
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
                       key_messages_title=texts("index.key_messages"), messages=key_messages(mine, texts),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),

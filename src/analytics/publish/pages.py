@@ -101,14 +101,23 @@ def sources(results: dict, texts) -> list[str]:
     return lines
 
 
+def area_title(parameters: dict, texts) -> str:
+    """The area a page covers, for its title: the region's name, or the country's."""
+    region = parameters.get("region", "all")
+    if region != "all":
+        return texts.get(f"region.{region}", str(region))
+    country = str(parameters.get("country", ""))
+    return texts.get(f"area.{country.upper()}", texts("index.national"))
+
+
 def chrome_values(title: str, job: PageJob, results: dict) -> dict:
     """The values the chrome templates need for one job's page or book article."""
     tx = job.texts
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     meta = [f"{tx('page.date')}: {date} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
             f"{tx('page.parameters')}: {param_text(job.parameters, tx)}"]
-    closing = f"{tx('page.run')}: {job.run_id} · {tx('page.inputs_hash')}: {job.input_hash}"
-    return {"title": title, "meta": meta, **status_text(results.get("modelled") or [], tx),
+    closing = f"{tx('page.run')}: {job.run_id}"
+    return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx),
             "sources_title": tx("page.sources"), "sources": sources(results, tx), "closing": closing}
 
 
@@ -129,7 +138,7 @@ def render_page(nb, job: PageJob) -> tuple[str, str, int, str]:
     values = chrome_values(title, job, results)
     top = render("page_top.html.j2", nav=job.nav, **values)
     bottom = render("page_bottom.html.j2", **values)
-    doc = document(body, title, job.texts.language, top=top, bottom=bottom)
+    doc = document(body, values["title"], job.texts.language, top=top, bottom=bottom)
     article = render("article.html.j2", anchor=job.anchor, body=Markup(body), **values)
     return doc, str(article), frag.n_figures, title
 

@@ -57,6 +57,7 @@ class Briefing:
     country: str
     languages: list[str]
     jobs: list[Job] = field(default_factory=list)
+    about: dict[str, str] = field(default_factory=dict)
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title.get("en") or self.name
@@ -98,7 +99,8 @@ def load(path: str | Path) -> Briefing:
     title = doc.get("title") or path.stem
     title = title if isinstance(title, dict) else dict.fromkeys(languages, str(title))
     briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc["country"]),
-                        languages=languages)
+                        languages=languages,
+                        about={k: doc[k] for k in ("author", "organisation", "contact") if doc.get(k)})
     planned, problems = _plan(briefing, doc["jobs"], path)
     problems += _name_jobs(briefing, planned, path)
     if problems:

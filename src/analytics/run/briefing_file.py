@@ -6,6 +6,7 @@ once instead of filling memory); every field must have its type:
 
 ``title``        text, or a mapping of language code to text
 ``description``  text
+``author``, ``organisation``, ``contact``  text, optional: shown on the methods page
 ``country``      a pack name (lower-case letters); required
 ``languages``    a non-empty list of language codes, each once
 ``jobs``         a non-empty list of mappings, each with ``notebook`` (text) and optionally
@@ -25,7 +26,7 @@ from ..core import yamlio
 from ..core.errors import ParameterError
 
 MAX_BYTES = 1_000_000
-TOP_KEYS = ("title", "description", "country", "languages", "jobs")
+TOP_KEYS = ("title", "description", "author", "organisation", "contact", "country", "languages", "jobs")
 JOB_KEYS = ("notebook", "name", "grid", "parameters")
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
@@ -103,6 +104,9 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
 
     out += [f"{path} ({line(node, k)}): unknown key {k!r}; expected {', '.join(TOP_KEYS)}"
             for k in doc if k not in TOP_KEYS]
+    for key in ("description", "author", "organisation", "contact"):
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            bad((key,), f"{key!r} must be text; found {_kind(doc[key])}")
     title = doc.get("title")
     if title is not None and not isinstance(title, str):
         if not isinstance(title, dict) or not all(isinstance(v, str) for v in title.values()):

@@ -59,7 +59,8 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
     same = {k: v for k, v in job.parameters.items() if k != "language"}
     links = [{"href": index_name(job.language, languages), "text": texts("page.to_index")},
              {"href": f"briefing-{job.language}.html", "text": texts("page.to_book")},
-             {"href": f"tables/{workbook_name(job.language)}", "text": texts("page.to_workbook")}]
+             {"href": f"tables/{workbook_name(job.language)}", "text": texts("page.to_workbook")},
+             {"href": f"methods-{job.language}.html", "text": texts("page.to_methods")}]
     for other in all_jobs:
         if (other.language != job.language and other.notebook == job.notebook
                 and {k: v for k, v in other.parameters.items() if k != "language"} == same):
@@ -250,6 +251,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     from ..core.i18n import check_language
     from ..packs.locales import pack_languages
     from ..publish.index import write_books, write_indexes
+    from ..publish.methods import write_methods
     from ..publish.workbook import write_tables
 
     folder = paths.pack_dir(briefing.country)
@@ -295,6 +297,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
+        files += write_methods(tmp, briefing.about, entries, briefing.languages, texts_in,
+                               paths.pack_dir(briefing.country), hashes, input_hash, run_id)
         write_manifest(tmp, run_id, outcomes, hashes, {
             **record, "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,
@@ -335,4 +339,5 @@ def entry(o: JobOutcome):
     from ..publish.index import JobEntry
 
     return JobEntry(name=o.job, anchor=o.anchor, language=o.language, status=o.status, parameters=o.parameters,
-                    title=o.title, html=o.html, error=o.error, article=o.fragment, results=o.results)
+                    title=o.title, html=o.html, error=o.error, article=o.fragment, results=o.results,
+                    notebook=Path(o.notebook).stem)
