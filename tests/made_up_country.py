@@ -196,7 +196,7 @@ def write_assumptions(pack: Path) -> None:
     learners["sample_size"] = {"value": 2500, "why": why}
     learners["language_shares"] = {"value": {"default": {"ru": 0.7, "en": 0.05, "other": 0.25},
                                              "QV-AL": {"ru": 0.85, "en": 0.1, "other": 0.05}}, "why": why}
-    for section, entries in doc.items():  # every reason and source is Veridia's own
+    for entries in doc.values():  # every reason and source is Veridia's own
         for entry in ([entries] if "value" in entries else entries.values()):
             entry.pop("source", None)
             entry["why"] = why
