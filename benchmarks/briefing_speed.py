@@ -94,11 +94,15 @@ def main() -> None:
             import yaml
 
             doc = yaml.safe_load(Path(args.briefing).read_text())
-            doc["jobs"] = [{"notebook": str(j.notebook), "grid": {k: [v] for k, v in j.parameters.items()
-                                                                  if k != "language"}} for j in spec.jobs]
+            entries = [{"notebook": str(j.notebook), "grid": {k: [v] for k, v in j.parameters.items()
+                                                              if k not in ("language", "country")}}
+                       for j in spec.jobs]
+            # one entry per notebook and parameters: each runs in every language of the trimmed briefing
+            doc["jobs"] = [e for k, e in enumerate(entries) if e not in entries[:k]]
             langs = sorted({j.language for j in spec.jobs})
             doc["languages"] = langs
             trimmed.write_text(yaml.safe_dump(doc, allow_unicode=True))
+            spec = briefing.load(trimmed)  # the same jobs for the runner and the naive way
         else:
             trimmed = Path(args.briefing)
         runner = timed([str(BIN / "analytics"), "brief", str(trimmed), "--quiet", "--outputs", str(tmp / "out")])
@@ -147,11 +151,12 @@ def with_full_bundle(page: Path, folder: Path) -> Path:
     from analytics.publish.bundle import partial_js
     from analytics.publish.export import plotly_js
 
-    def digest(text: str) -> str:
-        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    def digest(text: str) -> str:  # the base64 SHA-256 (the policy's quotes are HTML-escaped in the page)
+        return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
     html = page.read_text(encoding="utf-8")
     assert html.count(partial_js()) == 1, "the page does not embed the partial bundle"
+    assert html.count(digest(partial_js())) == 1, "the page's policy does not name the partial bundle"
     html = html.replace(partial_js(), plotly_js()).replace(digest(partial_js()), digest(plotly_js()))
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / page.name
