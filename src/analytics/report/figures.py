@@ -31,7 +31,8 @@ def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
     code_col : str
         Column whose value becomes each feature's ``id``.
     precision : int
-        Decimal places kept in coordinates (4 ≈ 10 m), to keep pages small.
+        Decimal places kept in coordinates (4 ≈ 10 m), to keep pages small. Outlines are also
+        simplified to about 1/2,000 of the map's extent (half a pixel on a 1,000-pixel map).
 
     Returns
     -------
@@ -40,7 +41,11 @@ def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
     """
     import shapely
 
-    geoms = shapely.orient_polygons(gdf.geometry.to_numpy(), exterior_cw=True)
+    geoms = gdf.geometry.to_numpy()
+    if len(geoms):  # drop detail finer than about half a pixel of a 1,000-pixel-wide map of the whole extent
+        x0, y0, x1, y1 = shapely.total_bounds(geoms)
+        geoms = shapely.simplify(geoms, max(x1 - x0, y1 - y0) / 2000, preserve_topology=True)
+    geoms = shapely.orient_polygons(geoms, exterior_cw=True)
     geoms = shapely.set_precision(geoms, 10 ** -precision, mode="pointwise")
     features = [{"type": "Feature", "id": str(code), "properties": {},
                  "geometry": json.loads(shapely.to_geojson(geom))}
@@ -100,9 +105,12 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
 
     from ..core.numbers import decimal
 
-    geojson = plotly_geojson(gdf, code_col)
+    full = plotly_geojson(gdf, code_col)
     frame = pd.DataFrame(gdf.drop(columns="geometry"))
     muted = frame[muted_col].astype(bool).to_numpy() if muted_col else np.zeros(len(frame), dtype=bool)
+    # each trace carries the outlines of its own areas only
+    geojson = {**full, "features": [f for f, m in zip(full["features"], muted, strict=True) if not m]}
+    grey_geojson = {**full, "features": [f for f, m in zip(full["features"], muted, strict=True) if m]}
     grey = frame[muted]
     frame = frame[~muted]
     values = frame[value_col].astype(float)
@@ -119,7 +127,7 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         hovertemplate=f"%{{text}}<br>%{{customdata:{hover_format}}}<extra></extra>"))
     if len(grey):
         fig.add_trace(go.Choropleth(
-            geojson=geojson, locations=grey[code_col].astype(str), z=np.zeros(len(grey)), showscale=False,
+            geojson=grey_geojson, locations=grey[code_col].astype(str), z=np.zeros(len(grey)), showscale=False,
             colorscale=[[0, "#d9d9d9"], [1, "#d9d9d9"]], marker_line_color="white", marker_line_width=0.6,
             text=[html.escape(str(n), quote=False) for n in grey[name_col]],
             hovertemplate="%{text}: " + html.escape(muted_text, quote=False) + "<extra></extra>"))
