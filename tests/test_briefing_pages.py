@@ -169,7 +169,7 @@ def _hover_point_js(name: str, x: int, y: float) -> str:
 
 @pytest.mark.parametrize("lang,country,text,number", [
     ("en", "Tajikistan", "36.1% of people in Tajikistan used the internet in 2022", "36.1"),
-    ("ru", "Таджикистан", f"интернетом пользовались 36,1{NBSP}% населения страны", "36,1"),
+    ("ru", "Таджикистан", f"доля пользователей интернета составила: Таджикистан — 36,1{NBSP}%", "36,1"),
 ])
 def test_numbers_in_the_reader_locale_in_text_tables_and_hover(small_run, offline_page, lang, country, text,
                                                                number):

@@ -149,12 +149,14 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             for name, tab in (e.results.get("tables") or {}).items():
                 df = pd.DataFrame(tab["data"], columns=tab["columns"])
                 label = texts.get(f"sheet.{name}", name.replace("_", " "))
-                sheet = sheet_name(f"{label} – {area}", taken)
+                code = e.parameters.get("region", "all")  # codes keep sheet names short; the read-me names the area
+                code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
+                sheet = sheet_name(f"{label} – {code}", taken)
                 sheets.append((sheet, with_names(df, texts)))
                 readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
                                texts("readme.table"): label,
                                texts("readme.units"): texts.get(f"units.{name}", ""),
-                               texts("readme.status"): texts("status.modelled" if modelled else "status.measured"),
+                               texts("readme.status"): texts("readme.yes" if modelled else "readme.no"),
                                texts("readme.csv"): csv_of[hashlib.sha256(df.to_csv(index=False).encode("utf-8"))
                                                            .hexdigest()]})
             for inp in e.results.get("inputs", []):
