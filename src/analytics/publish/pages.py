@@ -81,6 +81,8 @@ def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
             continue
         if k == "region":
             v = texts("index.national") if v == "all" else texts.get(f"region.{v}", str(v))
+        elif k == "country":  # the country's name, not its pack code
+            v = texts.get(f"area.{str(v).upper()}", str(v))
         elif isinstance(v, float):
             v = texts.number(v, None)
         elif isinstance(v, str):  # a named value (a scenario), or a range of years written with an en dash
@@ -115,7 +117,7 @@ def chrome_values(title: str, job: PageJob, results: dict) -> dict:
     tx = job.texts
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     meta = [f"{tx('page.date')}: {date} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
-            f"{tx('page.parameters')}: {param_text(job.parameters, tx)}"]
+            f"{tx('page.parameters')}: {param_text(job.parameters, tx, skip=('language',))}"]
     closing = f"{tx('page.run')}: {job.run_id}"
     return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx),
             "sources_title": tx("page.sources"), "sources": sources(results, tx), "closing": closing}
