@@ -84,7 +84,8 @@ def faulty_run(tmp_path_factory):
         {"notebook": fixture("crashes")},
         {"notebook": fixture("waits"), "name": "hangs", "parameters": {"marker": str(marker)}},
     ])
-    proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "10",
+    # 30 s per job: ample for the fixture notebooks on a busy 2-core machine; the hanging job takes all of it
+    proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "30",
                    "--quiet")
     run_dir = next((tmp / "out" / "fixture").iterdir())
     return tmp, path, marker, proc, run_dir
@@ -100,7 +101,7 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
     errors = {j["job"]: j["error"] for j in manifest["jobs"]}
     assert "deliberate failure in a fixture notebook" in errors["fails_en"]
     assert "marker file" in errors["flaky_en"]
-    assert "timeout of 10 s" in errors["hangs_en"]
+    assert "timeout of 30 s" in errors["hangs_en"]
     assert manifest["status"] == "failed"
     index = (run_dir / "index.html").read_text()
     for job in ("fails_en", "crashes_en", "hangs_en"):
@@ -112,7 +113,7 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
 def test_resume_reruns_only_failed_jobs(faulty_run):
     tmp, path, marker, _, first = faulty_run
     marker.unlink()  # mend the flaky job
-    proc = run_cli("brief", "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "10", "--quiet")
+    proc = run_cli("brief", "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "30", "--quiet")
     second = Path(proc.stdout.split("published ")[1].split()[0])
     assert second != first and first.exists()  # a new run; the first is untouched
     jobs = {j["job"]: j for j in json.loads((second / "manifest.json").read_text())["jobs"]}
