@@ -46,16 +46,17 @@ def number_format(column: str, series: pd.Series) -> str | None:
     if pd.api.types.is_bool_dtype(series):
         return None
     if pd.api.types.is_integer_dtype(series):
-        return "#,##0"
+        return "0" if column == "year" or column.endswith("_year") else "#,##0"  # 2022, not 2,022
     if pd.api.types.is_float_dtype(series):
         return "#,##0.0" if column.endswith(("_pct", "_pp", "_km", "population")) else "0.00"
     return None
 
 
-def write_sheet(wb, title: str, df: pd.DataFrame, formats: bool = False) -> None:
+def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | None = None) -> None:
     """Add a sheet holding ``df`` (header row, then values); text is always text.
 
-    With ``formats``, the header is frozen, columns get widths and number formats.
+    The header is frozen and columns get widths; ``formats`` gives each column's number
+    format (see :func:`number_format`), if any.
     """
     from openpyxl.utils import get_column_letter
 
@@ -72,10 +73,45 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: bool = False) -> None
         letter = get_column_letter(k)
         longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
         ws.column_dimensions[letter].width = min(48, max(8, longest + 2))
-        fmt = number_format(str(column), df[column]) if formats else None
+        fmt = formats[k - 1] if formats else None
         if fmt:
             for cell in ws[letter][1:]:
                 cell.number_format = fmt
+
+
+#: Columns whose values are codes with a name in the catalogs, and the key pattern of that name.
+VALUE_KEYS = {"settlement": "access.{}", "sex": "access.cov_{}", "covariate": "access.cov_{}",
+              "part": "access.part_{}", "index": "access.{}", "status": "status.{}", "table": "table.{}",
+              "indicator": "indicator.{}"}
+
+
+#: Columns whose catalog heading states the unit the tidy table holds (``ame`` is a share in the table
+#: but in percentage points on the page, so it keeps its code).
+NAMED_COLUMNS = {"index", "covariate", "part", "indicator", "year", "value", "table", "status", "source",
+                 "licence", "vintage", "area", "odds_ratio", "disadvantaged", "advantaged", "parity",
+                 "parity_adjusted", "pp", "gap_pp"}
+
+
+def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
+    """A table as a reader of the workbook sees it: headings and coded values named in the language.
+
+    A heading in :data:`NAMED_COLUMNS` is named by ``access.col_<column>`` or ``col.<column>`` where the
+    catalogs have it, and a coded value by :data:`VALUE_KEYS`; anything else keeps its code (the CSV keeps
+    all codes; the read-me sheet gives the units).
+    """
+    out = df.copy()
+    for column, pattern in VALUE_KEYS.items():
+        if column in out.columns:
+            out[column] = [texts.get(pattern.format(str(v).replace(" ", "_")), v) if isinstance(v, str) else v
+                           for v in out[column]]
+    heads = {c: texts.get(f"access.col_{c}", texts.get(f"col.{c}", c)) if c in NAMED_COLUMNS else c
+             for c in out.columns}
+    seen: dict[str, int] = {}
+    for c, h in heads.items():  # two columns never share a heading
+        seen[h] = seen.get(h, 0) + 1
+        if seen[h] > 1:
+            heads[c] = f"{h} ({c})"
+    return out.rename(columns=heads)
 
 
 def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:
@@ -152,7 +188,9 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                 code = e.parameters.get("region", "all")  # codes keep sheet names short; the read-me names the area
                 code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
                 sheet = sheet_name(f"{label} – {code}", taken)
-                sheets.append((sheet, with_names(df, texts)))
+                named = with_names(df, texts)
+                formats = [number_format(str(c), named[c]) for c in named.columns]  # by the tidy names
+                sheets.append((sheet, in_language(named, texts), formats))
                 readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
                                texts("readme.table"): label,
                                texts("readme.units"): texts.get(f"units.{name}", ""),
@@ -169,8 +207,8 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         wb = Workbook()
         wb.remove(wb.active)
         write_sheet(wb, texts("sheet.readme")[:31], pd.DataFrame(readme))
-        for sheet, df in sheets:
-            write_sheet(wb, sheet, df, formats=True)
+        for sheet, df, formats in sheets:
+            write_sheet(wb, sheet, df, formats)
         write_sheet(wb, texts("sheet.sources")[:31], pd.DataFrame(list(sources.values())))
         wb.save(out / workbook_name(lang))
         written.append(f"tables/{workbook_name(lang)}")
