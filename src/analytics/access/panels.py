@@ -15,7 +15,7 @@ from ..core.errors import ParameterError
 from ..report import sentences
 from ..report.areas import area_name, areas, check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import Panel, Reading
+from ..report.panel import FrameResult, Panel, Reading
 from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK
 from ..report.views import TableView
 from . import counterfactual as cf_mod
@@ -148,20 +148,8 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
                       people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=_age(age_band))]
     return Panel(Reading(numbers, said + _modelled(pack, tx), importance=1, modelled=pack.is_modelled("learners")),
-                 figure=fig, result=_Frame(rates))
+                 figure=fig, result=FrameResult(rates))
 
-
-class _Frame:
-    """A tidy frame as a result (``to_frame`` and ``summary``)."""
-
-    def __init__(self, frame):
-        self.frame = frame
-
-    def to_frame(self):
-        return self.frame.copy()
-
-    def summary(self) -> str:
-        return self.frame.to_string(index=False)
 
 
 def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: str = "17-24",

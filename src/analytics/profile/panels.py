@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..report.areas import area_name, areas, check_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import Panel, Reading
+from ..report.panel import FrameResult, Panel, Reading
 from ..report.views import TableView
 from .indicators import PROFILE_INDICATORS, comparison, latest, latest_values
 
@@ -150,7 +150,7 @@ def data_status(pack, language: str = "en", tables: list[str] | None = None) -> 
     shown = tidy.assign(status=[tx(f"status.{s}") for s in tidy["status"]],
                         table=[tx.get(f"table.{n}", n) for n in tidy["table"]])
     view = TableView(shown, tx, {c: tx(f"col.{c}") for c in tidy.columns})
-    return Panel(Reading(), view=view, result=_Frame(tidy))
+    return Panel(Reading(), view=view, result=FrameResult(tidy))
 
 
 def key_facts_table(pack, language: str = "en") -> Panel:
@@ -163,18 +163,6 @@ def key_facts_table(pack, language: str = "en") -> Panel:
                      {"year": 0, "value": 1})
     return Panel(Reading(), view=view, result=result)
 
-
-class _Frame:
-    """A tidy frame that is its own result (``to_frame()`` and ``summary()``)."""
-
-    def __init__(self, frame):
-        self.frame = frame
-
-    def to_frame(self):
-        return self.frame.copy()
-
-    def summary(self) -> str:
-        return self.frame.to_string(index=False)
 
 
 def headlines(pack, language: str = "en", region: str = "all") -> Reading:

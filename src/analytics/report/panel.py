@@ -96,3 +96,16 @@ class Panel:
                 display(figure)
         if self.view is not None:
             display(self.view.styled())
+
+
+class FrameResult:
+    """A tidy frame that is its own result (``to_frame()`` and ``summary()``), for panels that only publish a table."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def to_frame(self):
+        return self.frame.copy()
+
+    def summary(self) -> str:
+        return self.frame.to_string(index=False)
