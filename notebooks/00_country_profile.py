@@ -16,13 +16,6 @@
 #     name: analytics
 # ---
 
-# %% [markdown] tags=["i18n:nb00.intro"]
-# # Country profile: connectivity and higher education
-#
-# How connected is the country, how urban, and how many young people study at a university,
-# next to its neighbours? Which districts does the analysis cover, and which inputs are
-# measured and which are modelled?
-
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
@@ -32,42 +25,43 @@ year_to: int = 2024  # last year shown in the indicator charts
 
 # %% tags=["remove-cell"]
 from analytics.packs import load_pack
+from analytics.packs.choices import check_parameters
 from analytics.profile import panels as profile
 from analytics.profile.params import PARAMETERS
 from analytics.report.areas import check_region
 from analytics.report.record import key_reading, record
+from analytics.report.session import explore, show_text
 
-PARAMETERS.check_namespace(globals())  # the checks the briefing runner makes
+check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
 pack = load_pack(country)
 check_region(pack, region)
 
-# %% [markdown] tags=["i18n:nb00.key_facts"]
-# ## Key facts
-# The latest published value of each headline indicator (World Bank WDI, ITU).
+# %%
+show_text(pack, "nb00.intro", language)
+explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
+
+# %%
+show_text(pack, "nb00.key_facts", language)
 
 # %%
 key_facts = profile.headlines(pack, language, region)
 key_facts
 
-# %% [markdown] tags=["i18n:nb00.indicators"]
-# ## Connectivity and education against the neighbours
-# Each panel is one indicator; the thick line is the country.
+# %%
+show_text(pack, "nb00.indicators", language)
 
 # %%
 trends = profile.indicator_figure(pack, year_from, year_to, language)
 trends
 
-# %% [markdown] tags=["i18n:nb00.map"]
-# ## Where people live
-# Districts coloured by people per km² (a logarithmic scale). Hover over a district to see its name.
+# %%
+show_text(pack, "nb00.map", language)
 
 # %%
 profile.district_map(pack, region, language)
 
-# %% [markdown] tags=["i18n:nb00.status"]
-# ## Data status
-# Every input of this page: measured (published data) or modelled (estimated from stated
-# assumptions), with its source, licence and year.
+# %%
+show_text(pack, "nb00.status", language)
 
 # %%
 status = profile.data_status(pack, language)

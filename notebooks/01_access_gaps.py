@@ -16,11 +16,6 @@
 #     name: analytics
 # ---
 
-# %% [markdown] tags=["i18n:nb01.intro"]
-# # Gaps in access to higher education
-#
-# Who is left out of higher education, where, and what goes with it — and how much of the gap could distance learning close?
-
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
@@ -33,52 +28,54 @@ scenario: str = "online"  # online-study scenario: baseline, online, online_4g, 
 from analytics.access import panels as ap
 from analytics.access.params import PARAMETERS
 from analytics.packs import load_pack
+from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
+from analytics.report.session import explore, show_text
 
-PARAMETERS.check_namespace(globals())  # the checks the briefing runner makes
+check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
 pack = load_pack(country)
 
-# %% [markdown] tags=["i18n:nb01.gaps"]
-# ## Participation and parity
-# Share of people of the age band enrolled in a university or institute, and UNESCO parity indices (1 means parity; adjusted so that values above 1 are symmetric), with 95% intervals.
+# %%
+show_text(pack, "nb01.intro", language)
+explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
+
+# %%
+show_text(pack, "nb01.gaps", language)
 
 # %%
 gaps = ap.gap_panel(pack, region, age_band, language)
 gaps
 
-# %% [markdown] tags=["i18n:nb01.map"]
-# ## Where participation is low
+# %%
+show_text(pack, "nb01.map", language)
 
 # %%
 rates = ap.participation_map(pack, region, age_band, language)
 rates
 
-# %% [markdown] tags=["i18n:nb01.distance"]
-# ## How far the nearest university is
+# %%
+show_text(pack, "nb01.distance", language)
 
 # %%
 far = ap.distance_panel(pack, region, grid_km, age_band, language)
 far
 
-# %% [markdown] tags=["i18n:nb01.regression"]
-# ## What goes with studying
-# A weighted logistic regression of enrolment on place, sex, income, distance and home internet (HC1 robust standard errors), fitted on the whole country with a term for each region. It describes associations, not causes.
+# %%
+show_text(pack, "nb01.regression", language)
 
 # %%
 model = ap.regression_panel(pack, region, age_band, language)
 model
 
-# %% [markdown] tags=["i18n:nb01.decomposition"]
-# ## What the urban–rural gap goes with
-# The gap split into the parts that go with differences in distance, income and home internet between town and village, and an unexplained rest, with 95% intervals.
+# %%
+show_text(pack, "nb01.decomposition", language)
 
 # %%
 parts = ap.decomposition_panel(pack, region, age_band, language)
 parts
 
-# %% [markdown] tags=["i18n:nb01.counterfactual"]
-# ## What online study could change
-# An upper bound: if online study counted as much as living near a campus for those who have a device, a connection and can afford the data.
+# %%
+show_text(pack, "nb01.counterfactual", language)
 
 # %%
 online = ap.counterfactual_panel(pack, region, age_band, scenario, language, fitted=model)

@@ -37,7 +37,8 @@ def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run
 
 def test_each_page_embeds_plotly_js_once(small_run):
     from analytics.publish.bundle import partial_js
-    from analytics.publish.export import geo_assets_js, plotly_js
+    from analytics.publish.export import plotly_js
+    from analytics.report.figures import geo_assets_js
 
     head = partial_js()[:300]  # the suite's partial bundle: every figure here is of a bundled type
     folder, outcomes = small_run

@@ -17,6 +17,7 @@ from ..report.areas import area_name, areas, check_region, district_names, in_re
 from ..report.figures import choropleth, localise, title
 from ..report.panel import FrameResult, Panel, Reading
 from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK
+from ..report.session import builder
 from ..report.views import TableView
 from . import counterfactual as cf_mod
 from . import decomposition as dec_mod
@@ -51,6 +52,7 @@ def _interval(tx, low: float, high: float, digits: int = 1) -> str:
     return f"{tx.number(low, digits)} – {tx.number(high, digits)}"
 
 
+@builder
 def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
     """Participation by settlement, with adjusted gender, location and wealth parity indices and intervals."""
     _check(pack, region, age_band)
@@ -113,6 +115,7 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
                          headline=headline), view=view, result=gt)
 
 
+@builder
 def participation_map(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
     """Map of the weighted participation rate by district; districts under the minimum sample in grey."""
     _check(pack, region, age_band)
@@ -152,6 +155,7 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
 
 
 
+@builder
 def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: str = "17-24",
                    language: str = "en") -> Panel:
     """Population-weighted distance to the nearest university by district, and shares beyond 25/50/100 km."""
@@ -184,6 +188,7 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     return Panel(reading, figure=fig, result=result)
 
 
+@builder
 def regression_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
     """Odds ratios of the national enrolment logit, and marginal effects averaged over the area's people of the age band.
 
@@ -234,6 +239,7 @@ class _AreaModel:
         return self.model.summary()
 
 
+@builder
 def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
     """The urban–rural participation gap: the part each characteristic goes with and the rest, with intervals.
 
@@ -292,6 +298,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
     return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
+@builder
 def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "online",
                          language: str = "en", fitted: Panel | None = None) -> Panel:
     """Participation now (observed) and its modelled upper bound under an online-study scenario, with a band.

@@ -15,6 +15,11 @@ class AnalyticsError(Exception):
 
     exit_code = 2
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in a notebook: the message alone, one line per problem, no traceback."""
+        return [f"{type(self).__name__}: {line}" if i == 0 else f"  {line}"
+                for i, line in enumerate(str(self).splitlines() or [""])]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -30,8 +30,10 @@ LANGUAGES = ("en", "ru", "tg")
 #: Language the notebooks' own markdown is written in.
 SOURCE_LANGUAGE = "en"
 
-#: The only keys a country pack's locale files may add or override.
-NAME_PREFIXES = ("region.", "district.", "table.", "area.")
+#: The only keys a country pack's locale files may add or override: names of areas and
+#: tables, and the pack's own texts in the reader's language (``source.<table>`` for a
+#: table's source, ``assumption.<section>.<name>`` for an assumption's source or reason).
+NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumption.")
 
 CATALOG_FILE = "catalog.yaml"
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 from ..report.areas import area_name, areas, check_region, where
 from ..report.figures import choropleth, localise, title
 from ..report.panel import FrameResult, Panel, Reading
+from ..report.session import builder
 from ..report.views import TableView
 from .indicators import PROFILE_INDICATORS, comparison, latest, latest_values
 
 
+@builder
 def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     """Small multiples: each profile indicator over time, the country against its comparators.
 
@@ -81,6 +83,7 @@ def connection_reading(pack, tx) -> Reading:
                    [tx(key, year=year, country=area_name(tx, code), mobile=mobile, fixed=fixed)], importance=3)
 
 
+@builder
 def district_map(pack, region: str = "all", language: str = "en"):
     """Map of the districts of the country, or of one region, coloured by population density.
 
@@ -122,6 +125,7 @@ def map_reading(pack, tx, districts) -> Reading:
     return Reading({"districts_shown": len(districts)}, sentences)
 
 
+@builder
 def data_status(pack, language: str = "en", tables: list[str] | None = None) -> Panel:
     """The inputs used and whether each is measured or modelled, with source, licence and year.
 
@@ -148,6 +152,7 @@ def data_status(pack, language: str = "en", tables: list[str] | None = None) -> 
         df = df[df["table"].isin(tables)]
     tidy = df[["table", "status", "source", "licence", "vintage"]].reset_index(drop=True)
     shown = tidy.assign(status=[tx(f"status.{s}") for s in tidy["status"]],
+                        source=[tx.get(f"source.{n}", s) for n, s in zip(tidy["table"], tidy["source"], strict=True)],
                         table=[tx.get(f"table.{n}", n) for n in tidy["table"]])
     view = TableView(shown, tx, {c: tx(f"col.{c}") for c in tidy.columns})
     return Panel(Reading(), view=view, result=FrameResult(tidy))
@@ -165,16 +170,26 @@ def key_facts_table(pack, language: str = "en") -> Panel:
 
 
 
-def headlines(pack, language: str = "en", region: str = "all") -> Reading:
+@builder
+def headlines(pack, language: str = "en", region: str = "all") -> Panel:
     """Key facts of the country profile, computed from the latest published values.
 
     For a region, a first sentence gives its census population, its modelled urban share
     and its number of universities and institutes.
 
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    language : str
+        Language of the sentences (one of the pack's reader languages).
+    region : str
+        ISO 3166-2 region code, or ``"all"`` for the whole country.
+
     Returns
     -------
-    Reading
-        Numbers keyed ``internet_users_pct`` etc. (percent; ``region_population`` in
+    Panel
+        Sentences only (no chart); its reading's numbers are keyed ``internet_users_pct`` etc. (percent; ``region_population`` in
         persons, ``region_urban_pct`` in percent), and one sentence each.
     """
     tx = pack.texts(language)
@@ -212,4 +227,4 @@ def headlines(pack, language: str = "en", region: str = "all") -> Reading:
     if ter:
         out.numbers["tertiary_gross_enrolment_pct"] = ter[1]
         out.sentences.append(tx("profile.headline_enrolment", value=ter[1], year=ter[0]))
-    return out
+    return Panel(out)

@@ -16,8 +16,9 @@ from importlib import resources
 
 from markupsafe import Markup
 
+from ..report.figures import geo_assets_js
 from .bundle import plotly_for
-from .export import DRAW_JS, geo_assets_js
+from .export import DRAW_JS
 
 
 @cache

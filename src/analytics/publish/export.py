@@ -19,17 +19,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
+from ..report.figures import PLOTLY_MIME
 from ..report.panel import SKIP_MIME
+from ..report.session import GEO_MIME, TEXT_MIME
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: Mimetype of an ipywidgets view (a live session's controls; pages leave them out).
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
 SUPPRESSED = "‡"  # the mark of a value not shown (see analytics.report.sentences)
-
-#: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
-_TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
-                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
-                   for res in ("110m", "50m")]
-_EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
-
 
 
 @cache
@@ -38,12 +35,6 @@ def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
-
-
-def geo_assets_js() -> str:
-    """Script that supplies plotly.js's geo base layers in the page (empty topologies)."""
-    topo = {name: _EMPTY_TOPOLOGY for name in _TOPOJSON_NAMES}
-    return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
 
 
 def _script_json(obj) -> str:
@@ -66,21 +57,6 @@ def _markdown(text: str) -> str:
     return md(text)
 
 
-def markdown_text(cell, texts) -> str:
-    """The text of a markdown cell in the language of ``texts``.
-
-    Notebooks are written in English; a markdown cell tagged ``i18n:<key>`` is replaced
-    by the message ``<key>`` in any other language (the suite's, or a pack's own).
-    """
-    from ..core.i18n import SOURCE_LANGUAGE
-
-    if texts.language != SOURCE_LANGUAGE:
-        for tag in cell.get("metadata", {}).get("tags", []):
-            if tag.startswith("i18n:"):
-                return str(texts.messages[tag[5:]])
-    return cell.source
-
-
 def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
     """Render the outputs and markdown of an executed notebook, without code.
 
@@ -91,8 +67,9 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
     prefix : str
         Prefix of the figure element ids (unique per notebook within one page).
     texts : analytics.core.i18n.Texts, optional
-        Messages of the page's language: markdown cells tagged ``i18n:<key>`` are
-        translated (English when not given).
+        Messages of the page's language, for the print tables under charts (English when
+        not given). The notebook's own texts are already in the page's language: they are
+        outputs of :func:`~analytics.report.session.show_text`.
 
     Returns
     -------
@@ -110,12 +87,18 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
             continue
         if cell.cell_type == "markdown":
             heading = len(parts)
-            parts.append(f'<section class="md">{_markdown(markdown_text(cell, texts))}</section>')
+            parts.append(f'<section class="md">{_markdown(cell.source)}</section>')  # a user's own, as written
             continue
         if cell.cell_type != "code" or "remove-output" in tags:
             continue
-        before, heading = heading, None
         outputs = cell.get("outputs", [])
+        said = [out for out in outputs if TEXT_MIME in out.get("data", {})]
+        if said:  # a section's heading and introduction, in the page's language (show_text)
+            heading = len(parts)
+            parts.extend(f'<section class="md">{_markdown(_joined(out["data"]["text/markdown"]))}</section>'
+                         for out in said)
+            continue
+        before, heading = heading, None
         if any(SKIP_MIME in out.get("data", {}) for out in outputs):  # a section that does not apply here
             if before is not None and before == len(parts) - 1:
                 parts.pop()
@@ -131,6 +114,11 @@ def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
     return Fragment("\n".join(parts), len(ids))
 
 
+def _joined(text) -> str:
+    """Notebook text as one string (nbformat may hold it as a list of lines)."""
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
 def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
     kind = out.get("output_type")
     if kind == "stream":
@@ -141,6 +129,8 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         msg = f"{out.get('ename')}: {out.get('evalue')}"
         return f'<pre class="error">{html.escape(msg)}</pre>', None
     data = out.get("data", {})
+    if GEO_MIME in data or WIDGET_MIME in data:  # a live session's map assets or widget bar
+        return None
     if PLOTLY_MIME in data:
         fig = data[PLOTLY_MIME]
         layout, caption = _title_out(fig.get("layout", {}))

@@ -103,6 +103,7 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
         if e.status != "ok":
             continue
         area = area_label(e.parameters, texts)
+        area = area[:1].upper() + area[1:]  # a table cell starts with a capital ("Вся страна")
         for h in e.results.get("headline", []):
             columns.setdefault(h["key"], h["label"])
             cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e)))

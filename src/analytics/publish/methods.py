@@ -36,8 +36,13 @@ def _value(value) -> str:
     return str(value)
 
 
-def assumption_rows(pack_dir: Path) -> list[dict]:
-    """Every assumption of the pack: section, name, value, and its source or reason."""
+def assumption_rows(pack_dir: Path, texts=None) -> list[dict]:
+    """Every assumption of the pack: section, name, value, and its source or reason.
+
+    With ``texts``, the section is named and the source given in the reader's language
+    where the suite's catalog (``methods.section.<section>``) or the pack's locale file
+    (``assumption.<section>.<name>``) has them; otherwise as written in ``assumptions.yaml``.
+    """
     from ..packs import assumptions
 
     if not (pack_dir / assumptions.FILE).exists():
@@ -47,8 +52,11 @@ def assumption_rows(pack_dir: Path) -> list[dict]:
     for section, entries in doc.items():
         items = {section: entries} if "value" in (entries or {}) else (entries or {})
         for name, entry in items.items():
-            rows.append({"section": section, "name": name, "value": _value(entry["value"]),
-                         "source": entry.get("source") or entry.get("why") or ""})
+            source = entry.get("source") or entry.get("why") or ""
+            if texts is not None:
+                source = texts.get(f"assumption.{section}.{name}", source)
+            rows.append({"section": texts.get(f"methods.section.{section}", section) if texts else section,
+                         "name": name, "value": _value(entry["value"]), "source": source})
     return rows
 
 
@@ -66,7 +74,7 @@ def methods_body(meta: dict, notebooks: list[tuple[str, str]], texts, pack_dir: 
                       assumptions_intro=texts("methods.assumptions_intro"),
                       assumption_columns=[texts("methods.col_section"), texts("methods.col_name"),
                                           texts("methods.col_value"), texts("methods.col_source")],
-                      assumptions=assumption_rows(pack_dir),
+                      assumptions=assumption_rows(pack_dir, texts),
                       provenance_title=texts("methods.provenance_title"),
                       provenance_intro=texts("methods.provenance_intro", hash=input_hash),
                       file_columns=[texts("methods.col_file"), texts("methods.col_sha256")],

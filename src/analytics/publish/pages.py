@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from ..report.record import RESULTS_MIME
+from ..report.session import TEXT_MIME
 from .chrome import document, render
-from .export import markdown_text, notebook_fragment
+from .export import notebook_fragment
 
 
 @dataclass
@@ -53,13 +54,27 @@ def notebook_results(nb) -> dict:
 
 
 def notebook_title(nb, texts) -> str:
-    """The first markdown heading of a notebook, in the texts' language."""
+    """The notebook's title in the texts' language: the heading of its first text.
+
+    That is the first output of :func:`~analytics.report.session.show_text` (its catalog key,
+    read in ``texts``), else the first heading of a markdown cell, as written.
+    """
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in markdown_text(cell, texts).splitlines():
-                if line.startswith("#"):
-                    return line.lstrip("#").strip()
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                said = out.get("data", {}).get(TEXT_MIME)
+                if said and texts.has(said.get("key", "")):
+                    return _first_heading(str(texts(said["key"]))) or texts("page.untitled")
+        elif cell.cell_type == "markdown" and (found := _first_heading(cell.source)):
+            return found
     return texts("page.untitled")
+
+
+def _first_heading(markdown: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+    return ""
 
 
 def table_names(names: list[str], texts) -> str:
@@ -92,14 +107,15 @@ def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
 
 
 def sources(results: dict, texts) -> list[str]:
-    """One line per distinct source and licence of the inputs used."""
+    """One line per distinct source and licence of the inputs used, in the reader's language."""
     lines, seen = [], set()
     for tab in results.get("inputs", []):
-        key = (tab["source"], tab["licence"])
+        source = texts.get(f"source.{tab['table']}", tab["source"])
+        key = (source, tab["licence"])
         if key not in seen:
             seen.add(key)
             status = texts(f"status.{tab['status']}")
-            lines.append(f"{tab['source']} — {tab['licence']} ({tab['vintage']}; {status})")
+            lines.append(f"{source} — {tab['licence']} ({tab['vintage']}; {status})")
     return lines
 
 

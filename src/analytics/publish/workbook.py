@@ -82,7 +82,7 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
 #: Columns whose values are codes with a name in the catalogs, and the key pattern of that name.
 VALUE_KEYS = {"settlement": "access.{}", "sex": "access.cov_{}", "covariate": "access.cov_{}",
               "part": "access.part_{}", "index": "access.{}", "status": "status.{}", "table": "table.{}",
-              "indicator": "indicator.{}"}
+              "indicator": "indicator.{}", "scenario_name": "param.scenario.{}", "reference": "access.ref_{}"}
 
 
 #: Columns whose catalog heading states the unit the tidy table holds (``ame`` is a share in the table
@@ -92,20 +92,33 @@ NAMED_COLUMNS = {"index", "covariate", "part", "indicator", "year", "value", "ta
                  "parity_adjusted", "pp", "gap_pp"}
 
 
+def heading(column: str, texts) -> str:
+    """The workbook heading of a tidy column in the reader's language (its code if none is known)."""
+    if texts.has(f"col.{column}"):
+        return texts(f"col.{column}")
+    if column in NAMED_COLUMNS and texts.has(f"access.col_{column}"):
+        return texts(f"access.col_{column}")
+    for end, key in (("_low", "col.low_of"), ("_high", "col.high_of")):
+        base = column[: -len(end)]
+        if column.endswith(end) and (name := heading(base, texts)) != base:
+            return texts(key, name=name)
+    return column
+
+
 def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
     """A table as a reader of the workbook sees it: headings and coded values named in the language.
 
-    A heading in :data:`NAMED_COLUMNS` is named by ``access.col_<column>`` or ``col.<column>`` where the
-    catalogs have it, and a coded value by :data:`VALUE_KEYS`; anything else keeps its code (the CSV keeps
-    all codes; the read-me sheet gives the units).
+    A heading is named by ``col.<column>``, or for a column in :data:`NAMED_COLUMNS` by
+    ``access.col_<column>``, where the catalogs have it; ``<x>_low``/``<x>_high`` are named as the
+    bounds of ``<x>``'s interval; a coded value is named by :data:`VALUE_KEYS`. Anything else keeps
+    its code (the CSV keeps all codes; the read-me sheet gives the units).
     """
     out = df.copy()
     for column, pattern in VALUE_KEYS.items():
         if column in out.columns:
             out[column] = [texts.get(pattern.format(str(v).replace(" ", "_")), v) if isinstance(v, str) else v
                            for v in out[column]]
-    heads = {c: texts.get(f"access.col_{c}", texts.get(f"col.{c}", c)) if c in NAMED_COLUMNS else c
-             for c in out.columns}
+    heads = {c: heading(c, texts) for c in out.columns}
     seen: dict[str, int] = {}
     for c, h in heads.items():  # two columns never share a heading
         seen[h] = seen.get(h, 0) + 1
@@ -200,7 +213,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             for inp in e.results.get("inputs", []):
                 sources[inp["table"]] = {texts("col.table"): texts.get(f"table.{inp['table']}", inp["table"]),
                                          texts("col.status"): texts.get(f"status.{inp['status']}", inp["status"]),
-                                         texts("col.source"): inp["source"], texts("col.licence"): inp["licence"],
+                                         texts("col.source"): texts.get(f"source.{inp['table']}", inp["source"]), texts("col.licence"): inp["licence"],
                                          texts("col.vintage"): inp["vintage"]}
         if not sheets:
             continue

@@ -5,8 +5,9 @@ base map, so they need no tiles. Two facts make them draw (see ``PITFALLS``):
 
 * plotly draws a ring with a counter-clockwise exterior as "the globe minus this shape";
   shapely writes exteriors counter-clockwise, so every polygon is re-oriented clockwise;
-* plotly.js fetches a world topojson before drawing any geo trace; exported pages
-  supply it in the page (:mod:`analytics.publish.export`), so nothing is fetched.
+* plotly.js fetches a world topojson before drawing any geo trace; :func:`geo_assets_js`
+  supplies empty base layers instead, in every exported page and, before a map, in a live
+  notebook (:mod:`analytics.report.session`), so nothing is fetched.
 
 Text that enters a chart is escaped here (:func:`title`, the names on hover): plotly
 reads a few HTML tags in its strings, and a name from a pack must show as written.
@@ -19,6 +20,57 @@ import json
 
 import numpy as np
 import pandas as pd
+
+#: Mimetype of a plotly figure in a notebook output.
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+#: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
+_TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
+                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
+                   for res in ("110m", "50m")]
+_EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
+#: Characters of a chart title per line: full-width charts, small multiples.
+TITLE_CHARS = {"chart": 80, "small": 40}
+
+
+def geo_assets_js() -> str:
+    """Script that supplies plotly.js's geo base layers (empty topologies): no CDN fetch."""
+    topo = {name: _EMPTY_TOPOLOGY for name in _TOPOJSON_NAMES}
+    return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
+
+
+def has_geo(fig) -> bool:
+    """True when the figure draws on a geo subplot (a map that needs :func:`geo_assets_js`)."""
+    return any(getattr(t, "type", "") in ("choropleth", "scattergeo") for t in fig.data)
+
+
+def fit_title(fig):
+    """A copy of ``fig`` whose title wraps onto lines (plotly cuts a long one-line title).
+
+    Lines hold at most :data:`TITLE_CHARS` characters, 40 for a small multiple; the top
+    margin grows to fit them. Exported pages set the title as page text instead.
+    """
+    import textwrap
+
+    text = fig.layout.title.text
+    if not text or "<br>" in text:
+        return fig
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    width = TITLE_CHARS["small" if meta.get("chart") == "small" else "chart"]
+    text, mark, _ = (*text.split(" <i>", 1), "")[:3] if " <i>" in text else (text, "", "")
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if mark:  # the "(modelled)" mark stays whole, on the last line if it fits
+        mark = "<i>" + mark
+        plain_mark = len(mark) - len("<i></i>")
+        if lines and len(lines[-1]) + 1 + plain_mark <= width:
+            lines[-1] += " " + mark
+        else:
+            lines.append(mark)
+    if len(lines) < 2:
+        return fig
+    out = type(fig)(fig)
+    out.update_layout(title_text="<br>".join(lines), title_automargin=True)
+    return out
 
 
 def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:

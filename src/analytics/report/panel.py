@@ -83,19 +83,50 @@ class Panel:
         return self.result.to_frame()
 
     def _ipython_display_(self):
-        from IPython.display import HTML, display
+        self.show()
 
+    def show(self, update: bool = False) -> None:
+        """Display the panel: its sentences, charts (maps with their offline geo assets) and table.
+
+        A panel from a builder marked with :func:`~analytics.report.session.builder` keeps one
+        output per part under display ids, so ``update=True`` (the widget bar) replaces them in
+        place; a part the new panel lacks is emptied.
+        """
+        from IPython.display import display, update_display
+
+        from .figures import fit_title, has_geo
+        from .session import figure_slots, geo_bundle
+
+        key = getattr(self, "display_key", None)
+        figures = [f for f in (self.figure if isinstance(self.figure, list) else [self.figure]) if f is not None]
         if not self.applies:
-            display({SKIP_MIME: {"sentences": self.reading.sentences},
-                     "text/html": self.reading._repr_html_()}, raw=True)
-            return
-        if self.reading.sentences:
-            display(HTML(self.reading._repr_html_()))
-        for figure in self.figure if isinstance(self.figure, list) else [self.figure]:
-            if figure is not None:
-                display(figure)
-        if self.view is not None:
-            display(self.view.styled())
+            figures = []
+        empty = {"text/html": "", "text/plain": ""}
+        if not self.applies:
+            first = {SKIP_MIME: {"sentences": self.reading.sentences}, "text/html": self.reading._repr_html_()}
+        else:
+            first = {"text/html": self.reading._repr_html_(), "text/plain": self.reading.summary()} \
+                if self.reading.sentences else empty
+        parts = [("reading", first)]
+        if any(has_geo(f) for f in figures):
+            parts.append(("geo", geo_bundle()))
+        elif key is not None:
+            parts.append(("geo", empty))
+        slots = figure_slots(key, len(figures)) if key is not None else len(figures)
+        for i in range(slots):
+            fig = fit_title(figures[i]) if i < len(figures) else None
+            parts.append((f"figure-{i}", fig if fig is not None else empty))
+        if self.view is not None and self.applies:
+            parts.append(("view", self.view.styled()))
+        elif key is not None:
+            parts.append(("view", empty))
+        for part, out in parts:
+            if key is None:
+                display(out, raw=isinstance(out, dict))
+            elif update:
+                update_display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
+            else:
+                display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
 
 
 class FrameResult:

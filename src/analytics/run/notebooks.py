@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core import i18n, paths
+from ..core import paths
 from ..core.declarations import Declaration, declaration
 from ..core.errors import ParameterError
-from ..packs.locales import pack_languages
+from ..packs.choices import pack_problems
 
 #: Python types accepted for each annotation papermill infers (notebooks without a declaration).
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
@@ -138,45 +138,6 @@ def check(notebook: str | Path, values: dict[str, Any], job: str | None = None) 
     if problems:
         raise ParameterError("\n".join(f"{where}: {p}" for p in problems))
     return full
-
-
-def known_packs() -> list[str]:
-    """Country packs under the data folder (folders holding a ``pack.yaml``)."""
-    root = paths.data_root()
-    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
-
-
-def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
-    """Check the values that come from the packs or the catalogs: country, region, language."""
-    problems = []
-    by_source = {p.source: p.name for p in decl.params if p.source}
-    lang = values.get(by_source.get("language", "language"))
-    if "country" not in by_source:
-        if lang is not None and lang not in i18n.LANGUAGES:
-            problems.append(f"parameter 'language' is {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
-        return problems
-    country = str(values[by_source["country"]])
-    known = known_packs()
-    if country not in known:
-        problems.append(f"parameter 'country' is {country!r}; country packs available: {', '.join(known)}")
-        return problems
-    offered = pack_languages(paths.pack_dir(country))
-    if lang is not None and lang not in offered:
-        problems.append(f"parameter 'language' is {lang!r}; the {country} pack offers {', '.join(offered)}")
-    if "region" in by_source:
-        region = values[by_source["region"]]
-        codes = region_codes(country, str(paths.data_root()))
-        if region != "all" and region not in codes:
-            problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
-    return problems
-
-
-@cache
-def region_codes(country: str, data_root: str) -> tuple[str, ...]:
-    """Region codes of a country pack (read once per process; loading validates the pack)."""
-    from ..packs import load_pack
-
-    return tuple(load_pack(country, data_root).regions["region_code"])
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""Parameter values that depend on the country packs: ``country``, ``region`` and ``language``.
+
+The same checks serve the briefing runner (before any kernel starts) and a notebook's own
+first cell (:func:`check_parameters`), so a value is refused with the same message in both.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from ..core import i18n, paths
+from ..core.declarations import Declaration
+from ..core.errors import ParameterError
+from .locales import pack_languages
+
+
+def known_packs() -> list[str]:
+    """Country packs under the data folder (folders holding a ``pack.yaml``)."""
+    root = paths.data_root()
+    return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
+
+
+def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
+    """Check the values that come from the packs or the catalogs: country, region, language."""
+    problems = []
+    by_source = {p.source: p.name for p in decl.params if p.source}
+    lang = values.get(by_source.get("language", "language"))
+    if "country" not in by_source:
+        if lang is not None and lang not in i18n.LANGUAGES:
+            problems.append(f"parameter 'language' is {lang!r}; choose one of {', '.join(i18n.LANGUAGES)}")
+        return problems
+    country = str(values[by_source["country"]])
+    known = known_packs()
+    if country not in known:
+        problems.append(f"parameter 'country' is {country!r}; country packs available: {', '.join(known)}")
+        return problems
+    offered = pack_languages(paths.pack_dir(country))
+    if lang is not None and lang not in offered:
+        problems.append(f"parameter 'language' is {lang!r}; the {country} pack offers {', '.join(offered)}")
+    if "region" in by_source:
+        region = values[by_source["region"]]
+        codes = region_codes(country, str(paths.data_root()))
+        if region != "all" and region not in codes:
+            problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
+    return problems
+
+
+@cache
+def region_codes(country: str, data_root: str) -> tuple[str, ...]:
+    """Region codes of a country pack (read once per process; loading validates the pack)."""
+    from ..packs import load_pack
+
+    return tuple(load_pack(country, data_root).regions["region_code"])
+
+
+def check_parameters(decl: Declaration, namespace: dict[str, Any]) -> dict[str, Any]:
+    """Check a notebook's parameters as its kernel holds them, before any heavy work.
+
+    Parameters
+    ----------
+    decl : analytics.core.declarations.Declaration
+        The capability's declaration (``analytics.<capability>.params.PARAMETERS``).
+    namespace : dict
+        The notebook's ``globals()`` after its parameters cell.
+
+    Returns
+    -------
+    dict
+        The checked values by name.
+
+    Raises
+    ------
+    ParameterError
+        Naming every bad parameter and its allowed values (shown in a notebook as one short
+        message, without a traceback).
+    """
+    values = decl.check_namespace(namespace)
+    found = pack_problems(decl, values)
+    if found:
+        raise ParameterError("\n".join(f"parameters cell: {p}" for p in found))
+    return values

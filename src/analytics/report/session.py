@@ -1,0 +1,204 @@
+"""A notebook in a live kernel: its text in the chosen language, maps drawn offline, and a
+bar of drop-downs that redraws every panel in place.
+
+In JupyterLab or Voilà a notebook is the specialist's own session. Three things make it
+read like the page the batch exports:
+
+* :func:`show_text` displays a section's heading and introduction from the catalogs in the
+  notebook's language. The exported page renders the same output, so every sentence has one
+  source (the catalog key).
+* A panel with a map first displays the geo assets plotly.js would otherwise fetch from its
+  CDN (an output marked :data:`GEO_MIME`; the exporter drops it, since a page supplies its own).
+* :func:`explore` shows a bar of drop-downs over the notebook's declared parameters. A change
+  calls every panel builder of the session again with the new values (builders are marked with
+  :func:`builder`) and replaces the panels' outputs and the texts in place (IPython display ids).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+#: Mimetype of a section's text shown by :func:`show_text` (the exporter renders it as markdown).
+TEXT_MIME = "application/vnd.analytics.text+json"
+#: Mimetype of the geo assets a live map needs (the exporter leaves this output out).
+GEO_MIME = "application/vnd.analytics.geo+json"
+
+#: Drop-downs :func:`explore` offers, in this order, when the notebook declares them.
+EXPLORED = ("region", "language", "scenario", "age_band", "content_profile", "role")
+
+
+@dataclass
+class Call:
+    """One call of a panel builder in this kernel: the function and its arguments by name."""
+
+    func: Any
+    arguments: dict[str, Any]
+    figure_slots: int = 1
+
+
+_calls: dict[str, Call] = {}
+_texts: dict[str, tuple[Any, str]] = {}  # display id -> (pack, catalog key)
+_explored: tuple[str, ...] = ()
+
+
+def _call_key(func, arguments: dict[str, Any]) -> str:
+    """A key stable across re-runs of a cell: the builder's name and its arguments other than
+    the pack and the explored parameters (those change when the bar does)."""
+    fixed = {k: v for k, v in arguments.items() if k != "pack" and k not in _explored}
+    digest = hashlib.sha256(repr(sorted(fixed.items(), key=lambda kv: kv[0])).encode()).hexdigest()[:8]
+    return f"{func.__module__}.{func.__qualname__}-{digest}"
+
+
+def builder(func):
+    """Mark a panel builder: its panels get display ids, and :func:`explore` can call it again.
+
+    The builder's parameters must carry the notebook parameters' names (``region``,
+    ``language`` …) so that a changed value reaches it.
+    """
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        panel = func(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        key = _call_key(func, dict(bound.arguments))
+        previous = _calls.get(key)
+        _calls[key] = Call(func, dict(bound.arguments), previous.figure_slots if previous else 1)
+        panel.display_key = key
+        return panel
+
+    return wrapper
+
+
+def figure_slots(key: str, needed: int) -> int:
+    """How many chart outputs a panel keeps (the most it has shown in this kernel, at least one)."""
+    call = _calls.get(key)
+    if call is None:
+        return max(1, needed)
+    call.figure_slots = max(call.figure_slots, needed, 1)
+    return call.figure_slots
+
+
+def geo_bundle() -> dict:
+    """The output that gives plotly.js its geo base layers in a live notebook (no CDN)."""
+    from .figures import geo_assets_js
+
+    return {GEO_MIME: {}, "text/html": f"<script>{geo_assets_js()}</script>", "text/plain": ""}
+
+
+def text_bundle(pack, key: str, language: str) -> dict:
+    """The output of a section's text: its markdown in ``language``, keyed for the exporter."""
+    texts = pack.texts(language) if pack is not None else _suite_texts(language)
+    return {TEXT_MIME: {"key": key, "language": language}, "text/markdown": texts(key)}
+
+
+def _suite_texts(language: str):
+    from ..core.i18n import Texts
+
+    return Texts(language)
+
+
+def show_text(pack, key: str, language: str) -> None:
+    """Display the heading and introduction of a section in the notebook's language.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack or None
+        The country pack (for its names and any language it adds); None for the suite's
+        catalogs only.
+    key : str
+        Catalog key of the text, e.g. ``"nb01.gaps"`` (markdown: a heading and a paragraph).
+    language : str
+        Language code (``en``, ``ru``, ``tg`` or one the pack adds).
+    """
+    from IPython.display import display
+
+    _texts[f"text-{key}"] = (pack, key)
+    display(text_bundle(pack, key, language), raw=True, display_id=f"text-{key}")
+
+
+def explore(declaration, namespace: dict[str, Any]):
+    """Show a bar of drop-downs over the notebook's parameters; a change redraws the panels in place.
+
+    Parameters
+    ----------
+    declaration : analytics.core.declarations.Declaration
+        The notebook's parameter declaration (``PARAMETERS``); a drop-down is offered for each
+        declared parameter named in :data:`EXPLORED` (regions and languages from the pack).
+    namespace : dict
+        The notebook's ``globals()``; the chosen values are written back into it, so a cell
+        run by hand afterwards uses them too.
+
+    Returns
+    -------
+    ipywidgets.HBox
+        The bar (drop-downs and a status line); exported pages leave it out.
+    """
+    import ipywidgets as widgets
+
+    global _explored
+    names = declaration.names()
+    _explored = tuple(n for n in EXPLORED if n in names)
+    pack = namespace.get("pack")
+    boxes = {}
+    for name in _explored:
+        options = _options(declaration, name, pack)
+        label = pack.texts(namespace.get("language", "en")).get(f"param.{name}", name) if pack else name
+        boxes[name] = widgets.Dropdown(options=options, value=namespace[name], description=label,
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="auto"))
+    status = widgets.HTML("")
+
+    def changed(change):
+        values = {n: box.value for n, box in boxes.items()}
+        status.value = "…"
+        try:
+            redraw(values, namespace)
+            status.value = ""
+        except Exception as exc:  # shown in the bar, like any message, not as a traceback
+            status.value = f"<span style='color:#a40000'>{type(exc).__name__}: {exc}</span>"
+
+    for box in boxes.values():
+        box.observe(changed, names="value")
+    return widgets.HBox([*boxes.values(), status], layout=widgets.Layout(flex_flow="row wrap"))
+
+
+def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
+    """The values a drop-down offers, each with its name in the pack's language where known."""
+    param = next(p for p in declaration.params if p.name == name)
+    texts = pack.texts("en") if pack is not None else _suite_texts("en")
+    if param.source == "region" and pack is not None:
+        codes = ["all", *pack.regions["region_code"]]
+        return [(texts("index.national") if c == "all" else texts.get(f"region.{c}", c), c) for c in codes]
+    if param.source == "language" and pack is not None:
+        from ..core.numbers import language_name
+
+        return [(language_name(lang), lang) for lang in pack.languages]
+    return [(texts.get(f"param.{name}.{c}", str(c)), c) for c in (param.choices or ())]
+
+
+def redraw(values: dict[str, Any], namespace: dict[str, Any]) -> None:
+    """Call every panel builder of the session with ``values`` and replace its outputs in place.
+
+    ``values`` are checked against nothing here: the drop-downs only offer declared values.
+    """
+    from IPython.display import update_display
+
+    namespace.update(values)
+    language = values.get("language", namespace.get("language", "en"))
+    for display_id, (pack, key) in list(_texts.items()):
+        update_display(text_bundle(pack, key, language), raw=True, display_id=display_id)
+    for key, call in list(_calls.items()):
+        defaults = {k: p.default for k, p in inspect.signature(call.func).parameters.items()}
+        # a panel handed from one builder to the next (a fitted model) was made with the old
+        # values: the builder makes its own again
+        arguments = {k: values.get(k, defaults.get(k) if hasattr(v, "display_key") else v)
+                     for k, v in call.arguments.items()}
+        panel = call.func(**arguments)
+        panel.display_key = key
+        panel.show(update=True)
