@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup briefing test browser lab lint benchmarks clean-outputs plotly-bundle
+.PHONY: setup briefing test browser lab dashboard git-filter lint benchmarks clean-outputs plotly-bundle
 
 setup: $(STAMP)
 
@@ -14,7 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name analytics --display-name "Distance-learning analytics"
+	$(MAKE) --no-print-directory git-filter
 	touch $(STAMP)
+
+## Tracked notebooks stay free of outputs whatever is saved: a git filter strips outputs, execution
+## counts and session metadata from notebooks on their way into git (the files on disk keep them).
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  $(BIN)/nbstripout --install && \
+	  git config filter.nbstripout.extrakeys "metadata.language_info metadata.widgets cell.metadata.execution" && \
+	  echo "git filter installed: notebook outputs never enter git"; fi
 
 ## The main job: the default Tajikistan briefing, published under outputs/.
 briefing: setup
@@ -35,6 +44,10 @@ browser:
 ## JupyterLab on notebooks/ with the project's kernel.
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## The notebooks as dashboards without code (Voilà, offline), at http://localhost:8866/
+dashboard: setup
+	$(BIN)/voila notebooks --no-browser --port=8866 --Voila.ip=127.0.0.1
 
 ## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/
 ## (plotly.js at the version plotly.py embeds; the result is committed under src/analytics/publish/assets/).

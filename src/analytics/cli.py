@@ -102,6 +102,16 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
 
 
 @app.command()
+def publish(notebook: Path = typer.Argument(..., help="An executed, saved notebook (.ipynb)."),
+            outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/).")):
+    """Publish a notebook already run (e.g. in JupyterLab) as the batch's offline page, without running it again."""
+    from .run.executed import publish_executed
+
+    folder, outcome = publish_executed(notebook, outputs)
+    typer.echo(f"published {folder / outcome.html}")
+
+
+@app.command()
 def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*.yaml)."),
           workers: int = typer.Option(None, "--workers", callback=_positive_count,
                                       help="Jobs at a time (default and most: the cores, the jobs and the memory allow)."),

@@ -11,7 +11,10 @@ apply to the area (the urban–rural decomposition in a city) is left out of the
 
 from __future__ import annotations
 
+import html
+
 from ..core.errors import ParameterError
+from ..core.numbers import percent_hover
 from ..report import sentences
 from ..report.areas import area_name, areas, check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
@@ -54,7 +57,28 @@ def _interval(tx, low: float, high: float, digits: int = 1) -> str:
 
 @builder
 def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
-    """Participation by settlement, with adjusted gender, location and wealth parity indices and intervals."""
+    """Participation by settlement, with adjusted gender, location and wealth parity indices and intervals.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+
+    Returns
+    -------
+    Panel
+        Sentences with the participation rates (percent) and parity indices with their 95 %
+        intervals, values under the minimum effective sample (30) suppressed and marked;
+        a table of the indices; ``result`` the parity table (rates 0–1, indices, gaps in
+        percentage points, ``*_low``/``*_high`` bounds, samples).
+    """
     _check(pack, region, age_band)
     tx = pack.texts(language)
     gt = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band)
@@ -117,7 +141,28 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
 
 @builder
 def participation_map(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
-    """Map of the weighted participation rate by district; districts under the minimum sample in grey."""
+    """Map of the weighted participation rate by district; districts under the minimum sample in grey.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+
+    Returns
+    -------
+    Panel
+        A map of the weighted participation rate (percent) by district, districts under the
+        minimum effective sample in grey without a value; sentences naming the highest and
+        lowest districts with Wilson intervals; ``result`` the district table (rate 0–1 with
+        bounds, sample, effective sample, suppressed).
+    """
     _check(pack, region, age_band)
     tx = pack.texts(language)
     rates = participation.district_rates(in_region(pack.learners, region), age_band)
@@ -158,7 +203,30 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
 @builder
 def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: str = "17-24",
                    language: str = "en") -> Panel:
-    """Population-weighted distance to the nearest university by district, and shares beyond 25/50/100 km."""
+    """Population-weighted distance to the nearest university by district, and shares beyond 25/50/100 km.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    grid_km : float
+        Cell size of the population grid in km, 0.25 to 50 (1 km: 141,244 cells for Tajikistan).
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+
+    Returns
+    -------
+    Panel
+        A map of the population-weighted straight-line distance (km) to the nearest
+        university by district; sentences with the shares of the age band living beyond 25,
+        50 and 100 km; ``result`` the district table (``mean_km``, population in persons,
+        shares 0–1).
+    """
     _check(pack, region, age_band)
     if not 0.25 <= grid_km <= 50:
         raise ParameterError(f"grid_km is {grid_km!r}; expected a cell size between 0.25 and 50 km")
@@ -195,6 +263,26 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
     The model is fitted on everyone aged 17–34 (with the age band as a covariate); the
     marginal effects are averaged over the people the page's rates describe, so they are
     read on the same scale as the participation rates above them.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+
+    Returns
+    -------
+    Panel
+        Sentences on distance (percentage points per 10 km), home internet and income fifth,
+        each with its 95 % interval or "no clear association"; a table of odds ratios and
+        average marginal effects (percentage points) with intervals; ``result`` the fitted
+        model (coefficients in log-odds, HC1 standard errors, odds ratios, AMEs as 0–1).
     """
     _check(pack, region, age_band)
     tx = pack.texts(language)
@@ -245,6 +333,26 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
 
     In an area without rural people the section does not apply: the panel is marked so and
     the page leaves the section out.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+
+    Returns
+    -------
+    Panel
+        A bar chart of the parts of the urban–rural gap (percentage points, 95 % intervals);
+        sentences on the gap, the part explained and the rest; ``result`` the decomposition
+        (parts under each reference coefficient set). Not applicable (``applies=False``) in
+        an area without rural people.
     """
     import plotly.graph_objects as go
 
@@ -268,7 +376,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
                  "array": [100 * (iv.loc[p, "high"] - iv.loc[p, "estimate"]) for p in names],
                  "arrayminus": [100 * (iv.loc[p, "estimate"] - iv.loc[p, "low"]) for p in names]},
         marker_color=["#4c78a8"] * len(dec.parts) + ["#bab0ac"],
-        hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
+        hovertemplate="%{y}: %{x:+.1f} " + html.escape(tx("access.pp_short"), quote=False) + "<extra></extra>"))
     fig.update_layout(title=title(tx, tx("access.waterfall_title", where=place, age=_age(age_band)),
                                   pack.is_modelled("learners")),
                       xaxis_title=tx("access.pp"), template="plotly_white", height=380, showlegend=False,
@@ -303,8 +411,31 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
                          language: str = "en", fitted: Panel | None = None) -> Panel:
     """Participation now (observed) and its modelled upper bound under an online-study scenario, with a band.
 
-    ``fitted`` is the :func:`regression_panel` of the same pack, whose national model is
-    reused (it is fitted here otherwise).
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``load_pack("tjk")``).
+    region : str
+        ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
+    age_band : {"17-24", "25-34"}
+        Age band, in years, of the people whose participation is described.
+    scenario : {"baseline", "online", "online_4g", "online_cheap_data", "online_4g_cheap_data"}
+        Online-study scenario: who can study online (device, connection, affordable data)
+        now, with 4G everywhere, with cheaper data, or both; ``baseline`` changes nothing.
+    language : str
+        Language of the sentences, labels and number format: one of the pack's reader
+        languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
+    fitted : Panel, optional
+        The :func:`regression_panel` of the same pack, whose national model is reused
+        (fitted here otherwise).
+
+    Returns
+    -------
+    Panel
+        A bar chart of participation now and its modelled upper bound under the scenario
+        (percent, with a 95 % band) for urban and rural people; sentences on the share able
+        to study online and the change in location parity; ``result`` the counterfactual by
+        district (rates 0–1 with bands, change in percentage points).
     """
     import plotly.graph_objects as go
 
@@ -318,7 +449,7 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
            if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]
     s = cf.rates().loc[lambda f: f.index.isin(big)]
     names = [tx(f"access.{k}") for k in s.index]
-    hover = "%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"
+    hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
     fig = go.Figure([
         go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
         go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,

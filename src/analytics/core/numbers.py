@@ -78,6 +78,15 @@ def percent(value_pct: float, digits: int = 1, language: str = "en", sign: bool 
     return ("+" + text) if sign and value_pct > 0 else text
 
 
+def percent_hover(spec: str, language: str = "en") -> str:
+    """A plotly hover placeholder for a value in percent, with the locale's percent sign and spacing.
+
+    ``percent_hover("%{y:.1f}", "ru")`` gives ``"%{y:.1f}\u00a0%"`` (Russian writes a space before
+    the sign), ``"%{y:.1f}%"`` in English and Tajik.
+    """
+    return percent(50, 0, language).replace("50", spec, 1)
+
+
 def plural_category(n: float, language: str) -> str:
     """CLDR plural category of ``n`` in ``language``: ``one``, ``few``, ``many`` or ``other``."""
     return _locale(language).plural_form(abs(n))

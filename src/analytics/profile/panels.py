@@ -90,6 +90,15 @@ def district_map(pack, region: str = "all", language: str = "en"):
     Density is persons per km²: the pack's ``population`` table (modelled for Tajikistan,
     and marked so in the title) over district area.
 
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    region : str
+        ISO 3166-2 code of a region of the pack, or ``"all"`` for the whole country.
+    language : str
+        One of the pack's reader languages (``"en"``, ``"ru"``, ``"tg"``).
+
     Returns
     -------
     Panel
@@ -159,7 +168,21 @@ def data_status(pack, language: str = "en", tables: list[str] | None = None) -> 
 
 
 def key_facts_table(pack, language: str = "en") -> Panel:
-    """The latest published value of each profile indicator for the country and its comparators."""
+    """The latest published value of each profile indicator for the country and its comparators.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    language : str
+        One of the pack's reader languages (``"en"``, ``"ru"``, ``"tg"``).
+
+    Returns
+    -------
+    Panel
+        No sentences; a table of indicator, area, year and value (in the indicator's unit:
+        percent, or per 100 people); ``result`` the same values, tidy.
+    """
     tx = pack.texts(language)
     result = latest_values(pack.indicators, PROFILE_INDICATORS, areas(pack))
     frame = result.frame.assign(indicator=[tx(f"indicator.{i}") for i in result.frame["indicator"]],

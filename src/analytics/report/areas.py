@@ -6,7 +6,20 @@ from ..core.errors import ParameterError
 
 
 def check_region(pack, region: str) -> str:
-    """Return ``region`` if it is ``"all"`` or a region code of the pack, else raise :class:`ParameterError`."""
+    """Return ``region`` if it is ``"all"`` or a region code of the pack, else raise :class:`ParameterError`.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    region : str
+        ISO 3166-2 region code (e.g. ``"TJ-GB"``) or ``"all"``.
+
+    Returns
+    -------
+    str
+        ``region`` unchanged.
+    """
     codes = list(pack.regions["region_code"])
     if region != "all" and region not in codes:
         raise ParameterError(f"region {region!r} is not a region of {pack.name}; use \"all\" or one "

@@ -77,7 +77,24 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
 
 
 def record(pack, reading=None, tables: dict | None = None, inputs: list[str] | None = None) -> None:
-    """Display the notebook's results for the runner (hidden from readers)."""
+    """Display the notebook's results for the runner and the workbook (hidden from readers).
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (its inputs' sources and status are recorded).
+    reading : Reading, optional
+        Key numbers, sentences and candidate key messages, usually from :func:`key_reading`.
+    tables : dict, optional
+        Name to a panel, result or tidy DataFrame, published as CSV and XLSX.
+    inputs : list of str, optional
+        Input tables to report as used (default: those the page read).
+
+    Returns
+    -------
+    None
+        One output of mimetype ``RESULTS_MIME`` (see :func:`results`); pages do not show it.
+    """
     from IPython.display import display
 
     display({RESULTS_MIME: results(pack, reading, tables, inputs),
@@ -89,6 +106,17 @@ def key_reading(*panels) -> object:
 
     Each panel's first sentence is also a candidate key message, with the panel's
     importance and whether it rests on modelled data; the panels' headline numbers are kept.
+
+    Parameters
+    ----------
+    *panels : Panel or Reading
+        The page's panels, most important first.
+
+    Returns
+    -------
+    Reading
+        ``numbers`` of all panels, each panel's first sentence, ``messages`` (candidate key
+        messages with ``importance`` and ``modelled``) and ``headline`` numbers for the index.
     """
     from .panel import Reading
 

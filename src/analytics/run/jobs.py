@@ -80,8 +80,6 @@ def run_job(spec: JobSpec | dict) -> JobOutcome:
     The executed notebook and the HTML page are written into ``spec.folder``. Never
     raises for a failing notebook: the outcome says what happened.
     """
-    from ..publish.pages import PageJob, notebook_results, render_page
-
     if isinstance(spec, dict):
         spec = JobSpec(**spec)
     folder = Path(spec.folder)
@@ -102,16 +100,24 @@ def run_job(spec: JobSpec | dict) -> JobOutcome:
         outcome.status = "crashed" if "DeadKernel" in name or kernel.km is None else "failed"
         outcome.error = error_tail(exc)
     else:
-        page_job = PageJob(name=spec.name, anchor=spec.anchor, parameters=spec.parameters,
-                           texts=texts_for(spec.country, spec.language), run_id=spec.run_id,
-                           input_hash=spec.input_hash, nav=spec.nav)
-        page, article, n_figures, title = render_page(nb, page_job)
-        (folder / f"{spec.anchor}.html").write_text(page, encoding="utf-8")
-        outcome.status, outcome.html, outcome.n_figures = "ok", f"{spec.anchor}.html", n_figures
-        outcome.fragment, outcome.title = article, title
-        outcome.results = notebook_results(nb)
+        render_outcome(spec, nb, outcome)
     outcome.ipynb = f"notebooks/{spec.anchor}.ipynb" if out_ipynb.exists() else ""
     outcome.seconds = round(time.perf_counter() - start, 2)
+    return outcome
+
+
+def render_outcome(spec: JobSpec, nb, outcome: JobOutcome) -> JobOutcome:
+    """Render an executed notebook's page into ``spec.folder`` and complete ``outcome`` (status ok)."""
+    from ..publish.pages import PageJob, notebook_results, render_page
+
+    page_job = PageJob(name=spec.name, anchor=spec.anchor, parameters=spec.parameters,
+                       texts=texts_for(spec.country, spec.language), run_id=spec.run_id,
+                       input_hash=spec.input_hash, nav=spec.nav)
+    page, article, n_figures, title = render_page(nb, page_job)
+    (Path(spec.folder) / f"{spec.anchor}.html").write_text(page, encoding="utf-8")
+    outcome.status, outcome.html, outcome.n_figures = "ok", f"{spec.anchor}.html", n_figures
+    outcome.fragment, outcome.title = article, title
+    outcome.results = notebook_results(nb)
     return outcome
 
 

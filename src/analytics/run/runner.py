@@ -219,7 +219,7 @@ def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], li
 
 def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
                  scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
-                 quiet: bool = False, force: bool = False) -> tuple[Path, list[JobOutcome]]:
+                 quiet: bool = False, force: bool = False, execute=None) -> tuple[Path, list[JobOutcome]]:
     """Run every job of a briefing and publish ``outputs/<briefing>/<run-id>/``.
 
     Parameters
@@ -242,6 +242,9 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     force : bool
         Resume even when the briefing, the input data or the package versions differ from
         the previous run's (each reused job keeps its own input hash in the manifest).
+    execute : callable, optional
+        ``execute(specs, quiet, on_done) -> outcomes`` in place of running the jobs on kernels
+        (:func:`analytics.run.executed.publish_executed` renders notebooks already run).
 
     Returns
     -------
@@ -286,7 +289,9 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         def save(outcome: JobOutcome) -> None:
             resume_mod.save_outcome(tmp, outcome)
 
-        if scheduler:
+        if execute is not None:
+            ran = execute(specs, quiet, save)
+        elif scheduler:
             ran = execute_dask(specs, scheduler, quiet, save)
         else:
             ran = execute_local(specs, n_workers, quiet, save)
@@ -302,7 +307,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         write_manifest(tmp, run_id, outcomes, hashes, {
             **record, "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,
-            "executor": f"dask {scheduler}" if scheduler else f"local, {n_workers} workers",
+            "executor": ("published from an executed notebook" if execute is not None
+                         else f"dask {scheduler}" if scheduler else f"local, {n_workers} workers"),
             "workers_requested": workers, "workers": None if scheduler else n_workers,
             "seconds": round(time.perf_counter() - start, 2)})
         (tmp / resume_mod.RUN_FILE).unlink()
@@ -322,16 +328,20 @@ def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | N
     from .notebooks import check, notebook_path
 
     nb = notebook_path(notebook)
-    values = check(nb, params)
+    briefing = one_job_briefing(nb, check(nb, params), language)
+    folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
+    return folder, outcomes[0]
+
+
+def one_job_briefing(nb: Path, values: dict[str, Any], language: str | None = None) -> Briefing:
+    """A briefing of one job: ``nb`` with checked parameter ``values``, published as ``outputs/<notebook>/``."""
     lang = language or str(values.get("language", "en"))
     job = Job(name=nb.stem, notebook=nb, parameters=values, language=lang)
     if not values.get("country"):
         raise ParameterError(f"notebook {nb.stem} takes no 'country' parameter, so it cannot be run on its own; "
                              "run it from a briefing file that names the country")
-    briefing = Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values["country"]),
-                        languages=[lang], jobs=[job])
-    folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
-    return folder, outcomes[0]
+    return Briefing(path=nb, name=nb.stem, title={lang: nb.stem}, country=str(values["country"]),
+                    languages=[lang], jobs=[job])
 
 
 def entry(o: JobOutcome):
