@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 ## counts and session metadata from notebooks on their way into git (the files on disk keep them).
 git-filter:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  $(BIN)/nbstripout --install && \
+	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout" && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config filter.nbstripout.required true && \
 	  git config filter.nbstripout.extrakeys "metadata.language_info metadata.widgets cell.metadata.execution" && \
-	  echo "git filter installed: notebook outputs never enter git"; fi
+	  echo "git filter installed (.gitattributes): notebook outputs never enter git"; fi
 
 ## The main job: the default Tajikistan briefing, published under outputs/.
 briefing: setup

@@ -39,6 +39,18 @@ def geo_assets_js() -> str:
     return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
 
 
+def figure_bundle(fig) -> dict:
+    """A figure as a notebook output (plotly's JSON mimetype), for ``display(..., raw=True)``.
+
+    ``display(fig, display_id=...)`` would hand the figure to plotly's own display hook, which
+    drops the display id; this bundle keeps it, so the widget bar can replace the chart in place.
+    """
+    import plotly.io as pio
+
+    title = fig.layout.title.text or ""
+    return {PLOTLY_MIME: json.loads(pio.to_json(fig, validate=False)), "text/plain": f"<chart: {title}>"}
+
+
 def has_geo(fig) -> bool:
     """True when the figure draws on a geo subplot (a map that needs :func:`geo_assets_js`)."""
     return any(getattr(t, "type", "") in ("choropleth", "scattergeo") for t in fig.data)
@@ -69,7 +81,12 @@ def fit_title(fig):
     if len(lines) < 2:
         return fig
     out = type(fig)(fig)
-    out.update_layout(title_text="<br>".join(lines), title_automargin=True)
+    top = int(fig.layout.margin.t) if fig.layout.margin.t is not None else 80
+    extra = 22 * (len(lines) - 1)  # px per added line of the default 17 px title font
+    out.update_layout(title={"text": "<br>".join(lines), "yref": "container", "y": 0.99, "yanchor": "top"},
+                      margin_t=top + extra)
+    if fig.layout.height:
+        out.update_layout(height=fig.layout.height + extra)
     return out
 
 

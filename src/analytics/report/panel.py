@@ -94,7 +94,7 @@ class Panel:
         """
         from IPython.display import display, update_display
 
-        from .figures import fit_title, has_geo
+        from .figures import figure_bundle, fit_title, has_geo
         from .session import figure_slots, geo_bundle
 
         key = getattr(self, "display_key", None)
@@ -114,16 +114,19 @@ class Panel:
             parts.append(("geo", empty))
         slots = figure_slots(key, len(figures)) if key is not None else len(figures)
         for i in range(slots):
-            fig = fit_title(figures[i]) if i < len(figures) else None
-            parts.append((f"figure-{i}", fig if fig is not None else empty))
+            parts.append((f"figure-{i}", figure_bundle(fit_title(figures[i])) if i < len(figures) else empty))
         if self.view is not None and self.applies:
             parts.append(("view", self.view.styled()))
         elif key is not None:
             parts.append(("view", empty))
         for part, out in parts:
+            if key is None and out is empty:
+                continue
             if key is None:
                 display(out, raw=isinstance(out, dict))
             elif update:
+                if part.startswith("figure-"):  # JupyterLab's plotly renderer never redraws a drawn chart:
+                    update_display(empty, raw=True, display_id=f"{key}-{part}")  # a new one replaces it
                 update_display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
             else:
                 display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
