@@ -21,7 +21,7 @@ from functools import cache
 
 from ..report.figures import PLOTLY_MIME
 from ..report.panel import SKIP_MIME
-from ..report.session import GEO_MIME, TEXT_MIME
+from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
 
 #: Mimetype of an ipywidgets view (a live session's controls; pages leave them out).
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -129,7 +129,7 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         msg = f"{out.get('ename')}: {out.get('evalue')}"
         return f'<pre class="error">{html.escape(msg)}</pre>', None
     data = out.get("data", {})
-    if GEO_MIME in data or WIDGET_MIME in data:  # a live session's map assets or widget bar
+    if GEO_MIME in data or WIDGET_MIME in data or STATE_MIME in data:  # a live session's assets, widget bar
         return None
     if PLOTLY_MIME in data:
         fig = data[PLOTLY_MIME]

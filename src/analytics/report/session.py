@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,9 @@ from typing import Any
 TEXT_MIME = "application/vnd.analytics.text+json"
 #: Mimetype of the geo assets a live map needs (the exporter leaves this output out).
 GEO_MIME = "application/vnd.analytics.geo+json"
+#: Mimetype of the values the widget bar shows (saved with the notebook: publishing compares them
+#: with the parameters cell, so a page never claims parameters its charts were not drawn with).
+STATE_MIME = "application/vnd.analytics.explored+json"
 
 #: Drop-downs :func:`explore` offers, in this order, when the notebook declares them.
 EXPLORED = ("region", "language", "scenario", "age_band", "content_profile", "role")
@@ -153,12 +157,14 @@ def explore(declaration, namespace: dict[str, Any]):
                                        style={"description_width": "initial"},
                                        layout=widgets.Layout(width="auto"))
     status = widgets.HTML("")
+    _show_state({n: namespace[n] for n in _explored})
 
     def changed(change):
         values = {n: box.value for n, box in boxes.items()}
         status.value = "…"
         try:
             redraw(values, namespace)
+            _show_state(values, update=True)
             status.value = ""
         except Exception as exc:  # shown in the bar, like any message, not as a traceback
             status.value = f"<span style='color:#a40000'>{type(exc).__name__}: {exc}</span>"
@@ -166,6 +172,14 @@ def explore(declaration, namespace: dict[str, Any]):
     for box in boxes.values():
         box.observe(changed, names="value")
     return widgets.HBox([*boxes.values(), status], layout=widgets.Layout(flex_flow="row wrap"))
+
+
+def _show_state(values: dict[str, Any], update: bool = False) -> None:
+    """The values the panels show, as a hidden output of the bar's cell (see :data:`STATE_MIME`)."""
+    from IPython.display import display, update_display
+
+    (update_display if update else display)({STATE_MIME: dict(values), "text/plain": ""}, raw=True,
+                                            display_id="analytics-explored")
 
 
 def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
@@ -179,7 +193,8 @@ def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
         from ..core.numbers import language_name
 
         return [(language_name(lang), lang) for lang in pack.languages]
-    return [(texts.get(f"param.{name}.{c}", str(c)), c) for c in (param.choices or ())]
+    return [(texts.get(f"param.{name}.{c}", re.sub(r"^(\d+)-(\d+)$", "\\1–\\2", str(c))), c)
+            for c in (param.choices or ())]
 
 
 def redraw(values: dict[str, Any], namespace: dict[str, Any]) -> None:

@@ -63,6 +63,22 @@ def check_executed(nb, where: str) -> None:
                              "run all cells and save it (Ctrl+S), then publish")
 
 
+def check_explored(nb, values: dict[str, Any], where: str) -> None:
+    """Refuse a notebook whose charts were redrawn by the widget bar with values its parameters cell lacks."""
+    from ..report.session import STATE_MIME
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            shown = out.get("data", {}).get(STATE_MIME)
+            differ = {k: v for k, v in (shown or {}).items() if values.get(k) != v}
+            if differ:
+                said = ", ".join(f"{k}={v!r}" for k, v in differ.items())
+                cell_says = ", ".join(f"{k}={values.get(k)!r}" for k in differ)
+                raise ParameterError(f"{where}: the charts show {said}, chosen in the widget bar, but the "
+                                     f"parameters cell says {cell_says}; set them in the parameters cell, "
+                                     "run all cells and save, then publish")
+
+
 def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple[Path, JobOutcome]:
     """Publish an executed notebook as a one-job run, without running it.
 
@@ -99,6 +115,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
         raise ParameterError(f"{where}: not a readable notebook ({type(exc).__name__})") from None
     check_executed(nb, where)
     values = check(path, executed_parameters(nb, where))
+    check_explored(nb, values, where)
     briefing = one_job_briefing(path, values)
 
     def rendered(specs, quiet, on_done):

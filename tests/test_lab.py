@@ -1,0 +1,305 @@
+"""The specialist's own session: JupyterLab and Voilà started headless, driven in Chromium.
+
+A fresh clone of the project (its committed notebooks, with the set-up's git filter) is
+served by JupyterLab; every request that leaves the machine is blocked and recorded. The
+tests run notebooks as a user would (Run All), count the shapes each map drew, read the
+headings, try a bad parameter, use the widget bar, save, and publish what ran.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics.core import i18n
+
+from .conftest import CLI, ROOT
+
+BIN = Path(sys.executable).parent
+
+#: JupyterLab settings for the test server: no news pop-up over the cells, and every cell kept
+#: in the page (the notebook's windowing would leave cells out of the DOM the test counts in).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+MAP_SHAPES = "() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.geo'))" \
+             ".map(p => p.querySelectorAll('.choroplethlocation').length)"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+def set_parameters(src: Path, dst: Path, **values) -> None:
+    """Copy a notebook with new values written into its parameters cell (as a user edits it)."""
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    text = "".join(cell["source"])
+    for name, value in values.items():
+        text, n = re.subn(rf"^{name}(: \w+)? = .*?(  #|$)", lambda m, n=name, v=value: f"{n}{m.group(1) or ''} = "
+                          f"{v!r}{m.group(2)}", text, flags=re.M)
+        assert n == 1, name
+    cell["source"] = text
+    dst.write_text(json.dumps(nb), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a fresh clone's notebooks/, with the set-up's git filter installed."""
+    tmp = tmp_path_factory.mktemp("lab")
+    clone = tmp / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    subprocess.run(["make", "--no-print-directory", "git-filter", f"BIN={BIN}"], cwd=clone, check=True,
+                   capture_output=True)
+    settings = tmp / "settings"
+    for name, value in LAB_SETTINGS.items():
+        path = settings / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    port, token = free_port(), secrets.token_hex(12)
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(tmp / "config")}
+    log = (tmp / "lab.log").open("w")
+    proc = subprocess.Popen([str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}",
+                             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+                             f"--ServerApp.root_dir={clone / 'notebooks'}"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc)
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "clone": clone, "tmp": tmp, "env": env}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class LabPage:
+    """A JupyterLab tab in Chromium with every request off this machine blocked and recorded."""
+
+    def __init__(self, browser, base: str):
+        self.base, self.errors, self.external = base, [], []
+        self.page = browser.new_page(viewport={"width": 1366, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith((self.base, self.base.replace("http:", "ws:"), "data:", "blob:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def open(self, path: str, token: str) -> None:
+        self.page.goto(f"{self.base}/lab/tree/{path}?token={token}")
+        self.page.get_by_text("| Idle").wait_for(timeout=90_000)
+
+    def run_all(self, timeout: float = 240_000) -> None:
+        """Run > Run All Cells, then wait until every cell has run or one has failed."""
+        for _ in range(8):  # the menu may not open while the lab is still laying out
+            self.page.get_by_role("menuitem", name="Run", exact=True).click()
+            try:
+                self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=3000)
+                self.page.wait_for_function("() => [...document.querySelectorAll('.jp-InputPrompt')]"
+                                            ".some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))", timeout=15_000)
+                break
+            except Exception:
+                self.page.keyboard.press("Escape")
+        else:
+            raise AssertionError("Run All Cells did not start")
+        self.page.wait_for_function(
+            "() => { const p = [...document.querySelectorAll('.jp-InputPrompt')].map(e => e.textContent);"
+            " return !p.some(t => t.includes('*')) && (p.every(t => /\\[\\d+\\]/.test(t))"
+            " || document.querySelector('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')"
+            "); }", timeout=timeout)
+        self.page.get_by_text("| Idle").wait_for(timeout=60_000)
+
+    def shapes(self) -> list[int]:
+        return self.page.evaluate(MAP_SHAPES)
+
+    def error_outputs(self) -> list[str]:
+        return self.page.evaluate("() => [...document.querySelectorAll('.jp-OutputArea-output"
+                                  "[data-mime-type=\"application/vnd.jupyter.stderr\"]')].map(e => e.textContent)")
+
+    def headings(self) -> list[str]:
+        return [h.rstrip("¶").strip() for h in self.page.evaluate(
+            "() => [...document.querySelectorAll('.jp-OutputArea .jp-RenderedMarkdown h1,"
+            " .jp-OutputArea .jp-RenderedMarkdown h2')].map(h => h.textContent)")]
+
+    def save(self, notebook: Path) -> None:
+        before = notebook.stat().st_mtime_ns
+        self.page.keyboard.press("Control+s")
+        deadline = time.monotonic() + 30
+        while notebook.stat().st_mtime_ns == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert notebook.stat().st_mtime_ns != before, "the notebook was not saved"
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def lab_page(browser, lab):
+    pages = []
+
+    def _open(path: str) -> LabPage:
+        page = LabPage(browser, lab["url"])
+        pages.append(page)
+        page.open(path, lab["token"])
+        return page
+
+    yield _open
+    for p in pages:
+        p.close()
+
+
+def heading_of(key: str, language: str) -> str:
+    text = str(i18n.package_catalog(language)[key])
+    return next(line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#"))
+
+
+def test_profile_notebook_draws_its_map_offline(lab_page):
+    page = lab_page("00_country_profile.ipynb")
+    page.run_all()
+    assert page.error_outputs() == []
+    shapes = page.shapes()
+    assert len(shapes) == 1 and shapes[0] > 50, shapes  # 59 districts of Tajikistan (58 + Dushanbe cut out)
+    assert page.errors == [] and page.external == []
+
+
+def test_access_notebook_maps_widget_bar_and_clean_save(lab_page, lab, pack):
+    page = lab_page("01_access_gaps.ipynb")
+    page.run_all()
+    assert page.error_outputs() == []
+    n_districts = len(pack.districts)
+    assert page.shapes() == [n_districts, n_districts], "every map draws every district"
+    assert page.headings()[0] == heading_of("nb01.intro", "en")
+    # the widget bar: choose GBAO, and both maps redraw with GBAO's districts only
+    gbao = int((pack.districts["region_code"] == "TJ-GB").sum())
+    region = page.page.locator(".widget-dropdown select").first
+    labels = region.locator("option").all_inner_texts()
+    region.select_option(index=labels.index(pack.texts("en")("region.TJ-GB")))
+    page.page.wait_for_function(f"() => ({MAP_SHAPES})().every(n => n === {gbao})", timeout=120_000)
+    assert page.errors == [] and page.external == []
+    # Ctrl+S writes outputs into the file on disk, and git sees no change to the tracked notebook
+    saved = lab["clone"] / "notebooks" / "01_access_gaps.ipynb"
+    page.save(saved)
+    assert any(c.get("outputs") for c in json.loads(saved.read_text())["cells"])
+    status = subprocess.run(["git", "status", "--porcelain", "--", "notebooks"], cwd=lab["clone"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == "", status
+    # the saved charts show GBAO while the parameters cell says "all": publishing refuses
+    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and "widget bar" in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+def test_russian_notebook_reads_russian_and_publishes_as_the_batch_page(lab_page, lab, small_run):
+    notebooks = lab["clone"] / "notebooks"
+    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "gbao_ru.ipynb",
+                   region="TJ-GB", language="ru", grid_km=2.0)
+    page = lab_page("gbao_ru.ipynb")
+    page.run_all()
+    assert page.error_outputs() == []
+    keys = ["nb01.intro", "nb01.gaps", "nb01.map", "nb01.distance", "nb01.regression", "nb01.decomposition",
+            "nb01.counterfactual"]
+    assert page.headings() == [heading_of(k, "ru") for k in keys]
+    assert all(n > 0 for n in page.shapes())
+    page.save(notebooks / "gbao_ru.ipynb")
+    out = subprocess.run([*CLI, "publish", str(notebooks / "gbao_ru.ipynb"), "--outputs", str(lab["tmp"] / "pub")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    published = Path(out.stdout.split("published ", 1)[1].strip())
+    folder, outcomes = small_run
+    batch = next(o for o in outcomes if o.notebook.startswith("01") and o.parameters["region"] == "TJ-GB"
+                 and o.language == "ru")
+    mine, theirs = (figures_and_text(p) for p in (published, folder / batch.html))
+    assert mine == theirs
+
+
+def figures_and_text(page: Path) -> tuple[list, str]:
+    """A page's charts (parsed JSON) and its visible text without the run's own id and date."""
+    html = page.read_text(encoding="utf-8")
+    figures = [json.loads(m) for m in re.findall(r'<script type="application/json" data-figure="[^"]*">(.*?)</script>',
+                                                   html, flags=re.S)]
+    body = html.split("<main", 1)[1]
+    body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    return figures, text
+
+
+def test_bad_parameter_is_one_short_message(lab_page, lab):
+    notebooks = lab["clone"] / "notebooks"
+    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "bad_region.ipynb", region="TJ-XX")
+    page = lab_page("bad_region.ipynb")
+    page.run_all()
+    errors = page.error_outputs()
+    assert len(errors) == 1, errors
+    message = errors[0].strip()
+    assert message.startswith("ParameterError: parameters cell: parameter 'region' is 'TJ-XX'"), message
+    assert "TJ-GB" in message  # the allowed values
+    assert "Traceback" not in message and "File " not in message and "---->" not in message
+    assert len(message.splitlines()) == 1
+    assert page.shapes() == []  # stopped before any panel was drawn
+
+
+def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_run):
+    port = free_port()
+    notebook = lab["clone"] / "notebooks" / "00_country_profile.ipynb"
+    log = (lab["tmp"] / "voila.log").open("w")
+    proc = subprocess.Popen([str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}",
+                             "--Voila.ip=127.0.0.1"], env=lab["env"], stdout=log, stderr=subprocess.STDOUT)
+    page = LabPage(browser, f"http://127.0.0.1:{port}")
+    try:
+        wait_for_port(port, proc)
+        page.page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        page.page.wait_for_function(f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] > 0",
+                                    timeout=180_000)
+        assert page.shapes() == [len(pack.districts)]
+        assert page.page.locator(".jp-InputArea-editor:visible").count() == 0  # no code
+        assert page.page.locator(".widget-dropdown select").count() >= 2  # the widget bar
+        # the same charts as the batch page of the same parameters (the country, in English)
+        titles = page.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+                                    ".map(t => t.textContent)")
+        folder, outcomes = small_run
+        batch = next(o for o in outcomes if o.notebook.startswith("00") and o.parameters["region"] == "all"
+                     and o.language == "en")
+        expected = re.findall(r'<p class="chart-title">(.*?)</p>', (folder / batch.html).read_text(encoding="utf-8"))
+        squeeze = lambda t: re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", t))  # noqa: E731  (wrapped lines join)
+        assert [squeeze(t) for t in titles] == [squeeze(t) for t in expected]
+        assert page.external == []
+    finally:
+        page.close()
+        proc.terminate()
+        proc.wait(15)
+        log.close()
