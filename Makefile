@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup briefing test browser lab dashboard git-filter lint benchmarks clean-outputs plotly-bundle
+.PHONY: setup briefing test browser lab dashboard notebooks lint benchmarks clean-outputs plotly-bundle
 
 setup: $(STAMP)
 
@@ -14,25 +14,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name analytics --display-name "Distance-learning analytics"
-	$(MAKE) --no-print-directory git-filter
 	touch $(STAMP)
 
-## Tracked notebooks stay free of outputs whatever is saved: a git filter strips outputs, execution
-## counts and session metadata from notebooks on their way into git (the files on disk keep them).
-git-filter:
-	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout" && \
-	  git config filter.nbstripout.smudge cat && \
-	  git config filter.nbstripout.required true && \
-	  git config filter.nbstripout.extrakeys "metadata.language_info metadata.widgets cell.metadata.execution" && \
-	  echo "git filter installed (.gitattributes): notebook outputs never enter git"; fi
+## The notebooks JupyterLab, Voilà and the runner open: generated from the tracked percent-format
+## .py files (jupytext), never tracked themselves, so saving outputs in JupyterLab leaves git clean.
+## An existing .ipynb keeps its outputs; a newer .py updates its cells.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync --quiet notebooks/[0-9]*.py
 
 ## The main job: the default Tajikistan briefing, published under outputs/.
-briefing: setup
+briefing: setup notebooks
 	$(BIN)/analytics brief briefings/tajikistan.yaml
 
 ## The whole test suite (lint, unit tests, notebooks through papermill, pages in headless Chromium).
-test: setup browser
+test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
@@ -44,11 +39,11 @@ browser:
 	  else echo "The browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 
 ## JupyterLab on notebooks/ with the project's kernel.
-lab: setup
+lab: setup notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 ## The notebooks as dashboards without code (Voilà, offline), at http://localhost:8866/
-dashboard: setup
+dashboard: setup notebooks
 	$(BIN)/voila notebooks --no-browser --port=8866 --Voila.ip=127.0.0.1
 
 ## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/

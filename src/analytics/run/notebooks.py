@@ -50,6 +50,9 @@ def notebook_path(notebook: str | Path) -> Path:
     if p.exists():
         raise ParameterError(f"{notebook} is not a notebook (.ipynb file)")
     available = sorted(x.stem for x in paths.notebooks_dir().glob("[0-9]*.ipynb"))
+    if not available and any(paths.notebooks_dir().glob("[0-9]*.py")):
+        raise ParameterError(f"notebook {str(notebook)!r} not found: the notebooks are kept as .py files; "
+                             "run `make notebooks` (jupytext --sync notebooks/*.py) to make them")
     raise ParameterError(f"notebook {str(notebook)!r} not found; available: {', '.join(available)}")
 
 
