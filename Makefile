@@ -42,9 +42,11 @@ browser:
 lab: setup notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-## The notebooks as dashboards without code (Voilà, offline), at http://localhost:8866/
+## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
+## from a CDN), at http://localhost:8866/
 dashboard: setup notebooks
-	$(BIN)/voila notebooks --no-browser --port=8866 --Voila.ip=127.0.0.1
+	JUPYTER_PATH=$(CURDIR)/src/analytics/publish $(BIN)/voila notebooks --template=offline \
+	  --no-browser --port=8866 --Voila.ip=127.0.0.1
 
 ## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/
 ## (plotly.js at the version plotly.py embeds; the result is committed under src/analytics/publish/assets/).

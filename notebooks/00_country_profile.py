@@ -28,13 +28,11 @@ from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.profile import panels as profile
 from analytics.profile.params import PARAMETERS
-from analytics.report.areas import check_region
 from analytics.report.record import key_reading, record
 from analytics.report.session import explore, show_text
 
 check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
 pack = load_pack(country)
-check_region(pack, region)
 
 # %%
 show_text(pack, "nb00.intro", language)
