@@ -82,9 +82,11 @@ def fit_title(fig):
         return fig
     out = type(fig)(fig)
     top = int(fig.layout.margin.t) if fig.layout.margin.t is not None else 80
-    extra = 22 * (len(lines) - 1)  # px per added line of the default 17 px title font
-    out.update_layout(title={"text": "<br>".join(lines), "yref": "container", "y": 0.99, "yanchor": "top"},
-                      margin_t=top + extra)
+    needed = 24 * len(lines) + 20  # px per line of the default 17 px title font, and a gap
+    extra = max(0, needed - top)
+    # anchored on the plot area's top edge and growing upwards, inside the enlarged top margin
+    out.update_layout(title={"text": "<br>".join(lines), "yref": "paper", "y": 1, "yanchor": "bottom",
+                             "pad": {"b": 12}}, margin_t=top + extra)
     if fig.layout.height:
         out.update_layout(height=fig.layout.height + extra)
     return out
