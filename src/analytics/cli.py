@@ -24,6 +24,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Planning analytics for distance learning in higher education.")
 pack_app = typer.Typer(no_args_is_help=True, help="Country packs: build derived tables.")
 app.add_typer(pack_app, name="pack")
+ingest_app = typer.Typer(no_args_is_help=True, help="Measured data into a country pack.")
+app.add_typer(ingest_app, name="ingest")
 
 
 def _positive_seconds(value: float | None) -> float | None:
@@ -47,6 +49,17 @@ def validate(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/t
 
     pack = load_pack(root=pack_dir)
     typer.echo(pack.summary())
+
+
+@ingest_app.command("ookla")
+def ingest_ookla(file: Path = typer.Argument(..., help="Ookla open-data tile file (Parquet)."),
+                 pack: Path = typer.Option(..., "--pack", help="Country pack folder, e.g. data/tjk."),
+                 kind: str = typer.Option("mobile", "--kind", help="mobile or fixed."),
+                 vintage: str = typer.Option(None, "--vintage", help="Quarter the file covers (default: its name).")):
+    """Reduce an Ookla speed-test tile file to measured speeds by district and add them to the pack."""
+    from .packs.ookla import ingest_into_pack
+
+    typer.echo(ingest_into_pack(file, pack, kind, vintage).summary())
 
 
 @pack_app.command("build")

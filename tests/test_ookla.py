@@ -1,0 +1,101 @@
+"""Measured speeds in: a generated file in Ookla's open-data tile schema, ingested into a pack copy."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analytics.packs import load_pack
+from analytics.packs.ookla import ingest, quadkey, tile_centres
+
+from .conftest import run_cli
+
+
+def _point(pack, code: str) -> tuple[float, float]:
+    p = pack.districts.set_index("district_code").loc[code, "geometry"].representative_point()
+    return p.x, p.y
+
+
+def _tile(lon, lat, d, u, lat_ms, tests, devices) -> dict:
+    key = quadkey(lon, lat, 16)
+    return {"quadkey": key, "tile": f"POLYGON(({lon} {lat}, ...))", "avg_d_kbps": d, "avg_u_kbps": u,
+            "avg_lat_ms": lat_ms, "tests": tests, "devices": devices}
+
+
+def write_parquet(rows: list[dict], path) -> None:
+    frame = pd.DataFrame(rows)  # noqa: F841  (read by duckdb below, by name)
+    duckdb.sql(f"COPY (SELECT * FROM frame) TO '{path}' (FORMAT PARQUET)")
+
+
+@pytest.fixture
+def ookla_file(tmp_path, pack):
+    mx, my = _point(pack, "TJ-GB-MUR")
+    dx, dy = _point(pack, "TJ-DU-DUS")
+    kx, ky = _point(pack, "TJ-SU-KHU") if "TJ-SU-KHU" in set(pack.districts["district_code"]) else \
+        _point(pack, sorted(c for c in pack.districts["district_code"] if c.startswith("TJ-SU"))[0])
+    rows = [
+        _tile(mx, my, 4000, 1000, 100, 40, 10),            # Murghob: 60 tests in two tiles
+        _tile(mx + 0.01, my, 10000, 4000, 50, 20, 5),
+        _tile(dx, dy, 30000, 20000, 20, 100, 50),          # Dushanbe: one tile of 100 tests
+        _tile(kx, ky, 8000, 2000, 40, 20, 4),              # a Sughd district: 20 tests, left out
+        _tile(70.0, 37.0, 9000, 9000, 9, 500, 90),         # Afghanistan, inside the country's box
+        _tile(2.35, 48.85, 50000, 50000, 5, 900, 300),     # Paris, far outside
+    ]
+    path = tmp_path / "2021-q1_mobile_tiles.parquet"
+    write_parquet(rows, path)
+    return path
+
+
+def test_quadkey_round_trip():
+    # Bing Maps tile system: a point just south-east of (0, 0) is in tile x = 1, y = 1 at zoom 1, whose
+    # digit is x + 2y = 3; the centre of a zoom-16 tile is within a tile's width of any point in it
+    assert quadkey(0.001, -0.001, 1) == "3"
+    lon, lat = tile_centres(pd.Series([quadkey(71.5, 38.2, 16)]))
+    assert abs(lon[0] - 71.5) < 360 / 2 ** 16 and abs(lat[0] - 38.2) < 0.005
+
+
+def test_ingest_gives_hand_checked_district_values(ookla_file, pack):
+    result = ingest(ookla_file, pack.districts, "mobile")
+    f = result.to_frame().set_index("district_code")
+    assert list(f.index) == ["TJ-DU-DUS", "TJ-GB-MUR"]  # the 20-test district is left out
+    # Murghob, weighted by tests: down (4000×40 + 10000×20) / 60 = 6000 kbps = 6.0 Mbps;
+    # up (1000×40 + 4000×20) / 60 = 2000 kbps; latency (100×40 + 50×20) / 60 = 83.33 ms
+    mur = f.loc["TJ-GB-MUR"]
+    assert mur["down_mbps"] == pytest.approx(6.0) and mur["up_mbps"] == pytest.approx(2.0)
+    assert mur["latency_ms"] == pytest.approx(83.3333, abs=1e-3)
+    assert (mur["tests"], mur["devices"], mur["tiles"]) == (60, 15, 2)
+    assert f.loc["TJ-DU-DUS", "down_mbps"] == pytest.approx(30.0)
+    assert result.rows_read == 6 and result.tiles_in_country == 4  # Afghanistan and Paris dropped
+    assert len(result.dropped_districts) == 1
+
+
+def test_ingest_into_a_pack_marks_the_table_measured(ookla_file, pack_copy):
+    out = run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy), "--vintage", "2021 Q1")
+    assert out.returncode == 0, out.stderr
+    assert "2 districts kept" in out.stdout
+    pack = load_pack(root=pack_copy)
+    assert pack.info["ookla_mobile"].status == "measured"
+    assert pack.info["ookla_mobile"].vintage == "2021 Q1"
+    assert len(pack.ookla_mobile) == 2
+    # a second ingest replaces the table and keeps one entry in pack.yaml
+    assert run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy)).returncode == 0
+    assert (pack_copy / "pack.yaml").read_text(encoding="utf-8").count("\n  ookla_mobile:\n") == 1
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([{"quadkey": "1", "tile": "x", "avg_d_kbps": 1, "avg_u_kbps": 1, "tests": 1, "devices": 1}],
+     "missing column(s) avg_lat_ms"),
+    ([{"quadkey": "1", "tile": "x", "avg_d_kbps": "fast", "avg_u_kbps": 1, "avg_lat_ms": 1, "tests": 1,
+       "devices": 1}], "avg_d_kbps hold VARCHAR, expected numbers"),
+    ([_tile(2.35, 48.85, 1, 1, 1, 100, 1)], "no tile lies inside the country's districts"),
+])
+def test_a_bad_file_is_one_line_and_exit_2(tmp_path, pack_copy, rows, expected):
+    path = tmp_path / "bad.parquet"
+    write_parquet(rows, path)
+    before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
+    out = run_cli("ingest", "ookla", str(path), "--pack", str(pack_copy))
+    assert out.returncode == 2 and expected in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+    assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before
+    assert not (pack_copy / "measured" / "ookla_mobile.csv").exists()
