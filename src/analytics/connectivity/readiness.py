@@ -164,3 +164,19 @@ def download_hours(conn: pd.DataFrame, hours_per_week: float = 6.0, speed_uplift
     out["median_mbps"] = mbps
     out["hours"] = gb_week * 8000 / mbps / 3600  # GB → megabits, over Mbps → seconds → hours
     return out
+
+
+def with_measured(conn: pd.DataFrame, measured: pd.DataFrame | None, kind: str = "mobile") -> pd.DataFrame:
+    """``conn`` with the ``kind`` speeds of the districts in ``measured`` (an ingested Ookla table) put in.
+
+    The tests-weighted mean of the tiles replaces the modelled median for both settlements of a
+    district (Ookla's tiles do not say which is which); the spread stays the modelled one.
+    """
+    if measured is None or measured.empty:
+        return conn
+    m = measured.set_index("district_code")
+    out = conn.copy()
+    hit = out["district_code"].isin(m.index)
+    out.loc[hit, f"{kind}_down_median_mbps"] = out.loc[hit, "district_code"].map(m["down_mbps"])
+    out.loc[hit, f"{kind}_up_median_mbps"] = out.loc[hit, "district_code"].map(m["up_mbps"])
+    return out

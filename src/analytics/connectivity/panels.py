@@ -1,0 +1,218 @@
+"""Panels of notebook 02_connectivity: who can take which format, what it costs, what it puts on the network.
+
+Every panel rests on the pack's connectivity, devices, incomes, plans and institutions tables; for
+Tajikistan all of them are modelled (speeds, where an Ookla file has been ingested, are measured),
+and each panel says so in a sentence of its own.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from ..core.numbers import percent_hover
+from ..report.areas import check_region, district_names, in_region, where
+from ..report.figures import choropleth, localise, title
+from ..report.panel import FrameResult, Panel, Reading
+from ..report.session import builder
+from ..report.views import TableView
+from . import capacity as cap_mod
+from . import costs, readiness
+from .profiles import PROFILES, profile, profile_table
+
+#: Hours of study a week behind every figure of the page (a part-time course load).
+HOURS_PER_WEEK = 6.0
+#: Share of enrolled learners online at the busiest hour (choice).
+CONCURRENCY = 0.1
+#: Capacity of one research circuit, Mbps (CAREN3 gave 1 Gbps circuits from Dushanbe).
+CIRCUIT_MBPS = 1000.0
+
+
+def _connectivity(pack):
+    """The pack's connectivity, with measured mobile speeds put in where an Ookla file was ingested."""
+    measured = pack["ookla_mobile"] if "ookla_mobile" in pack.tables else None
+    return readiness.with_measured(pack.connectivity, measured)
+
+
+def _modelled(pack, tx, tables: tuple[str, ...]) -> list[str]:
+    modelled = [t for t in tables if t in pack.tables and pack.is_modelled(t)]
+    return [tx("conn.modelled", tables=", ".join(tx.get(f"table.{t}", t) for t in modelled))] if modelled else []
+
+
+@builder
+def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", speed_uplift: float = 1.0,
+                language: str = "en") -> Panel:
+    """Who can take a kind of course content over their connection and device, by district.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    region : str
+        ISO 3166-2 code of a region of the pack, or ``"all"`` for the country.
+    content_profile : str
+        One of :data:`~analytics.connectivity.profiles.PROFILES` (``"video_360p"`` …).
+    speed_uplift : float
+        Factor on every speed (1 = today), > 0.
+    language : str
+        One of the pack's reader languages.
+
+    Returns
+    -------
+    Panel
+        A map of the share (percent) of people able to take the profile by district; sentences on
+        the area's share (towns and villages), the readiness index (0–100) with its formula and the
+        hours to fetch a week's offline package; a table of every profile with the share able and
+        its data needs; ``result`` the shares by district × settlement × fifth × profile (0–1).
+    """
+    check_region(pack, region)
+    prof = profile(content_profile)
+    tx = pack.texts(language)
+    conn = in_region(_connectivity(pack), region)
+    ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift)
+    one = ready.frame[ready.frame["profile"] == prof.name]
+    part = readiness.Readiness(one, HOURS_PER_WEEK, speed_uplift)
+    by_d = part.by_area(["district_code"])
+    d = pack.districts.merge(by_d, on="district_code", how="inner")
+    d["share_pct"] = 100 * d["capable_share"]
+    d["name"] = district_names(tx, d["district_code"])
+    place, name = where(tx, pack, region), tx(f"param.content_profile.{prof.name}")
+    modelled = pack.is_modelled("connectivity") or pack.is_modelled("devices")
+    fig = choropleth(d, "district_code", "share_pct", "name",
+                     title(tx, tx("conn.map_title", profile=name, where=place), modelled), tx("conn.percent"),
+                     hover_format=".0f", color_scale="Purples", language=language)
+    by_s = part.by_area(["settlement"]).set_index("settlement")["capable_share"]
+    share = float(part.by_area(["profile"])["capable_share"].iloc[0])
+    index = float(ready.index()["readiness_index"].iloc[0])
+    said = [tx("conn.reach_both" if {"urban", "rural"} <= set(by_s.index) else "conn.reach_one",
+               where=place, profile=name, share=100 * share, urban=100 * by_s.get("urban", 0.0),
+               rural=100 * by_s.get("rural", 0.0))]
+    idx = ready.index(["district_code"]).sort_values("readiness_index")
+    if len(idx) > 1:
+        low, high = idx.iloc[0], idx.iloc[-1]
+        said.append(tx("conn.index_range", index=index, high=tx(f"district.{high.district_code}"),
+                       high_v=high.readiness_index, low=tx(f"district.{low.district_code}"), low_v=low.readiness_index))
+    else:
+        said.append(tx("conn.index_one", index=index))
+    hours = readiness.download_hours(conn, HOURS_PER_WEEK, speed_uplift)
+    said.append(tx("conn.package", gb=float(hours["package_gb"].iloc[0]), median=float(hours["hours"].median()),
+                   worst=float(hours["hours"].max()), hours_week=HOURS_PER_WEEK))
+    table = profile_table(HOURS_PER_WEEK).merge(ready.by_area(["profile"])[["profile", "capable_share"]], on="profile")
+    shown = table.assign(profile=[tx(f"param.content_profile.{p}") for p in table["profile"]],
+                         capable_share=100 * table["capable_share"])
+    view = TableView(shown[["profile", "capable_share", "down_mbps", "up_mbps", "gb_per_month"]], tx,
+                     {c: tx(f"conn.col_{c}") for c in ("profile", "capable_share", "down_mbps", "up_mbps",
+                                                        "gb_per_month")},
+                     {"capable_share": 1, "down_mbps": 2, "up_mbps": 2, "gb_per_month": 1})
+    reading = Reading({"capable_pct": 100 * share, "readiness_index": index}, said + _modelled(
+        pack, tx, ("connectivity", "devices")), importance=3, modelled=modelled,
+        headline={"readiness_index": tx("conn.headline_index")})
+    tidy = ready.by_area(["district_code", "region_code", "settlement", "profile"])  # over the fifths
+    return Panel(reading, figure=localise(fig, language), view=view, result=FrameResult(tidy))
+
+
+@builder
+def affordability_panel(pack, region: str = "all", content_profile: str = "video_360p",
+                        price_per_gb_usd: float = 0.0, language: str = "en") -> Panel:
+    """What a month of a kind of course content costs, as a share of income, by settlement and income fifth.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    region : str
+        ISO 3166-2 code of a region, or ``"all"`` (incomes are by settlement and fifth only, so the
+        figures are the same for every region).
+    content_profile : str
+        One of :data:`~analytics.connectivity.profiles.PROFILES`.
+    price_per_gb_usd : float
+        Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan.
+    language : str
+        One of the pack's reader languages.
+
+    Returns
+    -------
+    Panel
+        Bars of the month's cost as a percentage of income for each fifth in towns and villages, with
+        A4AI's 2 % line; sentences on the poorest and richest groups and on the price per GB that
+        would bring the poorest rural fifth to the line; ``result`` the table of costs (USD, shares
+        0–1, share of people who can afford it, price to the line in USD per GB).
+    """
+    check_region(pack, region)
+    prof = profile(content_profile)
+    tx = pack.texts(language)
+    aff = costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price_per_gb_usd or None)
+    f = aff.to_frame()
+    name = tx(f"param.content_profile.{prof.name}")
+    fig = go.Figure()
+    hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
+    for settlement, colour in (("urban", "#4c78a8"), ("rural", "#f58518")):
+        g = f[f["settlement"] == settlement].sort_values("quintile")
+        fig.add_bar(name=tx(f"access.{settlement}"), x=[tx("conn.fifth", q=int(q)) for q in g["quintile"]],
+                    y=100 * g["cost_share"], marker_color=colour, hovertemplate=hover)
+    fig.add_hline(y=100 * costs.A4AI_SHARE, line_dash="dash", line_color="#333",
+                  annotation_text=html.escape(tx("conn.a4ai_line"), quote=False), annotation_position="top left")
+    modelled = pack.is_modelled("incomes") or pack.is_modelled("plans")
+    fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("conn.percent_income"),
+                      title=title(tx, tx("conn.cost_title", profile=name), modelled),
+                      legend={"orientation": "h", "y": -0.15})
+    poor = f[(f["settlement"] == "rural") & (f["quintile"] == f["quintile"].min())].iloc[0]
+    rich = f[(f["settlement"] == "urban") & (f["quintile"] == f["quintile"].max())].iloc[0]
+    within = int((f["cost_share"] <= costs.A4AI_SHARE).sum())
+    said = [tx("conn.cost_sentence", profile=name, gb=float(poor.gb_per_month), hours=HOURS_PER_WEEK,
+               poor=100 * poor.cost_share, rich=100 * rich.cost_share),
+            tx("conn.price_sentence", price=aff.usd_per_gb, within=within, groups=len(f),
+               needed=float(poor.price_for_threshold_usd))]
+    if region != "all":
+        said.append(tx("conn.cost_national"))
+    reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
+                      said + _modelled(pack, tx, ("incomes", "plans")), importance=2, modelled=modelled)
+    return Panel(reading, figure=localise(fig, language), result=aff)
+
+
+@builder
+def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language: str = "en") -> Panel:
+    """The peak traffic online courses would put on the national and international links, and a cache's saving.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack.
+    region : str
+        ISO 3166-2 code of a region, or ``"all"``: whose universities' part-time students go online.
+    cache_share : float
+        Share (0–1) of course traffic served from a national cache or mirror.
+    language : str
+        One of the pack's reader languages.
+
+    Returns
+    -------
+    Panel
+        Bars of the peak load in Gbps (national network; international link without and with the
+        cache); sentences on learners online at the peak and the load, and on the cache's saving and
+        what one 1 Gbps circuit carries; ``result`` the load by link (Mbps and Gbps).
+    """
+    check_region(pack, region)
+    tx = pack.texts(language)
+    enrolled = float(in_region(pack.institutions, region)["students_part_time"].sum())
+    load = cap_mod.capacity(enrolled, CONCURRENCY, cache_share)
+    no_cache = cap_mod.capacity(enrolled, CONCURRENCY, 0.0)
+    f = load.to_frame().set_index("link")["peak_gbps"]
+    before = float(no_cache.to_frame().set_index("link").loc["international", "peak_gbps"])
+    labels = [tx("conn.link_national"), tx("conn.link_international"), tx("conn.link_cached", share=100 * cache_share)]
+    fig = go.Figure(go.Bar(x=labels, y=[f["national"], before, f["international"]],
+                           marker_color=["#54a24b", "#e45756", "#72b7b2"],
+                           hovertemplate="%{x}: %{y:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
+    place = where(tx, pack, region)
+    modelled = pack.is_modelled("institutions")
+    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("conn.gbps"), showlegend=False,
+                      title=title(tx, tx("conn.capacity_title", where=place), modelled))
+    per_circuit = CIRCUIT_MBPS / (PROFILES["video_360p"].down_mbps * CONCURRENCY)
+    said = [tx("conn.capacity_sentence", students=enrolled, where=place, peak=load.peak_learners,
+               concurrency=100 * CONCURRENCY, national=float(f["national"])),
+            tx("conn.cache_sentence", share=100 * cache_share, before=before, after=float(f["international"]),
+               learners=per_circuit)]
+    reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners},
+                      said + _modelled(pack, tx, ("institutions",)), importance=1, modelled=modelled)
+    return Panel(reading, figure=localise(fig, language), result=FrameResult(load.to_frame()))
