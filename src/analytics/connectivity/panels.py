@@ -64,7 +64,8 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         A map of the share (percent) of people able to take the profile by district; sentences on
         the area's share (towns and villages), the readiness index (0–100) with its formula and the
         hours to fetch a week's offline package; a table of every profile with the share able and
-        its data needs; ``result`` the shares by district × settlement × fifth × profile (0–1).
+        its data needs; ``result`` the :class:`~.readiness.Readiness` (shares 0–1 by district ×
+        settlement × income fifth × profile, with the connection and device shares behind them).
     """
     check_region(pack, region)
     prof = profile(content_profile)
@@ -82,6 +83,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     fig = choropleth(d, "district_code", "share_pct", "name",
                      title(tx, tx("conn.map_title", profile=name, where=place), modelled), tx("conn.percent"),
                      hover_format=".0f", color_scale="Purples", language=language)
+    fig.update_traces(zmin=0, zmax=100)  # shares on one scale in every region and format
     by_s = part.by_area(["settlement"]).set_index("settlement")["capable_share"]
     share = float(part.by_area(["profile"])["capable_share"].iloc[0])
     index = float(ready.index()["readiness_index"].iloc[0])
@@ -108,8 +110,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     reading = Reading({"capable_pct": 100 * share, "readiness_index": index}, said + _modelled(
         pack, tx, ("connectivity", "devices")), importance=3, modelled=modelled,
         headline={"readiness_index": tx("conn.headline_index")})
-    tidy = ready.by_area(["district_code", "region_code", "settlement", "profile"])  # over the fifths
-    return Panel(reading, figure=localise(fig, language), view=view, result=FrameResult(tidy))
+    return Panel(reading, figure=localise(fig, language), view=view, result=ready)
 
 
 @builder

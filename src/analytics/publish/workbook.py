@@ -23,7 +23,8 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@")
 #: Columns that hold shares (0–1): shown as percent with one decimal.
 SHARE_COLUMNS = re.compile(r"^(rate|now|scenario|disadvantaged|advantaged|capable_share|part_time_share|"
-                           r"population_share)(_low|_high)?$")
+                           r"population_share|connection_share|device_share|cost_share|afford_share|gb1_share|"
+                           r"gb5_share)(_low|_high)?$")
 #: Characters a sheet name cannot hold.
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -82,7 +83,8 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
 #: Columns whose values are codes with a name in the catalogs, and the key pattern of that name.
 VALUE_KEYS = {"settlement": "access.{}", "sex": "access.cov_{}", "covariate": "access.cov_{}",
               "part": "access.part_{}", "index": "access.{}", "status": "status.{}", "table": "table.{}",
-              "indicator": "indicator.{}", "scenario_name": "param.scenario.{}", "reference": "access.ref_{}"}
+              "indicator": "indicator.{}", "scenario_name": "param.scenario.{}", "reference": "access.ref_{}",
+              "profile": "param.content_profile.{}", "link": "conn.link_{}"}
 
 
 #: Columns whose catalog heading states the unit the tidy table holds (``ame`` is a share in the table
