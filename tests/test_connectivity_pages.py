@@ -47,7 +47,7 @@ def test_one_number_from_sentence_to_csv(connectivity_run):
     folder, country = next((f, o) for f, o in connectivity_run if o.parameters["region"] == "all" and o.language == "en"
                    and o.parameters["content_profile"] == "video_360p")
     index = country.results["numbers"]["readiness_index"]
-    assert f"Readiness index {index:.0f} of 100" in " ".join(country.results["sentences"] + [
+    assert f"readiness index {index:.0f} of 100" in " ".join(country.results["sentences"] + [
         (folder / country.html).read_text(encoding="utf-8")])
     # the index recomputed from the published CSV of shares by district × settlement × profile
     table = folder / "tables" / "02_connectivity_all__readiness.csv"

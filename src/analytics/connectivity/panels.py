@@ -93,8 +93,10 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     idx = ready.index(["district_code"]).sort_values("readiness_index")
     if len(idx) > 1:
         low, high = idx.iloc[0], idx.iloc[-1]
+        tied = idx[idx["readiness_index"].round(0) == round(low.readiness_index)]  # equal as the reader sees them
+        lowest = tx(f"district.{low.district_code}") if len(tied) == 1 else tx("conn.districts_tied", n=len(tied))
         said.append(tx("conn.index_range", index=index, high=tx(f"district.{high.district_code}"),
-                       high_v=high.readiness_index, low=tx(f"district.{low.district_code}"), low_v=low.readiness_index))
+                       high_v=high.readiness_index, low=lowest, low_v=low.readiness_index))
     else:
         said.append(tx("conn.index_one", index=index))
     hours = readiness.download_hours(conn, HOURS_PER_WEEK, speed_uplift)
@@ -163,8 +165,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     within = int((f["cost_share"] <= costs.A4AI_SHARE).sum())
     said = [tx("conn.cost_sentence", profile=name, gb=float(poor.gb_per_month), hours=HOURS_PER_WEEK,
                poor=100 * poor.cost_share, rich=100 * rich.cost_share),
-            tx("conn.price_sentence", price=aff.usd_per_gb, within=within, groups=len(f),
-               needed=float(poor.price_for_threshold_usd))]
+            tx("conn.price_sentence" if within else "conn.price_sentence_none", price=aff.usd_per_gb, within=within,
+               groups=len(f), needed=float(poor.price_for_threshold_usd))]
     if region != "all":
         said.append(tx("conn.cost_national"))
     reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
@@ -210,7 +212,8 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("conn.gbps"), showlegend=False,
                       title=title(tx, tx("conn.capacity_title", where=place), modelled))
     per_circuit = CIRCUIT_MBPS / (PROFILES["video_360p"].down_mbps * CONCURRENCY)
-    said = [tx("conn.capacity_sentence", students=enrolled, where=place, peak=load.peak_learners,
+    peak = float(f"{load.peak_learners:.2g}")  # two significant figures: a modelled count
+    said = [tx("conn.capacity_sentence", students=float(f"{enrolled:.2g}"), where=place, peak=peak,
                concurrency=100 * CONCURRENCY, national=float(f["national"])),
             tx("conn.cache_sentence", share=100 * cache_share, before=before, after=float(f["international"]),
                learners=per_circuit)]
