@@ -58,6 +58,7 @@ benchmarks: setup browser
 	$(BIN)/python benchmarks/import_time.py
 	taskset -c 0 $(BIN)/python benchmarks/distance_grid.py
 	$(BIN)/python benchmarks/briefing_speed.py
+	$(BIN)/python benchmarks/ookla_ingest.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
