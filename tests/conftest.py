@@ -115,7 +115,8 @@ def offline_page(browser):
 
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory):
-    """A small briefing run once per session: profile (country, GBAO) and access (GBAO, Dushanbe), en/ru/tg."""
+    """A small briefing run once per session: profile (country, GBAO), access (GBAO, Dushanbe) and
+    connectivity (GBAO), en/ru/tg."""
     import yaml
 
     from analytics.run import briefing
@@ -128,7 +129,8 @@ def small_run(tmp_path_factory):
         "country": "tjk", "languages": ["en", "ru", "tg"],
         "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
                  {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB", "TJ-DU"]},
-                  "parameters": {"grid_km": 2.0}}]}))
+                  "parameters": {"grid_km": 2.0}},
+                 {"notebook": "02_connectivity", "grid": {"region": ["TJ-GB"]}}]}))
     folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
     return folder, outcomes

@@ -132,8 +132,10 @@ def test_tables_and_manifest(small_run):
         assert book.sheetnames[0] == readme and book.sheetnames[-1] == sources
         # two tables per country-profile job (key facts, data status); five per access-gaps job (parity, district
         # rates, regression, distance, online study): no decomposition for Dushanbe (no rural people) or GBAO
-        # (too few urban people in the sample to split the gap)
-        per_job = sum(5 if o.job.startswith("01_") else 2 for o in outcomes if o.language == lang)
+        # (too few urban people in the sample to split the gap); three per connectivity job (readiness,
+        # affordability, network load)
+        tables = {"00": 2, "01": 5, "02": 3}
+        per_job = sum(tables[o.job[:2]] for o in outcomes if o.language == lang)
         assert len(book.sheetnames) == 2 + per_job
         assert all(len(name) <= 31 for name in book.sheetnames)
         sheet = book[book.sheetnames[1]]
