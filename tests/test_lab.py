@@ -343,8 +343,6 @@ def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_ru
             page.page.screenshot(path=str(lab["tmp"] / "voila.png"))
         assert page.shapes() == [len(pack.districts)]
         assert page.page.locator(".jp-InputArea-editor:visible").count() == 0  # no code
-        page.page.wait_for_function("() => document.querySelectorAll('.widget-dropdown select').length >= 2",
-                                    timeout=60_000)  # the widget bar ("Loading widget…" first)
         # the same charts as the batch page of the same parameters (the country, in English)
         titles = page.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
                                     ".map(t => t.textContent)")
