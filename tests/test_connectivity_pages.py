@@ -46,7 +46,7 @@ def test_the_notebook_runs_for_every_region_profile_and_language(connectivity_ru
 def test_one_number_from_sentence_to_csv(connectivity_run):
     folder, country = next((f, o) for f, o in connectivity_run if o.parameters["region"] == "all" and o.language == "en"
                    and o.parameters["content_profile"] == "video_360p")
-    index = country.results["numbers"]["readiness_index"]
+    index = country.results["numbers"]["readiness_score"]
     assert f"readiness index {index:.0f} of 100" in " ".join(country.results["sentences"] + [
         (folder / country.html).read_text(encoding="utf-8")])
     # the index recomputed from the published CSV of shares by district × settlement × profile
@@ -66,6 +66,6 @@ def test_a_faster_network_reads_as_modelled_in_russian(connectivity_run):
     outcomes = [o for _, o in connectivity_run]
     text = (folder / ru.html).read_text(encoding="utf-8")
     assert "Модельные данные" in text
-    assert ru.results["numbers"]["readiness_index"] > next(
+    assert ru.results["numbers"]["readiness_score"] > next(
         o for o in outcomes if o.language == "en" and o.parameters["region"] == "all"
-        and o.parameters["content_profile"] == "video_360p").results["numbers"]["readiness_index"]
+        and o.parameters["content_profile"] == "video_360p").results["numbers"]["readiness_score"]

@@ -109,9 +109,9 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                      {c: tx(f"conn.col_{c}") for c in ("profile", "capable_share", "down_mbps", "up_mbps",
                                                         "gb_per_month")},
                      {"capable_share": 1, "down_mbps": 2, "up_mbps": 2, "gb_per_month": 1})
-    reading = Reading({"capable_pct": 100 * share, "readiness_index": index}, said + _modelled(
+    reading = Reading({"capable_pct": 100 * share, "readiness_score": index}, said + _modelled(
         pack, tx, ("connectivity", "devices")), importance=3, modelled=modelled,
-        headline={"readiness_index": tx("conn.headline_index")})
+        headline={"readiness_score": tx("conn.headline_index")})
     return Panel(reading, figure=localise(fig, language), view=view, result=ready)
 
 

@@ -111,9 +111,9 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
     def shown(key: str, value: float) -> str:
         if key.endswith("_pct"):
             return texts.number(value, 1)
-        if key.endswith("_index"):
+        if key.endswith("_index"):  # a parity index, around 1
             return texts.number(value, 2)
-        return texts.number(value, 0, grouping=abs(value) >= 10_000)
+        return texts.number(value, 0, grouping=abs(value) >= 10_000)  # counts, and scores 0–100 (*_score)
 
     rows = [{"area": area, "cells": [{"text": shown(k, got[k][0]), "href": got[k][1]} if k in got else None
                                      for k in columns]}
