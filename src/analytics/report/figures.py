@@ -92,7 +92,7 @@ def fit_title(fig):
     return out
 
 
-def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
+def plotly_geojson(gdf, code_col: str, precision: int = 3) -> dict:
     """GeoJSON of ``gdf`` for plotly: clockwise exteriors, features keyed by ``id``.
 
     Parameters
@@ -102,8 +102,8 @@ def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
     code_col : str
         Column whose value becomes each feature's ``id``.
     precision : int
-        Decimal places kept in coordinates (4 ≈ 10 m), to keep pages small. Outlines are also
-        simplified to about 1/2,000 of the map's extent (half a pixel on a 1,000-pixel map).
+        Decimal places kept in coordinates (3 ≈ 100 m), to keep pages small. Outlines are also
+        simplified to about 1/700 of the map's extent (1.5 pixels on a 1,000-pixel map).
 
     Returns
     -------
@@ -113,9 +113,9 @@ def plotly_geojson(gdf, code_col: str, precision: int = 4) -> dict:
     import shapely
 
     geoms = gdf.geometry.to_numpy()
-    if len(geoms):  # drop detail finer than about half a pixel of a 1,000-pixel-wide map of the whole extent
+    if len(geoms):  # drop detail finer than about 1.5 pixels of a 1,000-pixel-wide map of the whole extent
         x0, y0, x1, y1 = shapely.total_bounds(geoms)
-        geoms = shapely.simplify(geoms, max(x1 - x0, y1 - y0) / 2000, preserve_topology=True)
+        geoms = shapely.simplify(geoms, max(x1 - x0, y1 - y0) / 700, preserve_topology=True)
     geoms = shapely.orient_polygons(geoms, exterior_cw=True)
     geoms = shapely.set_precision(geoms, 10 ** -precision, mode="pointwise")
     features = [{"type": "Feature", "id": str(code), "properties": {},
