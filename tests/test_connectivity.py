@@ -37,6 +37,17 @@ def test_share_able_to_take_a_profile_by_hand():
     # coverage of 0.8 (no fixed line) -> 0.4 connected; half own a smartphone -> 0.2 capable
     r = readiness.readiness(_conn(), DEVICES, ["video_360p"])
     assert r.to_frame()["capable_share"].tolist() == pytest.approx([0.2] * 5)
+
+
+def test_shares_by_sex_where_the_devices_give_sex():
+    # the same cell, women owning smartphones at 0.3 and men at 0.7: 0.4 connected -> 0.12 and
+    # 0.28 capable; each of the 10 rows holds 1000 / 10 = 100 people, so the mean stays 0.2
+    dev = pd.concat([DEVICES.assign(sex="female", smartphone_share=0.3), DEVICES.assign(sex="male", smartphone_share=0.7)])
+    r = readiness.readiness(_conn(), dev, ["video_360p"])
+    by_sex = r.by_area(["sex"]).set_index("sex")["capable_share"]
+    assert by_sex["female"] == pytest.approx(0.12) and by_sex["male"] == pytest.approx(0.28)
+    assert r.to_frame()["population"].tolist() == pytest.approx([100] * 10)
+    assert r.by_area(["profile"])["capable_share"].iloc[0] == pytest.approx(0.2)
     assert r.by_area(["profile"])["capable_share"].iloc[0] == pytest.approx(0.2)
     # with a fixed line for 30 % at a median of 10 Mbps (P(>=1) = P(z >= ln(0.1)/0.5) = 0.99999):
     # 1 - (1 - 0.3 × 0.99999)(1 - 0.4) = 0.58 connected
@@ -102,6 +113,15 @@ def test_network_load_by_hand():
     # a 1 Gbps link carries 1000 / (1 × 0.1) = 10,000 enrolled learners of 360p video
     per = capacity.learners_per_link(1000, 0.1).set_index("profile")["learners"]
     assert per["video_360p"] == pytest.approx(10_000)
+
+
+def test_lms_load_leaves_out_live_classes():
+    # 2,000 enrolled, 10 % online (200 sessions); half text (0.1 Mbps), half live group video:
+    # the LMS serves 200 × 0.5 × 0.1 = 10 Mbps; the national network carries 200 × (0.05 + 0.5) = 110
+    c = capacity.capacity(2000, 0.1, 0.0, {"text_lms": 0.5, "live_group_video": 0.5})
+    f = c.to_frame().set_index("link")
+    assert f.loc["lms", "peak_mbps"] == pytest.approx(10) and f.loc["national", "peak_mbps"] == pytest.approx(110)
+    assert f.loc["lms", "sessions"] == pytest.approx(200)
 
 
 def test_offline_package_download_time_by_hand():

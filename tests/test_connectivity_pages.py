@@ -69,3 +69,16 @@ def test_a_faster_network_reads_as_modelled_in_russian(connectivity_run):
     assert ru.results["numbers"]["readiness_score"] > next(
         o for o in outcomes if o.language == "en" and o.parameters["region"] == "all"
         and o.parameters["content_profile"] == "video_360p").results["numbers"]["readiness_score"]
+
+
+def test_the_network_section_gives_lms_load_and_learners_per_circuit(connectivity_run):
+    folder, country = next((f, o) for f, o in connectivity_run if o.parameters["region"] == "all" and o.language == "en"
+                           and o.parameters["content_profile"] == "video_360p")
+    page = (folder / country.html).read_text(encoding="utf-8")
+    lms = country.results["numbers"]["peak_lms_gbps"]
+    assert f"serve {lms:.2f} Gbps of pages and recorded media" in page
+    # 1 Gbps ÷ (5 Mbps × 10 % online) = 2,000 enrolled learners of 720p video per circuit
+    assert "2,000" in page.split("Enrolled learners one 1 Gbps circuit carries")[1]
+    rows = list(csv.DictReader((folder / "tables" / "02_connectivity_all__network_load.csv").open(encoding="utf-8-sig")))
+    assert {r["link"] for r in rows} == {"national", "international", "lms"}
+    assert float(next(r for r in rows if r["link"] == "lms")["peak_gbps"]) == pytest.approx(lms)

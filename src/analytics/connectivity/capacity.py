@@ -3,8 +3,10 @@
 At the busiest hour, ``concurrency`` of the enrolled learners are online at once. Each draws the
 down rate of its content (the mix of profiles, shares summing to 1). All of that traffic crosses the
 national network; the part not served from a national cache or mirror (``1 − cache_share``) also
-crosses the international link. A link of ``C`` Mbps carries ``C / (rate × concurrency)`` enrolled
-learners of one profile.
+crosses the international link. The LMS (Moodle) servers hold one session per learner online and
+serve the pages and recorded media (every profile but the live classes, which go through a
+conferencing server). A link of ``C`` Mbps carries ``C / (rate × concurrency)`` enrolled learners of
+one profile.
 """
 
 from __future__ import annotations
@@ -35,12 +37,22 @@ class Capacity:
         """Average down rate (Mbps) of one learner online, over the content mix."""
         return sum(share * PROFILES[p].down_mbps for p, share in self.mix.items())
 
+    @property
+    def lms_mbps(self) -> float:
+        """Traffic (Mbps) the LMS servers serve at the peak: pages and recorded media, not live classes."""
+        served = sum(share * PROFILES[p].down_mbps for p, share in self.mix.items() if not p.startswith("live_"))
+        return self.peak_learners * served
+
     def to_frame(self) -> pd.DataFrame:
-        """``link`` (national, international) with ``peak_mbps`` and ``peak_gbps``."""
+        """``link`` (national, international, lms) with ``peak_mbps``, ``peak_gbps`` and ``sessions``.
+
+        ``sessions`` is the learners online at once on that link or server (persons).
+        """
         national = self.peak_learners * self.mean_mbps
         international = national * (1 - self.cache_share)
-        return pd.DataFrame({"link": ["national", "international"], "peak_mbps": [national, international],
-                             "peak_gbps": [national / 1000, international / 1000]})
+        mbps = [national, international, self.lms_mbps]
+        return pd.DataFrame({"link": ["national", "international", "lms"], "peak_mbps": mbps,
+                             "peak_gbps": [m / 1000 for m in mbps], "sessions": [self.peak_learners] * 3})
 
     def saved_mbps(self) -> float:
         """International traffic (Mbps) a cache serving ``cache_share`` saves at the peak."""
@@ -50,7 +62,7 @@ class Capacity:
         f = self.to_frame().set_index("link")["peak_gbps"]
         return (f"{self.peak_learners:,.0f} learners online at once ({self.concurrency:.0%} of {self.enrolled:,.0f}); "
                 f"national {f['national']:.2f} Gbps, international {f['international']:.2f} Gbps "
-                f"with {self.cache_share:.0%} served by a national cache")
+                f"with {self.cache_share:.0%} served by a national cache; LMS servers {f['lms']:.2f} Gbps")
 
 
 def capacity(enrolled: float, concurrency: float = 0.1, cache_share: float = 0.0,
@@ -82,6 +94,21 @@ def capacity(enrolled: float, concurrency: float = 0.1, cache_share: float = 0.0
 
 
 def learners_per_link(capacity_mbps: float, concurrency: float = 0.1) -> pd.DataFrame:
-    """Enrolled learners a link of ``capacity_mbps`` carries at the peak, for each profile."""
+    """Enrolled learners a link carries at the peak, for each profile.
+
+    Parameters
+    ----------
+    capacity_mbps : float
+        Capacity of the link (Mbps), > 0.
+    concurrency : float
+        Share (0–1) of enrolled learners online at the busiest hour, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``profile``, ``down_mbps`` (Mbps a learner draws) and ``learners`` (enrolled learners, persons).
+    """
+    if capacity_mbps <= 0 or not 0 < concurrency <= 1:
+        raise ValueError("capacity_mbps must be > 0 and concurrency in (0, 1]")
     return pd.DataFrame([{"profile": p.name, "down_mbps": p.down_mbps,
                           "learners": capacity_mbps / (p.down_mbps * concurrency)} for p in PROFILES.values()])

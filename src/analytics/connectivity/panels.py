@@ -193,8 +193,10 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     -------
     Panel
         Bars of the peak load in Gbps (national network; international link without and with the
-        cache); sentences on learners online at the peak and the load, and on the cache's saving and
-        what one 1 Gbps circuit carries; ``result`` the load by link (Mbps and Gbps).
+        cache; LMS servers); sentences on learners online at the peak and the load, on the cache's
+        saving and what one 1 Gbps circuit carries, and on the LMS's sessions and traffic; a table of
+        the enrolled learners one 1 Gbps circuit carries at each format; ``result`` the load by link
+        and server (Mbps, Gbps, sessions).
     """
     check_region(pack, region)
     tx = pack.texts(language)
@@ -203,9 +205,10 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     no_cache = cap_mod.capacity(enrolled, CONCURRENCY, 0.0)
     f = load.to_frame().set_index("link")["peak_gbps"]
     before = float(no_cache.to_frame().set_index("link").loc["international", "peak_gbps"])
-    labels = [tx("conn.link_national"), tx("conn.link_international"), tx("conn.link_cached", share=100 * cache_share)]
-    fig = go.Figure(go.Bar(x=labels, y=[f["national"], before, f["international"]],
-                           marker_color=["#54a24b", "#e45756", "#72b7b2"],
+    labels = [tx("conn.link_national"), tx("conn.link_uncached"), tx("conn.link_cached", share=100 * cache_share),
+              tx("conn.link_lms")]
+    fig = go.Figure(go.Bar(x=labels, y=[f["national"], before, f["international"], f["lms"]],
+                           marker_color=["#54a24b", "#e45756", "#72b7b2", "#b279a2"],
                            hovertemplate="%{x}: %{y:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
     place = where(tx, pack, region)
     modelled = pack.is_modelled("institutions")
@@ -216,7 +219,14 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     said = [tx("conn.capacity_sentence", students=float(f"{enrolled:.2g}"), where=place, peak=peak,
                concurrency=100 * CONCURRENCY, national=float(f["national"])),
             tx("conn.cache_sentence", share=100 * cache_share, before=before, after=float(f["international"]),
-               learners=per_circuit)]
-    reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners},
+               learners=per_circuit),
+            tx("conn.lms_sentence", peak=peak, lms=float(f["lms"]))]
+    per_link = cap_mod.learners_per_link(CIRCUIT_MBPS, CONCURRENCY)
+    per_link["profile"] = [tx(f"param.content_profile.{p}") for p in per_link["profile"]]
+    view = TableView(per_link, tx, {"profile": tx("conn.col_profile"), "down_mbps": tx("conn.col_down_mbps"),
+                                    "learners": tx("conn.col_learners_circuit", concurrency=100 * CONCURRENCY)},
+                     {"down_mbps": 2, "learners": 0})
+    reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
+                       "peak_lms_gbps": float(f["lms"])},
                       said + _modelled(pack, tx, ("institutions",)), importance=1, modelled=modelled)
-    return Panel(reading, figure=localise(fig, language), result=FrameResult(load.to_frame()))
+    return Panel(reading, figure=localise(fig, language), view=view, result=FrameResult(load.to_frame()))

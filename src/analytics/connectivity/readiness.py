@@ -61,8 +61,8 @@ def connection_share(conn: pd.DataFrame, prof: ContentProfile, hours_per_week: f
 
 
 def device_share(devices: pd.DataFrame) -> pd.DataFrame:
-    """Share owning a smartphone or a computer, by ``settlement`` and ``quintile``."""
-    out = devices[["settlement", "quintile"]].copy()
+    """Share owning a smartphone or a computer, by ``settlement`` and ``quintile`` (and ``sex`` where given)."""
+    out = devices[[c for c in ("settlement", "quintile", "sex") if c in devices]].copy()
     out["device_share"] = 1 - (1 - devices["smartphone_share"]) * (1 - devices["computer_share"])
     return out
 
@@ -113,7 +113,9 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     conn : pandas.DataFrame
         The pack's ``connectivity`` table (coverage shares 0–1, speed medians in Mbps, log-sds).
     devices : pandas.DataFrame
-        The pack's ``devices`` table (smartphone and computer shares by settlement and quintile).
+        The pack's ``devices`` table (smartphone and computer shares by settlement and quintile,
+        and by ``sex`` where the table has that column: the frame is then split by sex too, in
+        equal halves of the population).
     profiles : list of str, optional
         Profile codes (default: every profile of :data:`~.profiles.PROFILES`).
     hours_per_week : float
@@ -134,12 +136,15 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
         cells = conn[["district_code", "region_code", "settlement", "population"]].copy()
         cells["connection_share"] = connection_share(conn, prof, hours_per_week, speed_uplift)
         cells = cells.merge(dev, on="settlement", how="left")
-        cells["population"] = cells["population"] / 5  # equal fifths of each district × settlement
+        # equal fifths of each district × settlement (and equal halves by sex where devices give sex)
+        cells["population"] = cells["population"] / cells.groupby(["district_code", "settlement"])[
+            "quintile"].transform("size")
         cells["capable_share"] = cells["connection_share"] * cells["device_share"]
         rows.append(cells.assign(profile=name))
     frame = pd.concat(rows, ignore_index=True)
-    return Readiness(frame[["district_code", "region_code", "settlement", "quintile", "profile", "population",
-                            "connection_share", "device_share", "capable_share"]], hours_per_week, speed_uplift)
+    keys = ["district_code", "region_code", "settlement", "quintile", *(["sex"] if "sex" in dev else [])]
+    return Readiness(frame[[*keys, "profile", "population", "connection_share", "device_share", "capable_share"]],
+                     hours_per_week, speed_uplift)
 
 
 def download_hours(conn: pd.DataFrame, hours_per_week: float = 6.0, speed_uplift: float = 1.0,

@@ -26,7 +26,7 @@ class TableView:
         Column to heading, in the order shown (columns not listed are not shown).
     digits : dict
         Column to decimal places (default 1 for numbers). Whole numbers are written
-        without decimals, grouped from 10,000 up (a year stays ``2022``).
+        without decimals, grouped in a column that holds one of 10,000 or more (a year stays ``2022``).
     """
 
     frame: pd.DataFrame
@@ -37,13 +37,15 @@ class TableView:
     def _formatter(self, column: str) -> Callable:
         digits = self.digits.get(column, 1)
         texts = self.texts
+        # a column holding a count of five digits or more is grouped throughout (2,000 beside 125,000)
+        big = bool(pd.to_numeric(self.frame[column], errors="coerce").abs().max() >= 10_000)
 
         def fmt(value):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return "" if value is None else str(value)
             if isinstance(value, int) or (digits == 0 and float(value).is_integer()):
-                # whole numbers: years stay "2022"; counts of five digits and more are grouped
-                return texts.number(value, 0, grouping=abs(value) >= 10_000)
+                # whole numbers: years stay "2022"; a column with counts of five digits is grouped
+                return texts.number(value, 0, grouping=big or abs(value) >= 10_000)
             return texts.number(value, digits)
 
         return fmt
