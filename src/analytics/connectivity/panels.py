@@ -8,6 +8,7 @@ and each panel says so in a sentence of its own.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import plotly.graph_objects as go
 
@@ -207,12 +208,14 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     before = float(no_cache.to_frame().set_index("link").loc["international", "peak_gbps"])
     labels = [tx("conn.link_national"), tx("conn.link_uncached"), tx("conn.link_cached", share=100 * cache_share),
               tx("conn.link_lms")]
-    fig = go.Figure(go.Bar(x=labels, y=[f["national"], before, f["international"], f["lms"]],
+    labels = ["<br>".join(textwrap.wrap(html.escape(x, quote=False), 26)) for x in labels]  # long names wrap
+    fig = go.Figure(go.Bar(y=labels, x=[f["national"], before, f["international"], f["lms"]], orientation="h",
                            marker_color=["#54a24b", "#e45756", "#72b7b2", "#b279a2"],
-                           hovertemplate="%{x}: %{y:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
+                           hovertemplate="%{y}: %{x:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
     place = where(tx, pack, region)
     modelled = pack.is_modelled("institutions")
-    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("conn.gbps"), showlegend=False,
+    fig.update_layout(template="plotly_white", height=380, xaxis_title=tx("conn.gbps"), showlegend=False,
+                      yaxis={"autorange": "reversed", "automargin": True},
                       title=title(tx, tx("conn.capacity_title", where=place), modelled))
     per_circuit = CIRCUIT_MBPS / (PROFILES["video_360p"].down_mbps * CONCURRENCY)
     peak = float(f"{load.peak_learners:.2g}")  # two significant figures: a modelled count

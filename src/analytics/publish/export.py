@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -187,7 +188,7 @@ def print_table(data: list[dict], texts) -> str:
                 continue
             rows += [(n, v[0] if isinstance(v, list) else v) for n, v in zip(names, _values(t["customdata"]),
                                                                           strict=False)]
-        body = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(num(v))}</td></tr>" for n, v in rows)
+        body = "".join(f"<tr><td>{html.escape(_plain(n))}</td><td>{html.escape(num(v))}</td></tr>" for n, v in rows)
         return f'<table class="print-only"><tbody>{body}</tbody></table>' if rows else ""
     series, keys = [], []
     for t in data:
@@ -202,10 +203,15 @@ def print_table(data: list[dict], texts) -> str:
     if not series:
         return ""
     head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in series) if any(n for n, _ in series) else ""
-    body = "".join("<tr><td>" + html.escape(str(k)) + "</td>"
+    body = "".join("<tr><td>" + html.escape(_plain(k)) + "</td>"
                    + "".join(f"<td>{html.escape(num(values[k])) if k in values else ''}</td>" for _, values in series)
                    + "</tr>" for k in keys)
     return f'<table class="print-only"><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _plain(label) -> str:
+    """A chart's category label as plain text: line breaks as spaces, entities decoded."""
+    return html.unescape(re.sub(r"<br\s*/?>", " ", str(label)))
 
 
 def _title_out(layout: dict) -> tuple[dict, str]:
