@@ -22,7 +22,7 @@ region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for 
 age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
 grid_km: float = 1.0  # cell size of the distance grid, km (smaller cells: finer distances, more memory)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
-scenario: str = "online"  # online-study scenario: baseline, online, online_4g, online_cheap_data, online_4g_cheap_data
+scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (baseline, 4g_expansion, combined …)
 
 # %% tags=["remove-cell"]
 from analytics.access import panels as ap

@@ -20,9 +20,10 @@
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
 content_profile: str = "video_360p"  # kind of course content whose reach and cost the page shows
-price_per_gb_usd: float = 0.0  # price of 1 GB of mobile data, USD; 0 for the median mobile plan of the pack
-speed_uplift: float = 1.0  # factor on every speed (a scenario: 1 today, 2 twice as fast, e.g. with 4G)
+price_per_gb_usd: float = 0.0  # price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the scenario's price factor
+speed_uplift: float = 0.0  # factor on every speed (1 today, 2 twice as fast); 0 for the scenario's
 cache_share: float = 0.5  # share of course traffic served from a national cache or mirror, 0–1
+scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (sets speed and price levers)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 
 # %% tags=["remove-cell"]
@@ -44,14 +45,14 @@ explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live
 show_text(pack, "nb02.reach", language)
 
 # %%
-reach = cp.reach_panel(pack, region, content_profile, speed_uplift, language)
+reach = cp.reach_panel(pack, region, content_profile, speed_uplift, language, scenario)
 reach
 
 # %%
 show_text(pack, "nb02.cost", language)
 
 # %%
-cost = cp.affordability_panel(pack, region, content_profile, price_per_gb_usd, language)
+cost = cp.affordability_panel(pack, region, content_profile, price_per_gb_usd, language, scenario)
 cost
 
 # %%

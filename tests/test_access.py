@@ -178,14 +178,14 @@ def test_counterfactual_is_anchored_on_the_observed_rate(pack):
     model = pm.national_fit(pack)
     args = (model, pack.learners, pack.connectivity, pack.plans, pack.incomes)
     rates = access.participation(pack.learners, ["settlement"]).set_index("settlement")["rate"]
-    base = online.counterfactual(*args, "baseline", draws=20)
+    base = online.counterfactual(*args, "closed", draws=20, levers={"online": False})  # online study closed
     assert np.allclose(base.by_district["now"], base.by_district["scenario"])
-    now = online.counterfactual(*args, "online", draws=50)
+    now = online.counterfactual(*args, "baseline", draws=50)
     s = now.rates()
     assert s.loc["rural", "now"] == pytest.approx(rates["rural"])  # the observed rate, not a prediction
     assert (now.by_district["change_pp"] >= 0).all()  # an upper bound never lowers participation
     assert (s["scenario_low"] <= s["scenario"]).all() and (s["scenario"] <= s["scenario_high"]).all()
-    better = online.counterfactual(*args, "online_4g_cheap_data", draws=20)
+    better = online.counterfactual(*args, "4g_cheap", draws=20, levers={"rural_4g_at_least": 0.85, "price_factor": 0.5})
     assert better.capable_share > now.capable_share
     assert better.rates().loc["rural", "scenario"] > s.loc["rural", "scenario"]
     # 6 hours a week at 0.25 Mbps: 6 x 52/12 x 0.45 x 0.25 = 2.925 GB a month
@@ -200,7 +200,7 @@ def test_no_knife_edge_a_one_percent_nudge_moves_the_result_a_little(pack, need)
     from analytics.models.affordability import StudyNeeds
 
     model = pm.national_fit(pack)
-    args = (model, pack.learners, pack.connectivity, pack.plans, pack.incomes, "online")
+    args = (model, pack.learners, pack.connectivity, pack.plans, pack.incomes, "baseline")
     base = online.counterfactual(*args, draws=2).rates()
     for factor in (0.99, 1.01):
         nudged = dataclasses.replace(StudyNeeds(), **{need: getattr(StudyNeeds(), need) * factor})

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 import yaml
 
-from analytics.access.scenarios import SCENARIOS
+from analytics.packs import load_pack
 
+SCENARIOS = tuple(load_pack("tjk").scenarios)  # the pack's scenarios.yaml
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 
 
@@ -83,18 +84,18 @@ def test_the_notebook_runs_for_every_region_and_every_scenario(every_scenario):
 
 def test_dushanbe_has_no_urban_rural_section(every_scenario):
     folder, _ = every_scenario
-    text = visible_text(folder / f"{page_name('TJ-DU', 'online')}.html")
+    text = visible_text(folder / f"{page_name('TJ-DU', 'baseline')}.html")
     assert "everyone lives in town" in text
     for absent in ("What the urban–rural gap goes with", "Location parity index", "rural people",
                    "highest in Dushanbe"):
         assert absent not in text, absent
-    tables = sorted(p.name for p in (folder / "tables").glob(f"{page_name('TJ-DU', 'online')}__*.csv"))
+    tables = sorted(p.name for p in (folder / "tables").glob(f"{page_name('TJ-DU', 'baseline')}__*.csv"))
     assert not any("decomposition" in t for t in tables)
 
 
 def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(every_scenario):
     folder, _ = every_scenario
-    name = page_name("all", "online")
+    name = page_name("all", "baseline")
     page = folder / f"{name}.html"
     text = visible_text(page)
     in_sentence = re.search(r"of urban and (\d+\.\d)% of rural people", text).group(1)
@@ -113,11 +114,11 @@ def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(every
 
 def test_regional_pages_borrow_strength_and_read_the_sign(every_scenario):
     folder, _ = every_scenario
-    text = visible_text(folder / f"{page_name('TJ-DU', 'online')}.html")
+    text = visible_text(folder / f"{page_name('TJ-DU', 'baseline')}.html")
     assert "estimated on the whole country's sample" in text
     assert "They are not evidence about Tajikistan" in text
     for region in REGIONS:
-        said = " ".join(reading_sentences(folder / f"{page_name(region, 'online')}.html"))
+        said = " ".join(reading_sentences(folder / f"{page_name(region, 'baseline')}.html"))
         # the national distance effect is negative with an interval below zero: read as "lower", never as "raises"
         assert "10 km to the nearest university goes with a chance of studying lower by" in said, region
 

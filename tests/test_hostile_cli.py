@@ -152,9 +152,9 @@ def test_negative_and_positive_grid_values_are_two_jobs(tmp_path):
 
 def test_entries_that_differ_in_fixed_parameters_are_two_jobs(tmp_path):
     spec = briefing.load(_yaml(tmp_path, _good(jobs=[
-        {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"scenario": "online"}},
+        {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"scenario": "combined"}},
         {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB"]}, "parameters": {"scenario": "baseline"}}])))
-    assert [j.name for j in spec.jobs] == ["01_access_gaps_TJ-GB_en_scenario-online",
+    assert [j.name for j in spec.jobs] == ["01_access_gaps_TJ-GB_en_scenario-combined",
                                           "01_access_gaps_TJ-GB_en_scenario-baseline"]
 
 

@@ -28,8 +28,8 @@ import pandas as pd
 
 from ..models.affordability import Households, StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
+from ..packs.scenarios import LEVERS
 from .model import EnrolmentModel, design
-from .scenarios import SCENARIOS
 
 #: Draws of the uncertainty band.
 DRAWS = 200
@@ -69,9 +69,12 @@ class Counterfactual:
         return "\n".join(lines)
 
 
-def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, scenario: str) -> np.ndarray:
-    """Probability (0–1) of having a device and a connection under a scenario."""
-    spec = SCENARIOS[scenario]
+#: The access levers of the baseline (online study open, today's 4G coverage and prices).
+BASELINE = {k: d for k, (d, _) in LEVERS["access"].items()}
+
+
+def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, spec) -> np.ndarray:
+    """Probability (0–1) of having a device and a connection under a scenario's access levers."""
     cov = connectivity.set_index(["district_code", "settlement"])["cov_4g"]
     keys = list(zip(learners["district_code"], learners["settlement"], strict=True))
     cov4g = cov.reindex(keys).fillna(0.0).to_numpy()
@@ -84,7 +87,7 @@ def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, scenario: str) -
 
 
 def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans: pd.DataFrame,
-                      incomes: pd.DataFrame, scenario: str = "online", needs: StudyNeeds | None = None) -> pd.Series:
+                      incomes: pd.DataFrame, levers=None, needs: StudyNeeds | None = None) -> pd.Series:
     """Probability (0–1) that each person can study online under a scenario.
 
     Parameters
@@ -96,13 +99,15 @@ def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans:
         4G coverage (``cov_4g``, 0–1) by district × settlement.
     plans, incomes : pandas.DataFrame
         Data plans (USD per GB) and monthly incomes (USD) of the pack.
-    scenario : str
-        One of :data:`SCENARIOS`.
+    levers : dict, optional
+        A scenario's access levers (``pack.scenarios[name].access``: ``online``,
+        ``rural_4g_at_least``, ``price_factor``); the baseline's when None.
     needs : StudyNeeds
         Hours, data rate, affordable share of income and income spread.
     """
-    households = Households.of(learners, plans, incomes, SCENARIOS[scenario]["price_factor"])
-    return pd.Series(_access(learners, connectivity, scenario) * households.probability(needs),
+    levers = {**BASELINE, **(levers or {})}
+    households = Households.of(learners, plans, incomes, levers["price_factor"])
+    return pd.Series(_access(learners, connectivity, levers) * households.probability(needs),
                      index=learners.index, name="can_study_online")
 
 
@@ -112,9 +117,9 @@ def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=
 
 
 def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: pd.DataFrame,
-                   plans: pd.DataFrame, incomes: pd.DataFrame, scenario: str = "online",
+                   plans: pd.DataFrame, incomes: pd.DataFrame, scenario: str = "baseline",
                    age_band: str | None = "17-24", needs: StudyNeeds | None = None, draws: int = DRAWS,
-                   seed: int = SEED) -> Counterfactual:
+                   seed: int = SEED, levers=None) -> Counterfactual:
     """Participation now (observed) and if distance stopped mattering for those able to study online.
 
     Parameters
@@ -124,13 +129,15 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
     learners, connectivity, plans, incomes : pandas.DataFrame
         The pack's tables; ``learners`` restricted to the area of the page.
     scenario : str
-        One of :data:`SCENARIOS`.
+        Name of the scenario (a label of the result).
     age_band : str, optional
         Restrict to one age band.
     needs : StudyNeeds
         The central values of the study needs.
     draws, seed : int
         Draws of the band and their seed.
+    levers : dict, optional
+        The scenario's access levers (``pack.scenarios[scenario].access``); the baseline's when None.
 
     Returns
     -------
@@ -138,17 +145,14 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         Observed participation (0–1) now and under the scenario, with 95 % bands, by
         district and by settlement.
     """
-    if scenario not in SCENARIOS:
-        from ..core.errors import ParameterError
-
-        raise ParameterError(f"scenario {scenario!r} is unknown; choose one of {', '.join(SCENARIOS)}")
+    levers = {**BASELINE, **(levers or {})}
     needs = needs or StudyNeeds()
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
     X = design(df, model.regions or None)
     w = df["weight"].to_numpy(dtype=float)
-    online = SCENARIOS[scenario]["online"]
-    reach = _access(df, connectivity, scenario)
-    households = Households.of(df, plans, incomes, SCENARIOS[scenario]["price_factor"])
+    online = levers["online"]
+    reach = _access(df, connectivity, levers)
+    households = Households.of(df, plans, incomes, levers["price_factor"])
     capable = reach * households.probability(needs)
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from ..core.errors import ParameterError
 from ..core.numbers import percent_hover
 from ..report import sentences
 from ..report.areas import area_name, areas, in_region, where
@@ -171,7 +172,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
 
 
 @builder
-def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "online",
+def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "baseline",
                          language: str = "en", fitted: Panel | None = None) -> Panel:
     """Participation now (observed) and its modelled upper bound under an online-study scenario, with a band.
 
@@ -183,9 +184,10 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
     age_band : {"17-24", "25-34"}
         Age band, in years, of the people whose participation is described.
-    scenario : {"baseline", "online", "online_4g", "online_cheap_data", "online_4g_cheap_data"}
-        Online-study scenario: who can study online (device, connection, affordable data)
-        now, with 4G everywhere, with cheaper data, or both; ``baseline`` changes nothing.
+    scenario : str
+        A named scenario of the pack's ``scenarios.yaml`` (``"baseline"``, ``"4g_expansion"`` …):
+        its access levers say who can study online (device, connection under its 4G
+        coverage, data affordable at its price).
     language : str
         Language of the sentences, labels and number format: one of the pack's reader
         languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
@@ -207,7 +209,11 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     tx = pack.texts(language)
     learners = in_region(pack.learners, region)
     model = fitted.result.model if fitted is not None else pm.national_fit(pack)
-    cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band)
+    if scenario not in pack.scenarios:
+        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
+                             f"choose one of {', '.join(pack.scenarios)}")
+    cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band,
+                               levers=pack.scenarios[scenario].access)
     people = learners[learners["age_band"] == age_band]
     big = [k for k in ("urban", "rural")
            if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]

@@ -1,7 +1,7 @@
 """Parameters of notebook 01_access_gaps (kept equal to its parameters cell by a test)."""
 
 from ..core.declarations import Declaration, Param
-from .scenarios import AGE_BANDS, SCENARIOS
+from .scenarios import AGE_BANDS
 
 PARAMETERS = Declaration("access", (
     Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
@@ -12,5 +12,6 @@ PARAMETERS = Declaration("access", (
           min=0.25, max=50),
     Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
           source="language"),
-    Param("scenario", str, "online", "online-study scenario of the counterfactual", choices=tuple(SCENARIOS)),
+    Param("scenario", str, "baseline", "named scenario of the pack's scenarios.yaml (sets the counterfactual)",
+          source="scenario"),
 ))

@@ -12,6 +12,7 @@ import textwrap
 
 import plotly.graph_objects as go
 
+from ..core.errors import ParameterError
 from ..core.numbers import percent_hover
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
@@ -36,14 +37,22 @@ def _connectivity(pack):
     return readiness.with_measured(pack.connectivity, measured)
 
 
+def levers(pack, scenario: str) -> dict:
+    """The connectivity levers (``speed_uplift``, ``price_factor``) of a named scenario of the pack."""
+    if scenario not in pack.scenarios:
+        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
+                             f"choose one of {', '.join(pack.scenarios)}")
+    return pack.scenarios[scenario].connectivity
+
+
 def _modelled(pack, tx, tables: tuple[str, ...]) -> list[str]:
     modelled = [t for t in tables if t in pack.tables and pack.is_modelled(t)]
     return [tx("conn.modelled", tables=", ".join(tx.get(f"table.{t}", t) for t in modelled))] if modelled else []
 
 
 @builder
-def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", speed_uplift: float = 1.0,
-                language: str = "en") -> Panel:
+def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", speed_uplift: float = 0.0,
+                language: str = "en", scenario: str = "baseline") -> Panel:
     """Who can take a kind of course content over their connection and device, by district.
 
     Parameters
@@ -55,9 +64,12 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     content_profile : str
         One of :data:`~analytics.connectivity.profiles.PROFILES` (``"video_360p"`` …).
     speed_uplift : float
-        Factor on every speed (1 = today), > 0.
+        Factor on every speed (1 = today), > 0; 0 for the scenario's.
     language : str
         One of the pack's reader languages.
+    scenario : str
+        A named scenario of the pack's ``scenarios.yaml``: its ``connectivity.speed_uplift``
+        applies when ``speed_uplift`` is 0.
 
     Returns
     -------
@@ -69,6 +81,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         settlement × income fifth × profile, with the connection and device shares behind them).
     """
     check_region(pack, region)
+    speed_uplift = speed_uplift or levers(pack, scenario)["speed_uplift"]
     prof = profile(content_profile)
     tx = pack.texts(language)
     conn = in_region(_connectivity(pack), region)
@@ -118,7 +131,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
 
 @builder
 def affordability_panel(pack, region: str = "all", content_profile: str = "video_360p",
-                        price_per_gb_usd: float = 0.0, language: str = "en") -> Panel:
+                        price_per_gb_usd: float = 0.0, language: str = "en", scenario: str = "baseline") -> Panel:
     """What a month of a kind of course content costs, as a share of income, by settlement and income fifth.
 
     Parameters
@@ -131,9 +144,12 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     content_profile : str
         One of :data:`~analytics.connectivity.profiles.PROFILES`.
     price_per_gb_usd : float
-        Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan.
+        Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the
+        scenario's ``connectivity.price_factor``.
     language : str
         One of the pack's reader languages.
+    scenario : str
+        A named scenario of the pack's ``scenarios.yaml``.
 
     Returns
     -------
@@ -146,7 +162,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     check_region(pack, region)
     prof = profile(content_profile)
     tx = pack.texts(language)
-    aff = costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price_per_gb_usd or None)
+    price = price_per_gb_usd or costs.price_per_gb(pack.plans)["mobile"] * levers(pack, scenario)["price_factor"]
+    aff = costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price)
     f = aff.to_frame()
     name = tx(f"param.content_profile.{prof.name}")
     fig = go.Figure()

@@ -48,7 +48,7 @@ class Param:
     min, max : float, optional
         Inclusive bounds of a number.
     source : str, optional
-        ``"country"``, ``"region"`` or ``"language"``: allowed values come from the
+        ``"country"``, ``"region"``, ``"scenario"`` or ``"language"``: allowed values come from the
         country packs or the catalogs and are checked by the runner.
     """
 

@@ -1,4 +1,4 @@
-"""Parameter values that depend on the country packs: ``country``, ``region`` and ``language``.
+"""Parameter values that depend on the country packs: ``country``, ``region``, ``scenario``, ``language``.
 
 The same checks serve the briefing runner (before any kernel starts) and a notebook's own
 first cell (:func:`check_parameters`), so a value is refused with the same message in both.
@@ -22,7 +22,7 @@ def known_packs() -> list[str]:
 
 
 def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
-    """Check the values that come from the packs or the catalogs: country, region, language."""
+    """Check the values that come from the packs or the catalogs: country, region, scenario, language."""
     problems = []
     by_source = {p.source: p.name for p in decl.params if p.source}
     lang = values.get(by_source.get("language", "language"))
@@ -43,7 +43,21 @@ def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
         codes = region_codes(country, str(paths.data_root()))
         if region != "all" and region not in codes:
             problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
+    if "scenario" in by_source:
+        scenario = values[by_source["scenario"]]
+        names = scenario_names(country, str(paths.data_root()))
+        if scenario not in names:
+            problems.append(f"parameter 'scenario' is {scenario!r}; the {country} pack's scenarios.yaml names "
+                            f"{', '.join(names)}")
     return problems
+
+
+@cache
+def scenario_names(country: str, data_root: str) -> tuple[str, ...]:
+    """Names of a pack's scenarios (``scenarios.yaml``; read once per process)."""
+    from ..packs import load_pack
+
+    return tuple(load_pack(country, data_root).scenarios)
 
 
 @cache

@@ -24,8 +24,7 @@ def pack_hashes(pack_dir: Path) -> dict[str, str]:
     meta = read_metadata(pack_dir)
     locales = sorted(str(p.relative_to(pack_dir)) for p in (pack_dir / "locales").glob("*.yaml"))
     files = ["pack.yaml", *[spec["path"] for spec in meta["tables"].values()], *locales]
-    if (pack_dir / "assumptions.yaml").exists():
-        files.append("assumptions.yaml")
+    files += [f for f in ("assumptions.yaml", "scenarios.yaml") if (pack_dir / f).exists()]
     root = paths.project_root()
     out = {}
     for rel in files:

@@ -18,6 +18,7 @@ import pandas as pd
 from ..core import paths
 from ..core.errors import DataError, Problem
 from . import assumptions
+from . import scenarios as scenario_file
 from .locales import pack_languages, read_messages, read_names
 from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
 from .readers import read_tables
@@ -47,6 +48,8 @@ class Pack:
     names : dict
         Language to the pack's names (``region.*``, ``district.*``, ``table.*``,
         ``area.*``) from ``locales/<lang>.yaml``.
+    scenarios : dict
+        Scenario name to :class:`~analytics.packs.scenarios.Scenario` (``scenarios.yaml``).
     """
 
     country: str
@@ -59,6 +62,7 @@ class Pack:
     used: set[str] = field(default_factory=set)
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     messages: dict[str, dict[str, object]] = field(default_factory=dict)
+    scenarios: dict[str, scenario_file.Scenario] = field(default_factory=dict)
 
     def __getitem__(self, name: str):
         self.used.add(name)
@@ -82,7 +86,9 @@ class Pack:
         """The suite's messages in ``language`` with this pack's names (:class:`~analytics.core.i18n.Texts`)."""
         from ..core.i18n import Texts
 
-        return Texts(language, self.names.get(language, {}), self.messages.get(language))
+        labels = {f"param.scenario.{n}": s.label.get(language) or s.label["en"]
+                  for n, s in self.scenarios.items() if s.label}
+        return Texts(language, {**self.names.get(language, {}), **labels}, self.messages.get(language))
 
     @property
     def languages(self) -> list[str]:
@@ -105,14 +111,14 @@ class Pack:
         return "\n".join(lines)
 
 
-_cache: dict[Path, tuple[tuple, dict, list, dict, dict]] = {}
+_cache: dict[Path, tuple[tuple, dict, list, dict, dict, dict]] = {}
 
 
 def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
     """Size and modification time of the metadata file and every table file."""
     out = []
     locales = sorted(str(p.relative_to(pack)) for p in (pack / "locales").glob("*.yaml"))
-    for rel in [METADATA_FILE, assumptions.FILE] + [i.path for i in infos.values()] + locales:
+    for rel in [METADATA_FILE, assumptions.FILE, scenario_file.FILE] + [i.path for i in infos.values()] + locales:
         try:
             st = (pack / rel).stat()
             out.append((rel, st.st_size, st.st_mtime_ns))
@@ -238,16 +244,21 @@ def load_pack(country: str | None = None, root: Path | str | None = None) -> Pac
     infos = table_infos(meta, pack)
     key = _fingerprint(pack, infos)
     if _cache.get(pack) and _cache[pack][0] == key:
-        tables, notes, names, messages = _cache[pack][1:]
+        tables, notes, names, messages, scenarios = _cache[pack][1:]
     else:
         tables, notes = read_tables(pack, infos)
         names = read_names(pack)
         messages = read_messages(pack, pack_languages(pack))
         problems = what_runs_need(pack, infos, tables, names, messages)
+        try:
+            scenarios = scenario_file.read(pack)
+        except DataError as exc:
+            problems, scenarios = problems + exc.problems, {}
         if problems:
             raise DataError(problems)
-        _cache[pack] = (key, tables, notes, names, messages)
+        _cache[pack] = (key, tables, notes, names, messages, scenarios)
     # every caller gets its own copies: a notebook that changes a table cannot change another's
     tables = {name: copy.deepcopy(df) if isinstance(df, dict) else df.copy() for name, df in tables.items()}
     return Pack(country=meta.get("country", country or pack.name), name=meta.get("name", country or pack.name), root=pack,
-                tables=tables, info=infos, meta=meta, notes=notes, names=names, messages=messages)
+                tables=tables, info=infos, meta=meta, notes=notes, names=names, messages=messages,
+                scenarios=scenarios)

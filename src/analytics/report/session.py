@@ -189,6 +189,8 @@ def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
     if param.source == "region" and pack is not None:
         codes = ["all", *pack.regions["region_code"]]
         return [(texts("index.national") if c == "all" else texts.get(f"region.{c}", c), c) for c in codes]
+    if param.source == "scenario" and pack is not None:
+        return [(texts.get(f"param.scenario.{n}", n), n) for n in pack.scenarios]
     if param.source == "language" and pack is not None:
         from ..core.numbers import language_name
 

@@ -95,11 +95,21 @@ def cell_parameters(notebook: str | Path) -> dict[str, CellParameter]:
                                 str(p.get("help") or "")) for name, p in found.items()}
 
 
+def _pack_choices(param, country: str | None) -> str:
+    """The values the default country's pack offers for a pack-dependent parameter (its scenarios)."""
+    from ..packs.choices import known_packs, scenario_names
+
+    if param.source != "scenario" or country not in known_packs():
+        return ""
+    return f"; in the {country} pack one of " + ", ".join(f'"{n}"' for n in scenario_names(country, str(paths.data_root())))
+
+
 def describe(notebook: str | Path) -> list[str]:
     """One line per parameter of a notebook: name, type, default, meaning, allowed values."""
     decl = declared(notebook)
     if decl is not None:
-        return [p.describe() for p in decl.params]
+        country = next((p.default for p in decl.params if p.source == "country"), None)
+        return [p.describe() + _pack_choices(p, country) for p in decl.params]
     return [p.describe() for p in cell_parameters(notebook).values()]
 
 

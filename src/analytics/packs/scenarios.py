@@ -1,0 +1,130 @@
+"""The named scenarios of a country pack (``scenarios.yaml``), read and checked.
+
+One file serves every notebook: a scenario's ``access`` levers set the access-gaps
+counterfactual, its ``connectivity`` levers the connectivity pages and its ``uptake`` levers
+the course-uptake funnel. A lever a scenario leaves out takes the baseline's value, so the
+file says only what each scenario changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core import yamlio
+from ..core.errors import DataError, Problem
+
+FILE = "scenarios.yaml"
+
+#: Each section's levers with their default (the baseline's, unless the file sets it) and a check.
+LEVERS: dict[str, dict[str, tuple[Any, str]]] = {
+    "access": {"online": (True, "bool"), "rural_4g_at_least": (None, "share_or_null"),
+               "price_factor": (1.0, "positive")},
+    "connectivity": {"speed_uplift": (1.0, "positive"), "price_factor": (1.0, "positive")},
+    "uptake": {"content_languages": ({"en": 0.39, "ru": 0.43, "tg": 0.17}, "shares"),
+               "recognised": (False, "bool"), "blended": (False, "bool")},
+}
+_EXPECTED = {"bool": "true or false", "share_or_null": "a share from 0 to 1, or null",
+             "positive": "a number above 0 (1 = as today)",
+             "shares": "language codes with shares from 0 to 1 summing to 1 (within 0.05)"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One named scenario: its labels by language and its levers by section."""
+
+    name: str
+    label: dict[str, str]
+    access: dict[str, Any] = field(default_factory=dict)
+    connectivity: dict[str, Any] = field(default_factory=dict)
+    uptake: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{s}: " + ", ".join(f"{k}={v}" for k, v in getattr(self, s).items()) for s in LEVERS]
+        return f"{self.name} ({self.label.get('en', self.name)}): " + "; ".join(parts)
+
+
+def _bad(kind: str, value: Any) -> bool:
+    if kind == "bool":
+        return not isinstance(value, bool)
+    if kind == "share_or_null":
+        return value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                                      or not 0 <= value <= 1)
+    if kind == "positive":
+        return isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    if not isinstance(value, dict) or not value:
+        return True
+    shares = list(value.values())
+    return (any(isinstance(s, bool) or not isinstance(s, int | float) or not 0 <= s <= 1 for s in shares)
+            or abs(sum(shares) - 1) > 0.05)
+
+
+def read(pack: Path) -> dict[str, Scenario]:
+    """Read and check a pack's ``scenarios.yaml``.
+
+    Returns
+    -------
+    dict
+        Scenario name to :class:`Scenario` (the baseline alone when the pack has no file), each
+        section complete (levers left out take the
+        baseline's value); content-language shares rescaled to sum to 1.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the scenario and the lever, with what was expected.
+    """
+    pack = Path(pack)
+    label = f"{pack.name}/{FILE}"
+    path = pack / FILE
+    if not path.exists():  # a pack without the file has the baseline alone, named by the suite's catalogs
+        return {"baseline": Scenario("baseline", {}, **{s: {k: d for k, (d, _) in v.items()} for s, v in LEVERS.items()})}
+    try:
+        doc = yamlio.load(path.read_text(encoding="utf-8"))
+    except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise DataError([Problem(label, f"not a valid scenarios file: {yamlio.one_line(exc)}")]) from None
+    if not isinstance(doc, dict) or "baseline" not in doc:
+        raise DataError([Problem(label, "expected a mapping of named scenarios that includes 'baseline'")])
+    problems: list[Problem] = []
+    base = {s: {k: d for k, (d, _) in levers.items()} for s, levers in LEVERS.items()}
+    out = {}
+    for name in ["baseline", *[n for n in doc if n != "baseline"]]:
+        entry = doc[name]
+        if not isinstance(entry, dict):
+            problems.append(Problem(label, f"scenario '{name}' must be a mapping with label and sections"))
+            continue
+        unknown = sorted(set(entry) - {"label", *LEVERS})
+        if unknown:
+            problems.append(Problem(label, f"scenario '{name}': unknown section {', '.join(map(repr, unknown))}; "
+                                           f"expected label, {', '.join(LEVERS)}"))
+        names = entry.get("label")
+        if not isinstance(names, dict) or "en" not in names or not all(isinstance(v, str) for v in names.values()):
+            problems.append(Problem(label, f"scenario '{name}': label must give the name in each language (en at least)"))
+            names = {"en": name}
+        sections = {}
+        for section, levers in LEVERS.items():
+            given = entry.get(section) or {}
+            if not isinstance(given, dict):
+                problems.append(Problem(label, f"scenario '{name}': {section} must be a mapping of levers"))
+                given = {}
+            for key in sorted(set(given) - set(levers)):
+                problems.append(Problem(label, f"scenario '{name}': unknown {section} lever '{key}'; "
+                                               f"expected {', '.join(levers)}"))
+            values = {**base[section], **{k: v for k, v in given.items() if k in levers}}
+            for key, (_, kind) in levers.items():
+                if key in given and _bad(kind, given[key]):
+                    problems.append(Problem(label, f"scenario '{name}': {section}.{key} is {given[key]!r}; "
+                                                   f"expected {_EXPECTED[kind]}"))
+            if isinstance(values.get("content_languages"), dict) and not _bad("shares", values["content_languages"]):
+                total = sum(values["content_languages"].values())
+                values["content_languages"] = {k: v / total for k, v in values["content_languages"].items()}
+            sections[section] = values
+        if name == "baseline":
+            base = sections
+        out[name] = Scenario(name, dict(names), **sections)
+    if problems:
+        raise DataError(problems)
+    return out
