@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.connectivity import capacity, costs, profiles, readiness
+from analytics.connectivity import costs
+from analytics.models import capacity, profiles, readiness
 
 
 def test_one_mbps_sustained_is_045_gb_an_hour():

@@ -7,7 +7,7 @@ import csv
 import pytest
 import yaml
 
-from analytics.connectivity.profiles import PROFILES
+from analytics.models.profiles import PROFILES
 
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 

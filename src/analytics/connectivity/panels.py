@@ -14,14 +14,15 @@ import plotly.graph_objects as go
 
 from ..core.errors import ParameterError
 from ..core.numbers import percent_hover
+from ..models import capacity as cap_mod
+from ..models import readiness
+from ..models.profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
 from ..report.panel import FrameResult, Panel, Reading
 from ..report.session import builder
 from ..report.views import TableView
-from . import capacity as cap_mod
-from . import costs, readiness
-from .profiles import PROFILES, profile, profile_table
+from . import costs
 
 #: Hours of study a week behind every figure of the page (a part-time course load).
 HOURS_PER_WEEK = 6.0
@@ -62,7 +63,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     region : str
         ISO 3166-2 code of a region of the pack, or ``"all"`` for the country.
     content_profile : str
-        One of :data:`~analytics.connectivity.profiles.PROFILES` (``"video_360p"`` …).
+        One of :data:`~analytics.models.profiles.PROFILES` (``"video_360p"`` …).
     speed_uplift : float
         Factor on every speed (1 = today), > 0; 0 for the scenario's.
     language : str
@@ -142,7 +143,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
         ISO 3166-2 code of a region, or ``"all"`` (incomes are by settlement and fifth only, so the
         figures are the same for every region).
     content_profile : str
-        One of :data:`~analytics.connectivity.profiles.PROFILES`.
+        One of :data:`~analytics.models.profiles.PROFILES`.
     price_per_gb_usd : float
         Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the
         scenario's ``connectivity.price_factor``.

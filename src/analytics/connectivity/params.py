@@ -1,7 +1,7 @@
 """Parameters of notebook 02_connectivity (kept equal to its parameters cell by a test)."""
 
 from ..core.declarations import Declaration, Param
-from .profiles import PROFILES
+from ..models.profiles import PROFILES
 
 PARAMETERS = Declaration("connectivity", (
     Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
