@@ -95,6 +95,20 @@ class Pack:
         """The reader languages of the pack (``languages`` in ``pack.yaml``, else the suite's)."""
         return pack_languages(self.root)
 
+    def assumed(self, section: str) -> dict[str, Any]:
+        """The values of one section of the pack's ``assumptions.yaml`` (name to value).
+
+        Raises
+        ------
+        DataError
+            When the section is missing, naming the file and the section.
+        """
+        doc = assumptions.read(self.root)
+        if section not in doc:
+            raise DataError([Problem(f"{self.root.name}/{assumptions.FILE}", f"no section '{section}'; the "
+                                     f"notebook needs its values (see data/README.md)")])
+        return {name: entry["value"] for name, entry in doc[section].items()}
+
     def is_modelled(self, table: str) -> bool:
         """True when ``table`` is not measured data."""
         return self.info[table].status != "measured"

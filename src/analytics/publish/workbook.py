@@ -84,7 +84,9 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
 VALUE_KEYS = {"settlement": "access.{}", "sex": "access.cov_{}", "covariate": "access.cov_{}",
               "part": "access.part_{}", "index": "access.{}", "status": "status.{}", "table": "table.{}",
               "indicator": "indicator.{}", "scenario_name": "param.scenario.{}", "reference": "access.ref_{}",
-              "profile": "param.content_profile.{}", "link": "conn.link_{}"}
+              "profile": "param.content_profile.{}", "link": "conn.link_{}", "scenario": "param.scenario.{}",
+              "stage": "uptake.stage_{}", "route": "uptake.route_{}", "measure": "uptake.col_{}",
+              "term": "uptake.term_{}"}
 
 
 #: Columns whose catalog heading states the unit the tidy table holds (``ame`` is a share in the table

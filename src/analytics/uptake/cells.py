@@ -1,0 +1,105 @@
+"""Who could enrol, and what stands between them and a certificate, by district × settlement × sex × income fifth.
+
+Each cell holds, from the pack's tables (all modelled for Tajikistan):
+
+* ``part_time``: today's part-time (correspondence) students (persons, the learner sample's weights,
+  calibrated to the institutions table), and ``adults``: people aged 25–34 not in higher education,
+  of whom a share (``uptake.new_adult_share``) would join: together the eligible population;
+* ``access`` (0–1): the share of the course's time the learner's connection and device carry (the
+  shared readiness model, over the content mix, with the scenario's speed factor) times the share
+  who can afford a month of course data (the shared affordability function, at the scenario's price);
+* ``match`` (0–1): the chance that a course, drawn from the scenario's mix of course languages, is in a
+  language the learner reads (home language from the sample; who else reads Tajik, Russian and
+  English from ``assumptions.yaml``, section ``uptake``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..models import readiness
+from ..models.affordability import StudyNeeds, price_per_gb, share_above
+
+#: Content mix of an online course: share of study time in each profile (as on the network pages).
+MIX = {"text_lms": 0.5, "video_360p": 1 / 3, "live_group_video": 1 / 6}
+KEYS = ["district_code", "region_code", "settlement", "sex", "quintile"]
+
+
+def access_share(connectivity: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, plans: pd.DataFrame,
+                 speed_uplift: float = 1.0, price_factor: float = 1.0,
+                 needs: StudyNeeds | None = None) -> pd.DataFrame:
+    """Share (0–1) able to follow and afford an online course, by district × settlement × income fifth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code, settlement, quintile, capable, afford, access`` (shares 0–1).
+    """
+    needs = needs or StudyNeeds()
+    ready = readiness.readiness(connectivity, devices, list(MIX), needs.hours_per_week, speed_uplift).frame
+    ready = ready.assign(_w=ready["capable_share"] * ready["profile"].map(MIX))
+    capable = ready.groupby(["district_code", "settlement", "quintile"], as_index=False)["_w"].sum()
+    cost = needs.monthly_gb() * price_per_gb(plans)["mobile"] * price_factor
+    inc = incomes.assign(afford=share_above(cost / needs.affordability_share, incomes["income_usd"].to_numpy(float),
+                                            needs.within_fifth_log_sd))
+    out = capable.rename(columns={"_w": "capable"}).merge(inc[["settlement", "quintile", "afford"]],
+                                                          on=["settlement", "quintile"], how="left")
+    return out.assign(access=out["capable"] * out["afford"])
+
+
+def reading_shares(learners: pd.DataFrame, reads: dict) -> pd.DataFrame:
+    """Share (0–1) of each cell who read Tajik, Russian and English well enough to study.
+
+    ``reads`` is the pack's ``uptake`` section: ``reads_russian`` and ``reads_english`` by
+    settlement, ``reads_tajik_other`` (those whose best language is not Tajik).
+    """
+    w = learners["weight"]
+    home = learners.assign(_tg=w * (learners["language"] == "tg"), _ru=w * (learners["language"] == "ru"), _w=w)
+    g = home.groupby(KEYS, as_index=False)[["_tg", "_ru", "_w"]].sum()
+    tg, ru = g["_tg"] / g["_w"], g["_ru"] / g["_w"]
+    settle = g["settlement"]
+    g["reads_tg"] = tg + (1 - tg) * reads["reads_tajik_other"]
+    g["reads_ru"] = ru + (1 - ru) * settle.map(reads["reads_russian"])
+    g["reads_en"] = settle.map(reads["reads_english"]).astype(float)
+    return g[[*KEYS, "reads_tg", "reads_ru", "reads_en"]]
+
+
+def build(learners: pd.DataFrame, access: pd.DataFrame, reads: dict) -> pd.DataFrame:
+    """The cells: eligible people, access and reading shares (see the module's description).
+
+    Parameters
+    ----------
+    learners : pandas.DataFrame
+        The pack's learner sample (``weight`` in persons; ``part_time``, ``enrolled``, ``age_band``,
+        ``language``).
+    access : pandas.DataFrame
+        :func:`access_share`.
+    reads : dict
+        The pack's ``uptake`` assumptions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell with ``part_time`` and ``adults`` (persons), ``access``, ``reads_tg``,
+        ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells with nobody eligible are left out.
+    """
+    w = learners["weight"]
+    adult = (learners["age_band"] == "25-34") & ~learners["enrolled"].astype(bool)
+    people = learners.assign(part_time=w * learners["part_time"].astype(bool), adults=w * adult)
+    g = people.groupby(KEYS, as_index=False)[["part_time", "adults"]].sum()
+    g = g.merge(reading_shares(learners, reads), on=KEYS).merge(
+        access[["district_code", "settlement", "quintile", "access"]], on=["district_code", "settlement", "quintile"],
+        how="left")
+    g["access"] = g["access"].fillna(0.0)
+    g["female"] = (g["sex"] == "female").astype(int)
+    return g[(g["part_time"] + g["adults"]) > 0].reset_index(drop=True)
+
+
+def language_match(cells: pd.DataFrame, content: dict[str, float]) -> np.ndarray:
+    """Chance (0–1) a course drawn from the ``content`` mix (language → share) is in a language each cell reads."""
+    out = np.zeros(len(cells))
+    for lang, share in content.items():
+        col = f"reads_{lang}"
+        out += share * (cells[col].to_numpy(float) if col in cells else 0.0)
+    return out

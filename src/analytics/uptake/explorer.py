@@ -1,0 +1,98 @@
+"""A live panel of sliders over the scenario's levers that redraws the fan chart and the funnel (JupyterLab only).
+
+Exported pages leave the widgets out and show the notebook's static charts instead.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from ..report.areas import where
+from ..report.figures import figure_bundle, localise
+from .model import Setup, run, setup_of
+from .panels import _area, fan_figure, funnel_figure
+from .parameters import Uncertain
+
+#: The levers a slider moves: parameter name to (low, high, step) of the slider (shares 0–1).
+SLIDERS = {"market_share": (0.1, 1.0, 0.05), "active_share": (0.2, 1.0, 0.05), "completion": (0.1, 0.9, 0.05),
+           "offline_reach": (0.0, 1.0, 0.05)}
+
+
+def moved(parameter: Uncertain, mode: float) -> Uncertain:
+    """The same distribution moved so that its mode is ``mode`` (its width kept, clipped to 0–1)."""
+    shift = mode - parameter.mode
+    return replace(parameter, low=max(0.0, parameter.low + shift), mode=mode, high=min(1.0, parameter.high + shift))
+
+
+def with_levers(s: Setup, modes: dict[str, float], recognised: bool, blended: bool, tajik_share: float,
+                content: dict[str, float]) -> Setup:
+    """A setup with slider values: parameter modes, recognition, blended delivery and Tajik content.
+
+    ``tajik_share`` (0–1) of courses are in Tajik; the rest keep the scenario's proportions of the
+    other languages.
+    """
+    from .cells import language_match
+
+    others = {k: v for k, v in content.items() if k != "tg"}
+    rest = sum(others.values()) or 1.0
+    mix = {"tg": tajik_share, **{k: (1 - tajik_share) * v / rest for k, v in others.items()}}
+    params = {**s.parameters, **{k: moved(s.parameters[k], v) for k, v in modes.items()}}
+    return replace(s, parameters=params, recognised=recognised, blended=blended, match=language_match(s.cells, mix))
+
+
+def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, seed: int, language: str):
+    """The fan chart and the funnel for a (moved) setup: what one slider move costs."""
+    tx = pack.texts(language)
+    sim = run(s, horizon_years, n_draws, seed)
+    area, place = _area(pack, region), where(tx, pack, region)
+    return (fan_figure(tx, sim, area, tx("uptake.explore_fan_title", where=place)),
+            funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years)))
+
+
+def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
+             seed: int = 2027, language: str = "en"):
+    """Sliders over the scenario's levers; every move redraws the fan chart and the funnel below them.
+
+    Parameters are those of :func:`~analytics.uptake.panels.fan_panel`.
+
+    Returns
+    -------
+    None
+        Displays the sliders, two check boxes (recognised certificates, blended delivery) and the
+        two charts, which every move replaces in place.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display, update_display
+
+    tx = pack.texts(language)
+    base = setup_of(pack, scenario)
+    content = pack.scenarios[scenario].uptake["content_languages"]
+    style, layout = {"description_width": "initial"}, widgets.Layout(width="420px")
+    sliders = {k: widgets.FloatSlider(value=base.parameters[k].mode, min=lo, max=hi, step=step, style=style,
+                                      layout=layout, description=tx(f"uptake.lever_{k}"), continuous_update=False)
+               for k, (lo, hi, step) in SLIDERS.items()}
+    tajik = widgets.FloatSlider(value=content.get("tg", 0.0), min=0, max=1, step=0.05, style=style, layout=layout,
+                                description=tx("uptake.lever_tajik"), continuous_update=False)
+    recognised = widgets.Checkbox(value=base.recognised, description=tx("uptake.lever_recognised"), indent=False)
+    blended = widgets.Checkbox(value=base.blended, description=tx("uptake.lever_blended"), indent=False)
+    ids = ("uptake-explorer-fan", "uptake-explorer-funnel")
+    empty = {"text/html": "", "text/plain": ""}
+
+    def redraw(_=None, first: bool = False):
+        s = with_levers(base, {k: w.value for k, w in sliders.items()}, recognised.value, blended.value,
+                        tajik.value, content)
+        for display_id, fig in zip(ids, recompute(pack, s, region, horizon_years, n_draws, seed, language),
+                                   strict=True):
+            bundle = figure_bundle(localise(fig, language))
+            if first:
+                display(bundle, raw=True, display_id=display_id)
+            else:  # JupyterLab's plotly renderer never redraws a drawn chart: an empty output first
+                update_display(empty, raw=True, display_id=display_id)
+                update_display(bundle, raw=True, display_id=display_id)
+
+    for w in [*sliders.values(), tajik, recognised, blended]:
+        w.observe(redraw, names="value")
+    display(widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"), *sliders.values(),
+                          tajik, widgets.HBox([recognised, blended])]))
+    redraw(first=True)

@@ -1,0 +1,125 @@
+"""The uptake model for a pack and a named scenario: cells, calibration, simulation, costs, comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import ParameterError
+from ..core.paths import fingerprint
+from . import cells as cells_mod
+from .calibration import Calibration, calibrate
+from .costs import Costs, costs
+from .parameters import Uncertain, with_pack
+from .simulate import QUANTILES, Simulation, simulate
+
+
+@dataclass
+class Setup:
+    """Everything a run needs that does not change between draws (built once per scenario)."""
+
+    scenario: str
+    cells: pd.DataFrame
+    match: np.ndarray
+    parameters: dict[str, Uncertain]
+    calibration: Calibration
+    recognised: bool
+    blended: bool
+    costs: dict
+    concurrency: float
+
+
+@lru_cache(maxsize=4)
+def _calibration(path: str, key: tuple) -> Calibration:
+    from ..packs import load_pack
+
+    return calibrate(load_pack(root=path).oulad_students)
+
+
+def calibration_of(pack) -> Calibration:
+    """The completion logit on the pack's ``oulad_students`` (fitted once per process and file)."""
+    table = pack.root / pack.info["oulad_students"].path
+    pack.used.add("oulad_students")
+    return _calibration(str(pack.root), fingerprint(table))
+
+
+def setup(pack, scenario: str = "baseline") -> Setup:
+    """Cells, parameters and calibration of a named scenario of the pack.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (tables ``learners``, ``connectivity``, ``devices``, ``incomes``, ``plans``,
+        ``oulad_students``; assumptions ``uptake`` and ``costs``; ``scenarios.yaml``).
+    scenario : str
+        A named scenario of the pack's ``scenarios.yaml``.
+
+    Returns
+    -------
+    Setup
+    """
+    if scenario not in pack.scenarios:
+        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
+                             f"choose one of {', '.join(pack.scenarios)}")
+    spec = pack.scenarios[scenario]
+    uptake = pack.assumed("uptake")
+    access = cells_mod.access_share(pack.connectivity, pack.devices, pack.incomes, pack.plans,
+                                    spec.connectivity["speed_uplift"], spec.connectivity["price_factor"])
+    cells = cells_mod.build(pack.learners, access, uptake)
+    return Setup(scenario, cells, cells_mod.language_match(cells, spec.uptake["content_languages"]),
+                 with_pack(uptake), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],
+                 pack.assumed("costs"), float(uptake["concurrency"]))
+
+
+def setup_of(pack, scenario: str = "baseline") -> Setup:
+    """:func:`setup`, kept on the pack object so that each scenario is set up once per session."""
+    kept = pack.__dict__.setdefault("_uptake_setups", {})
+    if scenario not in kept:
+        kept[scenario] = setup(pack, scenario)
+    return kept[scenario]
+
+
+def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2027,
+        parameters: dict[str, Uncertain] | None = None) -> Simulation:
+    """The Monte Carlo of a setup (``parameters`` replaces the setup's, e.g. a slider's value)."""
+    rng = np.random.default_rng(None if seed is None else seed + 1)  # the calibration's own stream
+    offsets = s.calibration.carried().to_numpy()
+    return simulate(s.cells, s.match, parameters or s.parameters, offsets, s.recognised, s.blended, horizon,
+                    n_draws, seed, offset_draws=s.calibration.draws(n_draws, rng))
+
+
+def run_costs(s: Setup, sim: Simulation) -> Costs:
+    """Costs of a national simulation under the setup's scenario."""
+    return costs(sim, s.costs, s.concurrency, s.blended)
+
+
+def _band(values: np.ndarray) -> dict[str, float]:
+    q = np.quantile(values, QUANTILES)
+    return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
+
+
+def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws: int = 10_000,
+            seed: int | None = 2027, districts: list[str] | None = None, route: str = "in_house") -> pd.DataFrame:
+    """Every scenario side by side, each number with its band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``scenario``, ``measure`` (enrolled, completed, certified — persons over the horizon in
+        the area; urban_rural_gap_pp, female_male_gap_pp — difference in the share of the enrolled who
+        complete, percentage points, national; usd_per_completer — national, by ``route``), ``p10``,
+        ``p50``, ``p90``.
+    """
+    rows = []
+    for name in scenarios or list(pack.scenarios):
+        s = setup_of(pack, name)
+        sim = run(s, horizon, n_draws, seed)
+        measures = {st: sim.total(st, districts) for st in ("enrolled", "completed", "certified")}
+        measures["urban_rural_gap_pp"] = sim.gap("urban", "rural")
+        measures["female_male_gap_pp"] = sim.gap("female", "male")
+        measures["usd_per_completer"] = run_costs(s, sim).per_completer(route)
+        rows += [{"scenario": name, "measure": m, **_band(v)} for m, v in measures.items()]
+    return pd.DataFrame(rows)
