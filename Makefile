@@ -59,6 +59,7 @@ benchmarks: setup browser
 	taskset -c 0 $(BIN)/python benchmarks/distance_grid.py
 	$(BIN)/python benchmarks/briefing_speed.py
 	$(BIN)/python benchmarks/ookla_ingest.py
+	$(BIN)/python benchmarks/uptake_speed.py
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

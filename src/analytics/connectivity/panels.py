@@ -70,7 +70,8 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         One of the pack's reader languages.
     scenario : str
         A named scenario of the pack's ``scenarios.yaml``: its ``connectivity.speed_uplift``
-        applies when ``speed_uplift`` is 0.
+        applies when ``speed_uplift`` is 0, and its ``access.rural_4g_at_least`` raises rural
+        mobile coverage.
 
     Returns
     -------
@@ -85,7 +86,8 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     speed_uplift = speed_uplift or levers(pack, scenario)["speed_uplift"]
     prof = profile(content_profile)
     tx = pack.texts(language)
-    conn = in_region(_connectivity(pack), region)
+    conn = readiness.with_rural_coverage(in_region(_connectivity(pack), region),
+                                         pack.scenarios[scenario].access["rural_4g_at_least"])
     ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift)
     one = ready.frame[ready.frame["profile"] == prof.name]
     part = readiness.Readiness(one, HOURS_PER_WEEK, speed_uplift)

@@ -185,3 +185,19 @@ def with_measured(conn: pd.DataFrame, measured: pd.DataFrame | None, kind: str =
     out.loc[hit, f"{kind}_down_median_mbps"] = out.loc[hit, "district_code"].map(m["down_mbps"])
     out.loc[hit, f"{kind}_up_median_mbps"] = out.loc[hit, "district_code"].map(m["up_mbps"])
     return out
+
+
+def with_rural_coverage(conn: pd.DataFrame, at_least: float | None) -> pd.DataFrame:
+    """``conn`` with rural 3G and 4G coverage raised to at least ``at_least`` (0–1; None changes nothing).
+
+    A scenario's 4G build-out: a rural area covered by 4G is covered by a mobile network of at
+    least 3G, which is what the readiness model counts.
+    """
+    if at_least is None:
+        return conn
+    out = conn.copy()
+    rural = out["settlement"] == "rural"
+    for col in ("cov_3g", "cov_4g"):
+        if col in out:
+            out.loc[rural, col] = out.loc[rural, col].clip(lower=at_least)
+    return out

@@ -28,8 +28,11 @@ KEYS = ["district_code", "region_code", "settlement", "sex", "quintile"]
 
 def access_share(connectivity: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, plans: pd.DataFrame,
                  speed_uplift: float = 1.0, price_factor: float = 1.0,
-                 needs: StudyNeeds | None = None) -> pd.DataFrame:
+                 needs: StudyNeeds | None = None, rural_coverage: float | None = None) -> pd.DataFrame:
     """Share (0–1) able to follow and afford an online course, by district × settlement × income fifth.
+
+    ``speed_uplift``, ``price_factor`` and ``rural_coverage`` (rural mobile coverage raised to at
+    least this share) are a scenario's levers.
 
     Returns
     -------
@@ -37,7 +40,8 @@ def access_share(connectivity: pd.DataFrame, devices: pd.DataFrame, incomes: pd.
         ``district_code, settlement, quintile, capable, afford, access`` (shares 0–1).
     """
     needs = needs or StudyNeeds()
-    ready = readiness.readiness(connectivity, devices, list(MIX), needs.hours_per_week, speed_uplift).frame
+    conn = readiness.with_rural_coverage(connectivity, rural_coverage)
+    ready = readiness.readiness(conn, devices, list(MIX), needs.hours_per_week, speed_uplift).frame
     ready = ready.assign(_w=ready["capable_share"] * ready["profile"].map(MIX))
     capable = ready.groupby(["district_code", "settlement", "quintile"], as_index=False)["_w"].sum()
     cost = needs.monthly_gb() * price_per_gb(plans)["mobile"] * price_factor

@@ -43,15 +43,17 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
     bars = [(tx("uptake.cmp_model_complete"), done["mid"], done), (tx("uptake.cmp_model_certified"), cert["mid"], cert),
             (tx("uptake.cmp_oulad"), oulad, None), (tx("uptake.cmp_harvardx"), HARVARDX_CERTIFIED_PCT, None),
             (tx("uptake.cmp_mooc_median"), MOOC_MEDIAN_COMPLETION_PCT, None)]
-    fig = go.Figure(go.Bar(
-        y=[b[0] for b in bars], x=[b[1] for b in bars], orientation="h",
-        marker_color=["#54a24b", "#e45756", "#9d755d", "#bab0ac", "#bab0ac"],
-        error_x={"type": "data", "symmetric": False, "array": [(b[2]["high"] - b[1]) if b[2] else 0 for b in bars],
-                 "arrayminus": [(b[1] - b[2]["low"]) if b[2] else 0 for b in bars]},
-        hovertemplate="%{y}: %{x:.1f} %<extra></extra>"))
+    fig = go.Figure()
+    for rows, colours, name in ((bars[:2], ["#54a24b", "#e45756"], tx("uptake.this_model")),
+                                (bars[2:], ["#9d755d", "#bab0ac", "#bab0ac"], tx("uptake.published"))):
+        banded = rows[0][2] is not None
+        fig.add_trace(go.Bar(y=[b[0] for b in rows], x=[b[1] for b in rows], orientation="h", name=name,
+                             marker_color=colours, hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+                             error_x={"type": "data", "symmetric": False, "array": [b[2]["high"] - b[1] for b in rows],
+                                      "arrayminus": [b[1] - b[2]["low"] for b in rows]} if banded else None))
     fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.percent_enrolled"),
-                      yaxis={"autorange": "reversed", "automargin": True}, showlegend=False,
-                      title=title(tx, tx("uptake.cmp_title"), True))
+                      yaxis={"autorange": "reversed", "automargin": True}, showlegend=True, barmode="overlay",
+                      legend={"orientation": "h", "y": -0.25}, title=title(tx, tx("uptake.cmp_title"), True))
     ors = cal.odds_ratios().set_index("term").loc[list(CARRIED)].reset_index()
     ors["term"] = [tx(f"uptake.term_{t}") for t in ors["term"]]
     view = TableView(ors, tx, {"term": tx("uptake.col_term"), "odds_ratio": tx("uptake.col_odds_ratio"),

@@ -11,7 +11,7 @@ from dataclasses import replace
 from ..report.areas import where
 from ..report.figures import figure_bundle, localise
 from .model import Setup, run, setup_of
-from .panels import _area, fan_figure, funnel_figure
+from .panels import _area, fan_data, fan_figures, funnel_data, funnel_figure
 from .parameters import Uncertain
 
 #: The levers a slider moves: parameter name to (low, high, step) of the slider (shares 0–1).
@@ -41,13 +41,26 @@ def with_levers(s: Setup, modes: dict[str, float], recognised: bool, blended: bo
     return replace(s, parameters=params, recognised=recognised, blended=blended, match=language_match(s.cells, mix))
 
 
-def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, seed: int, language: str):
-    """The fan chart and the funnel for a (moved) setup: what one slider move costs."""
+def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, seed: int, language: str,
+              figures: list | None = None) -> list:
+    """The two fan charts and the funnel for a (moved) setup: what one slider move costs.
+
+    With ``figures`` (the charts of an earlier call) only their data are replaced, which is much
+    quicker than drawing them anew.
+    """
     tx = pack.texts(language)
     sim = run(s, horizon_years, n_draws, seed)
     area, place = _area(pack, region), where(tx, pack, region)
-    return (fan_figure(tx, sim, area, tx("uptake.explore_fan_title", where=place)),
-            funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years)))
+    if figures is None:
+        return [*fan_figures(tx, sim, area, {"enrolled": tx("uptake.explore_fan_title", where=place),
+                                             "completed": tx("uptake.explore_fan_title_completed", where=place)}),
+                localise(funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years)),
+                         language)]
+    for fig, stage in zip(figures[:2], ("enrolled", "completed"), strict=True):
+        for trace, data in zip(fig.data, fan_data(sim, area, stage), strict=True):
+            trace.update(data)
+    figures[2].data[0].update(funnel_data(sim, area))
+    return figures
 
 
 def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
@@ -76,14 +89,16 @@ def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_year
                                 description=tx("uptake.lever_tajik"), continuous_update=False)
     recognised = widgets.Checkbox(value=base.recognised, description=tx("uptake.lever_recognised"), indent=False)
     blended = widgets.Checkbox(value=base.blended, description=tx("uptake.lever_blended"), indent=False)
-    ids = ("uptake-explorer-fan", "uptake-explorer-funnel")
+    ids = ("uptake-explorer-enrolled", "uptake-explorer-completed", "uptake-explorer-funnel")
     empty = {"text/html": "", "text/plain": ""}
+
+    drawn: list = []
 
     def redraw(_=None, first: bool = False):
         s = with_levers(base, {k: w.value for k, w in sliders.items()}, recognised.value, blended.value,
                         tajik.value, content)
-        for display_id, fig in zip(ids, recompute(pack, s, region, horizon_years, n_draws, seed, language),
-                                   strict=True):
+        drawn[:] = recompute(pack, s, region, horizon_years, n_draws, seed, language, drawn or None)
+        for display_id, fig in zip(ids, drawn, strict=True):
             bundle = figure_bundle(localise(fig, language))
             if first:
                 display(bundle, raw=True, display_id=display_id)

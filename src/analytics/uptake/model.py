@@ -67,7 +67,8 @@ def setup(pack, scenario: str = "baseline") -> Setup:
     spec = pack.scenarios[scenario]
     uptake = pack.assumed("uptake")
     access = cells_mod.access_share(pack.connectivity, pack.devices, pack.incomes, pack.plans,
-                                    spec.connectivity["speed_uplift"], spec.connectivity["price_factor"])
+                                    spec.connectivity["speed_uplift"], spec.connectivity["price_factor"],
+                                    rural_coverage=spec.access["rural_4g_at_least"])
     cells = cells_mod.build(pack.learners, access, uptake)
     return Setup(scenario, cells, cells_mod.language_match(cells, spec.uptake["content_languages"]),
                  with_pack(uptake), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],

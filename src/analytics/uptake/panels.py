@@ -51,34 +51,46 @@ def _modelled(tx) -> str:
     return tx("uptake.modelled")
 
 
-def fan_figure(tx, sim, area: list[str] | None, text: str) -> go.Figure:
-    """New enrolments and completers a year: the P50 line in the P10–P90 band (persons a year)."""
+def fan_data(sim, area: list[str] | None, stage: str) -> list[dict]:
+    """The data of a fan's two traces (the P10–P90 band, the P50 line), for drawing or for redrawing."""
+    b = sim.bands(stage, area)
+    years = list(b["year"])
+    return [{"x": years + years[::-1], "y": list(b["p90"]) + list(b["p10"][::-1])},
+            {"x": years, "y": list(b["p50"]), "customdata": np.stack([b["p10"], b["p90"]], axis=1)}]
+
+
+def fan_figure(tx, sim, area: list[str] | None, stage: str, text: str) -> go.Figure:
+    """New entrants to ``stage`` a year: the P50 line in the P10–P90 band (persons a year)."""
+    band, line = fan_data(sim, area, stage)
+    name = tx(f"uptake.stage_{stage}")
     fig = go.Figure()
-    for stage in ("enrolled", "completed"):
-        b = sim.bands(stage, area)
-        name = tx(f"uptake.stage_{stage}")
-        fig.add_trace(go.Scatter(x=list(b["year"]) + list(b["year"][::-1]), y=list(b["p90"]) + list(b["p10"][::-1]),
-                                 fill="toself", fillcolor=COLOURS[stage], opacity=0.25, line={"width": 0},
-                                 hoverinfo="skip", showlegend=False, name=name))
-        fig.add_trace(go.Scatter(x=b["year"], y=b["p50"], mode="lines+markers", name=name,
-                                 line={"color": COLOURS[stage]},
-                                 customdata=np.stack([b["p10"], b["p90"]], axis=1),
-                                 hovertemplate=f"{name}: %{{y:,.0f}} (%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}})"
-                                               "<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=420, xaxis_title=tx("uptake.year_axis"),
-                      yaxis_title=tx("uptake.persons_year"), legend={"orientation": "h", "y": -0.2},
-                      title=title(tx, text, True))
+    fig.add_trace(go.Scatter(**band, fill="toself", fillcolor=COLOURS[stage], opacity=0.25, line={"width": 0},
+                             hoverinfo="skip", showlegend=False, name=name))
+    fig.add_trace(go.Scatter(**line, mode="lines+markers", name=name, showlegend=False, line={"color": COLOURS[stage]},
+                             hovertemplate=f"{name}: %{{y:,.0f}} (%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}})"
+                                           "<extra></extra>"))
+    fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.year_axis"),
+                      yaxis_title=tx("uptake.persons_year"), yaxis_rangemode="tozero", title=title(tx, text, True))
     return fig
+
+
+def fan_figures(tx, sim, area: list[str] | None, texts: dict[str, str]) -> list[go.Figure]:
+    """The fans of new enrolments and of completers, each on its own scale."""
+    return [fan_figure(tx, sim, area, stage, texts[stage]) for stage in ("enrolled", "completed")]
+
+
+def funnel_data(sim, area: list[str] | None) -> dict:
+    """The data of the funnel's bars: P50 with P10–P90 whiskers, for drawing or for redrawing."""
+    f = sim.funnel(area)
+    return {"y": f["p50"].to_numpy(), "customdata": np.stack([f["p10"], f["p90"]], axis=1),
+            "error_y": {"type": "data", "symmetric": False, "array": (f["p90"] - f["p50"]).to_numpy(),
+                        "arrayminus": (f["p50"] - f["p10"]).to_numpy()}}
 
 
 def funnel_figure(tx, sim, area: list[str] | None, text: str) -> go.Figure:
     """The four stages over the horizon: P50 bars with P10–P90 whiskers (persons)."""
-    f = sim.funnel(area)
-    names = [tx(f"uptake.stage_{st}") for st in f["stage"]]
-    fig = go.Figure(go.Bar(x=names, y=f["p50"], marker_color=[COLOURS[st] for st in f["stage"]],
-                           error_y={"type": "data", "symmetric": False, "array": f["p90"] - f["p50"],
-                                    "arrayminus": f["p50"] - f["p10"]},
-                           customdata=np.stack([f["p10"], f["p90"]], axis=1),
+    names = [tx(f"uptake.stage_{st}") for st in STAGES]
+    fig = go.Figure(go.Bar(x=names, **funnel_data(sim, area), marker_color=[COLOURS[st] for st in STAGES],
                            hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
     fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.persons"), showlegend=False,
                       title=title(tx, text, True))
@@ -110,15 +122,16 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
     Returns
     -------
     Panel
-        Fan chart (persons a year: P50 line, P10–P90 band) of new enrolments and completers; sentences
+        Fan charts (persons a year: P50 line, P10–P90 band) of new enrolments and of completers; sentences
         on the horizon's totals and the peak year; ``result`` the bands by district, year and stage.
     """
     check_region(pack, region)
     tx = pack.texts(language)
     s, sim = _run(pack, scenario, horizon_years, n_draws, seed)
     area = _area(pack, region)
-    place = where(tx, pack, region)
-    fig = fan_figure(tx, sim, area, tx("uptake.fan_title", where=place, scenario=tx(f"param.scenario.{scenario}")))
+    place, named = where(tx, pack, region), tx(f"param.scenario.{scenario}")
+    figs = fan_figures(tx, sim, area, {"enrolled": tx("uptake.fan_title", where=place, scenario=named),
+                                       "completed": tx("uptake.fan_title_completed", where=place, scenario=named)})
     enrolled, completed = _band(tx, sim.total("enrolled", area)), _band(tx, sim.total("completed", area))
     peak, _ = bass_peak(float(np.median(sim.values["p"])), float(np.median(sim.values["q"])))
     said = [tx("uptake.fan_sentence_1", where=place, years=horizon_years, enrolled=enrolled["mid"],
@@ -133,7 +146,7 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
                        "completed_high": completed["high"]},
                       said + [_modelled(tx)], importance=3, modelled=True,
                       headline={"completed": tx("uptake.headline_completed")})
-    return Panel(reading, figure=localise(fig, language), result=FrameResult(frame.reset_index(drop=True)))
+    return Panel(reading, figure=[localise(f, language) for f in figs], result=FrameResult(frame.reset_index(drop=True)))
 
 
 @builder

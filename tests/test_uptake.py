@@ -1,0 +1,192 @@
+"""The uptake model: Bass diffusion, the OULAD calibration, the Monte Carlo funnel, costs, scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analytics.core.errors import DataError
+from analytics.packs import load_pack
+from analytics.packs import scenarios as scenario_file
+from analytics.uptake import bass_cdf, bass_peak, fit_bass, model
+from analytics.uptake.calibration import calibrate, design, mend, outcome_counts
+from analytics.uptake.explorer import with_levers
+from analytics.uptake.parameters import PARAMETERS, Uncertain
+from analytics.uptake.simulate import STAGES, simulate
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack("tjk")
+
+
+@pytest.fixture(scope="module")
+def base(pack):
+    return model.setup_of(pack, "baseline")
+
+
+def test_bass_peak_reference_value():
+    # REFERENCE_FIGURES: p = 0.03, q = 0.38 gives t* = ln(0.38/0.03)/0.41 = 6.19 and F(t*) = 0.5 − 0.03/0.76 = 0.4605
+    t, share = bass_peak(0.03, 0.38)
+    assert round(t, 2) == 6.19 and round(share, 4) == 0.4605
+    assert bass_cdf(t, 0.03, 0.38) == pytest.approx(share, abs=1e-12)  # the closed form agrees with the curve
+    with pytest.raises(ValueError):
+        bass_peak(0.4, 0.3)
+
+
+def test_fit_recovers_p_and_q_from_a_simulated_series():
+    # 20 periods of cumulative adopters from p = 0.02, q = 0.45, m = 50,000, with 0.5 % multiplicative noise
+    rng = np.random.default_rng(7)
+    t = np.arange(1, 21)
+    y = 50_000 * bass_cdf(t, 0.02, 0.45) * (1 + 0.005 * rng.standard_normal(len(t)))
+    fit = fit_bass(t, y)
+    assert abs(fit.p - 0.02) < 3 * fit.se_p and abs(fit.q - 0.45) < 3 * fit.se_q
+    assert fit.p == pytest.approx(0.02, rel=0.1) and fit.q == pytest.approx(0.45, rel=0.05)
+    assert 0 < fit.se_p < 0.01 and set(fit.to_frame()["parameter"]) == {"p", "q", "m"}
+
+
+def test_the_calibration_data_reproduce_their_own_outcome_counts(pack):
+    # published with OULAD (Kuzilek et al. 2017): Pass 12,361, Distinction 3,024, Fail 7,052, Withdrawn 10,156
+    counts = outcome_counts(pack.oulad_students).set_index("final_result")["students"]
+    assert counts.to_dict() == {"Pass": 12_361, "Distinction": 3_024, "Fail": 7_052, "Withdrawn": 10_156}
+    assert counts.sum() == 32_593
+    mended = mend(pack.oulad_students)
+    assert not (mended["imd_band"] == "20-Oct").any() and (mended["imd_band"] == "10-20%").sum() == 3_516
+    assert mended.loc[mended["imd_band"] == "10-20%", "imd_fifth"].eq(1).all()
+
+
+def test_the_logit_meets_its_score_equations(pack):
+    """At the maximum of a logit's likelihood, predicted and observed successes agree in total and
+    within every 0/1 term of the design (an exact property, checked independently of statsmodels)."""
+    cal = calibrate(pack.oulad_students)
+    data = mend(pack.oulad_students)
+    data = data[data["imd_fifth"].notna()]
+    X = design(data)
+    p = 1 / (1 + np.exp(-(X.to_numpy() @ cal.params.to_numpy())))
+    y = data["success"].to_numpy(float)
+    assert np.allclose(X.to_numpy().T @ (y - p), 0, atol=1e-6)
+    assert cal.n == 32_593 - 1_111  # records without a deprivation band are left out
+    assert 1 < np.exp(cal.params["imd_fifth_5"]) < 3  # the least deprived fifth completes more often
+
+
+def _cells() -> pd.DataFrame:
+    return pd.DataFrame({"district_code": ["A", "A", "B", "B"], "settlement": ["urban", "rural", "urban", "rural"],
+                         "quintile": [5, 1, 3, 2], "female": [1, 0, 0, 1], "part_time": [100.0, 50.0, 30.0, 0.0],
+                         "adults": [1000.0, 2000.0, 0.0, 500.0], "access": [0.9, 0.1, 0.5, 0.0]})
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), recognised=st.booleans(), blended=st.booleans(),
+       match=st.lists(st.floats(0, 1), min_size=4, max_size=4))
+def test_funnel_stages_never_increase(seed, recognised, blended, match):
+    sim = simulate(_cells(), np.array(match), {**PARAMETERS, "new_adult_share": Uncertain(0, 0.01, 0.05, "test")},
+                   np.array([0.2, 0.4, 0.5, 0.7, 0.2]), recognised, blended, horizon=5, n_draws=200, seed=seed)
+    for upper, lower in zip(STAGES, STAGES[1:], strict=False):
+        assert (sim.per_district[lower] <= sim.per_district[upper] + 1e-9).all(), (upper, lower)
+
+
+def test_the_aggregated_funnel_equals_a_per_cell_computation():
+    # one draw with every parameter fixed, computed cell by cell by hand with the module's formulas
+    fixed = {k: v.fixed() for k, v in PARAMETERS.items()} | {"new_adult_share": Uncertain(0.01, 0.01, 0.01, "t")}
+    cells, match, offsets = _cells(), np.array([1.0, 0.5, 0.2, 0.0]), np.array([0.2, 0.4, 0.5, 0.7, 0.2])
+    sim = simulate(cells, match, fixed, offsets, recognised=True, blended=True, horizon=3, n_draws=1)
+    v = {k: u.mode for k, u in fixed.items()}
+    eligible = cells["part_time"] + 0.01 * cells["adults"]
+    active = v["active_share"] * (cells["access"] + v["offline_reach"] * (1 - cells["access"]))
+    fifth = np.array([0.0, *offsets[:4]])[cells["quintile"] - 1] + offsets[4] * cells["female"]
+    w = eligible * active
+    lift = np.log(v["completion"] / (1 - v["completion"])) + fifth - (w * fifth).sum() / w.sum() \
+        + np.log(v["recognition_or"]) + np.log(v["tutor_or"])
+    sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    complete = match * sig(lift) + (1 - match) * sig(lift + np.log(v["language_or"]))
+    market = v["market_share"] * v["recognised_market"]
+    share = bass_cdf(3, v["p"], v["q"])
+    want = (eligible * market * active * complete).groupby(cells["district_code"]).sum() * share
+    assert sim.total("completed", ["A"])[0] == pytest.approx(want["A"], rel=1e-12)
+    assert sim.total("completed", ["B"])[0] == pytest.approx(want["B"], rel=1e-12)
+    assert sim.total("certified")[0] == pytest.approx(want.sum() * v["certified_recognised"], rel=1e-12)
+
+
+def test_monte_carlo_mean_converges_to_the_deterministic_run(base):
+    """With the parameters that enter the funnel as factors left uncertain (market, new adults, active
+    share, certificate share: independent, so the mean of their product is the product of their means)
+    and the others fixed, the mean of the draws approaches the run at the means as draws grow."""
+    linear = {"market_share", "new_adult_share", "active_share", "certified_share", "cost_factor"}
+    params = {k: (u if k in linear else u.fixed()) for k, u in base.parameters.items()}
+    det_params = {k: u.fixed() for k, u in params.items()}
+    s = model.Setup(**{**base.__dict__, "parameters": params})
+    det = simulate(s.cells, s.match, det_params, s.calibration.carried().to_numpy(), horizon=11, n_draws=1)
+    target = det.total("certified")[0]
+    errors = []
+    for n in (100, 10_000, 200_000):
+        draws = simulate(s.cells, s.match, params, s.calibration.carried().to_numpy(), horizon=11, n_draws=n, seed=3)
+        values = draws.total("certified")
+        errors.append(abs(values.mean() - target))
+        assert errors[-1] < 4 * values.std() / np.sqrt(n)  # within sampling error of the mean
+    assert errors[-1] < errors[0] and errors[-1] / target < 0.002
+
+
+def test_the_same_seed_gives_identical_results(base):
+    a, b = model.run(base, 11, 2_000, seed=11), model.run(base, 11, 2_000, seed=11)
+    c = model.run(base, 11, 2_000, seed=12)
+    assert all(np.array_equal(a.per_district[s], b.per_district[s]) for s in STAGES)
+    assert np.array_equal(a.years, b.years)
+    assert not np.array_equal(a.per_district["completed"], c.per_district["completed"])
+
+
+def test_bands_hold_the_median_and_years_add_up(base):
+    sim = model.run(base, 11, 2_000, seed=1)
+    b = sim.bands("enrolled")
+    assert (b["p10"] <= b["p50"]).all() and (b["p50"] <= b["p90"]).all() and len(b) == 11
+    assert np.allclose(sim.by_year("enrolled").sum(axis=1), sim.total("enrolled"))
+    d = sim.district_bands("completed")
+    assert len(d) == 11 * len(sim.districts) and (d["p10"] <= d["p90"] + 1e-6).all()
+
+
+def test_scenarios_move_the_funnel_the_way_their_levers_say(pack):
+    cmp = model.compare(pack, n_draws=2_000).pivot(index="scenario", columns="measure", values="p50")
+    base = cmp.loc["baseline"]
+    assert cmp.loc["tajik_localisation", "completed"] > base["completed"]  # more courses in a language read
+    assert cmp.loc["recognised_certificates", "certified"] > base["certified"]
+    assert cmp.loc["4g_expansion", "completed"] >= base["completed"]
+    assert cmp.loc["blended_tv_offline", "completed"] > base["completed"]
+    assert cmp.loc["combined", "completed"] == cmp["completed"].max()
+    assert cmp.loc["baseline", "enrolled"] == cmp.loc["4g_expansion", "enrolled"]  # access does not change enrolment
+
+
+def test_costs_by_hand(base):
+    # one fixed draw: development 300 × 45 × 1,500 = 20,250,000; delivery per enrolment 6 (LMS)
+    # + 10 × 0.1 × mean rate (0.5·0.1 + 1/3·1 + 1/6·1 = 0.55 Mbps) = 6.55 US$; certificates 5 each
+    fixed = {k: u.fixed() for k, u in base.parameters.items()} | {"cost_factor": Uncertain(1, 1, 1, "t")}
+    sim = model.run(base, 11, 1, seed=0, parameters=fixed)
+    c = model.run_costs(base, sim)
+    enrolled, certified = sim.total("enrolled")[0], sim.total("certified")[0]
+    want = 20_250_000 + 6.55 * enrolled + 5 * certified
+    assert c.total["in_house"][0] == pytest.approx(want, rel=1e-9)
+    assert c.per_completer("oer_localisation")[0] < c.per_completer("in_house")[0] < c.per_completer("outsourced")[0]
+
+
+def test_a_slider_move_changes_what_it_should(base):
+    up = with_levers(base, {"completion": 0.6}, False, False, 0.17 / 0.99, {"en": 0.39, "ru": 0.43, "tg": 0.17})
+    assert model.run(up, 11, 1_000, 1).total("completed").mean() > model.run(base, 11, 1_000, 1).total("completed").mean()
+    tajik = with_levers(base, {}, False, False, 1.0, {"en": 0.39, "ru": 0.43, "tg": 0.17})
+    assert tajik.match.mean() > base.match.mean()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("baseline: {label: {en: B}, uptake: {recognised: maybe}}",
+     "scenario 'baseline': uptake.recognised is 'maybe'; expected true or false"),
+    ("baseline: {label: {en: B}}\nfast: {label: {en: F}, connectivity: {speed_uplift: -2}}",
+     "scenario 'fast': connectivity.speed_uplift is -2; expected a number above 0"),
+    ("baseline: {label: {en: B}, access: {teleport: 1}}", "unknown access lever 'teleport'"),
+    ("other: {label: {en: O}}", "includes 'baseline'"),
+    ("baseline: {label: {en: B}, uptake: {content_languages: {en: 0.9, tg: 0.9}}}", "summing to 1"),
+])
+def test_a_bad_scenarios_file_names_the_scenario_and_the_lever(tmp_path, text, expected):
+    (tmp_path / "scenarios.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        scenario_file.read(tmp_path)
+    assert expected in str(err.value) and "scenarios.yaml" in str(err.value)
