@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..report.figures import geo_assets_js
 from .bundle import plotly_for
-from .export import DRAW_JS
+from .export import draw_js
 
 
 @cache
@@ -79,7 +79,7 @@ def document(body: str, title: str, language: str = "en", top: str = "", bottom:
     str
         The page, with no reference to any network address.
     """
-    scripts = [geo_assets_js(), plotly_for(body), DRAW_JS] if 'class="plotly-figure"' in body else []
+    scripts = [geo_assets_js(), plotly_for(body), draw_js()] if 'class="plotly-figure"' in body else []
     return environment().get_template("page.html.j2").render(
         lang=language, csp=content_security_policy(scripts), title=title, css=Markup(css()),
         lazy=lazy, top=Markup(top), body=Markup(body), bottom=Markup(bottom),

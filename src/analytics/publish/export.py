@@ -135,6 +135,8 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
     if PLOTLY_MIME in data:
         fig = data[PLOTLY_MIME]
         layout, caption = _title_out(fig.get("layout", {}))
+        if layout.get("template") == shared_template():  # written once per document (see draw_js)
+            layout["template"] = SHARED
         spec = {"data": fig.get("data", []), "layout": layout,
                 "config": {"responsive": True, "displaylogo": False}}
         heading = f'<p class="chart-title">{caption}</p>' if caption else ""
@@ -235,11 +237,34 @@ def _title_out(layout: dict) -> tuple[dict, str]:
     return layout, html.escape(html.unescape(plain), quote=False)
 
 
+#: What a figure's ``layout.template`` says when it is the shared one (plotly's "plotly_white").
+SHARED = "analytics-shared"
+
+
+@cache
+def shared_template() -> dict:
+    """The template every chart of the suite uses, as plotly writes it into a figure's JSON.
+
+    A figure carries its template (about 7 kB): written once per page or book instead of once
+    per chart, a book of a hundred charts is some 0.7 MB smaller.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    return json.loads(pio.to_json(go.Figure(layout={"template": "plotly_white"}), validate=False))["layout"]["template"]
+
+
+def draw_js() -> str:
+    """The script that draws every figure of a document (lazily, on scroll, when the page asks)."""
+    return "var ANALYTICS_TEMPLATE=" + _script_json(shared_template()) + ";" + DRAW_JS
+
+
 #: Draws every figure of the page from its JSON; lazily (on scroll) when the page asks.
 DRAW_JS = """
 (function(){
  function draw(el){if(el.dataset.drawn)return;el.dataset.drawn="1";
   var s=document.querySelector('script[data-figure="'+el.id+'"]');var f=JSON.parse(s.textContent);
+  if(f.layout&&f.layout.template==="analytics-shared")f.layout.template=ANALYTICS_TEMPLATE;
   Plotly.newPlot(el,f.data,f.layout,f.config);}
  var figs=[].slice.call(document.querySelectorAll(".plotly-figure"));
  if(document.body.dataset.lazy==="1"&&"IntersectionObserver" in window){
