@@ -21,7 +21,7 @@ country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
 scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (sets the funnel's levers)
 horizon_years: int = 11  # years from the start of online study that the charts cover
-n_draws: int = 10_000  # Monte Carlo draws behind every band (more: smoother bands, slower)
+n_draws: int = 10000  # Monte Carlo draws behind every band (more: smoother bands, slower)
 seed: int = 2027  # seed of the draws (the same seed gives the same numbers)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 

@@ -153,8 +153,8 @@ def write_metadata(pack: Path) -> None:
                  "currency": CURRENCY, "census_year": CENSUS_YEAR, "comparators": ["KGZ", "WLD"],
                  "languages": LANGUAGES})
     t = meta["tables"]
-    for name in ("pilot_respondents", "pilot_mentions", "employer_survey"):
-        del t[name]  # Veridia had no pilot survey
+    for name in ("pilot_respondents", "pilot_mentions", "employer_survey", "oulad_students"):
+        del t[name]  # Veridia had no pilot survey, and keeps no copy of the OULAD calibration file
     t[f"census_{CENSUS_YEAR}"] = t.pop("census_2020")
     t["regions"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"
     t["population"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"

@@ -92,13 +92,17 @@ def test_the_aggregated_funnel_equals_a_per_cell_computation():
     # one draw with every parameter fixed, computed cell by cell by hand with the module's formulas
     fixed = {k: v.fixed() for k, v in PARAMETERS.items()} | {"new_adult_share": Uncertain(0.01, 0.01, 0.01, "t")}
     cells, match, offsets = _cells(), np.array([1.0, 0.5, 0.2, 0.0]), np.array([0.2, 0.4, 0.5, 0.7, 0.2])
-    sim = simulate(cells, match, fixed, offsets, recognised=True, blended=True, horizon=3, n_draws=1)
+    # the reference population (OULAD's mix in the model): groups fifth 1 men, fifth 1 women, … fifth 5 women
+    reference = np.array([0.2, 0.1, 0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
+    sim = simulate(cells, match, fixed, offsets, recognised=True, blended=True, horizon=3, n_draws=1,
+                   reference=reference)
     v = {k: u.mode for k, u in fixed.items()}
     eligible = cells["part_time"] + 0.01 * cells["adults"]
     active = v["active_share"] * (cells["access"] + v["offline_reach"] * (1 - cells["access"]))
     fifth = np.array([0.0, *offsets[:4]])[cells["quintile"] - 1] + offsets[4] * cells["female"]
-    w = eligible * active
-    lift = np.log(v["completion"] / (1 - v["completion"])) + fifth - (w * fifth).sum() / w.sum() \
+    # mean offset of the reference: Σ_g share_g × (fifth term of g + women's term if g is women)
+    centre = sum(reference[2 * q + f] * ([0.0, *offsets[:4]][q] + offsets[4] * f) for q in range(5) for f in (0, 1))
+    lift = np.log(v["completion"] / (1 - v["completion"])) + fifth - centre \
         + np.log(v["recognition_or"]) + np.log(v["tutor_or"])
     sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     complete = match * sig(lift) + (1 - match) * sig(lift + np.log(v["language_or"]))
@@ -158,13 +162,14 @@ def test_scenarios_move_the_funnel_the_way_their_levers_say(pack):
 
 
 def test_costs_by_hand(base):
-    # one fixed draw: development 300 × 45 × 1,500 = 20,250,000; delivery per enrolment 6 (LMS)
-    # + 10 × 0.1 × mean rate (0.5·0.1 + 1/3·1 + 1/6·1 = 0.55 Mbps) = 6.55 US$; certificates 5 each
+    # one fixed draw: development 300 × 45 × 1,500 = 20,250,000; LMS 6 US$ per enrolment; bandwidth
+    # 10 US$ per Mbps a year for 10 % of the active learners online at the draw's data rate; certificates 5 each
     fixed = {k: u.fixed() for k, u in base.parameters.items()} | {"cost_factor": Uncertain(1, 1, 1, "t")}
     sim = model.run(base, 11, 1, seed=0, parameters=fixed)
     c = model.run_costs(base, sim)
-    enrolled, certified = sim.total("enrolled")[0], sim.total("certified")[0]
-    want = 20_250_000 + 6.55 * enrolled + 5 * certified
+    enrolled, active, certified = (sim.total(s)[0] for s in ("enrolled", "active", "certified"))
+    rate = sim.values["content_mbps"][0]
+    want = 20_250_000 + 6 * enrolled + 10 * 0.1 * rate * active + 5 * certified
     assert c.total["in_house"][0] == pytest.approx(want, rel=1e-9)
     assert c.per_completer("oer_localisation")[0] < c.per_completer("in_house")[0] < c.per_completer("outsourced")[0]
 

@@ -61,7 +61,7 @@ def test_one_number_from_sentence_to_table_and_csv(uptake_run):
                            and o.parameters["scenario"] == "baseline")
     numbers = country.results["numbers"]
     completed, low, high = numbers["completed"], numbers["completed_low"], numbers["completed_high"]
-    assert f"About {completed:,.0f} of them (band {low:,.0f}–{high:,.0f}) would complete a course" in _text(
+    assert f"about {completed:,.0f} of them (band {low:,.0f}–{high:,.0f}) would complete a course" in _text(
         folder / country.html)
     # the CSV of the funnel holds the unrounded band the sentence rounds to two significant figures
     rows = {r["stage"]: r for r in csv.DictReader(

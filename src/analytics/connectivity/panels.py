@@ -32,10 +32,6 @@ CONCURRENCY = 0.1
 CIRCUIT_MBPS = 1000.0
 
 
-def _connectivity(pack):
-    """The pack's connectivity, with measured mobile speeds put in where an Ookla file was ingested."""
-    measured = pack["ookla_mobile"] if "ookla_mobile" in pack.tables else None
-    return readiness.with_measured(pack.connectivity, measured)
 
 
 def levers(pack, scenario: str) -> dict:
@@ -86,7 +82,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     speed_uplift = speed_uplift or levers(pack, scenario)["speed_uplift"]
     prof = profile(content_profile)
     tx = pack.texts(language)
-    conn = readiness.with_rural_coverage(in_region(_connectivity(pack), region),
+    conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
                                          pack.scenarios[scenario].access["rural_4g_at_least"])
     ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift)
     one = ready.frame[ready.frame["profile"] == prof.name]
@@ -245,6 +241,7 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
                learners=per_circuit),
             tx("conn.lms_sentence", peak=peak, lms=float(f["lms"]))]
     per_link = cap_mod.learners_per_link(CIRCUIT_MBPS, CONCURRENCY)
+    per_link["learners"] = per_link["learners"].round(-2)  # a capacity in hundreds of learners
     per_link["profile"] = [tx(f"param.content_profile.{p}") for p in per_link["profile"]]
     view = TableView(per_link, tx, {"profile": tx("conn.col_profile"), "down_mbps": tx("conn.col_down_mbps"),
                                     "learners": tx("conn.col_learners_circuit", concurrency=100 * CONCURRENCY)},

@@ -201,3 +201,9 @@ def with_rural_coverage(conn: pd.DataFrame, at_least: float | None) -> pd.DataFr
         if col in out:
             out.loc[rural, col] = out.loc[rural, col].clip(lower=at_least)
     return out
+
+
+def connectivity_of(pack) -> pd.DataFrame:
+    """A pack's connectivity table, with measured mobile speeds put in where an Ookla file was ingested."""
+    measured = pack["ookla_mobile"] if "ookla_mobile" in pack.tables else None
+    return with_measured(pack.connectivity, measured)

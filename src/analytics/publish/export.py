@@ -173,7 +173,8 @@ def _values(array) -> list:
 def print_table(data: list[dict], texts) -> str:
     """The numbers of a chart as a compact table, shown only on paper (where nothing hovers).
 
-    Lines and bars give one row per category or year and one column per trace; a map gives
+    Lines and bars give one row per category or year and one column per trace (shaded bands,
+    which do not hover, are left out); a map gives
     one row per area with its value (``customdata`` holds the value when the colour is a
     transform of it). Values are written in the page's number format.
     """
@@ -194,6 +195,8 @@ def print_table(data: list[dict], texts) -> str:
         return f'<table class="print-only"><tbody>{body}</tbody></table>' if rows else ""
     series, keys = [], []
     for t in data:
+        if t.get("hoverinfo") == "skip":  # a shaded band drawn around a line: the line carries the numbers
+            continue
         horizontal = t.get("orientation") == "h"
         cats, vals = (_values(t.get("y")), _values(t.get("x"))) if horizontal else (_values(t.get("x")),
                                                                                     _values(t.get("y")))

@@ -57,6 +57,7 @@ class BassFit:
     se_q: float
     se_m: float
     periods: int
+    at_bound: bool = False  # the market sits at the largest count seen: the series has not turned yet
 
     def to_frame(self) -> pd.DataFrame:
         """``parameter`` (p, q, m), ``estimate``, ``std_error``, ``ci_low``, ``ci_high`` (95 %, normal)."""
@@ -67,9 +68,11 @@ class BassFit:
 
     def summary(self) -> str:
         t, share = bass_peak(self.p, self.q) if 0 < self.p < self.q else (float("nan"), float("nan"))
+        note = ("; the market sits at its lower bound (the series has not turned yet): the standard "
+                "errors are not reliable" if self.at_bound else "")
         return (f"Bass fit on {self.periods} periods: p = {self.p:.4f} (SE {self.se_p:.4f}), "
                 f"q = {self.q:.3f} (SE {self.se_q:.3f}), market m = {self.m:,.0f} (SE {self.se_m:,.0f}); "
-                f"peak at t* = {t:.2f} with {share:.1%} adopted")
+                f"peak at t* = {t:.2f} with {share:.1%} adopted{note}")
 
 
 def fit_bass(t, adopted) -> BassFit:
@@ -85,7 +88,10 @@ def fit_bass(t, adopted) -> BassFit:
     Returns
     -------
     BassFit
-        Estimates with standard errors from the least-squares covariance (``scipy.optimize.curve_fit``).
+        Estimates with standard errors from the least-squares covariance (``scipy.optimize.curve_fit``),
+        which treat the errors of the cumulative series as independent: read them as a lower bound
+        when the noise is in each period's adoptions, and not at all when ``at_bound`` (the market
+        estimate rests on its lower bound, the largest count seen).
     """
     from scipy.optimize import curve_fit
 
@@ -100,4 +106,5 @@ def fit_bass(t, adopted) -> BassFit:
     bounds = ([1e-6, 1e-6, float(y.max()) * 0.999 or 1e-12], [1.0, 3.0, np.inf])
     est, cov = curve_fit(model, t, y, p0=start, bounds=bounds, maxfev=20_000)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    return BassFit(*map(float, est), *map(float, se), periods=len(t))
+    at_bound = bool(est[2] <= bounds[0][2] * 1.001)
+    return BassFit(*map(float, est), *map(float, se), periods=len(t), at_bound=at_bound)

@@ -85,17 +85,18 @@ def build(learners: pd.DataFrame, access: pd.DataFrame, reads: dict) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        One row per cell with ``part_time`` and ``adults`` (persons), ``access``, ``reads_tg``,
-        ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells with nobody eligible are left out.
+        One row per cell with ``part_time`` and ``adults`` (persons), ``capable`` and ``access`` (at the
+        central study needs), ``reads_tg``, ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells
+        with nobody eligible are left out.
     """
     w = learners["weight"]
     adult = (learners["age_band"] == "25-34") & ~learners["enrolled"].astype(bool)
     people = learners.assign(part_time=w * learners["part_time"].astype(bool), adults=w * adult)
     g = people.groupby(KEYS, as_index=False)[["part_time", "adults"]].sum()
     g = g.merge(reading_shares(learners, reads), on=KEYS).merge(
-        access[["district_code", "settlement", "quintile", "access"]], on=["district_code", "settlement", "quintile"],
-        how="left")
-    g["access"] = g["access"].fillna(0.0)
+        access[["district_code", "settlement", "quintile", "capable", "access"]],
+        on=["district_code", "settlement", "quintile"], how="left")
+    g[["capable", "access"]] = g[["capable", "access"]].fillna(0.0)
     g["female"] = (g["sex"] == "female").astype(int)
     return g[(g["part_time"] + g["adults"]) > 0].reset_index(drop=True)
 
@@ -107,3 +108,23 @@ def language_match(cells: pd.DataFrame, content: dict[str, float]) -> np.ndarray
         col = f"reads_{lang}"
         out += share * (cells[col].to_numpy(float) if col in cells else 0.0)
     return out
+
+
+def needs_variants(n: int, rng: np.random.Generator) -> list[StudyNeeds]:
+    """``n`` study needs spread over their stated ranges (a Latin hypercube over ``StudyNeeds.RANGES``)."""
+    out = []
+    columns = {k: (rng.permutation(n) + rng.random(n)) / n for k in StudyNeeds.RANGES}
+    for i in range(n):
+        out.append(StudyNeeds(**{k: lo + (hi - lo) * columns[k][i] for k, (lo, hi) in StudyNeeds.RANGES.items()}))
+    return out
+
+
+def access_variants(cells: pd.DataFrame, incomes: pd.DataFrame, usd_per_gb: float,
+                    needs: list[StudyNeeds]) -> np.ndarray:
+    """(variants × cells) access: each cell's ``capable`` share times the share who can afford a month
+    of course data under each variant of the study needs (the shared affordability function)."""
+    inc = incomes.set_index(["settlement", "quintile"])["income_usd"]
+    income = inc.reindex(list(zip(cells["settlement"], cells["quintile"], strict=True))).to_numpy(float)
+    rows = [share_above(n.monthly_gb() * usd_per_gb / n.affordability_share, income, n.within_fifth_log_sd)
+            for n in needs]
+    return cells["capable"].to_numpy(float)[None, :] * np.array(rows)

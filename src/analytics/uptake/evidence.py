@@ -102,11 +102,16 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
                       showlegend=False, title=title(tx, tx("uptake.cost_title", years=horizon_years), True))
     cheapest = per["p50"].idxmin()
     low = per.loc[cheapest]
-    buys = f[(f["measure"] == "completers_for_budget") & (f["route"] == cheapest)].iloc[0]
+    at = f[f["route"] == cheapest].set_index("measure")
+    buys, development = at.loc["completers_for_budget"], at.loc["development_usd", "p50"]
     said = [tx("uptake.cost_sentence_1", route=tx(f"uptake.route_{cheapest}"), usd=sig(low.p50), low=sig(low.p10),
-               high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(per["p50"].max())),
-            tx("uptake.cost_sentence_2", budget=c.budget_usd, completers=sig(buys.p50), low=sig(buys.p10),
-               high=sig(buys.p90))]
+               high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(per["p50"].max()))]
+    if buys.p50 > 0:  # the budget covers the development in most draws
+        said.append(tx("uptake.cost_sentence_2", budget=c.budget_usd, development=sig(development),
+                       completers=sig(buys.p50), low=sig(buys.p10), high=sig(buys.p90)))
+    else:
+        said.append(tx("uptake.cost_sentence_2_short", budget=c.budget_usd, development=sig(development),
+                       delivery=sig(at.loc["delivery_per_completer_usd", "p50"])))
     if region != "all":
         said.append(tx("uptake.cost_national", where=where(tx, pack, region)))
     reading = Reading({"usd_per_completer": sig(low.p50), "usd_per_completer_low": sig(low.p10),

@@ -8,8 +8,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..core.errors import ParameterError
+from ..core.errors import DataError, ParameterError, Problem
 from ..core.paths import fingerprint
+from ..models.affordability import price_per_gb
+from ..models.readiness import connectivity_of
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
 from .costs import Costs, costs
@@ -30,6 +32,8 @@ class Setup:
     blended: bool
     costs: dict
     concurrency: float
+    incomes: pd.DataFrame
+    usd_per_gb: float
 
 
 @lru_cache(maxsize=4)
@@ -41,6 +45,10 @@ def _calibration(path: str, key: tuple) -> Calibration:
 
 def calibration_of(pack) -> Calibration:
     """The completion logit on the pack's ``oulad_students`` (fitted once per process and file)."""
+    if "oulad_students" not in pack.info:
+        raise DataError([Problem(f"{pack.root.name}/pack.yaml", "no table 'oulad_students': the uptake model "
+                                 "calibrates completion on the OULAD learner outcomes; copy "
+                                 "data/tjk/raw/oulad/oulad_studentInfo.csv and its pack.yaml entry into this pack")])
     table = pack.root / pack.info["oulad_students"].path
     pack.used.add("oulad_students")
     return _calibration(str(pack.root), fingerprint(table))
@@ -66,13 +74,14 @@ def setup(pack, scenario: str = "baseline") -> Setup:
                              f"choose one of {', '.join(pack.scenarios)}")
     spec = pack.scenarios[scenario]
     uptake = pack.assumed("uptake")
-    access = cells_mod.access_share(pack.connectivity, pack.devices, pack.incomes, pack.plans,
+    access = cells_mod.access_share(connectivity_of(pack), pack.devices, pack.incomes, pack.plans,
                                     spec.connectivity["speed_uplift"], spec.connectivity["price_factor"],
                                     rural_coverage=spec.access["rural_4g_at_least"])
     cells = cells_mod.build(pack.learners, access, uptake)
     return Setup(scenario, cells, cells_mod.language_match(cells, spec.uptake["content_languages"]),
                  with_pack(uptake), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],
-                 pack.assumed("costs"), float(uptake["concurrency"]))
+                 pack.assumed("costs"), float(uptake["concurrency"]), pack.incomes,
+                 price_per_gb(pack.plans)["mobile"] * spec.connectivity["price_factor"])
 
 
 def setup_of(pack, scenario: str = "baseline") -> Setup:
@@ -83,13 +92,27 @@ def setup_of(pack, scenario: str = "baseline") -> Setup:
     return kept[scenario]
 
 
+#: Variants of the study needs (hours, data rate, affordable share of income, income spread) that
+#: the draws share out: each draw takes one, so the bands include the uncertainty of access.
+NEEDS_VARIANTS = 32
+
+
 def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2027,
         parameters: dict[str, Uncertain] | None = None) -> Simulation:
-    """The Monte Carlo of a setup (``parameters`` replaces the setup's, e.g. a slider's value)."""
-    rng = np.random.default_rng(None if seed is None else seed + 1)  # the calibration's own stream
-    offsets = s.calibration.carried().to_numpy()
-    return simulate(s.cells, s.match, parameters or s.parameters, offsets, s.recognised, s.blended, horizon,
-                    n_draws, seed, offset_draws=s.calibration.draws(n_draws, rng))
+    """The Monte Carlo of a setup (``parameters`` replaces the setup's, e.g. a slider's value).
+
+    Three independent random streams come from the seed: the parameters, the calibration's
+    odds ratios, and the variants of the study needs behind access.
+    """
+    draws_seed, offsets_rng, needs_rng = (np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(3))
+    needs = cells_mod.needs_variants(NEEDS_VARIANTS, needs_rng)
+    access = cells_mod.access_variants(s.cells, s.incomes, s.usd_per_gb, needs)
+    sim = simulate(s.cells, s.match, parameters or s.parameters, s.calibration.carried().to_numpy(), s.recognised,
+                   s.blended, horizon, n_draws, draws_seed, offset_draws=s.calibration.draws(n_draws, offsets_rng),
+                   access=access, reference=s.calibration.reference)
+    variant = sim.values["access_variant"].astype(int)
+    sim.values["content_mbps"] = np.array([n.content_mbps for n in needs])[variant]
+    return sim
 
 
 def run_costs(s: Setup, sim: Simulation) -> Costs:

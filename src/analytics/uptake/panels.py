@@ -17,7 +17,6 @@ from ..report.panel import FrameResult, Panel, Reading
 from ..report.session import builder
 from ..report.views import TableView
 from . import model
-from .bass import bass_peak
 from .simulate import STAGES
 
 #: Published funnel figures the model is compared with (REFERENCE_FIGURES, "MOOC and distance-course funnels").
@@ -53,7 +52,7 @@ def _modelled(tx) -> str:
 
 def fan_data(sim, area: list[str] | None, stage: str) -> list[dict]:
     """The data of a fan's two traces (the P10–P90 band, the P50 line), for drawing or for redrawing."""
-    b = sim.bands(stage, area)
+    b = sim.bands(stage, area).round({"p10": 0, "p50": 0, "p90": 0})  # whole persons
     years = list(b["year"])
     return [{"x": years + years[::-1], "y": list(b["p90"]) + list(b["p10"][::-1])},
             {"x": years, "y": list(b["p50"]), "customdata": np.stack([b["p10"], b["p90"]], axis=1)}]
@@ -81,7 +80,7 @@ def fan_figures(tx, sim, area: list[str] | None, texts: dict[str, str]) -> list[
 
 def funnel_data(sim, area: list[str] | None) -> dict:
     """The data of the funnel's bars: P50 with P10–P90 whiskers, for drawing or for redrawing."""
-    f = sim.funnel(area)
+    f = sim.funnel(area)[["p10", "p50", "p90"]].round()  # whole persons
     return {"y": f["p50"].to_numpy(), "customdata": np.stack([f["p10"], f["p90"]], axis=1),
             "error_y": {"type": "data", "symmetric": False, "array": (f["p90"] - f["p50"]).to_numpy(),
                         "arrayminus": (f["p50"] - f["p10"]).to_numpy()}}
@@ -133,7 +132,8 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
     figs = fan_figures(tx, sim, area, {"enrolled": tx("uptake.fan_title", where=place, scenario=named),
                                        "completed": tx("uptake.fan_title_completed", where=place, scenario=named)})
     enrolled, completed = _band(tx, sim.total("enrolled", area)), _band(tx, sim.total("completed", area))
-    peak, _ = bass_peak(float(np.median(sim.values["p"])), float(np.median(sim.values["q"])))
+    bands = sim.bands("enrolled", area)
+    peak = int(bands.loc[bands["p50"].idxmax(), "year"])  # the year of most new enrolments on the median path
     said = [tx("uptake.fan_sentence_1", where=place, years=horizon_years, enrolled=enrolled["mid"],
                low=enrolled["low"], high=enrolled["high"], peak=peak),
             tx("uptake.fan_sentence_2", completed=completed["mid"], low=completed["low"], high=completed["high"],
@@ -173,8 +173,10 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     active = sim.total("active", area)
     share = _band(tx, 100 * completed / enrolled, pct=True)
     lost = _band(tx, 100 * (1 - active / enrolled), pct=True)
+    blended = pack.scenarios[scenario].uptake["blended"]
     said = [tx("uptake.funnel_sentence_1", where=place, share=share["mid"], low=share["low"], high=share["high"]),
-            tx("uptake.funnel_sentence_2", lost=lost["mid"], low=lost["low"], high=lost["high"])]
+            tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", lost=lost["mid"],
+               low=lost["low"], high=lost["high"])]
     reading = Reading({"complete_pct": share["mid"], "complete_pct_low": share["low"],
                        "complete_pct_high": share["high"]}, said + [_modelled(tx)], importance=2, modelled=True)
     return Panel(reading, figure=localise(fig, language), result=FrameResult(f))

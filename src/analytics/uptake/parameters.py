@@ -44,8 +44,9 @@ _HX = "HarvardX/MITx year 1 (Ho et al. 2014, Table 2): "
 PARAMETERS: dict[str, Uncertain] = {
     "p": Uncertain(0.01, 0.02, 0.03, "Bass coefficient of innovation, typical 0.01–0.03 (REFERENCE_FIGURES)"),
     "q": Uncertain(0.30, 0.40, 0.50, "Bass coefficient of imitation, typical 0.3–0.5 (REFERENCE_FIGURES)"),
-    "market_share": Uncertain(0.4, 0.6, 0.8, "choice: share of the eligible who ever enrol online within the horizon "
-                                             "(correspondence study is being replaced, but not all will move)"),
+    "market_share": Uncertain(0.4, 0.6, 0.8, "choice: share of the eligible who would ever enrol online (the Bass "
+                                             "market; F(H) of it enrols within the horizon; correspondence study is "
+                                             "being replaced, but not all will move)"),
     "recognised_market": Uncertain(1.0, 1.15, 1.3, "choice: factor on the market when certificates are recognised "
                                                    "(pilot: students are more motivated by a recognised certificate)"),
     "active_share": Uncertain(0.55, 0.652, 0.75, _HX + "1 − 292,852 of 841,687 registrants never entered the "

@@ -6,13 +6,15 @@ For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
   graduate are replaced by as many); the market ``E · m`` with ``m = market_share`` (× ``recognised_market``
   with recognised certificates) is the number who ever enrol; by the Bass curve, ``F(y) − F(y−1)`` of it
   enrols in year ``y``, so the horizon's total is ``E · m · F(H)``;
-* active: ``active_share · (access + blended · offline_reach · (1 − access))``;
+* active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access taken
+  from one of the variants of the study needs (each draw takes one at random);
 * complete (given active): ``match · σ(L) + (1 − match) · σ(L + ln language_or)`` with
-  ``L = logit(completion) + OULAD offsets (income fifth, sex; centred on the eligible)
-  + recognised · ln recognition_or + blended · ln tutor_or``;
+  ``L = logit(completion) + OULAD offsets (income fifth, sex; centred on OULAD's own mix, on which
+  the completion rate was measured) + recognised · ln recognition_or + blended · ln tutor_or``;
 * certified: completers × ``certified_recognised`` (recognised) or ``certified_share``.
 
-Arrays are (draws × cells) and (draws × districts × years); nothing loops over draws.
+Arrays are (draws × areas × groups) and (draws × districts × years); nothing loops over draws
+(the loop over the few variants of access takes each variant's draws at once).
 """
 
 from __future__ import annotations
@@ -122,30 +124,39 @@ def draw(parameters: dict[str, Uncertain], n: int, rng: np.random.Generator) -> 
     return {name: parameters[name].draw(n, rng) for name in sorted(parameters)}
 
 
-def _sums(cells: pd.DataFrame, match: np.ndarray, areas: np.ndarray) -> dict[str, np.ndarray]:
-    """Sums over cells that the draws combine: for each area, group (income fifth × sex) and weight.
-
-    With ``pt`` part-time, ``ad`` adults and ``acc`` access of a cell, the four products
-    ``pt·acc, pt, ad·acc, ad`` are summed by area and group, unweighted (``all``) and weighted by
-    the chance a course is (``match``) or is not (``miss``) in a language the cell reads.
-    Every stage is a sum of these times per-draw numbers, so nothing runs over draws × cells.
-    """
-    pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
-    acc = cells["access"].to_numpy(float)
+def _layout(cells: pd.DataFrame, areas: np.ndarray) -> np.ndarray:
+    """(cells × areas·groups) 0/1: each cell's areas crossed with its group (income fifth × sex)."""
     group = (cells["quintile"].to_numpy(int) - 1) * 2 + cells["female"].to_numpy(int)
     onehot = np.zeros((len(cells), 10))
     onehot[np.arange(len(cells)), group] = 1.0
-    products = np.stack([pt * acc, pt, ad * acc, ad])  # (4, cells)
+    return (areas[:, :, None] * onehot[:, None, :]).reshape(len(cells), -1)
+
+
+def _sums(cells: pd.DataFrame, match: np.ndarray, layout: np.ndarray, acc: np.ndarray) -> dict[str, np.ndarray]:
+    """Sums over cells that the draws combine: for each variant of access, area, group and weight.
+
+    With ``pt`` part-time, ``ad`` adults and ``acc`` access of a cell, the four products
+    ``pt·acc, pt, ad·acc, ad`` are summed by area and group (income fifth × sex), unweighted
+    (``all``) and weighted by the chance a course is (``match``) or is not (``miss``) in a language
+    the cell reads: arrays (variants × 4 × areas × groups). Every stage is a sum of these times
+    per-draw numbers, so nothing runs over draws × cells.
+    """
+    pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
+    n = len(acc)
     out = {}
     for name, u in {"all": np.ones(len(cells)), "match": match, "miss": 1 - match}.items():
-        # (4, areas, groups): sum over cells of area × group × weight × product
-        out[name] = np.einsum("jc,ca,cg->jag", products * u, areas, onehot)
+        with_access = (acc * np.stack([pt * u, ad * u])[:, None, :]).reshape(2 * n, -1) @ layout  # (2·V, A·G)
+        without = np.stack([pt * u, ad * u]) @ layout  # (2, A·G)
+        parts = [with_access[:n], np.broadcast_to(without[0], (n, without.shape[1])), with_access[n:],
+                 np.broadcast_to(without[1], (n, without.shape[1]))]
+        out[name] = np.stack(parts, axis=1).reshape(n, 4, -1, 10)
     return out
 
 
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
              recognised: bool = False, blended: bool = False, horizon: int = 11, n_draws: int = 10_000,
-             seed: int | None = 2027, offset_draws: np.ndarray | None = None) -> Simulation:
+             seed: int | None = 2027, offset_draws: np.ndarray | None = None, access: np.ndarray | None = None,
+             reference: np.ndarray | None = None) -> Simulation:
     """Run the funnel for every draw, district and year at once.
 
     Parameters
@@ -169,6 +180,13 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
         Seed of the draws (the same seed gives identical results).
     offset_draws : numpy.ndarray, optional
         (n_draws × 5) draws of ``offsets`` from their sampling distribution (fixed at ``offsets`` if None).
+    access : numpy.ndarray, optional
+        (variants × cells) access under variants of the study needs; each draw takes one variant at
+        random (default: the cells' ``access`` alone).
+    reference : numpy.ndarray, optional
+        (10,) shares of the groups (fifth 1 men, fifth 1 women, …, fifth 5 women) of the population
+        the completion rate was measured on: the offsets are centred on it, so that population keeps
+        the rate (default: centred on the eligible of the cells).
 
     Returns
     -------
@@ -178,6 +196,9 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
         raise ValueError("horizon and n_draws must be at least 1")
     rng = np.random.default_rng(seed)
     v = draw(parameters, n_draws, rng)
+    acc = cells["access"].to_numpy(float)[None, :] if access is None else np.asarray(access, float)
+    variant = rng.integers(0, len(acc), n_draws) if len(acc) > 1 else np.zeros(n_draws, dtype=int)
+    v["access_variant"] = variant.astype(float)
     districts, codes = np.unique(cells["district_code"].to_numpy(), return_inverse=True)
     groups = {"urban": cells["settlement"] == "urban", "rural": cells["settlement"] == "rural",
               "female": cells["female"] == 1, "male": cells["female"] == 0}
@@ -185,31 +206,44 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     areas[np.arange(len(cells)), codes] = 1.0
     for i, mask in enumerate(groups.values()):
         areas[:, len(districts) + i] = mask.to_numpy(float)
-    T = _sums(cells, match, areas)
     # per draw: act = alpha·access + beta (blended adds the offline reach of those without access)
     reach = v["offline_reach"] if blended else np.zeros(n_draws)
     alpha, beta, new = v["active_share"] * (1 - reach), v["active_share"] * reach, v["new_adult_share"]
     coef = np.stack([alpha, beta, new * alpha, new * beta])  # (4, draws): weights of pt·acc, pt, ad·acc, ad
     market = v["market_share"] * (v["recognised_market"] if recognised else 1.0)
-    # completion by group: OULAD offsets (fifths 2–5, women) centred on the eligible who are active
+    # completion by group: OULAD offsets (fifths 2–5, women) centred on the reference population
     terms = np.broadcast_to(np.asarray(offsets, float), (n_draws, 5)) if offset_draws is None else offset_draws
     fifth = np.concatenate([np.zeros((n_draws, 1)), terms[:, :4]], axis=1)  # (draws, 5)
     shift = np.repeat(fifth, 2, axis=1) + np.tile([0.0, 1.0], 5)[None, :] * terms[:, [4]]  # (draws, 10)
-    weight = np.einsum("jd,jg->dg", coef, T["all"].sum(axis=1))
-    shift = shift - (weight * shift).sum(axis=1, keepdims=True) / weight.sum(axis=1, keepdims=True)
+    if reference is None:
+        pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
+        group = (cells["quintile"].to_numpy(int) - 1) * 2 + cells["female"].to_numpy(int)
+        reference = np.bincount(group, pt + 0.01 * ad, minlength=10)
+    reference = np.asarray(reference, float) / np.sum(reference)
+    shift = shift - (shift * reference[None, :]).sum(axis=1, keepdims=True)
     lift = _logit(v["completion"])[:, None] + shift
     if recognised:
         lift = lift + np.log(v["recognition_or"])[:, None]
     if blended:
         lift = lift + np.log(v["tutor_or"])[:, None]
     read, unread = _sigmoid(lift), _sigmoid(lift + np.log(v["language_or"])[:, None])  # (draws, groups)
-    enrolled = market[:, None] * (T["all"][1].sum(axis=1)[None, :] + new[:, None] * T["all"][3].sum(axis=1)[None, :])
-    active = market[:, None] * np.einsum("jd,ja->da", coef, T["all"].sum(axis=2))
-    completed = market[:, None] * (np.einsum("jd,dg,jag->da", coef, read, T["match"], optimize=True)
-                                   + np.einsum("jd,dg,jag->da", coef, unread, T["miss"], optimize=True))
-    certified = completed * (v["certified_recognised"] if recognised else v["certified_share"])[:, None]
     k = len(districts)
-    stage = {"enrolled": enrolled, "active": active, "completed": completed, "certified": certified}
+    width = k + len(groups)
+    stage = {name: np.zeros((n_draws, width)) for name in ("enrolled", "active", "completed")}
+    sums = _sums(cells, match, _layout(cells, areas), acc)
+    for index in range(len(acc)):
+        d = np.flatnonzero(variant == index)
+        if not len(d):
+            continue
+        T = {name: a[index] for name, a in sums.items()}
+        c = coef[:, d]
+        stage["enrolled"][d] = market[d, None] * (T["all"][1].sum(axis=1)[None, :]
+                                                  + new[d, None] * T["all"][3].sum(axis=1)[None, :])
+        stage["active"][d] = market[d, None] * np.einsum("jd,ja->da", c, T["all"].sum(axis=2))
+        stage["completed"][d] = market[d, None] * (
+            np.einsum("jd,dg,jag->da", c, read[d], T["match"], optimize=True)
+            + np.einsum("jd,dg,jag->da", c, unread[d], T["miss"], optimize=True))
+    stage["certified"] = stage["completed"] * (v["certified_recognised"] if recognised else v["certified_share"])[:, None]
     per_district = {s: a[:, :k] for s, a in stage.items()}
     by_group = {f"{s}_{g}": stage[s][:, k + i] for s in ("enrolled", "completed") for i, g in enumerate(groups)}
     t = np.arange(horizon + 1, dtype=float)

@@ -44,7 +44,8 @@ def build_pilot_respondents(assumptions: dict, seed: int) -> pd.DataFrame:
     df["institution"] = _exact(rng, total, dict.fromkeys(INSTITUTIONS, 1.0))
     df["sex"] = _exact(rng, total, {"female": 0.5, "male": 0.5})
     df["settlement"] = _exact(rng, total, {"urban": 0.7, "rural": 0.3})
-    df["course_language"] = _exact(rng, total, assumptions["course_language_shares"])
+    language = _exact(rng, total, assumptions["course_language_shares"])
+    df["course_language"] = pd.Series(language, dtype=object).where(language != "not_stated", None)  # no answer
     share = float(assumptions["certificate_motivation"])
     students = df["role"] == "student"
     motivated = _exact(rng, int(students.sum()), {True: share, False: 1 - share})

@@ -1,0 +1,281 @@
+"""Panels of notebook 04_pilot_survey: course languages, the three rankings, cross-tabulations, employers.
+
+Every number passes disclosure control first (:mod:`.disclosure`, :func:`.responses.safe_share`):
+what rests on fewer than ``min_cell_size`` respondents is withheld from the chart, the table, the
+sentence and the recorded table alike, and marked. The responses are reconstructed from the
+pilot's published aggregates, and each panel says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..report.figures import localise, title
+from ..report.panel import FrameResult, Panel, Reading
+from ..report.session import builder
+from ..report.views import TableView
+from .crosstab import crosstab
+from .disclosure import suppress
+from .rankings import rank
+from .responses import ASKED, respondents, safe_share
+
+LANGUAGES = ("en", "ru", "tg")
+PUBLISHED = {"en": 39, "ru": 43, "tg": 17}  # World Bank blog on the 2013–14 pilot, percent
+GROUPS = ("role", "institution", "sex", "settlement")
+
+
+def _reconstructed(tx, pack, tables) -> list[str]:
+    names = [tx.get(f"table.{t}", t) for t in tables if pack.is_modelled(t)]
+    return [tx("survey.reconstructed", tables=", ".join(names))] if names else []
+
+
+def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: bool = False) -> go.Figure:
+    """Shares (percent) with 95 % whiskers; withheld shares are left out of the chart's data."""
+    shown = frame[~frame["suppressed"]]
+    names = [labels[i] for i in shown.index]
+    value, low, high = 100 * shown["share"], 100 * shown["share_low"], 100 * shown["share_high"]
+    error = {"type": "data", "symmetric": False, "array": high - value, "arrayminus": value - low}
+    bar = go.Bar(y=names, x=value, orientation="h", error_x=error) if horizontal else \
+        go.Bar(x=names, y=value, error_y=error)
+    bar.update(marker_color="#4c78a8", hovertemplate=("%{y}: %{x:.1f} %" if horizontal else "%{x}: %{y:.1f} %")
+               + "<extra></extra>")
+    fig = go.Figure(bar)
+    axis = {"title": tx("survey.percent_respondents"), "range": [0, 100]}
+    fig.update_layout(template="plotly_white", height=360, showlegend=False, title=title(tx, text, True),
+                      **({"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}} if horizontal
+                         else {"yaxis": axis}))
+    return fig
+
+
+def _who(tx, role: str) -> str:
+    return tx(f"survey.who_{role}")
+
+
+@builder
+def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+    """The language of the online courses respondents took, with intervals, beside the published figures.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``pilot_respondents``).
+    role : {"all", "teacher", "student"}
+        Whose answers count.
+    min_cell_size : int
+        Minimum respondents behind a published number (smaller ones are withheld), >= 1.
+    language : str
+        One of the pack's reader languages.
+
+    Returns
+    -------
+    Panel
+        Bars of the share (percent, 95 % interval: Wilson, or design-based when weighted) taking
+        courses in English, Russian and Tajik among those who stated a language; sentences on the
+        shares and the published 39 / 43 / 17 %; ``result`` the shares (withheld ones empty, flagged).
+    """
+    tx = pack.texts(language)
+    people = respondents(pack, role)
+    stated = people[people["course_language"].notna()]
+    frame = pd.DataFrame([{"course_language": lang, **safe_share(stated["course_language"] == lang, stated["weight"],
+                                                                  min_cell_size)} for lang in LANGUAGES])
+    labels = [tx(f"survey.lang_{lang}") for lang in LANGUAGES]
+    fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
+    parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
+             tx("survey.lang_part", language=labels[i], share=100 * r.share, low=100 * r.share_low,
+                high=100 * r.share_high) for i, r in frame.iterrows()]
+    said = [tx("survey.lang_sentence", n=len(stated), who=_who(tx, role), parts="; ".join(parts))]
+    if role == "all" and not frame["suppressed"].any():
+        same = all(round(100 * frame.loc[i, "share"]) == PUBLISHED[lang] for i, lang in enumerate(LANGUAGES))
+        said.append(tx("survey.lang_published" if same else "survey.lang_differs", **PUBLISHED))
+    elif role != "all":
+        said.append(tx("survey.lang_published_all", **PUBLISHED))
+    reading = Reading({f"{lang}_pct": 100 * frame.loc[i, "share"] for i, lang in enumerate(LANGUAGES)
+                       if not frame.loc[i, "suppressed"]},
+                      said + _reconstructed(tx, pack, ["pilot_respondents"]), importance=2, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=FrameResult(frame))
+
+
+@builder
+def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+    """The top requirements, advantages and disadvantages, with intervals and how sure each rank is.
+
+    Parameters are those of :func:`language_panel`.
+
+    Returns
+    -------
+    Panel
+        One bar chart per question asked of the role (share of respondents asked who named each
+        item, percent, Wilson interval); a table with each item's rank, share and the share of 1,000
+        bootstrap samples in which it keeps its rank; sentences on each top three; ``result`` the
+        rankings (withheld shares empty, flagged).
+    """
+    tx = pack.texts(language)
+    people = respondents(pack, role)
+    mentions = pack.pilot_mentions
+    figures, frames, said = [], [], []
+    for question, roles in ASKED.items():
+        asked = people[people["role"].isin(roles)]
+        if asked.empty:
+            said.append(tx("survey.not_asked", question=tx(f"survey.q_{question}"), who=_who(tx, role)))
+            continue
+        r = rank(mentions[mentions["question"] == question], asked["respondent_id"], question).to_frame()
+        small = (r["respondents"] < min_cell_size) | (r["n"] - r["respondents"] < min_cell_size)
+        small &= r["respondents"] > 0
+        r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
+        r["suppressed"] = small
+        frames.append(r)
+        labels = [tx(f"survey.item_{i.replace(' ', '_').replace('-', '_')}") for i in r["item"]]
+        figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title", question=tx(f"survey.q_{question}"),
+                                                             n=len(asked)), horizontal=True), language))
+        top = [labels[i] for i in range(min(3, len(r)))]
+        said.append(tx("survey.rank_sentence", question=tx(f"survey.q_{question}"), first=top[0], second=top[1],
+                       third=top[2], support=100 * float(r["rank_support"].head(3).min())))
+    table = pd.concat(frames, ignore_index=True)
+    shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
+                         item=[tx(f"survey.item_{i.replace(' ', '_').replace('-', '_')}") for i in table["item"]],
+                         share=100 * table["share"], rank_support=100 * table["rank_support"])
+    view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "rank", "item", "share", "rank_support")},
+                     {"share": 1, "rank_support": 0, "rank": 0})
+    reading = Reading({}, said + _reconstructed(tx, pack, ["pilot_mentions"]), importance=2, modelled=True)
+    return Panel(reading, figure=figures, view=view, result=FrameResult(table))
+
+
+@builder
+def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+    """Course language by role, institution, sex and settlement, with disclosure control and tests.
+
+    Parameters are those of :func:`language_panel`.
+
+    Returns
+    -------
+    Panel
+        A table of respondents by group and course language with totals; cells under
+        ``min_cell_size`` and the cells that would give them away withheld and marked; sentences
+        on the test of association for each grouping (Pearson's chi-square, or Rao–Scott when the
+        responses are weighted); ``result`` the tidy table (withheld counts empty, flagged).
+    """
+    tx = pack.texts(language)
+    people = respondents(pack, role)
+    stated = people[people["course_language"].notna()]
+    tidy, shown, said = [], [], []
+    for group in GROUPS:
+        if stated[group].nunique() < 2:
+            continue
+        counts = pd.crosstab(stated[group], stated["course_language"]).reindex(columns=list(LANGUAGES), fill_value=0)
+        s = suppress(counts, min_cell_size)
+        t = s.tidy(group, "course_language").rename(columns={group: "group"}).assign(grouping=group)
+        tidy.append(t)
+        view = s.shown()
+        for idx, row in view.iterrows():
+            shown.append({"grouping": tx(f"survey.group_{group}"),
+                          "group": tx("survey.total") if idx == "total" else tx.get(f"survey.value_{idx}".replace(" ", "_"), str(idx)),
+                          **{c: ("‡" if s.withheld.loc[idx, c] else f"{int(row[c]):d}") for c in view.columns}})
+        test = crosstab(stated, group, "course_language", stated["weight"])
+        key = "survey.assoc_yes" if test.p_value < 0.05 else "survey.assoc_no"
+        said.append(tx(key, group=tx(f"survey.group_{group}"), stat=test.statistic, df=test.df, p=test.p_value,
+                       method=tx(f"survey.method_{test.method.replace('-', '_')}")))
+    frame = pd.concat(tidy, ignore_index=True)[["grouping", "group", "course_language", "respondents", "suppressed"]]
+    table = pd.DataFrame(shown)
+    view = TableView(table, tx, {"grouping": tx("survey.col_grouping"), "group": tx("survey.col_group"),
+                                 **{lang: tx(f"survey.lang_{lang}") for lang in LANGUAGES},
+                                 "total": tx("survey.total")})
+    said.append(tx("survey.withheld_mark", k=min_cell_size))
+    reading = Reading({}, said + _reconstructed(tx, pack, ["pilot_respondents"]), importance=0, modelled=True)
+    return Panel(reading, view=view, result=FrameResult(frame))
+
+
+@builder
+def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel:
+    """Firms willing to co-create courses, hire completers and invest in training, with intervals.
+
+    Parameters are those of :func:`language_panel` (firms, not respondents of a role).
+
+    Returns
+    -------
+    Panel
+        Bars of the three shares (percent, Wilson interval); sentences on them; ``result`` the shares.
+    """
+    tx = pack.texts(language)
+    firms = pack.employer_survey
+    keys = ("willing_cocreate", "willing_hire", "willing_invest_training")
+    frame = pd.DataFrame([{"willing": k, **safe_share(firms[k].astype(bool), None, min_cell_size)} for k in keys])
+    labels = [tx(f"survey.{k}") for k in keys]
+    fig = _bars(tx, labels, frame, tx("survey.firms_title", n=len(firms)))
+    parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
+             tx("survey.firm_part", what=labels[i], share=100 * r.share, low=100 * r.share_low, high=100 * r.share_high)
+             for i, r in frame.iterrows()]
+    said = [tx("survey.firms_sentence", n=len(firms), parts="; ".join(parts))]
+    reading = Reading({}, said + _reconstructed(tx, pack, ["employer_survey"]), importance=1, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=FrameResult(frame))
+
+
+#: The indicator that decides each question's answer, and the thresholds of its verdicts.
+DECIDES = {"q1": "human_capacity", "q2": "video_360p_capable", "q3": "hire", "q4": "certificate_motivation",
+           "q5": "peak_national_gbps"}
+
+
+def verdict(question: str, v: pd.DataFrame) -> str:
+    """The answer a question's deciding indicator supports: judged on its interval, not its point alone.
+
+    q1 ``gap`` when at least half of teachers surely name human capacity (lower bound >= 50 %), else
+    ``some``; q2 ``most`` (>= 80 % able to take 360p video), ``part`` (>= 40 %) or ``few``; q3 and q4
+    ``most`` when the lower bound is above 50 %, else ``some``; q5 ``circuits`` (the peak in whole
+    1 Gbps circuits: ``one`` or ``circuits``). ``unknown`` when the indicator is withheld or was not asked.
+    """
+    r = v.loc[DECIDES[question]]
+    if r["method"] == "not asked" or r["suppressed"] or not np.isfinite(r["value"]):
+        return "unknown"
+    if question == "q2":
+        return "most" if r["value"] >= 0.8 else "part" if r["value"] >= 0.4 else "few"
+    if question == "q5":
+        return "circuits" if r["value"] > 1 else "one"
+    sure = r["value_low"] >= 0.5
+    return ("gap" if sure else "some") if question == "q1" else ("most" if sure else "some")
+
+
+def _finding(tx, row, k: int) -> str:
+    """An indicator's value as a reader sees it: share with interval, modelled value, or why it is missing."""
+    if row.method == "not asked":
+        return tx("survey.not_asked_short")
+    if row.suppressed:
+        return tx("survey.withheld", k=k)
+    if row.method == "modelled":
+        return tx(f"survey.model_{row.indicator}", value=row.value * (100 if row.value <= 1 else 1))
+    return tx("survey.share_band", share=100 * row.value, low=100 * row.value_low, high=100 * row.value_high)
+
+
+@builder
+def questions_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+    """The pilot's five research questions: the indicators that answer each, and a plain-language answer.
+
+    Parameters are those of :func:`language_panel`.
+
+    Returns
+    -------
+    Panel
+        A table (question, indicator, finding with its 95 % interval, respondents asked, strength) and
+        one answer sentence per question computed from the numbers; ``result`` the tidy table
+        (:func:`~analytics.survey.questions.research_table`).
+    """
+    from .questions import research_table
+
+    tx = pack.texts(language)
+    table = research_table(pack, role, min_cell_size)
+    shown = pd.DataFrame([{"question": tx(f"survey.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
+                           "finding": _finding(tx, r, min_cell_size), "n": r.n if r.n else "—",
+                           "strength": tx(f"survey.strength_{r.strength}")} for r in table.itertuples()])
+    view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "indicator", "finding", "n", "strength")},
+                     {"n": 0})
+    v = table.set_index("indicator")
+    said = []
+    for q in ("q1", "q2", "q3", "q4", "q5"):
+        rows = table[table["question"] == q]
+        parts = [f"{tx(f'survey.ind_{r.indicator}')}: {_finding(tx, r, min_cell_size)}" for r in rows.itertuples()]
+        said.append(tx(f"survey.answer_{q}_{verdict(q, v)}", evidence="; ".join(parts)))
+    numbers = {f"{i}_pct": 100 * v.loc[i, "value"] for i in ("human_capacity", "certificate_motivation", "hire")
+               if i in v.index and np.isfinite(v.loc[i, "value"])}
+    reading = Reading(numbers, said + _reconstructed(tx, pack, ["pilot_respondents", "employer_survey"]),
+                      importance=3, modelled=True)
+    return Panel(reading, view=view, result=FrameResult(table))

@@ -1,0 +1,105 @@
+"""The pilot's five research questions, each with the indicators that answer it, computed from the data.
+
+1. Can universities build online courses? — teachers naming human capacity as a requirement;
+   respondents naming a lack of ICT skills as a disadvantage.
+2. Can students and teachers take online courses over today's connections? — the connectivity
+   model's share able to take 360p video and its readiness index (modelled, no sampling interval);
+   respondents naming poor connectivity as a disadvantage.
+3. Will employers help? — firms willing to co-create courses, to hire completers, to invest in training.
+4. Can online courses count toward a degree? — students more motivated by a recognised certificate;
+   respondents naming the lack of recognition as a disadvantage.
+5. How should the research network and the LMS be used? — the modelled peak load of part-time
+   students studying online on the national network, and teachers naming internet access as a requirement.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..models import capacity, readiness
+from .responses import ASKED, respondents, safe_share
+
+#: Indicators of each question: (key, kind, what) — kind "mention" (question, item), "answer"
+#: (column of the respondents), "firm" (column of the employer survey) or "model".
+INDICATORS = {
+    "q1": [("human_capacity", "mention", ("requirement", "human capacity")),
+           ("ict_skills", "mention", ("disadvantage", "lack of ICT skills"))],
+    "q2": [("video_360p_capable", "model", "video_360p"), ("readiness_index", "model", "index"),
+           ("poor_connectivity", "mention", ("disadvantage", "poor connectivity"))],
+    "q3": [("cocreate", "firm", "willing_cocreate"), ("hire", "firm", "willing_hire"),
+           ("invest", "firm", "willing_invest_training")],
+    "q4": [("certificate_motivation", "answer", "certificate_more_motivated"),
+           ("no_recognition", "mention", ("disadvantage", "no recognition of certificates"))],
+    "q5": [("peak_national_gbps", "model", "peak"),
+           ("internet_access", "mention", ("requirement", "internet access"))],
+}
+NAN = float("nan")
+
+
+def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> dict:
+    asked = people[people["role"].isin(ASKED[question])]
+    if asked.empty:
+        return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,
+                "method": "not asked"}
+    m = pack.pilot_mentions
+    named = set(m.loc[(m["question"] == question) & (m["item"] == item), "respondent_id"])
+    return safe_share(asked["respondent_id"].isin(named), asked["weight"], k)
+
+
+def _model(pack, what: str) -> dict:
+    """Modelled evidence: no sampling interval (``n`` 0, method ``modelled``)."""
+    if what == "peak":
+        load = capacity.capacity(float(pack.institutions["students_part_time"].sum()), 0.1, 0.0)
+        value = float(load.to_frame().set_index("link").loc["national", "peak_gbps"])
+    else:
+        ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices)
+        value = float(ready.index()["readiness_index"].iloc[0]) if what == "index" else \
+            float(ready.by_area(["profile"]).set_index("profile").loc[what, "capable_share"])
+    return {"share": value, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,
+            "method": "modelled"}
+
+
+def research_table(pack, role: str = "all", k: int = 5) -> pd.DataFrame:
+    """Each research question's indicators with their values, intervals, sample sizes and strength.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (pilot respondents and mentions, employer survey; connectivity, devices and
+        institutions for the modelled evidence).
+    role : {"all", "teacher", "student"}
+        Whose answers count.
+    k : int
+        Minimum respondents behind a published share (smaller ones are withheld).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``question`` (q1…q5), ``indicator``, ``value`` (share 0–1; readiness index 0–100; Gbps),
+        ``value_low``, ``value_high`` (95 %), ``respondents``, ``n``, ``suppressed``, ``method``
+        (wilson, taylor, modelled, not asked) and ``strength`` (strong: interval narrower than 20
+        points; moderate: narrower than 40; weak; modelled; none).
+    """
+    people = respondents(pack, role)
+    firms = pack.employer_survey
+    rows = []
+    for question, indicators in INDICATORS.items():
+        for key, kind, what in indicators:
+            if kind == "mention":
+                v = _mention(pack, people, *what, k)
+            elif kind == "answer":
+                asked = people[people[what].notna()]
+                v = safe_share(asked[what].astype(bool), asked["weight"], k) if len(asked) else \
+                    {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
+                     "suppressed": False, "method": "not asked"}
+            elif kind == "firm":
+                v = safe_share(firms[what].astype(bool), None, k)
+            else:
+                v = _model(pack, what)
+            width = v["share_high"] - v["share_low"]
+            strength = ("modelled" if v["method"] == "modelled" else "none" if v["suppressed"] or v["n"] == 0
+                        else "strong" if width < 0.2 else "moderate" if width < 0.4 else "weak")
+            rows.append({"question": question, "indicator": key, "value": v["share"], "value_low": v["share_low"],
+                         "value_high": v["share_high"], "respondents": v["respondents"], "n": v["n"],
+                         "suppressed": v["suppressed"], "method": v["method"], "strength": strength})
+    return pd.DataFrame(rows)

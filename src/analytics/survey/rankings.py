@@ -1,0 +1,92 @@
+"""Rankings of multiple-choice items, with how sure each rank is.
+
+An item's share is the share of the respondents asked who named it (each could name up to three).
+How sure a rank is: respondents are resampled with replacement (a bootstrap of ``draws``
+samples, seeded) and the ranking is made again; the share of samples in which the item holds the
+same rank, and in which it is among the top three, is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .estimates import wilson
+
+
+@dataclass
+class Ranking:
+    """Items of one question, most named first, with intervals and the bootstrap's support."""
+
+    question: str
+    frame: pd.DataFrame
+    draws: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """``question``, ``rank``, ``item``, ``respondents``, ``n``, ``share``, ``share_low``,
+        ``share_high`` (Wilson, 0–1), ``rank_support`` and ``top3_support`` (0–1 of bootstrap samples)."""
+        return self.frame.assign(question=self.question)[["question", *self.frame.columns]]
+
+    def top(self, k: int = 3) -> list[str]:
+        return list(self.frame["item"].head(k))
+
+    def summary(self) -> str:
+        return "\n".join([f"{self.question} ({self.draws} bootstrap samples):"] + [
+            f"  {r.rank}. {r.item:<36} {r.share:6.1%} [{r.share_low:.1%}, {r.share_high:.1%}] "
+            f"rank held in {r.rank_support:.0%}" for r in self.frame.itertuples()])
+
+
+def _order(counts: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Items by count, most first; ties by name (as the published lists are read)."""
+    return np.lexsort((names, -counts))
+
+
+def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", draws: int = 1000,
+         seed: int = 2014) -> Ranking:
+    """Rank items by the share of respondents asked who named them.
+
+    Parameters
+    ----------
+    named : pandas.DataFrame
+        One row per respondent and item named: ``respondent_id``, ``item``.
+    asked : pandas.Series
+        The ids of the respondents asked the question (those who named nothing count too).
+    question : str
+        Name of the question (a label of the result).
+    draws : int
+        Bootstrap samples, >= 1.
+    seed : int
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Ranking
+    """
+    ids = pd.Index(asked.unique())
+    items = np.array(sorted(named["item"].unique()), dtype=object)
+    # respondents × items 0/1
+    hit = pd.crosstab(named["respondent_id"], named["item"]).reindex(index=ids, columns=items, fill_value=0)
+    matrix = (hit.to_numpy() > 0).astype(np.int32)
+    counts = matrix.sum(axis=0)
+    order = _order(counts, items)
+    n = len(ids)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, n, size=(draws, n))
+    boot = np.stack([np.bincount(picks[d], minlength=n) @ matrix for d in range(draws)])  # draws × items
+    held = np.zeros(len(items))
+    top3 = np.zeros(len(items))
+    for d in range(draws):
+        o = _order(boot[d], items)
+        position = np.empty(len(items), dtype=int)
+        position[o] = np.arange(len(items))
+        held += position == np.argsort(order)
+        top3 += position < 3
+    rows = []
+    for r, i in enumerate(order, start=1):
+        low, high = wilson(counts[i], n)
+        rows.append({"rank": r, "item": items[i], "respondents": int(counts[i]), "n": n, "share": counts[i] / n,
+                     "share_low": low, "share_high": high, "rank_support": held[i] / draws,
+                     "top3_support": top3[i] / draws})
+    return Ranking(question, pd.DataFrame(rows), draws)

@@ -1,0 +1,76 @@
+"""The pilot's survey responses as the analysis reads them, and shares made safe for publication.
+
+Schema (the pack's tables, validated like every pack table; a real survey dropped into a pack
+under the same names replaces the reconstruction):
+
+* ``pilot_respondents``: ``respondent_id``, ``role`` (teacher, student), ``institution``, ``sex``,
+  ``settlement``, ``course_language`` (en, ru, tg, other; empty when not stated),
+  ``certificate_more_motivated`` (students; empty for teachers), and optionally ``weight``
+  (design weight: people each respondent stands for; 1 when absent);
+* ``pilot_mentions``: ``respondent_id``, ``question`` (requirement, advantage, disadvantage), ``item``,
+  ``rank`` (requirements were asked of teachers, the others of everyone);
+* ``employer_survey``: ``firm_id``, ``sector``, ``size``, ``willing_cocreate``, ``willing_hire``,
+  ``willing_invest_training``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .estimates import share
+
+ROLES = ("all", "teacher", "student")
+#: Who was asked each multiple-choice question.
+ASKED = {"requirement": ("teacher",), "advantage": ("teacher", "student"), "disadvantage": ("teacher", "student")}
+
+
+def respondents(pack, role: str = "all") -> pd.DataFrame:
+    """The respondents of a role (``"all"``, ``"teacher"``, ``"student"``), with a ``weight`` column."""
+    r = pack.pilot_respondents
+    r = r if role == "all" else r[r["role"] == role]
+    return r.assign(weight=r["weight"] if "weight" in r else 1.0).reset_index(drop=True)
+
+
+def safe_share(yes: pd.Series, weights: pd.Series | None, k: int) -> dict:
+    """A share with its interval, or withheld when it rests on fewer than ``k`` respondents.
+
+    Withheld when fewer than ``k`` answered yes, or fewer than ``k`` did not (the total would give
+    them away).
+
+    Returns
+    -------
+    dict
+        ``share``, ``share_low``, ``share_high`` (0–1, NaN when withheld), ``respondents`` (saying
+        yes; NaN when withheld), ``n`` (answering), ``suppressed`` (bool), ``method``.
+    """
+    s = share(yes, weights)
+    hidden = bool(s.n > 0 and (s.successes < k or s.n - s.successes < k) and s.successes > 0)
+    hidden = hidden or (0 < s.n < k)
+    nan = float("nan")
+    return {"share": nan if hidden else s.estimate, "share_low": nan if hidden else s.low,
+            "share_high": nan if hidden else s.high, "respondents": nan if hidden else float(s.successes),
+            "n": s.n, "suppressed": hidden, "method": s.method}
+
+
+def likert(answers: pd.Series, levels: list, weights: pd.Series | None = None, k: int = 5) -> pd.DataFrame:
+    """A Likert item summarised: the share at each level (with intervals, withheld under ``k``) and the
+    mean score (levels scored 1, 2, …) with a normal 95 % interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level``, ``score``, ``share``, ``share_low``, ``share_high``, ``suppressed``; a last row
+        ``level = "mean"`` with the mean score in ``share`` and its interval.
+    """
+    answered = answers.dropna()
+    w = pd.Series(1.0, index=answered.index) if weights is None else weights.loc[answered.index]
+    rows = [{"level": lv, "score": i, **safe_share(answers.where(answers.isna(), answers == lv), weights, k)}
+            for i, lv in enumerate(levels, start=1)]
+    scores = answered.map({lv: i for i, lv in enumerate(levels, start=1)}).astype(float)
+    mean = float(np.average(scores, weights=w))
+    var = float(np.average((scores - mean) ** 2, weights=w)) / max(len(scores) - 1, 1)
+    half = 1.96 * np.sqrt(var)
+    rows.append({"level": "mean", "score": np.nan, "share": mean, "share_low": mean - half, "share_high": mean + half,
+                 "respondents": float(len(scores)), "n": len(scores), "suppressed": len(scores) < k, "method": "normal"})
+    return pd.DataFrame(rows)

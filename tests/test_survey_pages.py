@@ -1,0 +1,93 @@
+"""The survey notebook through the runner: each role, three minimum group sizes, three languages; and
+disclosure control checked on everything a run publishes (CSV, workbook, page text and chart data)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import numpy as np
+import pytest
+import yaml
+
+
+@pytest.fixture(scope="module")
+def survey_run(tmp_path_factory):
+    from analytics.run import briefing
+    from analytics.run.runner import run_briefing
+
+    tmp = tmp_path_factory.mktemp("survey")
+    runs = {"en": {"languages": ["en"], "jobs": [
+                {"notebook": "04_pilot_survey", "grid": {"role": ["all", "teacher", "student"]}},
+                {"notebook": "04_pilot_survey", "grid": {"min_cell_size": [3, 10]}}]},
+            "ru-tg": {"languages": ["ru", "tg"], "jobs": [{"notebook": "04_pilot_survey"}]}}
+    out = []
+    for name, spec in runs.items():
+        path = tmp / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"title": "Survey", "country": "tjk", **spec}))
+        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
+        out += [(folder, o) for o in outcomes]
+    return out
+
+
+def test_the_notebook_runs_for_each_role_and_minimum_size(survey_run):
+    assert len(survey_run) == 3 + 2 + 2
+    assert [(o.job, o.error) for _, o in survey_run if o.status != "ok"] == []
+
+
+def test_the_published_figures_are_on_the_page(survey_run):
+    folder, page = next((f, o) for f, o in survey_run if o.language == "en" and o.parameters["role"] == "all"
+                        and o.parameters["min_cell_size"] == 5)
+    text = re.sub(r"<[^>]+>", " ", (folder / page.html).read_text(encoding="utf-8"))
+    assert "These are the pilot's published figures: 39 % English, 43 % Russian, 17 % Tajik." in text
+    assert "1. human capacity, 2. training materials, 3. financial resources" in text
+    numbers = page.results["numbers"]
+    assert (round(numbers["en_pct"]), round(numbers["ru_pct"]), round(numbers["tg_pct"])) == (39, 43, 17)
+
+
+def _crosstab_rows(folder, name):
+    path = folder / "tables" / f"{name}__crosstabs.csv"
+    return list(csv.DictReader(path.open(encoding="utf-8-sig")))
+
+
+@pytest.mark.parametrize("k", [3, 5, 10])
+def test_nothing_under_k_leaves_the_run(survey_run, k):
+    folder, page = next((f, o) for f, o in survey_run if o.language == "en" and o.parameters["min_cell_size"] == k
+                        and o.parameters["role"] == "all")
+    stem = page.html.removesuffix("_en.html")
+    rows = _crosstab_rows(folder, stem)
+    shown = [float(r["respondents"]) for r in rows if r["respondents"] not in ("", "nan")]
+    assert shown and not any(0 < v < k for v in shown)  # the CSV
+    for grouping in {r["grouping"] for r in rows}:  # no row or column with a single withheld entry
+        g = [r for r in rows if r["grouping"] == grouping]
+        for key in ("group", "course_language"):
+            for value in {r[key] for r in g}:
+                assert sum(r["suppressed"] == "True" for r in g if r[key] == value) != 1, (grouping, key, value)
+    # the workbook holds the same withheld table
+    from openpyxl import load_workbook
+
+    book = load_workbook(folder / "tables" / "tables-en.xlsx", read_only=True)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "University A" in cells
+    # the page: its crosstab table shows ‡, never a small count; chart data carry no withheld share
+    html = (folder / page.html).read_text(encoding="utf-8")
+    assert ("‡" in html) == any(r["suppressed"] == "True" for r in rows)
+    for spec in re.findall(r'<script type="application/json" data-figure="[^"]+">(.*?)</script>', html, re.S):
+        fig = json.loads(spec)
+        for trace in fig["data"]:
+            values = trace.get("x") if trace.get("orientation") == "h" else trace.get("y")
+            assert values is None or all(v is not None and np.isfinite(v) for v in values)
+    # every share a page states rests on at least k respondents
+    recorded = page.results["tables"]["research_questions"]  # what the CSV of this table holds
+    for r in (dict(zip(recorded["columns"], row, strict=True)) for row in recorded["data"]):
+        if r["respondents"] is not None:
+            assert r["respondents"] >= k and r["n"] - r["respondents"] >= k
+
+
+def test_russian_and_tajik_pages(survey_run):
+    for folder, o in survey_run:
+        if o.language in ("ru", "tg"):
+            text = re.sub(r"<[^>]+>", " ", (folder / o.html).read_text(encoding="utf-8"))
+            assert "{" not in text and "Reconstructed data" not in text
+            assert ("39 %" in text) if o.language == "ru" else ("39" in text)
