@@ -4,6 +4,7 @@ disclosure control checked on everything a run publishes (CSV, workbook, page te
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 
@@ -39,45 +40,63 @@ def test_the_notebook_runs_for_each_role_and_minimum_size(survey_run):
 def test_the_published_figures_are_on_the_page(survey_run):
     folder, page = next((f, o) for f, o in survey_run if o.language == "en" and o.parameters["role"] == "all"
                         and o.parameters["min_cell_size"] == 5)
-    text = re.sub(r"<[^>]+>", " ", (folder / page.html).read_text(encoding="utf-8"))
+    text = _visible(folder / page.html)
     assert "These are the pilot's published figures: 39 % English, 43 % Russian, 17 % Tajik." in text
     assert "1. human capacity, 2. training materials, 3. financial resources" in text
     numbers = page.results["numbers"]
     assert (round(numbers["en_pct"]), round(numbers["ru_pct"]), round(numbers["tg_pct"])) == (39, 43, 17)
 
 
-def _crosstab_rows(folder, name):
-    path = folder / "tables" / f"{name}__crosstabs.csv"
-    return list(csv.DictReader(path.open(encoding="utf-8-sig")))
+def _visible(path) -> str:
+    """A page's text as a reader sees it (no styles, no scripts, entities decoded)."""
+    source = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", source))
+
+
+def _recorded(page, name) -> list[dict]:
+    """A table as the run recorded it for its CSV and workbook (identical tables share one CSV)."""
+    t = page.results["tables"][name]
+    return [dict(zip(t["columns"], row, strict=True)) for row in t["data"]]
 
 
 @pytest.mark.parametrize("k", [3, 5, 10])
 def test_nothing_under_k_leaves_the_run(survey_run, k):
     folder, page = next((f, o) for f, o in survey_run if o.language == "en" and o.parameters["min_cell_size"] == k
                         and o.parameters["role"] == "all")
-    stem = page.html.removesuffix("_en.html")
-    rows = _crosstab_rows(folder, stem)
-    shown = [float(r["respondents"]) for r in rows if r["respondents"] not in ("", "nan")]
-    assert shown and not any(0 < v < k for v in shown)  # the CSV
+    rows = _recorded(page, "crosstabs")
+    shown = [r["respondents"] for r in rows if r["respondents"] is not None]
+    assert shown and not any(0 < v < k for v in shown)  # what the CSV and the workbook hold
     for grouping in {r["grouping"] for r in rows}:  # no row or column with a single withheld entry
         g = [r for r in rows if r["grouping"] == grouping]
         for key in ("group", "course_language"):
             for value in {r[key] for r in g}:
-                assert sum(r["suppressed"] == "True" for r in g if r[key] == value) != 1, (grouping, key, value)
-    # the workbook holds the same withheld table
+                assert sum(bool(r["suppressed"]) for r in g if r[key] == value) != 1, (grouping, key, value)
+    # every crosstab CSV of the run holds only counts of 0, of at least 3 (the smallest k run) or withheld
+    for path in (folder / "tables").glob("*__crosstabs.csv"):
+        for r in csv.DictReader(path.open(encoding="utf-8-sig")):
+            assert r["respondents"] in ("", "nan") or float(r["respondents"]) == 0 or float(r["respondents"]) >= 3
+    # the workbook: no crosstab count under the smallest k either
     from openpyxl import load_workbook
 
     book = load_workbook(folder / "tables" / "tables-en.xlsx", read_only=True)
-    cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
-    assert "University A" in cells
-    # the page: its crosstab table shows ‡, never a small count; chart data carry no withheld share
-    html = (folder / page.html).read_text(encoding="utf-8")
-    assert ("‡" in html) == any(r["suppressed"] == "True" for r in rows)
-    for spec in re.findall(r'<script type="application/json" data-figure="[^"]+">(.*?)</script>', html, re.S):
-        fig = json.loads(spec)
-        for trace in fig["data"]:
-            values = trace.get("x") if trace.get("orientation") == "h" else trace.get("y")
-            assert values is None or all(v is not None and np.isfinite(v) for v in values)
+    sheets = 0
+    for ws in book.worksheets:
+        rows_ = list(ws.iter_rows(values_only=True))
+        if rows_ and "Course language" in rows_[0] and "Group" in rows_[0]:
+            at = rows_[0].index("Respondents")
+            assert all(r[at] is None or r[at] == 0 or r[at] >= 3 for r in rows_[1:])
+            sheets += 1
+    assert sheets >= 1
+    # the page: the crosstab table shows ‡ for each withheld cell (and once in the note), and the charts'
+    # data hold no withheld share
+    from analytics.publish.export import _values
+
+    source = (folder / page.html).read_text(encoding="utf-8")
+    assert source.count("‡") == sum(bool(r["suppressed"]) for r in rows) + 1
+    for spec in re.findall(r'<script type="application/json" data-figure="[^"]+">(.*?)</script>', source, re.S):
+        for trace in json.loads(spec)["data"]:
+            values = _values(trace.get("x") if trace.get("orientation") == "h" else trace.get("y"))
+            assert all(v is not None and np.isfinite(v) for v in values)
     # every share a page states rests on at least k respondents
     recorded = page.results["tables"]["research_questions"]  # what the CSV of this table holds
     for r in (dict(zip(recorded["columns"], row, strict=True)) for row in recorded["data"]):
@@ -88,6 +107,6 @@ def test_nothing_under_k_leaves_the_run(survey_run, k):
 def test_russian_and_tajik_pages(survey_run):
     for folder, o in survey_run:
         if o.language in ("ru", "tg"):
-            text = re.sub(r"<[^>]+>", " ", (folder / o.html).read_text(encoding="utf-8"))
+            text = _visible(folder / o.html)
             assert "{" not in text and "Reconstructed data" not in text
             assert ("39 %" in text) if o.language == "ru" else ("39" in text)
