@@ -103,15 +103,18 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
     cheapest = per["p50"].idxmin()
     low = per.loc[cheapest]
     at = f[f["route"] == cheapest].set_index("measure")
-    buys, development = at.loc["completers_for_budget"], at.loc["development_usd", "p50"]
+    buys, dev, per_head = (at.loc[m] for m in ("completers_for_budget", "development_usd", "delivery_per_completer_usd"))
+    dear = per.loc[per["p50"].idxmax()]
     said = [tx("uptake.cost_sentence_1", route=tx(f"uptake.route_{cheapest}"), usd=sig(low.p50), low=sig(low.p10),
-               high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(per["p50"].max()))]
+               high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(dear.p50),
+               dear_low=sig(dear.p10), dear_high=sig(dear.p90))]
+    costs_of = {"development": sig(dev.p50), "dev_low": sig(dev.p10), "dev_high": sig(dev.p90)}
     if buys.p50 > 0:  # the budget covers the development in most draws
-        said.append(tx("uptake.cost_sentence_2", budget=c.budget_usd, development=sig(development),
-                       completers=sig(buys.p50), low=sig(buys.p10), high=sig(buys.p90)))
+        said.append(tx("uptake.cost_sentence_2", budget=c.budget_usd, completers=sig(buys.p50), low=sig(buys.p10),
+                       high=sig(buys.p90), **costs_of))
     else:
-        said.append(tx("uptake.cost_sentence_2_short", budget=c.budget_usd, development=sig(development),
-                       delivery=sig(at.loc["delivery_per_completer_usd", "p50"])))
+        said.append(tx("uptake.cost_sentence_2_short", budget=c.budget_usd, delivery=sig(per_head.p50),
+                       del_low=sig(per_head.p10), del_high=sig(per_head.p90), **costs_of))
     if region != "all":
         said.append(tx("uptake.cost_national", where=where(tx, pack, region)))
     reading = Reading({"usd_per_completer": sig(low.p50), "usd_per_completer_low": sig(low.p10),

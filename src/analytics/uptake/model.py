@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -34,6 +34,7 @@ class Setup:
     concurrency: float
     incomes: pd.DataFrame
     usd_per_gb: float
+    kept: dict = field(default_factory=dict)  # access variants by seed, shared by setups moved from this one
 
 
 @lru_cache(maxsize=4)
@@ -105,8 +106,10 @@ def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2
     odds ratios, and the variants of the study needs behind access.
     """
     draws_seed, offsets_rng, needs_rng = (np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(3))
-    needs = cells_mod.needs_variants(NEEDS_VARIANTS, needs_rng)
-    access = cells_mod.access_variants(s.cells, s.incomes, s.usd_per_gb, needs)
+    if ("access", seed) not in s.kept:  # the variants depend on the seed, the cells and the price only
+        needs = cells_mod.needs_variants(NEEDS_VARIANTS, needs_rng)
+        s.kept[("access", seed)] = needs, cells_mod.access_variants(s.cells, s.incomes, s.usd_per_gb, needs)
+    needs, access = s.kept[("access", seed)]
     sim = simulate(s.cells, s.match, parameters or s.parameters, s.calibration.carried().to_numpy(), s.recognised,
                    s.blended, horizon, n_draws, draws_seed, offset_draws=s.calibration.draws(n_draws, offsets_rng),
                    access=access, reference=s.calibration.reference)
