@@ -134,3 +134,20 @@ def small_run(tmp_path_factory):
     folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
     return folder, outcomes
+
+
+def run_briefings(tmp: Path, title: str, runs: dict) -> list:
+    """Run one briefing per entry of ``runs`` (name to the briefing's ``languages`` and ``jobs``) for the
+    Tajikistan pack, two workers each; the (run folder, job outcome) of every job, in order."""
+    import yaml
+
+    from analytics.run import briefing
+    from analytics.run.runner import run_briefing
+
+    out = []
+    for name, spec in runs.items():
+        path = tmp / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"title": title, "country": "tjk", **spec}))
+        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
+        out += [(folder, o) for o in outcomes]
+    return out

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
-import yaml
 
 from analytics.models.profiles import PROFILES
+
+from .conftest import run_briefings
 
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 
@@ -16,22 +17,13 @@ REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 def connectivity_run(tmp_path_factory):
     """The notebook for each region (360p video) and for the country in every profile, in English;
     and the country and GBAO in Russian and Tajik."""
-    from analytics.run import briefing
-    from analytics.run.runner import run_briefing
-
     tmp = tmp_path_factory.mktemp("connectivity")
     runs = {"en": {"languages": ["en"], "jobs": [
                 {"notebook": "02_connectivity", "grid": {"region": REGIONS}},
                 {"notebook": "02_connectivity", "grid": {"content_profile": [p for p in PROFILES if p != "video_360p"]}}]},
             "ru-tg": {"languages": ["ru", "tg"], "jobs": [
                 {"notebook": "02_connectivity", "grid": {"region": ["all", "TJ-GB"]}, "parameters": {"speed_uplift": 2.0}}]}}
-    out = []
-    for name, spec in runs.items():
-        path = tmp / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({"title": "Connectivity", "country": "tjk", **spec}))
-        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-        out += [(folder, o) for o in outcomes]
-    return out
+    return run_briefings(tmp, "Connectivity", runs)
 
 
 def test_the_notebook_runs_for_every_region_profile_and_language(connectivity_run):

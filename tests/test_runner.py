@@ -64,8 +64,10 @@ def test_bad_yaml_and_unknown_language(tmp_path):
 def test_default_briefing_covers_country_and_regions_in_the_three_languages():
     spec = briefing.load(ROOT / "briefings" / "tajikistan.yaml")
     assert spec.languages == ["en", "ru", "tg"]  # Tajik is the state language
-    regions = {j.parameters["region"] for j in spec.jobs}
+    regions = {j.parameters["region"] for j in spec.jobs if "region" in j.parameters}
     assert regions == {"all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"}
+    # the survey is national (the pilot's respondents are not sampled by region), in every language
+    assert {j.language for j in spec.jobs if "region" not in j.parameters} == {"en", "ru", "tg"}
     notebooks = {j.notebook.stem for j in spec.jobs}
     assert notebooks == {p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")}
 

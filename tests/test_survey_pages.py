@@ -10,26 +10,18 @@ import re
 
 import numpy as np
 import pytest
-import yaml
+
+from .conftest import run_briefings
 
 
 @pytest.fixture(scope="module")
 def survey_run(tmp_path_factory):
-    from analytics.run import briefing
-    from analytics.run.runner import run_briefing
-
     tmp = tmp_path_factory.mktemp("survey")
     runs = {"en": {"languages": ["en"], "jobs": [
                 {"notebook": "04_pilot_survey", "grid": {"role": ["all", "teacher", "student"]}},
                 {"notebook": "04_pilot_survey", "grid": {"min_cell_size": [3, 10]}}]},
             "ru-tg": {"languages": ["ru", "tg"], "jobs": [{"notebook": "04_pilot_survey"}]}}
-    out = []
-    for name, spec in runs.items():
-        path = tmp / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({"title": "Survey", "country": "tjk", **spec}))
-        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-        out += [(folder, o) for o in outcomes]
-    return out
+    return run_briefings(tmp, "Survey", runs)
 
 
 def test_the_notebook_runs_for_each_role_and_minimum_size(survey_run):

@@ -7,9 +7,10 @@ import html
 import re
 
 import pytest
-import yaml
 
 from analytics.packs import load_pack
+
+from .conftest import run_briefings
 
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 SCENARIOS = tuple(load_pack("tjk").scenarios)
@@ -19,9 +20,6 @@ SCENARIOS = tuple(load_pack("tjk").scenarios)
 def uptake_run(tmp_path_factory):
     """Each region under the baseline and the country under every scenario (English, 1,000 draws);
     the country and GBAO in Russian and Tajik."""
-    from analytics.run import briefing
-    from analytics.run.runner import run_briefing
-
     tmp = tmp_path_factory.mktemp("uptake")
     runs = {"en": {"languages": ["en"], "jobs": [
                 {"notebook": "03_uptake_scenarios", "grid": {"region": REGIONS}, "parameters": {"n_draws": 1000}},
@@ -30,13 +28,7 @@ def uptake_run(tmp_path_factory):
             "ru-tg": {"languages": ["ru", "tg"], "jobs": [
                 {"notebook": "03_uptake_scenarios", "grid": {"region": ["all", "TJ-GB"]},
                  "parameters": {"n_draws": 1000}}]}}
-    out = []
-    for name, spec in runs.items():
-        path = tmp / f"{name}.yaml"
-        path.write_text(yaml.safe_dump({"title": "Uptake", "country": "tjk", **spec}))
-        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-        out += [(folder, o) for o in outcomes]
-    return out
+    return run_briefings(tmp, "Uptake", runs)
 
 
 def _text(path) -> str:
