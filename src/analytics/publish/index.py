@@ -106,16 +106,21 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
         area = area[:1].upper() + area[1:]  # a table cell starts with a capital ("Вся страна")
         for h in e.results.get("headline", []):
             columns.setdefault(h["key"], h["label"])
-            cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e)))
+            cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e), h.get("low"), h.get("high")))
 
-    def shown(key: str, value: float) -> str:
+    def shown(key: str, value: float, low: float | None = None, high: float | None = None) -> str:
+        if low is not None and high is not None:  # a modelled or sampled number with its band
+            return texts("index.band", value=one(key, value), low=one(key, low), high=one(key, high))
+        return one(key, value)
+
+    def one(key: str, value: float) -> str:
         if key.endswith("_pct"):
             return texts.number(value, 1)
         if key.endswith("_index"):  # a parity index, around 1
             return texts.number(value, 2)
-        return texts.number(value, 0, grouping=abs(value) >= 10_000)  # counts, and scores 0–100 (*_score)
+        return texts.number(value, 0, grouping=abs(value) >= 1_000 and not key.endswith("_score"))  # counts
 
-    rows = [{"area": area, "cells": [{"text": shown(k, got[k][0]), "href": got[k][1]} if k in got else None
+    rows = [{"area": area, "cells": [{"text": shown(k, got[k][0], *got[k][2:]), "href": got[k][1]} if k in got else None
                                      for k in columns]}
             for area, got in cells.items()]
     return {"columns": list(columns.values()), "rows": rows}

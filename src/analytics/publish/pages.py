@@ -100,8 +100,12 @@ def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
             v = texts.get(f"area.{str(v).upper()}", str(v))
         elif isinstance(v, float):
             v = texts.number(v, None)
-        elif isinstance(v, str):  # a named value (a scenario), or a range of years written with an en dash
-            v = texts.get(f"param.{k}.{v}", re.sub(r"^(\d+)-(\d+)$", "\\1–\\2", v))
+        elif isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:  # a count, not a year
+            v = texts.number(v, 0)
+        elif isinstance(v, str):  # a named value (a scenario, in quotes), or a range of years with an en dash
+            named = texts.get(f"param.{k}.{v}", None)
+            v = texts("page.quoted", text=named) if named is not None and k == "scenario" else \
+                (named if named is not None else re.sub(r"^(\d+)-(\d+)$", "\\1–\\2", v))
         shown.append(f"{texts.get(f'param.{k}', k)}: {v}")
     return "; ".join(shown)
 

@@ -50,7 +50,8 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         ``country``, ``inputs`` (name, status, source, licence, vintage), ``modelled``
         (names of modelled inputs), ``numbers``, ``sentences``, ``messages`` (candidate key
         messages: ``text``, ``importance``, ``modelled``), ``headline`` (``key``, ``label``,
-        ``value`` of the numbers for the index's table of areas) and ``tables`` (name to
+        ``value`` of the numbers for the index's table of areas, with ``low`` and ``high`` when the
+        reading holds the number's band as ``<key>_low`` and ``<key>_high``) and ``tables`` (name to
         ``{"columns": [...], "data": [[...], ...]}``).
     """
     names = sorted(inputs if inputs is not None else pack.used)
@@ -70,7 +71,9 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         "numbers": {k: float(v) for k, v in (getattr(reading, "numbers", {}) or {}).items()},
         "sentences": list(getattr(reading, "sentences", []) or []),
         "messages": list(getattr(reading, "messages", []) or []),
-        "headline": [{"key": k, "label": label, "value": float(reading.numbers[k])}
+        "headline": [{"key": k, "label": label, "value": float(reading.numbers[k]),
+                      **{end: float(reading.numbers[f"{k}_{end}"]) for end in ("low", "high")
+                         if f"{k}_{end}" in reading.numbers}}
                      for k, label in (getattr(reading, "headline", {}) or {}).items() if k in reading.numbers],
         "tables": out_tables,
     }
