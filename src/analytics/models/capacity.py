@@ -17,6 +17,10 @@ import pandas as pd
 
 from .profiles import PROFILES
 
+#: Content mix of an online course: share of online time in each profile (half text and LMS pages, a
+#: third 360p video, a sixth live group classes); the network pages and the uptake model share it.
+MIX = {"text_lms": 0.5, "video_360p": 1 / 3, "live_group_video": 1 / 6}
+
 
 @dataclass
 class Capacity:
@@ -85,7 +89,7 @@ def capacity(enrolled: float, concurrency: float = 0.1, cache_share: float = 0.0
     -------
     Capacity
     """
-    mix = mix or {"text_lms": 0.5, "video_360p": 1 / 3, "live_group_video": 1 / 6}
+    mix = mix or MIX
     if enrolled < 0 or not 0 <= concurrency <= 1 or not 0 <= cache_share <= 1:
         raise ValueError("enrolled must be >= 0, concurrency and cache_share between 0 and 1")
     if abs(sum(mix.values()) - 1) > 1e-9 or any(p not in PROFILES for p in mix):

@@ -49,6 +49,11 @@ def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: boo
     return fig
 
 
+def _item(tx, item: str) -> str:
+    """A multiple-choice item's name in the page's language (catalog key ``survey.item_<item>``)."""
+    return tx(f"survey.item_{item.replace(' ', '_').replace('-', '_')}")
+
+
 def _who(tx, role: str) -> str:
     return tx(f"survey.who_{role}")
 
@@ -126,7 +131,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
         r["suppressed"] = small
         frames.append(r)
-        labels = [tx(f"survey.item_{i.replace(' ', '_').replace('-', '_')}") for i in r["item"]]
+        labels = [_item(tx, i) for i in r["item"]]
         figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title", question=tx(f"survey.q_{question}"),
                                                              n=len(asked)), horizontal=True), language))
         top = [labels[i] for i in range(min(3, len(r)))]
@@ -134,7 +139,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
                        third=top[2], support=100 * float(r["rank_support"].head(3).min())))
     table = pd.concat(frames, ignore_index=True)
     shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
-                         item=[tx(f"survey.item_{i.replace(' ', '_').replace('-', '_')}") for i in table["item"]],
+                         item=[_item(tx, i) for i in table["item"]],
                          share=100 * table["share"], rank_support=100 * table["rank_support"])
     view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "rank", "item", "share", "rank_support")},
                      {"share": 1, "rank_support": 0, "rank": 0})

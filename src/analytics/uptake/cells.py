@@ -20,9 +20,8 @@ import pandas as pd
 
 from ..models import readiness
 from ..models.affordability import StudyNeeds, price_per_gb, share_above
+from ..models.capacity import MIX
 
-#: Content mix of an online course: share of study time in each profile (as on the network pages).
-MIX = {"text_lms": 0.5, "video_360p": 1 / 3, "live_group_video": 1 / 6}
 KEYS = ["district_code", "region_code", "settlement", "sex", "quintile"]
 
 
