@@ -37,6 +37,13 @@ NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumpti
 
 CATALOG_FILE = "catalog.yaml"
 
+#: Reserved section of a catalog: how the workbook reads the columns of its capability's tidy tables.
+#: ``values`` maps a column whose values are codes to the key pattern that names a value
+#: (``settlement: "access.{}"``); ``headings`` maps a column to the key of its heading when that is
+#: not ``col.<column>``; ``shares`` lists columns holding shares (0–1), shown in percent (their
+#: ``_low``/``_high`` bounds too). The publisher reads these and knows no capability.
+COLUMNS_SECTION = "columns"
+
 _SPEC = re.compile(r"^(?P<sign>\+)?(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fdgP])?$")
 
 
@@ -62,17 +69,46 @@ def catalog_files() -> tuple[str, ...]:
 
 
 @cache
-def _entries() -> dict[str, dict]:
+def _documents() -> tuple[tuple[str, dict], ...]:
     import yaml
 
+    return tuple((rel, yaml.safe_load(resources.files("analytics").joinpath(rel).read_text("utf-8")) or {})
+                 for rel in catalog_files())
+
+
+@cache
+def _entries() -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for rel in catalog_files():
-        doc = yaml.safe_load(resources.files("analytics").joinpath(rel).read_text("utf-8")) or {}
+    for rel, doc in _documents():
         for key, entry in doc.items():
+            if key == COLUMNS_SECTION:
+                continue
             if key in out:
                 raise KeyError(f"catalog key {key!r} is defined twice (again in {rel})")
             out[str(key)] = entry
     return out
+
+
+@cache
+def column_rules() -> dict[str, object]:
+    """The ``columns`` sections of every catalog, merged: ``values`` and ``headings`` (column to key or key
+    pattern) and ``shares`` (a set of columns). A column two catalogs name differently is an error."""
+    values: dict[str, str] = {}
+    headings: dict[str, str] = {}
+    shares: set[str] = set()
+    for rel, doc in _documents():
+        section = doc.get(COLUMNS_SECTION) or {}
+        unknown = set(section) - {"values", "headings", "shares"}
+        if unknown:
+            raise KeyError(f"{rel}: the columns section takes values, headings and shares, not {sorted(unknown)}")
+        for target, given in ((values, section.get("values") or {}), (headings, section.get("headings") or {})):
+            for column, key in given.items():
+                if target.get(column, key) != key:
+                    raise KeyError(f"{rel}: column {column!r} is named by {key!r} here and {target[column]!r} "
+                                   "in another catalog")
+                target[str(column)] = str(key)
+        shares |= {str(c) for c in section.get("shares") or ()}
+    return {"values": values, "headings": headings, "shares": shares}
 
 
 @cache

@@ -7,7 +7,9 @@ Cyrillic) under a name without the language. Each language gets a workbook
 ``tables-<lang>.xlsx``: a read-me sheet (every sheet, its page and area, its units, measured
 or modelled), one sheet per table named by its content (at most 31 characters), with a
 frozen header, column widths, number formats (shares as percent with one decimal) and the
-name beside every region and district code, and a sources sheet in that language. A text
+name beside every region and district code, and a sources sheet in that language. What a column
+holds (codes to name, a share to show in percent, the key of its heading) is declared by the
+catalogs' ``columns`` sections, so the publisher knows no capability. A text
 cell that begins with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
 """
 
@@ -19,12 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.i18n import column_rules
+
 #: First characters a spreadsheet reads as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
-#: Columns that hold shares (0–1): shown as percent with one decimal.
-SHARE_COLUMNS = re.compile(r"^(rate|now|scenario|disadvantaged|advantaged|capable_share|part_time_share|"
-                           r"population_share|connection_share|device_share|cost_share|afford_share|gb1_share|"
-                           r"gb5_share)(_low|_high)?$")
 #: Characters a sheet name cannot hold.
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -42,7 +42,7 @@ def _cell(value):
 
 def number_format(column: str, series: pd.Series) -> str | None:
     """The Excel number format of a column: percent for shares, grouped integers, two decimals."""
-    if SHARE_COLUMNS.match(column):
+    if column.removesuffix("_low").removesuffix("_high") in column_rules()["shares"]:
         return "0.0%"
     if pd.api.types.is_bool_dtype(series):
         return None
@@ -80,28 +80,13 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
                 cell.number_format = fmt
 
 
-#: Columns whose values are codes with a name in the catalogs, and the key pattern of that name.
-VALUE_KEYS = {"settlement": "access.{}", "sex": "access.cov_{}", "covariate": "access.cov_{}",
-              "part": "access.part_{}", "index": "access.{}", "status": "status.{}", "table": "table.{}",
-              "indicator": "indicator.{}", "scenario_name": "param.scenario.{}", "reference": "access.ref_{}",
-              "profile": "param.content_profile.{}", "link": "conn.link_{}", "scenario": "param.scenario.{}",
-              "stage": "uptake.stage_{}", "route": "uptake.route_{}", "measure": "uptake.col_{}",
-              "term": "uptake.term_{}"}
-
-
-#: Columns whose catalog heading states the unit the tidy table holds (``ame`` is a share in the table
-#: but in percentage points on the page, so it keeps its code).
-NAMED_COLUMNS = {"index", "covariate", "part", "indicator", "year", "value", "table", "status", "source",
-                 "licence", "vintage", "area", "odds_ratio", "disadvantaged", "advantaged", "parity",
-                 "parity_adjusted", "pp", "gap_pp"}
-
-
 def heading(column: str, texts) -> str:
     """The workbook heading of a tidy column in the reader's language (its code if none is known)."""
     if texts.has(f"col.{column}"):
         return texts(f"col.{column}")
-    if column in NAMED_COLUMNS and texts.has(f"access.col_{column}"):
-        return texts(f"access.col_{column}")
+    named_by = column_rules()["headings"].get(column)
+    if named_by and texts.has(named_by):
+        return texts(named_by)
     for end, key in (("_low", "col.low_of"), ("_high", "col.high_of")):
         base = column[: -len(end)]
         if column.endswith(end) and (name := heading(base, texts)) != base:
@@ -112,13 +97,13 @@ def heading(column: str, texts) -> str:
 def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
     """A table as a reader of the workbook sees it: headings and coded values named in the language.
 
-    A heading is named by ``col.<column>``, or for a column in :data:`NAMED_COLUMNS` by
-    ``access.col_<column>``, where the catalogs have it; ``<x>_low``/``<x>_high`` are named as the
-    bounds of ``<x>``'s interval; a coded value is named by :data:`VALUE_KEYS`. Anything else keeps
+    A heading is named by ``col.<column>``, or by the key a catalog's ``columns: headings`` gives
+    (:func:`~analytics.core.i18n.column_rules`); ``<x>_low``/``<x>_high`` are named as the bounds of
+    ``<x>``'s interval; a coded value is named by the key pattern of ``columns: values``. Anything else keeps
     its code (the CSV keeps all codes; the read-me sheet gives the units).
     """
     out = df.copy()
-    for column, pattern in VALUE_KEYS.items():
+    for column, pattern in column_rules()["values"].items():
         if column in out.columns:
             out[column] = [texts.get(pattern.format(str(v).replace(" ", "_")), v) if isinstance(v, str) else v
                            for v in out[column]]
