@@ -20,16 +20,17 @@ $(STAMP): pyproject.toml
 ## .py files (jupytext), never tracked themselves, so saving outputs in JupyterLab leaves git clean.
 ## An existing .ipynb keeps its outputs; a newer .py updates its cells.
 notebooks: $(STAMP)
+	$(BIN)/analytics cells
 	$(BIN)/jupytext --sync --quiet notebooks/[0-9]*.py
 
 ## The main job: the default Tajikistan briefing, published under outputs/.
 briefing: setup notebooks
 	$(BIN)/analytics brief briefings/tajikistan.yaml
 
-## The whole test suite (lint, unit tests, notebooks through papermill, pages in headless Chromium).
+## The whole test suite (lint; unit tests; notebooks in process and through papermill; pages in headless
+## Chromium; the import contracts, checked by lint-imports inside tests/test_structure.py).
 test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 ## Debian's Chromium for the browser tests (never a browser download of a test tool).

@@ -1,6 +1,6 @@
 """The uptake Monte Carlo: 10,000 draws × all districts × 11 years through the whole funnel, against a per-draw loop.
 
-(a) The suite's vectorised run (`analytics.uptake.model.run`) and the draws × districts × years arrays
+(a) The suite's vectorised run (`analytics.uptake.runs.run`) and the draws × districts × years arrays
 of all four stages it stands for (`Simulation.by_district_year`); (b) the same funnel one draw at a
 time in a Python loop over cells, years and stages (timed on ``--python-draws`` draws and scaled to
 the full count, stated as such), and, for a fairer view, one draw at a time with numpy over the cells
@@ -21,10 +21,10 @@ import numpy as np
 
 from analytics.packs import load_pack
 from analytics.report.figures import figure_bundle
-from analytics.uptake import model
+from analytics.uptake import runs as model
 from analytics.uptake.bass import bass_cdf
-from analytics.uptake.explorer import recompute, with_levers
 from analytics.uptake.simulate import STAGES, draw
+from analytics.uptake.sliders import recompute, with_levers
 
 
 def per_draw_loop(s: model.Setup, n: int, horizon: int, seed: int) -> np.ndarray:

@@ -19,7 +19,7 @@
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
-language: str = "en"  # language of the page: "en", "ru" or "tg"
+language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 year_from: int = 2000  # first year shown in the indicator charts
 year_to: int = 2024  # last year shown in the indicator charts
 
@@ -42,7 +42,7 @@ explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live
 show_text(pack, "nb00.key_facts", language)
 
 # %%
-key_facts = profile.headlines(pack, language, region)
+key_facts = profile.headlines(pack, region, language)
 key_facts
 
 # %%
@@ -62,7 +62,7 @@ profile.district_map(pack, region, language)
 show_text(pack, "nb00.status", language)
 
 # %%
-status = profile.data_status(pack, language)
+status = profile.data_status(pack, language=language)
 status
 
 # %% tags=["remove-cell"]

@@ -21,8 +21,10 @@ country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
 region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
 age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
 grid_km: float = 1.0  # cell size of the distance grid, km (smaller cells: finer distances, more memory)
+scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (sets the counterfactual)
+n_replicates: int = 500  # bootstrap resamples behind each 95 % interval of the parity indices and the decomposition (fewer: faster, rougher bounds)
+n_draws: int = 200  # draws behind the counterfactual's band (coefficients, study needs, sample)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
-scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (baseline, 4g_expansion, combined …)
 
 # %% tags=["remove-cell"]
 from analytics.access import panels as ap
@@ -43,7 +45,7 @@ explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live
 show_text(pack, "nb01.gaps", language)
 
 # %%
-gaps = ap.gap_panel(pack, region, age_band, language)
+gaps = ap.gap_panel(pack, region, age_band, n_replicates, language)
 gaps
 
 # %%
@@ -71,14 +73,14 @@ model
 show_text(pack, "nb01.decomposition", language)
 
 # %%
-parts = ap.decomposition_panel(pack, region, age_band, language)
+parts = ap.decomposition_panel(pack, region, age_band, n_replicates, language)
 parts
 
 # %%
 show_text(pack, "nb01.counterfactual", language)
 
 # %%
-online = ap.counterfactual_panel(pack, region, age_band, scenario, language, fitted=model)
+online = ap.counterfactual_panel(pack, region, age_band, scenario, n_draws, language, fitted=model)
 online
 
 # %% tags=["remove-cell"]

@@ -30,9 +30,8 @@ from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
 from analytics.report.session import explore, show_text
-from analytics.uptake import evidence as ue
 from analytics.uptake import panels as up
-from analytics.uptake.explorer import explorer
+from analytics.uptake.sliders import sliders
 from analytics.uptake.params import PARAMETERS
 
 check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
@@ -67,18 +66,18 @@ compare
 show_text(pack, "nb03.calibration", language)
 
 # %%
-calibration = ue.calibration_panel(pack, scenario, horizon_years, n_draws, seed, language)
+calibration = up.calibration_panel(pack, scenario, horizon_years, n_draws, seed, language)
 calibration
 
 # %%
 show_text(pack, "nb03.costs", language)
 
 # %%
-cost = ue.cost_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
+cost = up.cost_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
 cost
 
 # %% tags=["remove-cell"]
-explorer(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
+sliders(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
 
 # %% tags=["remove-cell"]
 record(pack, key_reading(fan, funnel, compare, cost, calibration),

@@ -18,8 +18,9 @@
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
-role: str = "all"  # whose answers count: all respondents, teachers or students
+role: str = "all"  # whose answers count: all respondents, teachers or students: "all" or "teacher" or "student"
 min_cell_size: int = 5  # fewest respondents behind a published number (smaller groups are withheld)
+n_replicates: int = 1000  # bootstrap resamples behind how sure each rank is (fewer: faster)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 
 # %% tags=["remove-cell"]
@@ -55,7 +56,7 @@ languages
 show_text(pack, "nb04.rankings", language)
 
 # %%
-rankings = sp.rankings_panel(pack, role, min_cell_size, language)
+rankings = sp.rankings_panel(pack, role, min_cell_size, n_replicates, language)
 rankings
 
 # %%

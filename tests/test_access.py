@@ -11,7 +11,7 @@ import yaml
 from analytics.access import counterfactual as online
 from analytics.access import decomposition as dec
 from analytics.access import distance
-from analytics.access import model as pm
+from analytics.access import enrolment as pm
 from analytics.access import participation as access
 from analytics.packs.builders.learner_sample import haversine_km
 

@@ -211,6 +211,6 @@ def test_published_tables_are_tidy_and_the_same_in_every_language(small_run):
         df = pd.read_csv(csv, encoding="utf-8-sig")
         assert all(re.fullmatch(r"[a-z][a-z0-9_]*", c) for c in df.columns), (csv.name, list(df.columns))
     reg = pd.read_csv(tables / "01_access_gaps_TJ-GB__regression.csv", encoding="utf-8-sig")
-    for col in ("odds_ratio", "or_low", "or_high", "ame", "ame_low", "ame_high"):
+    for col in ("odds_ratio", "odds_ratio_low", "odds_ratio_high", "ame", "ame_low", "ame_high"):
         assert pd.api.types.is_float_dtype(reg[col]), col
-    assert (reg["or_low"] <= reg["odds_ratio"]).all() and (reg["odds_ratio"] <= reg["or_high"]).all()
+    assert (reg["odds_ratio_low"] <= reg["odds_ratio"]).all() and (reg["odds_ratio"] <= reg["odds_ratio_high"]).all()

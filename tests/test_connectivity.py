@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.connectivity import costs
-from analytics.models import capacity, profiles, readiness
+from analytics.connectivity import data_costs
+from analytics.models import capacity, readiness
+from analytics.models import content_profiles as profiles
 
 
 def test_one_mbps_sustained_is_045_gb_an_hour():
@@ -80,7 +81,7 @@ PLANS = pd.DataFrame({"technology": ["mobile", "mobile", "mobile"], "usd_per_gb"
 
 
 def test_affordability_by_hand():
-    a = costs.affordability(INCOMES, PLANS, ["text_lms"], hours_per_week=6).to_frame().set_index("settlement")
+    a = data_costs.affordability(INCOMES, PLANS, ["text_lms"], hours_per_week=6).to_frame().set_index("settlement")
     # price: median of the mobile plans = 5.0 USD/GB; text and LMS pages: 0.15 Mbps both ways ->
     # 0.0675 GB/h × 6 h × 52/12 = 1.755 GB a month -> 8.775 USD
     urban = a.loc["urban"]
@@ -99,8 +100,8 @@ def test_affordability_by_hand():
 @settings(max_examples=60, deadline=None)
 @given(price=st.floats(0.05, 50), factor=st.floats(1, 20), hours=st.floats(0.5, 30))
 def test_a_higher_price_never_raises_affordability(price, factor, hours):
-    cheap = costs.affordability(INCOMES, PLANS, hours_per_week=hours, usd_per_gb=price).to_frame()
-    dear = costs.affordability(INCOMES, PLANS, hours_per_week=hours, usd_per_gb=price * factor).to_frame()
+    cheap = data_costs.affordability(INCOMES, PLANS, hours_per_week=hours, usd_per_gb=price).to_frame()
+    dear = data_costs.affordability(INCOMES, PLANS, hours_per_week=hours, usd_per_gb=price * factor).to_frame()
     assert (dear["afford_share"].to_numpy() <= cheap["afford_share"].to_numpy() + 1e-12).all()
 
 

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from analytics.models.profiles import PROFILES
+from analytics.models.content_profiles import PROFILES
 
 from .conftest import run_briefings
 

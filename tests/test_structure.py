@@ -46,15 +46,11 @@ def test_no_module_over_400_lines():
     assert long == {}
 
 
-@pytest.mark.parametrize("notebook", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")))
+@pytest.mark.parametrize("notebook", sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.py")))
 def test_each_notebook_belongs_to_a_capability_that_declares_its_parameters(notebook):
+    """(That the parameters cell is generated from the declaration: tests/test_contract.py.)"""
     cap = capability(notebook)
     assert cap in capabilities(), f"{notebook} names capability {cap!r}"
     decl = declaration(cap)
-    cells = cell_parameters(notebook)
-    assert list(cells) == decl.names()
-    for p in decl.params:
-        assert cells[p.name].type == p.type.__name__, p.name
-        assert cells[p.name].default in (repr(p.default), f'"{p.default}"'), (p.name, cells[p.name].default)
-        assert cells[p.name].help, f"{notebook}: parameter {p.name} has no comment"
-        assert (SRC / cap / "catalog.yaml").is_file()
+    assert list(cell_parameters(notebook)) == decl.names()
+    assert (SRC / cap / "catalog.yaml").is_file()

@@ -54,7 +54,7 @@ def test_rankings_on_a_fixture_with_a_known_order():
     # 10 respondents asked; A named by 8, B by 5, C by 2 (and one respondent named nothing)
     named = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(8)] + [f"r{i}" for i in range(5)] + ["r0", "r1"],
                           "item": ["A"] * 8 + ["B"] * 5 + ["C"] * 2})
-    r = rank(named, pd.Series([f"r{i}" for i in range(10)]), "q", draws=500, seed=1)
+    r = rank(named, pd.Series([f"r{i}" for i in range(10)]), "q", replicates=500, seed=1)
     f = r.to_frame()
     assert r.top(3) == ["A", "B", "C"] and list(f["respondents"]) == [8, 5, 2]
     assert f["share"].tolist() == pytest.approx([0.8, 0.5, 0.2])
@@ -110,7 +110,7 @@ def test_the_published_figures_are_reproduced_from_the_shipped_data(pack):
                                   "low quality assurance of content"]}
     for question, top in published.items():
         asked = people if question != "requirement" else people[people["role"] == "teacher"]
-        assert rank(m[m["question"] == question], asked["respondent_id"], question, draws=50).top(3) == top
+        assert rank(m[m["question"] == question], asked["respondent_id"], question, replicates=50).top(3) == top
 
 
 def test_a_share_resting_on_fewer_than_k_is_withheld():
@@ -129,7 +129,7 @@ def test_likert_summary():
 
 @pytest.mark.parametrize("role, k", list(itertools.product(["all", "teacher", "student"], [3, 5, 10])))
 def test_every_panel_holds_disclosure_control(pack, role, k):
-    table = research_table(pack, role, k)
+    table = research_table(pack, role, k).frame
     shown = table[(table["method"].isin(["wilson", "taylor"])) & ~table["suppressed"]]
     assert (shown["respondents"] >= k).all() and (shown["n"] - shown["respondents"] >= k).all()
     cross = sp.crosstab_panel(pack, role, k, "en").to_frame()

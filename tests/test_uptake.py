@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 from analytics.core.errors import DataError
 from analytics.packs import load_pack
 from analytics.packs import scenarios as scenario_file
-from analytics.uptake import bass_cdf, bass_peak, fit_bass, model
+from analytics.uptake import bass_cdf, bass_peak, fit_bass
+from analytics.uptake import runs as model
 from analytics.uptake.calibration import calibrate, design, mend, outcome_counts
-from analytics.uptake.explorer import with_levers
-from analytics.uptake.parameters import PARAMETERS, Uncertain
 from analytics.uptake.simulate import STAGES, simulate
+from analytics.uptake.sliders import with_levers
+from analytics.uptake.uncertain import PARAMETERS, Uncertain
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +152,7 @@ def test_bands_hold_the_median_and_years_add_up(base):
 
 
 def test_scenarios_move_the_funnel_the_way_their_levers_say(pack):
-    cmp = model.compare(pack, n_draws=2_000).pivot(index="scenario", columns="measure", values="p50")
+    cmp = model.compare(pack, n_draws=2_000).frame.pivot(index="scenario", columns="measure", values="p50")
     base = cmp.loc["baseline"]
     assert cmp.loc["tajik_localisation", "completed"] > base["completed"]  # more courses in a language read
     assert cmp.loc["recognised_certificates", "certified"] > base["certified"]

@@ -44,7 +44,7 @@ def test_the_notebook_runs_for_every_region_and_scenario(uptake_run):
         page = (folder / o.html).read_text(encoding="utf-8")
         # two fans, the funnel, the calibration comparison, the costs; the sliders are not on the page
         assert page.count('class="plotly-figure"') == 5, o.job
-        assert "uptake-explorer" not in page and "widget-view" not in page
+        assert "uptake-sliders" not in page and "widget-view" not in page
         assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", _text(folder / o.html)), o.job
 
 

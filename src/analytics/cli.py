@@ -89,6 +89,15 @@ def pack_new(iso3: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code of th
 
 
 @app.command()
+def cells():
+    """Write each notebook's parameters cell (notebooks/NN_name.py) from its capability's declaration."""
+    from .run.notebooks import write_parameters_cells
+
+    changed = write_parameters_cells()
+    typer.echo(f"parameters cells written: {', '.join(changed)}" if changed else "parameters cells up to date")
+
+
+@app.command()
 def params(notebook: str = typer.Argument(..., help="Notebook name or path.")):
     """List the parameters a notebook declares (name, type, default, meaning, allowed values)."""
     from .run.notebooks import describe

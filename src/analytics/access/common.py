@@ -1,10 +1,10 @@
-"""What the access panels share: region and age-band checks, the modelled-sample sentence, number forms."""
+"""What the access panels share: region and age-band checks, number forms."""
 
 from __future__ import annotations
 
 from ..core.errors import ParameterError
 from ..report.areas import check_region, in_region
-from .scenarios import AGE_BANDS
+from .age_bands import AGE_BANDS
 
 
 def has_rural(pack, region: str) -> bool:
@@ -12,15 +12,11 @@ def has_rural(pack, region: str) -> bool:
     return bool((in_region(pack.learners, region)["settlement"] == "rural").any())
 
 
-def check(pack, region: str, age_band: str | None = None) -> None:
+def check_area_and_age(pack, region: str, age_band: str | None = None) -> None:
+    """Refuse a region the pack does not have or an age band the learner sample does not hold."""
     check_region(pack, region)
     if age_band is not None and age_band not in AGE_BANDS:
         raise ParameterError(f"age_band {age_band!r} is unknown; choose one of {', '.join(AGE_BANDS)}")
-
-
-def modelled_sentence(pack, tx) -> list[str]:
-    """The sentence that says a panel rests on the modelled sample (none for a real survey)."""
-    return [tx("access.modelled_sample")] if pack.is_modelled("learners") else []
 
 
 def age_text(age_band: str) -> str:

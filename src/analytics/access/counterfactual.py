@@ -29,7 +29,7 @@ import pandas as pd
 from ..models.affordability import Households, StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
 from ..packs.scenarios import LEVERS
-from .model import EnrolmentModel, design
+from .enrolment import EnrolmentModel, design
 
 #: Draws of the uncertainty band.
 DRAWS = 200

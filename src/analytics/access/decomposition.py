@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..models.intervals import REPLICATES, SEED, strata_indices
-from .model import design, irls, logistic
+from .enrolment import design, irls, logistic
 
 #: Factors of the decomposition and the covariate each one is.
 FACTORS = {"distance": "distance_per_10km", "income": "quintile", "internet": "internet", "sex composition": "female"}

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.results import TableResult
+
 #: Covariates of the enrolment model, built from the learner sample by :func:`design`.
 COVARIATES = ["urban", "female", "quintile", "distance_per_10km", "internet", "age_25_34"]
 #: Covariates that are 0/1 indicators (their AME is a difference of probabilities).
@@ -122,7 +124,7 @@ class EnrolmentModel:
         coef, se = params[k], np.sqrt(np.diag(cov))[k]
         table = pd.DataFrame({
             "coef": coef, "se": se, "coef_low": coef - 1.96 * se, "coef_high": coef + 1.96 * se,
-            "odds_ratio": np.exp(coef), "or_low": np.exp(coef - 1.96 * se), "or_high": np.exp(coef + 1.96 * se),
+            "odds_ratio": np.exp(coef), "odds_ratio_low": np.exp(coef - 1.96 * se), "odds_ratio_high": np.exp(coef + 1.96 * se),
             "ame": ame, "ame_low": ame - 1.96 * ame_se, "ame_high": ame + 1.96 * ame_se,
         }, index=pd.Index(shown, name="covariate"))
         if self.truth:
@@ -139,7 +141,7 @@ class EnrolmentModel:
                  + (f", {len(self.regions) - 1} region terms)" if self.regions else ")"),
                  f"{'':<20}{'coef':>8}{'odds ratio':>12}{'95% CI':>18}{'AME, pp':>10}{'95% CI':>18}"]
         for name, r in self.table.iterrows():
-            lines.append(f"{name:<20}{r.coef:8.3f}{r.odds_ratio:12.3f}   [{r.or_low:6.3f}, {r.or_high:6.3f}]"
+            lines.append(f"{name:<20}{r.coef:8.3f}{r.odds_ratio:12.3f}   [{r.odds_ratio_low:6.3f}, {r.odds_ratio_high:6.3f}]"
                          f"{100 * r.ame:10.2f}   [{100 * r.ame_low:6.2f}, {100 * r.ame_high:6.2f}]")
         return "\n".join(lines)
 
@@ -211,7 +213,26 @@ def national_fit(pack) -> EnrolmentModel:
     return fit(pack.learners, regions=sorted(pack.regions["region_code"]), truth=truth)
 
 
-def for_area(model: EnrolmentModel, learners: pd.DataFrame) -> pd.DataFrame:
+class AreaEffects(TableResult):
+    """The national model's effects averaged over one area's people (one row per covariate).
+
+    ``frame``: ``covariate``, ``coef`` (log-odds), ``se`` (HC1), ``odds_ratio`` with ``odds_ratio_low``/``odds_ratio_high``,
+    ``ame`` (0–1) with ``ame_low``/``ame_high`` …, as :meth:`EnrolmentModel.effects`.
+    """
+
+    def __init__(self, model: EnrolmentModel, frame: pd.DataFrame):
+        super().__init__(frame)
+        self.model = model
+
+    def row(self, covariate: str):
+        """The effects of one covariate."""
+        return self.frame.set_index("covariate").loc[covariate]
+
+    def summary(self) -> str:
+        return self.model.summary()
+
+
+def for_area(model: EnrolmentModel, learners: pd.DataFrame) -> AreaEffects:
     """The model's effects averaged over the people of an area (rows of the sample it was fitted on).
 
     An indicator that does not vary in the area (``urban`` in a city) is left out: the
@@ -220,4 +241,5 @@ def for_area(model: EnrolmentModel, learners: pd.DataFrame) -> pd.DataFrame:
     X = design(learners, model.regions or None)
     w = learners["weight"].to_numpy(dtype=float)
     table = model.effects(X, w / w.mean())
-    return table[[c not in BINARY or X[c].nunique() > 1 for c in table.index]]
+    kept = table[[c not in BINARY or X[c].nunique() > 1 for c in table.index]]
+    return AreaEffects(model, kept.rename_axis("covariate").reset_index())

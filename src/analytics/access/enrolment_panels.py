@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import html
 
-from ..core.errors import ParameterError
 from ..core.numbers import percent_hover
+from ..models.intervals import REPLICATES
 from ..report import sentences
 from ..report.areas import area_name, areas, in_region, where
 from ..report.figures import localise, title
 from ..report.panel import Panel, Reading
-from ..report.sentences import MIN_SAMPLE
+from ..report.sentences import MIN_SAMPLE, modelled_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import counterfactual as cf_mod
 from . import decomposition as dec_mod
-from . import model as pm
+from . import enrolment as pm
 from . import participation
-from .common import age_text, check, has_rural, interval_text, modelled_sentence
+from .common import age_text, check_area_and_age, has_rural, interval_text
 
 
 @builder
@@ -49,11 +49,12 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
         average marginal effects (percentage points) with intervals; ``result`` the fitted
         model (coefficients in log-odds, HC1 standard errors, odds ratios, AMEs as 0–1).
     """
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
     model = pm.national_fit(pack)
     people = in_region(pack.learners, region)
-    tab = pm.for_area(model, people[people["age_band"] == age_band])
+    effects = pm.for_area(model, people[people["age_band"] == age_band])
+    tab = effects.frame.set_index("covariate")
     numbers, said = {}, []
     for cov, key in (("distance_per_10km", "access.reg_distance"), ("internet", "access.reg_internet"),
                      ("quintile", "access.reg_income")):
@@ -69,31 +70,19 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
     frame = tab.reset_index()
     shown = frame.assign(
         covariate=[tx(f"access.cov_{c}") for c in frame["covariate"]],
-        or_ci=[interval_text(tx, a, b, 2) for a, b in zip(frame.or_low, frame.or_high, strict=True)],
+        or_ci=[interval_text(tx, a, b, 2) for a, b in zip(frame.odds_ratio_low, frame.odds_ratio_high, strict=True)],
         ame=100 * frame["ame"],
         ame_ci=[interval_text(tx, 100 * a, 100 * b, 2) for a, b in zip(frame.ame_low, frame.ame_high, strict=True)])
     columns = ["covariate", "odds_ratio", "or_ci", "ame", "ame_ci"] + (["true_odds_ratio"] if model.truth else [])
     view = TableView(shown, tx, {c: tx(f"access.col_{c}") for c in columns},
                      {"odds_ratio": 2, "ame": 2, "true_odds_ratio": 2})
     return Panel(Reading(numbers, said, importance=1, modelled=bool(model.truth)), view=view,
-                 result=_AreaModel(model, tab))
-
-
-class _AreaModel:
-    """The national model with its effects averaged over one area."""
-
-    def __init__(self, model: pm.EnrolmentModel, table):
-        self.model, self.table = model, table
-
-    def to_frame(self):
-        return self.table.reset_index()
-
-    def summary(self) -> str:
-        return self.model.summary()
+                 result=effects)
 
 
 @builder
-def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
+def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_replicates: int = REPLICATES,
+                        language: str = "en") -> Panel:
     """The urban–rural participation gap: the part each characteristic goes with and the rest, with intervals.
 
     In an area without rural people the section does not apply: the panel is marked so and
@@ -107,6 +96,8 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
         ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
     age_band : {"17-24", "25-34"}
         Age band, in years, of the people whose participation is described.
+    n_replicates : int
+        Bootstrap resamples behind every 95 % interval (500 by default; fewer: faster, rougher bounds).
     language : str
         Language of the sentences, labels and number format: one of the pack's reader
         languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
@@ -121,17 +112,15 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
     """
     import plotly.graph_objects as go
 
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
     place = where(tx, pack, region)
     if not has_rural(pack, region):
         return Panel(Reading(sentences=[tx("access.dec_urban_only", where=place)]), applies=False)
-    location = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band).parity
-    location = location[location["index"] == "location_parity_index"]
-    if location["suppressed"].any():
+    if participation.location_suppressed(in_region(pack.learners, region), age_band):
         return Panel(Reading(sentences=[tx("access.dec_too_few", where=place, min=MIN_SAMPLE)]))
     held = dec_mod.equal_by_construction(in_region(pack.population, region), age_band)
-    dec = dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held)
+    dec = dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held, replicates=n_replicates)
     iv = dec.intervals
     names = [*dec.parts.index, "unexplained"]
     labels = [tx(f"access.part_{p.replace(' ', '_')}") for p in names]
@@ -167,13 +156,13 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", lang
                      tx, {"part": tx("access.col_part"), "pp": tx("access.col_pp"), "pp_ci": tx("access.col_pp_ci")},
                      {"pp": 1})
     reading = Reading({"gap_pp": 100 * dec.total, "unexplained_pp": 100 * dec.unexplained},
-                      said + modelled_sentence(pack, tx), importance=2, modelled=pack.is_modelled("learners"))
+                      said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=2, modelled=pack.is_modelled("learners"))
     return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
 @builder
 def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "baseline",
-                         language: str = "en", fitted: Panel | None = None) -> Panel:
+                         n_draws: int = cf_mod.DRAWS, language: str = "en", fitted: Panel | None = None) -> Panel:
     """Participation now (observed) and its modelled upper bound under an online-study scenario, with a band.
 
     Parameters
@@ -188,6 +177,8 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         A named scenario of the pack's ``scenarios.yaml`` (``"baseline"``, ``"4g_expansion"`` …):
         its access levers say who can study online (device, connection under its 4G
         coverage, data affordable at its price).
+    n_draws : int
+        Draws of the model's coefficients, the study needs and the sample behind the band (200 by default).
     language : str
         Language of the sentences, labels and number format: one of the pack's reader
         languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
@@ -205,15 +196,12 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     """
     import plotly.graph_objects as go
 
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
     learners = in_region(pack.learners, region)
     model = fitted.result.model if fitted is not None else pm.national_fit(pack)
-    if scenario not in pack.scenarios:
-        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
-                             f"choose one of {', '.join(pack.scenarios)}")
     cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band,
-                               levers=pack.scenarios[scenario].access)
+                               draws=n_draws, levers=pack.scenario(scenario).access)
     people = learners[learners["age_band"] == age_band]
     big = [k for k in ("urban", "rural")
            if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]
@@ -255,6 +243,6 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
                    sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
-    return Panel(Reading(numbers, said + modelled_sentence(pack, tx), importance=3, modelled=True,
+    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=True,
                          headline={"online_capable_pct": tx("access.headline_online")}),
                  figure=localise(fig, language), result=cf)

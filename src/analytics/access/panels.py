@@ -12,18 +12,20 @@ apply to the area (the urban–rural decomposition in a city) is left out of the
 from __future__ import annotations
 
 from ..core.errors import ParameterError
+from ..models.intervals import REPLICATES
 from ..report.areas import district_names, in_region, where
 from ..report.figures import choropleth, title
-from ..report.panel import FrameResult, Panel, Reading
-from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK
+from ..report.panel import Panel, Reading
+from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK, modelled_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import distance, participation
-from .common import age_text, check, has_rural, interval_text, modelled_sentence
+from .common import age_text, check_area_and_age, has_rural, interval_text
 
 
 @builder
-def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str = "en") -> Panel:
+def gap_panel(pack, region: str = "all", age_band: str = "17-24", n_replicates: int = REPLICATES,
+              language: str = "en") -> Panel:
     """Participation by settlement, with adjusted gender, location and wealth parity indices and intervals.
 
     Parameters
@@ -34,6 +36,8 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
         ISO 3166-2 code of a region of the pack (e.g. ``"TJ-GB"``), or ``"all"`` for the country.
     age_band : {"17-24", "25-34"}
         Age band, in years, of the people whose participation is described.
+    n_replicates : int
+        Bootstrap resamples behind every 95 % interval (500 by default; fewer: faster, rougher bounds).
     language : str
         Language of the sentences, labels and number format: one of the pack's reader
         languages (``"en"``, ``"ru"``, ``"tg"`` for Tajikistan).
@@ -46,9 +50,9 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
         a table of the indices; ``result`` the parity table (rates 0–1, indices, gaps in
         percentage points, ``*_low``/``*_high`` bounds, samples).
     """
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
-    gt = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band)
+    gt = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band, n_replicates)
     par = gt.parity.set_index("index")
     place = where(tx, pack, region)
     numbers, said = {}, []
@@ -102,7 +106,7 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", language: str 
     headline = {"participation_pct": tx("access.headline_participation", age=age_text(age_band))}
     if "location_parity_index" in numbers:
         headline["location_parity_index"] = tx("access.location_parity_index")
-    return Panel(Reading(numbers, said + modelled_sentence(pack, tx), importance=3, modelled=pack.is_modelled("learners"),
+    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=pack.is_modelled("learners"),
                          headline=headline), view=view, result=gt)
 
 
@@ -130,7 +134,7 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
         lowest districts with Wilson intervals; ``result`` the district table (rate 0–1 with
         bounds, sample, effective sample, suppressed).
     """
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
     rates = participation.district_rates(in_region(pack.learners, region), age_band)
     d = pack.districts.merge(rates, on="district_code", how="inner")
@@ -162,8 +166,8 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     grey = int(d["suppressed"].sum())
     said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
                       people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=age_text(age_band))]
-    return Panel(Reading(numbers, said + modelled_sentence(pack, tx), importance=1, modelled=pack.is_modelled("learners")),
-                 figure=fig, result=FrameResult(rates))
+    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=1, modelled=pack.is_modelled("learners")),
+                 figure=fig, result=participation.DistrictRates(rates))
 
 
 
@@ -194,7 +198,7 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
         50 and 100 km; ``result`` the district table (``mean_km``, population in persons,
         shares 0–1).
     """
-    check(pack, region, age_band)
+    check_area_and_age(pack, region, age_band)
     if not 0.25 <= grid_km <= 50:
         raise ParameterError(f"grid_km is {grid_km!r}; expected a cell size between 0.25 and 50 km")
     tx = pack.texts(language)
@@ -223,5 +227,5 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     return Panel(reading, figure=fig, result=result)
 
 
-# the model-based panels live in model_panels.py; the notebook reaches all of them here
-from .model_panels import counterfactual_panel, decomposition_panel, regression_panel  # noqa: E402, F401
+# the model-based panels live in enrolment_panels.py; the notebook reaches all of them here
+from .enrolment_panels import counterfactual_panel, decomposition_panel, regression_panel  # noqa: E402, F401

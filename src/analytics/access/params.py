@@ -1,17 +1,20 @@
-"""Parameters of notebook 01_access_gaps (kept equal to its parameters cell by a test)."""
+"""Parameters of notebook 01_access_gaps (its parameters cell is generated from them)."""
 
-from ..core.declarations import Declaration, Param
-from .scenarios import AGE_BANDS
+from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Param, scenario_param
+from ..models.intervals import REPLICATES
+from .age_bands import AGE_BANDS
+from .counterfactual import DRAWS
 
 PARAMETERS = Declaration("access", (
-    Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
-    Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
-          source="region"),
+    COUNTRY,
+    REGION,
     Param("age_band", str, "17-24", "age band of the participation rates", choices=AGE_BANDS),
     Param("grid_km", float, 1.0, "cell size of the distance grid, km (smaller cells: finer distances, more memory)",
           min=0.25, max=50),
-    Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
-          source="language"),
-    Param("scenario", str, "baseline", "named scenario of the pack's scenarios.yaml (sets the counterfactual)",
-          source="scenario"),
+    scenario_param("sets the counterfactual"),
+    Param("n_replicates", int, REPLICATES, "bootstrap resamples behind each 95 % interval of the parity indices "
+          "and the decomposition (fewer: faster, rougher bounds)", min=20, max=10_000),
+    Param("n_draws", int, DRAWS, "draws behind the counterfactual's band (coefficients, study needs, sample)",
+          min=20, max=10_000),
+    LANGUAGE,
 ))

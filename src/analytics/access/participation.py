@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.results import TableResult
 from ..models.intervals import REPLICATES, SEED
 from ..report.sentences import MIN_SAMPLE
 
@@ -128,6 +129,16 @@ def parity_indices(learners: pd.DataFrame, age_band: str | None = "17-24", min_s
     return pd.DataFrame(rows, columns=cols)
 
 
+def location_suppressed(learners: pd.DataFrame, age_band: str | None = "17-24", min_sample: int = MIN_SAMPLE) -> bool:
+    """Whether :func:`parity_indices` withholds the location parity index: urban or rural people's effective
+    sample is under ``min_sample`` (no interval is needed to know it)."""
+    df = learners if age_band is None else learners[learners["age_band"] == age_band]
+    col, low, high = PARITY["location_parity_index"]
+    w = df["weight"].to_numpy(dtype=float)
+    return any(bool(effective_sample(w[(df[col] == v).to_numpy()]) < min_sample) for v in (low, high)
+               if (df[col] == v).any())
+
+
 def effective_sample(weights) -> float:
     """Kish's effective sample size ``(Σw)² / Σw²`` of a weighted group (people)."""
     w = np.asarray(weights, dtype=float)
@@ -167,6 +178,16 @@ def district_rates(learners: pd.DataFrame, age_band: str | None = "17-24",
     out["suppressed"] = out["effective_sample"] < min_sample
     return out[["district_code", "rate", "rate_low", "rate_high", "population", "sample", "effective_sample",
                 "suppressed"]]
+
+
+class DistrictRates(TableResult):
+    """Participation by district with Wilson intervals (see :func:`district_rates`)."""
+
+    def summary(self) -> str:
+        f = self.frame
+        return (f"Participation in {len(f)} districts: {int((~f['suppressed']).sum())} shown, "
+                f"{int(f['suppressed'].sum())} with an effective sample under the minimum; "
+                f"rates {f['rate'].min():.1%} to {f['rate'].max():.1%}")
 
 
 def seats_per_10k(institutions: pd.DataFrame, population: pd.DataFrame, by: str = "region_code") -> pd.DataFrame:
@@ -211,12 +232,12 @@ class GapTable:
 
 
 def gap_table(learners: pd.DataFrame, institutions: pd.DataFrame, population: pd.DataFrame,
-              region: str = "all", age_band: str = "17-24") -> GapTable:
+              region: str = "all", age_band: str = "17-24", replicates: int = REPLICATES) -> GapTable:
     """Participation by settlement × sex, parity indices and seats for the country or a region."""
     if region != "all":
         learners = learners[learners["region_code"] == region]
         institutions = institutions[institutions["region_code"] == region]
         population = population[population["region_code"] == region]
     rates = participation(learners, ["settlement", "sex"], age_band)
-    return GapTable(area=region, rates=rates, parity=parity_indices(learners, age_band=age_band),
+    return GapTable(area=region, rates=rates, parity=parity_indices(learners, age_band=age_band, replicates=replicates),
                     seats=seats_per_10k(institutions, population))

@@ -4,7 +4,7 @@
 * :mod:`.panels`: the notebook's map, cost chart and network chart with their sentences.
 
 The models it draws on are shared with the other capabilities (:mod:`analytics.models`):
-:mod:`~analytics.models.profiles` (course content profiles with their bandwidth and data needs, each
+:mod:`~analytics.models.content_profiles` (course content profiles with their bandwidth and data needs, each
 sourced), :mod:`~analytics.models.readiness` (the share of people whose connection and device carry
 each profile, by district × settlement × income fifth; the offline package's download time; the
 readiness index) and :mod:`~analytics.models.capacity` (peak traffic on the research network's links

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..models.affordability import price_per_gb, share_above
-from ..models.profiles import PROFILES
+from ..models.content_profiles import PROFILES
 
 #: A4AI affordability thresholds: GB of data for at most this share of monthly income.
 A4AI_SHARE = 0.02

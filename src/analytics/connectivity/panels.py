@@ -12,17 +12,17 @@ import textwrap
 
 import plotly.graph_objects as go
 
-from ..core.errors import ParameterError
 from ..core.numbers import percent_hover
 from ..models import capacity as cap_mod
 from ..models import readiness
-from ..models.profiles import PROFILES, profile, profile_table
+from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import FrameResult, Panel, Reading
+from ..report.panel import Panel, Reading
+from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
-from . import costs
+from . import data_costs
 
 #: Hours of study a week behind every figure of the page (a part-time course load).
 HOURS_PER_WEEK = 6.0
@@ -36,15 +36,7 @@ CIRCUIT_MBPS = 1000.0
 
 def levers(pack, scenario: str) -> dict:
     """The connectivity levers (``speed_uplift``, ``price_factor``) of a named scenario of the pack."""
-    if scenario not in pack.scenarios:
-        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
-                             f"choose one of {', '.join(pack.scenarios)}")
-    return pack.scenarios[scenario].connectivity
-
-
-def _modelled(pack, tx, tables: tuple[str, ...]) -> list[str]:
-    modelled = [t for t in tables if t in pack.tables and pack.is_modelled(t)]
-    return [tx("conn.modelled", tables=", ".join(tx.get(f"table.{t}", t) for t in modelled))] if modelled else []
+    return pack.scenario(scenario).connectivity
 
 
 @builder
@@ -59,7 +51,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     region : str
         ISO 3166-2 code of a region of the pack, or ``"all"`` for the country.
     content_profile : str
-        One of :data:`~analytics.models.profiles.PROFILES` (``"video_360p"`` …).
+        One of :data:`~analytics.models.content_profiles.PROFILES` (``"video_360p"`` …).
     speed_uplift : float
         Factor on every speed (1 = today), > 0; 0 for the scenario's.
     language : str
@@ -122,8 +114,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                      {c: tx(f"conn.col_{c}") for c in ("profile", "capable_share", "down_mbps", "up_mbps",
                                                         "gb_per_month")},
                      {"capable_share": 1, "down_mbps": 2, "up_mbps": 2, "gb_per_month": 1})
-    reading = Reading({"capable_pct": 100 * share, "readiness_score": index}, said + _modelled(
-        pack, tx, ("connectivity", "devices")), importance=3, modelled=modelled,
+    reading = Reading({"capable_pct": 100 * share, "readiness_score": index}, said + modelled_note(pack, tx, "conn.modelled", ("connectivity", "devices")), importance=3, modelled=modelled,
         headline={"readiness_score": tx("conn.headline_index")})
     return Panel(reading, figure=localise(fig, language), view=view, result=ready)
 
@@ -141,7 +132,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
         ISO 3166-2 code of a region, or ``"all"`` (incomes are by settlement and fifth only, so the
         figures are the same for every region).
     content_profile : str
-        One of :data:`~analytics.models.profiles.PROFILES`.
+        One of :data:`~analytics.models.content_profiles.PROFILES`.
     price_per_gb_usd : float
         Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the
         scenario's ``connectivity.price_factor``.
@@ -161,8 +152,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     check_region(pack, region)
     prof = profile(content_profile)
     tx = pack.texts(language)
-    price = price_per_gb_usd or costs.price_per_gb(pack.plans)["mobile"] * levers(pack, scenario)["price_factor"]
-    aff = costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price)
+    price = price_per_gb_usd or data_costs.price_per_gb(pack.plans)["mobile"] * levers(pack, scenario)["price_factor"]
+    aff = data_costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price)
     f = aff.to_frame()
     name = tx(f"param.content_profile.{prof.name}")
     fig = go.Figure()
@@ -171,7 +162,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
         g = f[f["settlement"] == settlement].sort_values("quintile")
         fig.add_bar(name=tx(f"access.{settlement}"), x=[tx("conn.fifth", q=int(q)) for q in g["quintile"]],
                     y=100 * g["cost_share"], marker_color=colour, hovertemplate=hover)
-    fig.add_hline(y=100 * costs.A4AI_SHARE, line_dash="dash", line_color="#333",
+    fig.add_hline(y=100 * data_costs.A4AI_SHARE, line_dash="dash", line_color="#333",
                   annotation_text=html.escape(tx("conn.a4ai_line"), quote=False), annotation_position="top left")
     modelled = pack.is_modelled("incomes") or pack.is_modelled("plans")
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("conn.percent_income"),
@@ -179,7 +170,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
                       legend={"orientation": "h", "y": -0.15})
     poor = f[(f["settlement"] == "rural") & (f["quintile"] == f["quintile"].min())].iloc[0]
     rich = f[(f["settlement"] == "urban") & (f["quintile"] == f["quintile"].max())].iloc[0]
-    within = int((f["cost_share"] <= costs.A4AI_SHARE).sum())
+    within = int((f["cost_share"] <= data_costs.A4AI_SHARE).sum())
     said = [tx("conn.cost_sentence", profile=name, gb=float(poor.gb_per_month), hours=HOURS_PER_WEEK,
                poor=100 * poor.cost_share, rich=100 * rich.cost_share),
             tx("conn.price_sentence" if within else "conn.price_sentence_none", price=aff.usd_per_gb, within=within,
@@ -187,7 +178,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     if region != "all":
         said.append(tx("conn.cost_national"))
     reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
-                      said + _modelled(pack, tx, ("incomes", "plans")), importance=2, modelled=modelled)
+                      said + modelled_note(pack, tx, "conn.modelled", ("incomes", "plans")), importance=2, modelled=modelled)
     return Panel(reading, figure=localise(fig, language), result=aff)
 
 
@@ -248,5 +239,5 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
                      {"down_mbps": 2, "learners": 0})
     reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
                        "peak_lms_gbps": float(f["lms"])},
-                      said + _modelled(pack, tx, ("institutions",)), importance=1, modelled=modelled)
-    return Panel(reading, figure=localise(fig, language), view=view, result=FrameResult(load.to_frame()))
+                      said + modelled_note(pack, tx, "conn.modelled", ("institutions",)), importance=1, modelled=modelled)
+    return Panel(reading, figure=localise(fig, language), view=view, result=load)

@@ -1,12 +1,11 @@
-"""Parameters of notebook 02_connectivity (kept equal to its parameters cell by a test)."""
+"""Parameters of notebook 02_connectivity (its parameters cell is generated from them)."""
 
-from ..core.declarations import Declaration, Param
-from ..models.profiles import PROFILES
+from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Param, scenario_param
+from ..models.content_profiles import PROFILES
 
 PARAMETERS = Declaration("connectivity", (
-    Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
-    Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
-          source="region"),
+    COUNTRY,
+    REGION,
     Param("content_profile", str, "video_360p", "kind of course content whose reach and cost the page shows",
           choices=tuple(PROFILES)),
     Param("price_per_gb_usd", float, 0.0, "price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan "
@@ -15,8 +14,6 @@ PARAMETERS = Declaration("connectivity", (
           min=0, max=100),
     Param("cache_share", float, 0.5, "share of course traffic served from a national cache or mirror, 0–1",
           min=0, max=1),
-    Param("scenario", str, "baseline", "named scenario of the pack's scenarios.yaml (sets speed and price levers)",
-          source="scenario"),
-    Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
-          source="language"),
+    scenario_param("sets speed and price levers"),
+    LANGUAGE,
 ))

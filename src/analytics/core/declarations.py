@@ -3,7 +3,8 @@
 Every capability declares its notebook's parameters in ``analytics.<capability>.params``
 as :data:`PARAMETERS` (a :class:`Declaration`): name, type, default, meaning and allowed
 values (choices, minimum and maximum, order rules such as ``year_from <= year_to``). The
-notebook's parameters cell repeats names, types and defaults (a test keeps them equal);
+notebook's parameters cell is generated from it (:meth:`Declaration.parameters_cell`, written by
+``analytics cells``; a test keeps the tracked notebooks equal to it);
 the runner checks every job against the declaration before any kernel starts, and a
 notebook checks its own values in its first cell, so the same message appears in both.
 
@@ -126,6 +127,10 @@ class Declaration:
     def names(self) -> list[str]:
         return [p.name for p in self.params]
 
+    def parameters_cell(self) -> str:
+        """The notebook's parameters cell, generated from this declaration (its one source)."""
+        return "\n".join(cell_line(p) for p in self.params)
+
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
@@ -160,6 +165,27 @@ class Declaration:
             prefix = f"{where}: " if where else ""
             raise ParameterError("\n".join(prefix + p for p in found))
         return self.effective(values)
+
+
+#: Parameters every notebook that has them declares the same way (one home for each).
+COUNTRY = Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country")
+REGION = Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
+               source="region")
+LANGUAGE = Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
+                 source="language")
+
+
+def scenario_param(sets: str) -> Param:
+    """The ``scenario`` parameter, saying what the scenario's levers set in this notebook (``sets``)."""
+    return Param("scenario", str, "baseline", f"named scenario of the pack's scenarios.yaml ({sets})",
+                 source="scenario")
+
+
+def cell_line(p: Param) -> str:
+    """One line of a parameters cell: ``name: type = default  # help`` (papermill's documented form); a
+    parameter with at most four choices names them."""
+    few = f": {' or '.join(_fmt(c) for c in p.choices)}" if p.choices and len(p.choices) <= 4 else ""
+    return f"{p.name}: {_TYPE_NAMES[p.type]} = {_fmt(p.default)}  # {p.help}{few}"
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .profiles import PROFILES
+from .content_profiles import PROFILES
 
 #: Content mix of an online course: share of online time in each profile (half text and LMS pages, a
 #: third 360p video, a sixth live group classes); the network pages and the uptake model share it.

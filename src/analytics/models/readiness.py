@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .profiles import PROFILES, ContentProfile
+from .content_profiles import PROFILES, ContentProfile
 
 #: Weights of the readiness index (profile: weight), summing to 1.
 INDEX_WEIGHTS = {"text_lms": 0.5, "video_360p": 0.3, "live_group_video": 0.2}

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..core import paths
-from ..core.errors import DataError, Problem
+from ..core.errors import DataError, ParameterError, Problem
 from . import assumptions
 from . import scenarios as scenario_file
 from .locales import pack_languages, read_messages, read_names
@@ -63,6 +63,9 @@ class Pack:
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     messages: dict[str, dict[str, object]] = field(default_factory=dict)
     scenarios: dict[str, scenario_file.Scenario] = field(default_factory=dict)
+    #: Results derived from the pack's tables and kept for the pack's life (e.g. each scenario's uptake
+    #: setup), by the name of the module that made them.
+    derived: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str):
         self.used.add(name)
@@ -74,6 +77,19 @@ class Pack:
             self.__dict__["used"].add(name)
             return tables[name]
         raise AttributeError(name)
+
+    def scenario(self, name: str) -> scenario_file.Scenario:
+        """The named scenario of the pack's ``scenarios.yaml``.
+
+        Raises
+        ------
+        ParameterError
+            When the pack names no such scenario, listing those it names.
+        """
+        if name not in self.scenarios:
+            raise ParameterError(f"scenario {name!r} is not in the {self.country} pack's scenarios.yaml; "
+                                 f"choose one of {', '.join(self.scenarios)}")
+        return self.scenarios[name]
 
     def status(self) -> pd.DataFrame:
         """Tidy table of every input: table, file, status, source, licence, vintage."""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..core.results import TableResult
+
 #: Indicators shown in the profile, in display order.
 PROFILE_INDICATORS = [
     "internet_users_pct",
@@ -72,6 +74,13 @@ class LatestValues:
     def summary(self) -> str:
         return "\n".join(f"{r.indicator:<30} {r.area_code:<4} {r.year}  {r.value:,.2f}"
                          for r in self.frame.itertuples(index=False))
+
+
+class InputStatus(TableResult):
+    """The inputs a page used: ``table``, ``status`` (measured or modelled), ``source``, ``licence``, ``vintage``."""
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.table:<28} {r.status:<9} {r.vintage}  {r.source}" for r in self.frame.itertuples())
 
 
 def latest_values(indicators: pd.DataFrame, names: list[str], areas: list[str]) -> LatestValues:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..report.areas import area_name, areas, check_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import FrameResult, Panel, Reading
+from ..report.panel import Panel, Reading
 from ..report.session import builder
 from ..report.views import TableView
-from .indicators import PROFILE_INDICATORS, comparison, latest, latest_values
+from .indicators import PROFILE_INDICATORS, InputStatus, comparison, latest, latest_values
 
 
 @builder
@@ -135,18 +135,18 @@ def map_reading(pack, tx, districts) -> Reading:
 
 
 @builder
-def data_status(pack, language: str = "en", tables: list[str] | None = None) -> Panel:
+def data_status(pack, tables: list[str] | None = None, language: str = "en") -> Panel:
     """The inputs used and whether each is measured or modelled, with source, licence and year.
 
     Parameters
     ----------
     pack : Pack
         A loaded country pack.
-    language : str
-        Language of the headings and status words shown.
     tables : list of str, optional
         Restrict to these tables (default: the tables the page has used so far, or every
         table of the pack if none was used yet).
+    language : str
+        Language of the headings and status words shown.
 
     Returns
     -------
@@ -164,7 +164,7 @@ def data_status(pack, language: str = "en", tables: list[str] | None = None) -> 
                         source=[tx.get(f"source.{n}", s) for n, s in zip(tidy["table"], tidy["source"], strict=True)],
                         table=[tx.get(f"table.{n}", n) for n in tidy["table"]])
     view = TableView(shown, tx, {c: tx(f"col.{c}") for c in tidy.columns})
-    return Panel(Reading(), view=view, result=FrameResult(tidy))
+    return Panel(Reading(), view=view, result=InputStatus(tidy))
 
 
 def key_facts_table(pack, language: str = "en") -> Panel:
@@ -194,7 +194,7 @@ def key_facts_table(pack, language: str = "en") -> Panel:
 
 
 @builder
-def headlines(pack, language: str = "en", region: str = "all") -> Panel:
+def headlines(pack, region: str = "all", language: str = "en") -> Panel:
     """Key facts of the country profile, computed from the latest published values.
 
     For a region, a first sentence gives its census population, its modelled urban share
@@ -204,10 +204,10 @@ def headlines(pack, language: str = "en", region: str = "all") -> Panel:
     ----------
     pack : analytics.packs.load.Pack
         The country pack.
-    language : str
-        Language of the sentences (one of the pack's reader languages).
     region : str
         ISO 3166-2 region code, or ``"all"`` for the whole country.
+    language : str
+        Language of the sentences (one of the pack's reader languages).
 
     Returns
     -------

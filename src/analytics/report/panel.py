@@ -56,8 +56,9 @@ class Panel:
         The chart, or small charts shown side by side.
     view : TableView, optional
         The table as a reader sees it (see :mod:`analytics.report.views`).
-    result : object, optional
-        The model result behind the panel, with ``summary()`` and ``to_frame()``.
+    result : analytics.core.results.Result, optional
+        The model result behind the panel: it keeps the results contract (``summary()`` and a
+        tidy ``to_frame()``, :mod:`analytics.core.results`); anything else is refused.
     applies : bool
         False when the section does not apply to the area (an urban–rural section for a
         city): JupyterLab shows the reading, and the exported page leaves out the output and
@@ -70,9 +71,16 @@ class Panel:
     result: Any = None
     applies: bool = True
 
+    def __post_init__(self):
+        from ..core.results import Result
+
+        if self.result is not None and not isinstance(self.result, Result):
+            raise TypeError(f"a panel's result must keep the results contract (summary() and to_frame()); "
+                            f"{type(self.result).__name__} does not")
+
     def summary(self) -> str:
         parts = [self.reading.summary()]
-        if self.result is not None and hasattr(self.result, "summary"):
+        if self.result is not None:
             parts.append(self.result.summary())
         return "\n\n".join(p for p in parts if p)
 
@@ -130,16 +138,3 @@ class Panel:
                 update_display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
             else:
                 display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
-
-
-class FrameResult:
-    """A tidy frame that is its own result (``to_frame()`` and ``summary()``), for panels that only publish a table."""
-
-    def __init__(self, frame):
-        self.frame = frame
-
-    def to_frame(self):
-        return self.frame.copy()
-
-    def summary(self) -> str:
-        return self.frame.to_string(index=False)

@@ -79,3 +79,29 @@ def shown(texts, value: float, n: float, digits: int = 1, percent: bool = False,
     if is_suppressed(n, min_sample):
         return SUPPRESSED_MARK
     return texts.percent(value, digits) if percent else texts.number(value, digits)
+
+
+def modelled_note(pack, tx, key: str, tables: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """The sentence that says a panel rests on modelled inputs (every capability uses this one rule).
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (which of its tables are modelled).
+    tx : analytics.core.i18n.Texts
+        The page's texts.
+    key : str
+        Catalog key of the capability's sentence; it may name the tables through ``{tables}``.
+    tables : sequence of str, optional
+        The pack tables the panel rests on: the sentence is said when any of them is modelled, naming
+        those. None for a model's own output, which is always modelled.
+
+    Returns
+    -------
+    list of str
+        The sentence, or nothing when every table is measured.
+    """
+    if tables is None:
+        return [tx(key)]
+    modelled = [t for t in tables if t in pack.tables and pack.is_modelled(t)]
+    return [tx(key, tables=", ".join(tx.get(f"table.{t}", t) for t in modelled))] if modelled else []

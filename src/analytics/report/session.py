@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
+import os
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,26 @@ STATE_MIME = "application/vnd.analytics.explored+json"
 
 #: Drop-downs :func:`explore` offers, in this order, when the notebook declares them.
 EXPLORED = ("region", "language", "scenario", "age_band", "content_profile", "role")
+
+
+#: Set by the briefing runner in its kernels: a batch run draws no widgets and keeps no registry.
+BATCH_ENV = "ANALYTICS_BATCH"
+
+
+def live() -> bool:
+    """Whether this is a specialist's live session (a Jupyter kernel that is not a batch run's).
+
+    Only a live session keeps the registries of builders and texts that the drop-downs redraw, and
+    draws the drop-downs and sliders: a batch kernel, or plain Python, does neither.
+    """
+    if os.environ.get(BATCH_ENV):
+        return False
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the suite
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 @dataclass
@@ -68,6 +89,8 @@ def builder(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         panel = func(*args, **kwargs)
+        if not live():
+            return panel
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         key = _call_key(func, dict(bound.arguments))
@@ -122,7 +145,8 @@ def show_text(pack, key: str, language: str) -> None:
     """
     from IPython.display import display
 
-    _texts[f"text-{key}"] = (pack, key)
+    if live():
+        _texts[f"text-{key}"] = (pack, key)
     display(text_bundle(pack, key, language), raw=True, display_id=f"text-{key}")
 
 
@@ -140,9 +164,11 @@ def explore(declaration, namespace: dict[str, Any]):
 
     Returns
     -------
-    ipywidgets.HBox
-        The bar (drop-downs and a status line); exported pages leave it out.
+    ipywidgets.HBox or None
+        The bar (drop-downs and a status line); None outside a live session (a batch run draws no bar).
     """
+    if not live():
+        return None
     import ipywidgets as widgets
 
     global _explored

@@ -110,7 +110,7 @@ def load(path: str | Path) -> Briefing:
 
 def _plan(briefing: Briefing, entries: list[dict], path: Path) -> tuple[list[tuple], list[str]]:
     """Every (entry number, base name, grid values, notebook, checked values, language) of the briefing."""
-    from .notebooks import check, notebook_path
+    from .notebooks import check_job, notebook_path
 
     planned, problems = [], []
     for k, entry in enumerate(entries, start=1):
@@ -131,7 +131,7 @@ def _plan(briefing: Briefing, entries: list[dict], path: Path) -> tuple[list[tup
                     values["language"] = lang
                 name = job_name(base, combo, lang)
                 try:
-                    values = check(nb, values, job=name)
+                    values = check_job(nb, values, job=name)
                 except ParameterError as exc:
                     problems.append(f"{path}: {exc}")
                     continue

@@ -102,7 +102,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     """
     import nbformat
 
-    from .notebooks import check
+    from .notebooks import check_job
     from .runner import one_job_briefing, run_briefing
 
     path = Path(notebook)
@@ -114,7 +114,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     except Exception as exc:  # nbformat raises several kinds for a damaged file
         raise ParameterError(f"{where}: not a readable notebook ({type(exc).__name__})") from None
     check_executed(nb, where)
-    values = check(path, executed_parameters(nb, where))
+    values = check_job(path, executed_parameters(nb, where))
     check_explored(nb, values, where)
     briefing = one_job_briefing(path, values)
 

@@ -11,6 +11,7 @@ names and types only. papermill itself only warns about an unknown name.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -128,7 +129,7 @@ def _cell_problems(cells: dict[str, CellParameter], values: dict[str, Any]) -> l
     return out
 
 
-def check(notebook: str | Path, values: dict[str, Any], job: str | None = None) -> dict[str, Any]:
+def check_job(notebook: str | Path, values: dict[str, Any], job: str | None = None) -> dict[str, Any]:
     """Check parameter values for a notebook; return the effective values (defaults filled in).
 
     Raises
@@ -169,3 +170,32 @@ def parse_assignments(pairs: list[str]) -> dict[str, Any]:
         except yaml.YAMLError:
             out[key.strip()] = raw
     return out
+
+
+#: The line that opens a notebook's parameters cell in its tracked percent-format ``.py``.
+PARAMETERS_CELL = '# %% tags=["parameters"]'
+_CAPABILITY = re.compile(r"^#\s+capability:\s*([a-z_]+)\s*$", re.MULTILINE)
+
+
+def generated_source(py: Path) -> str:
+    """The text of a tracked notebook (``notebooks/NN_name.py``) with its parameters cell generated from its
+    capability's declaration (:meth:`~analytics.core.declarations.Declaration.parameters_cell`)."""
+    text = py.read_text(encoding="utf-8")
+    found = _CAPABILITY.search(text)
+    if found is None or PARAMETERS_CELL not in text:
+        raise ParameterError(f"{py.name}: no capability in its header or no parameters cell")
+    head, _, rest = text.partition(PARAMETERS_CELL + "\n")
+    _, sep, tail = rest.partition("\n# %%")
+    cell = declaration(found.group(1)).parameters_cell()
+    return f"{head}{PARAMETERS_CELL}\n{cell}\n{sep}{tail}"
+
+
+def write_parameters_cells(folder: Path | None = None) -> list[str]:
+    """Write every tracked notebook's parameters cell from its declaration; the names of those changed."""
+    changed = []
+    for py in sorted((folder or paths.notebooks_dir()).glob("[0-9]*.py")):
+        new = generated_source(py)
+        if new != py.read_text(encoding="utf-8"):
+            py.write_text(new, encoding="utf-8")
+            changed.append(py.name)
+    return changed

@@ -22,6 +22,7 @@ from typing import Any
 from ..core import paths
 from ..core.errors import ParameterError
 from ..packs.hashing import combined_hash, pack_hashes, sha256
+from ..report.session import BATCH_ENV
 from . import resume as resume_mod
 from .briefing import Briefing, Job
 from .jobs import JobOutcome, JobSpec, run_job, texts_for
@@ -71,7 +72,7 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
 
 def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input_hash: str,
            timeout: float) -> list[JobSpec]:
-    env = {k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}
+    env = {**{k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}, BATCH_ENV: "1"}
     texts = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}
     return [JobSpec(name=j.name, anchor=j.anchor, notebook=str(j.notebook), parameters=j.parameters,
                     language=j.language, folder=str(folder), run_id=run_id, input_hash=input_hash,
@@ -325,10 +326,10 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
 def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | None = None,
                  timeout: float = 900, language: str | None = None) -> tuple[Path, JobOutcome]:
     """Run one notebook as a one-job briefing and publish ``outputs/<notebook>/<run-id>/``."""
-    from .notebooks import check, notebook_path
+    from .notebooks import check_job, notebook_path
 
     nb = notebook_path(notebook)
-    briefing = one_job_briefing(nb, check(nb, params), language)
+    briefing = one_job_briefing(nb, check_job(nb, params), language)
     folder, outcomes = run_briefing(briefing, outputs=outputs, workers=1, timeout=timeout, quiet=True)
     return folder, outcomes[0]
 

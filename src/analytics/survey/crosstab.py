@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2
 
+from ..core.results import TableResult
+
 
 @dataclass
 class CrossTab:
@@ -31,9 +33,30 @@ class CrossTab:
     p_value: float
     method: str  # "pearson" or "rao-scott"
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per cell: ``group``, ``answer``, ``respondents``, and the test's ``statistic``, ``df``,
+        ``p_value``, ``method`` repeated on every row."""
+        cells = self.counts.rename_axis(index="group", columns="answer").stack().rename("respondents").reset_index()
+        return cells.assign(statistic=self.statistic, df=self.df, p_value=self.p_value, method=self.method)
+
     def summary(self) -> str:
         return (f"{self.answer} by {self.group}: {self.method} chi-square {self.statistic:.2f} "
                 f"on {self.df} df, p = {self.p_value:.3f}\n{self.counts.to_string()}")
+
+
+class CrossTabs(TableResult):
+    """Published cross-tabulations, after disclosure control: ``grouping``, ``group``, ``course_language``,
+    ``respondents`` (empty when withheld), ``suppressed``; ``tests`` the test of association of each grouping."""
+
+    def __init__(self, frame: pd.DataFrame, tests: list[CrossTab]):
+        super().__init__(frame)
+        self.tests = tests
+
+    def summary(self) -> str:
+        withheld = int(self.frame["suppressed"].sum())
+        return "\n".join([f"{len(self.frame)} cells published, {withheld} withheld"] +
+                         [f"  {t.group}: {t.method} chi-square {t.statistic:.2f} on {t.df} df, p = {t.p_value:.3f}"
+                          for t in self.tests])
 
 
 def _deff(y: np.ndarray, w: np.ndarray) -> float:

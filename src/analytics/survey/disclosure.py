@@ -37,7 +37,7 @@ class Suppressed:
         """The counts as published: withheld entries are NaN."""
         return self.counts.astype(float).mask(self.withheld)
 
-    def tidy(self, row: str = "row", column: str = "column") -> pd.DataFrame:
+    def to_frame(self, row: str = "row", column: str = "column") -> pd.DataFrame:
         """One row per cell (totals included): ``row``, ``column``, ``respondents`` (NaN when withheld),
         ``suppressed`` (bool)."""
         shown = self.shown()

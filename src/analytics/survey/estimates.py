@@ -45,6 +45,15 @@ class Share:
     successes: int
     method: str  # "wilson" or "taylor"
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``share``, ``share_low``, ``share_high`` (0–1), ``respondents`` (saying yes), ``n``, ``method``."""
+        return pd.DataFrame([{"share": self.estimate, "share_low": self.low, "share_high": self.high,
+                              "respondents": self.successes, "n": self.n, "method": self.method}])
+
+    def summary(self) -> str:
+        return (f"{self.estimate:.1%} [{self.low:.1%}, {self.high:.1%}] ({self.successes} of {self.n}, "
+                f"{self.method} interval)")
+
 
 def share(yes: pd.Series, weights: pd.Series | None = None) -> Share:
     """The (weighted) share of ``True`` in ``yes`` (missing answers left out), with its interval.

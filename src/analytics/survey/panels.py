@@ -13,22 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..report.figures import localise, title
-from ..report.panel import FrameResult, Panel, Reading
+from ..report.panel import Panel, Reading
+from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
-from .crosstab import crosstab
+from .crosstab import CrossTabs, crosstab
 from .disclosure import suppress
-from .rankings import rank
-from .responses import ASKED, respondents, safe_share
+from .rankings import REPLICATES, Rankings, rank
+from .responses import ASKED, respondents, safe_shares
 
 LANGUAGES = ("en", "ru", "tg")
 PUBLISHED = {"en": 39, "ru": 43, "tg": 17}  # World Bank blog on the 2013–14 pilot, percent
 GROUPS = ("role", "institution", "sex", "settlement")
-
-
-def _reconstructed(tx, pack, tables) -> list[str]:
-    names = [tx.get(f"table.{t}", t) for t in tables if pack.is_modelled(t)]
-    return [tx("survey.reconstructed", tables=", ".join(names))] if names else []
 
 
 def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: bool = False) -> go.Figure:
@@ -83,8 +79,9 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     tx = pack.texts(language)
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
-    frame = pd.DataFrame([{"course_language": lang, **safe_share(stated["course_language"] == lang, stated["weight"],
-                                                                  min_cell_size)} for lang in LANGUAGES])
+    shares = safe_shares({lang: stated["course_language"] == lang for lang in LANGUAGES}, "course_language",
+                         stated["weight"], min_cell_size)
+    frame = shares.frame
     labels = [tx(f"survey.lang_{lang}") for lang in LANGUAGES]
     fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
@@ -98,15 +95,17 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         said.append(tx("survey.lang_published_all", **PUBLISHED))
     reading = Reading({f"{lang}_pct": 100 * frame.loc[i, "share"] for i, lang in enumerate(LANGUAGES)
                        if not frame.loc[i, "suppressed"]},
-                      said + _reconstructed(tx, pack, ["pilot_respondents"]), importance=2, modelled=True)
-    return Panel(reading, figure=localise(fig, language), result=FrameResult(frame))
+                      said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=2, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=shares)
 
 
 @builder
-def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates: int = REPLICATES,
+                   language: str = "en") -> Panel:
     """The top requirements, advantages and disadvantages, with intervals and how sure each rank is.
 
-    Parameters are those of :func:`language_panel`.
+    Parameters are those of :func:`language_panel`, and ``n_replicates``: bootstrap resamples behind how
+    sure each rank is (1,000 by default).
 
     Returns
     -------
@@ -125,7 +124,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         if asked.empty:
             said.append(tx("survey.not_asked", question=tx(f"survey.q_{question}"), who=_who(tx, role)))
             continue
-        r = rank(mentions[mentions["question"] == question], asked["respondent_id"], question).to_frame()
+        r = rank(mentions[mentions["question"] == question], asked["respondent_id"], question, n_replicates).to_frame()
         small = (r["respondents"] < min_cell_size) | (r["n"] - r["respondents"] < min_cell_size)
         small &= r["respondents"] > 0
         r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
@@ -143,8 +142,8 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
                          share=100 * table["share"], rank_support=100 * table["rank_support"])
     view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "rank", "item", "share", "rank_support")},
                      {"share": 1, "rank_support": 0, "rank": 0})
-    reading = Reading({}, said + _reconstructed(tx, pack, ["pilot_mentions"]), importance=2, modelled=True)
-    return Panel(reading, figure=figures, view=view, result=FrameResult(table))
+    reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_mentions"]), importance=2, modelled=True)
+    return Panel(reading, figure=figures, view=view, result=Rankings(table))
 
 
 @builder
@@ -164,13 +163,13 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     tx = pack.texts(language)
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
-    tidy, shown, said = [], [], []
+    tidy, shown, said, tests = [], [], [], []
     for group in GROUPS:
         if stated[group].nunique() < 2:
             continue
         counts = pd.crosstab(stated[group], stated["course_language"]).reindex(columns=list(LANGUAGES), fill_value=0)
         s = suppress(counts, min_cell_size)
-        t = s.tidy(group, "course_language").rename(columns={group: "group"}).assign(grouping=group)
+        t = s.to_frame(group, "course_language").rename(columns={group: "group"}).assign(grouping=group)
         tidy.append(t)
         view = s.shown()
         for idx, row in view.iterrows():
@@ -178,6 +177,7 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
                           "group": tx("survey.total") if idx == "total" else tx.get(f"survey.value_{idx}".replace(" ", "_"), str(idx)),
                           **{c: ("‡" if s.withheld.loc[idx, c] else f"{int(row[c]):d}") for c in view.columns}})
         test = crosstab(stated, group, "course_language", stated["weight"])
+        tests.append(test)
         key = "survey.assoc_yes" if test.p_value < 0.05 else "survey.assoc_no"
         said.append(tx(key, group=tx(f"survey.group_{group}"), stat=test.statistic, df=test.df, p=test.p_value,
                        method=tx(f"survey.method_{test.method.replace('-', '_')}")))
@@ -187,8 +187,8 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
                                  **{lang: tx(f"survey.lang_{lang}") for lang in LANGUAGES},
                                  "total": tx("survey.total")})
     said.append(tx("survey.withheld_mark", k=min_cell_size))
-    reading = Reading({}, said + _reconstructed(tx, pack, ["pilot_respondents"]), importance=0, modelled=True)
-    return Panel(reading, view=view, result=FrameResult(frame))
+    reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=0, modelled=True)
+    return Panel(reading, view=view, result=CrossTabs(frame, tests))
 
 
 @builder
@@ -205,15 +205,16 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
     tx = pack.texts(language)
     firms = pack.employer_survey
     keys = ("willing_cocreate", "willing_hire", "willing_invest_training")
-    frame = pd.DataFrame([{"willing": k, **safe_share(firms[k].astype(bool), None, min_cell_size)} for k in keys])
+    shares = safe_shares({k: firms[k].astype(bool) for k in keys}, "willing", None, min_cell_size)
+    frame = shares.frame
     labels = [tx(f"survey.{k}") for k in keys]
     fig = _bars(tx, labels, frame, tx("survey.firms_title", n=len(firms)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.firm_part", what=labels[i], share=100 * r.share, low=100 * r.share_low, high=100 * r.share_high)
              for i, r in frame.iterrows()]
     said = [tx("survey.firms_sentence", n=len(firms), parts="; ".join(parts))]
-    reading = Reading({}, said + _reconstructed(tx, pack, ["employer_survey"]), importance=1, modelled=True)
-    return Panel(reading, figure=localise(fig, language), result=FrameResult(frame))
+    reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["employer_survey"]), importance=1, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=shares)
 
 
 #: The indicator that decides each question's answer, and the thresholds of its verdicts.
@@ -267,7 +268,8 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, language: s
     from .questions import research_table
 
     tx = pack.texts(language)
-    table = research_table(pack, role, min_cell_size)
+    research = research_table(pack, role, min_cell_size)
+    table = research.frame
     shown = pd.DataFrame([{"question": tx(f"survey.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
                            "finding": _finding(tx, r, min_cell_size), "n": r.n if r.n else "—",
                            "strength": tx(f"survey.strength_{r.strength}")} for r in table.itertuples()])
@@ -281,6 +283,6 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, language: s
         said.append(tx(f"survey.answer_{q}_{verdict(q, v)}", evidence="; ".join(parts)))
     numbers = {f"{i}_pct": 100 * v.loc[i, "value"] for i in ("human_capacity", "certificate_motivation", "hire")
                if i in v.index and np.isfinite(v.loc[i, "value"])}
-    reading = Reading(numbers, said + _reconstructed(tx, pack, ["pilot_respondents", "employer_survey"]),
+    reading = Reading(numbers, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents", "employer_survey"]),
                       importance=3, modelled=True)
-    return Panel(reading, view=view, result=FrameResult(table))
+    return Panel(reading, view=view, result=research)

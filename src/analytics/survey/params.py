@@ -1,13 +1,15 @@
-"""Parameters of notebook 04_pilot_survey (kept equal to its parameters cell by a test)."""
+"""Parameters of notebook 04_pilot_survey (its parameters cell is generated from them)."""
 
-from ..core.declarations import Declaration, Param
+from ..core.declarations import COUNTRY, LANGUAGE, Declaration, Param
+from .rankings import REPLICATES
 from .responses import ROLES
 
 PARAMETERS = Declaration("survey", (
-    Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country"),
+    COUNTRY,
     Param("role", str, "all", "whose answers count: all respondents, teachers or students", choices=ROLES),
     Param("min_cell_size", int, 5, "fewest respondents behind a published number (smaller groups are withheld)",
           min=1, max=100),
-    Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
-          source="language"),
+    Param("n_replicates", int, REPLICATES, "bootstrap resamples behind how sure each rank is (fewer: faster)",
+          min=20, max=10_000),
+    LANGUAGE,
 ))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..core.results import TableResult
 from ..models import capacity, readiness
 from .responses import ASKED, respondents, safe_share
 
@@ -59,7 +60,15 @@ def _model(pack, what: str) -> dict:
             "method": "modelled"}
 
 
-def research_table(pack, role: str = "all", k: int = 5) -> pd.DataFrame:
+class ResearchTable(TableResult):
+    """The research questions' indicators (columns in :func:`research_table`)."""
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.question} {r.indicator:<24} " + ("withheld" if r.suppressed else f"{r.value:.3g}")
+                         + f" ({r.method}, {r.strength})" for r in self.frame.itertuples())
+
+
+def research_table(pack, role: str = "all", k: int = 5) -> ResearchTable:
     """Each research question's indicators with their values, intervals, sample sizes and strength.
 
     Parameters
@@ -74,8 +83,8 @@ def research_table(pack, role: str = "all", k: int = 5) -> pd.DataFrame:
 
     Returns
     -------
-    pandas.DataFrame
-        ``question`` (q1…q5), ``indicator``, ``value`` (share 0–1; readiness index 0–100; Gbps),
+    ResearchTable
+        ``frame``: ``question`` (q1…q5), ``indicator``, ``value`` (share 0–1; readiness index 0–100; Gbps),
         ``value_low``, ``value_high`` (95 %), ``respondents``, ``n``, ``suppressed``, ``method``
         (wilson, taylor, modelled, not asked) and ``strength`` (strong: interval narrower than 20
         points; moderate: narrower than 40; weak; modelled; none).
@@ -102,4 +111,4 @@ def research_table(pack, role: str = "all", k: int = 5) -> pd.DataFrame:
             rows.append({"question": question, "indicator": key, "value": v["share"], "value_low": v["share_low"],
                          "value_high": v["share_high"], "respondents": v["respondents"], "n": v["n"],
                          "suppressed": v["suppressed"], "method": v["method"], "strength": strength})
-    return pd.DataFrame(rows)
+    return ResearchTable(pd.DataFrame(rows))

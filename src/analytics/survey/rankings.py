@@ -1,7 +1,7 @@
 """Rankings of multiple-choice items, with how sure each rank is.
 
 An item's share is the share of the respondents asked who named it (each could name up to three).
-How sure a rank is: respondents are resampled with replacement (a bootstrap of ``draws``
+How sure a rank is: respondents are resampled with replacement (a bootstrap of ``replicates``
 samples, seeded) and the ranking is made again; the share of samples in which the item holds the
 same rank, and in which it is among the top three, is reported.
 """
@@ -13,7 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.results import TableResult
 from .estimates import wilson
+
+#: Bootstrap resamples behind how sure each rank is.
+REPLICATES = 1000
 
 
 @dataclass
@@ -22,7 +26,7 @@ class Ranking:
 
     question: str
     frame: pd.DataFrame
-    draws: int
+    replicates: int
 
     def to_frame(self) -> pd.DataFrame:
         """``question``, ``rank``, ``item``, ``respondents``, ``n``, ``share``, ``share_low``,
@@ -33,9 +37,19 @@ class Ranking:
         return list(self.frame["item"].head(k))
 
     def summary(self) -> str:
-        return "\n".join([f"{self.question} ({self.draws} bootstrap samples):"] + [
+        return "\n".join([f"{self.question} ({self.replicates} bootstrap samples):"] + [
             f"  {r.rank}. {r.item:<36} {r.share:6.1%} [{r.share_low:.1%}, {r.share_high:.1%}] "
             f"rank held in {r.rank_support:.0%}" for r in self.frame.itertuples()])
+
+
+class Rankings(TableResult):
+    """Several questions' rankings after disclosure control (columns of :meth:`Ranking.to_frame` and
+    ``suppressed``; withheld shares empty)."""
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.question}: {r.rank}. {r.item}" + (" (withheld)" if r.suppressed else
+                                                                   f" {r.share:.1%}, rank held in {r.rank_support:.0%}")
+                         for r in self.frame.itertuples())
 
 
 def _order(counts: np.ndarray, names: np.ndarray) -> np.ndarray:
@@ -43,7 +57,7 @@ def _order(counts: np.ndarray, names: np.ndarray) -> np.ndarray:
     return np.lexsort((names, -counts))
 
 
-def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", draws: int = 1000,
+def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", replicates: int = REPLICATES,
          seed: int = 2014) -> Ranking:
     """Rank items by the share of respondents asked who named them.
 
@@ -55,7 +69,7 @@ def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", draws: int =
         The ids of the respondents asked the question (those who named nothing count too).
     question : str
         Name of the question (a label of the result).
-    draws : int
+    replicates : int
         Bootstrap samples, >= 1.
     seed : int
         Seed of the bootstrap.
@@ -73,11 +87,11 @@ def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", draws: int =
     order = _order(counts, items)
     n = len(ids)
     rng = np.random.default_rng(seed)
-    picks = rng.integers(0, n, size=(draws, n))
-    boot = np.stack([np.bincount(picks[d], minlength=n) @ matrix for d in range(draws)])  # draws × items
+    picks = rng.integers(0, n, size=(replicates, n))
+    boot = np.stack([np.bincount(picks[d], minlength=n) @ matrix for d in range(replicates)])  # replicates × items
     held = np.zeros(len(items))
     top3 = np.zeros(len(items))
-    for d in range(draws):
+    for d in range(replicates):
         o = _order(boot[d], items)
         position = np.empty(len(items), dtype=int)
         position[o] = np.arange(len(items))
@@ -87,6 +101,6 @@ def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", draws: int =
     for r, i in enumerate(order, start=1):
         low, high = wilson(counts[i], n)
         rows.append({"rank": r, "item": items[i], "respondents": int(counts[i]), "n": n, "share": counts[i] / n,
-                     "share_low": low, "share_high": high, "rank_support": held[i] / draws,
-                     "top3_support": top3[i] / draws})
-    return Ranking(question, pd.DataFrame(rows), draws)
+                     "share_low": low, "share_high": high, "rank_support": held[i] / replicates,
+                     "top3_support": top3[i] / replicates})
+    return Ranking(question, pd.DataFrame(rows), replicates)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.results import TableResult
 from .estimates import share
 
 ROLES = ("all", "teacher", "student")
@@ -51,6 +52,23 @@ def safe_share(yes: pd.Series, weights: pd.Series | None, k: int) -> dict:
     return {"share": nan if hidden else s.estimate, "share_low": nan if hidden else s.low,
             "share_high": nan if hidden else s.high, "respondents": nan if hidden else float(s.successes),
             "n": s.n, "suppressed": hidden, "method": s.method}
+
+
+class Shares(TableResult):
+    """Shares safe for publication, one row per item: the item's column (``course_language``, ``willing`` …),
+    ``share``, ``share_low``, ``share_high`` (0–1, empty when withheld), ``respondents``, ``n``,
+    ``suppressed``, ``method`` (see :func:`safe_share`)."""
+
+    def summary(self) -> str:
+        key = self.frame.columns[0]
+        return "\n".join("{:<26} {}".format(getattr(r, key), "withheld" if r.suppressed else
+                                            f"{r.share:6.1%} [{r.share_low:.1%}, {r.share_high:.1%}] of {r.n}")
+                         for r in self.frame.itertuples())
+
+
+def safe_shares(items: dict[str, pd.Series], column: str, weights: pd.Series | None, k: int) -> Shares:
+    """:func:`safe_share` of each item (name to its yes/no answers), one row each, named in ``column``."""
+    return Shares(pd.DataFrame([{column: name, **safe_share(yes, weights, k)} for name, yes in items.items()]))
 
 
 def likert(answers: pd.Series, levels: list, weights: pd.Series | None = None, k: int = 5) -> pd.DataFrame:

@@ -75,11 +75,11 @@ class Calibration:
     clusters: int
 
     def odds_ratios(self) -> pd.DataFrame:
-        """Tidy: ``term``, ``odds_ratio``, ``or_low``, ``or_high`` (95 %), ``coef``, ``std_error``."""
+        """Tidy: ``term``, ``odds_ratio``, ``odds_ratio_low``, ``odds_ratio_high`` (95 %), ``coef``, ``std_error``."""
         se = np.sqrt(np.diag(self.cov.to_numpy()))
         b = self.params.to_numpy()
-        return pd.DataFrame({"term": self.params.index, "odds_ratio": np.exp(b), "or_low": np.exp(b - 1.96 * se),
-                             "or_high": np.exp(b + 1.96 * se), "coef": b, "std_error": se})
+        return pd.DataFrame({"term": self.params.index, "odds_ratio": np.exp(b), "odds_ratio_low": np.exp(b - 1.96 * se),
+                             "odds_ratio_high": np.exp(b + 1.96 * se), "coef": b, "std_error": se})
 
     def carried(self) -> pd.Series:
         """The log-odds terms the funnel uses (income fifths 2–5, women), by :data:`CARRIED`."""
@@ -96,7 +96,7 @@ class Calibration:
     def summary(self) -> str:
         rows = self.odds_ratios()
         lines = [f"Completion logit on {self.n:,} OULAD records (success rate {self.success_rate:.1%}):"]
-        lines += [f"  {r.term:<34} OR {r.odds_ratio:5.2f} [{r.or_low:.2f}, {r.or_high:.2f}]"
+        lines += [f"  {r.term:<34} OR {r.odds_ratio:5.2f} [{r.odds_ratio_low:.2f}, {r.odds_ratio_high:.2f}]"
                   for r in rows.itertuples() if r.term != "const"]
         return "\n".join(lines + [f"  (standard errors clustered in {self.clusters} module presentations)"])
 

@@ -11,89 +11,25 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..report.areas import check_region, in_region, where
+from ..report.areas import check_region, where
 from ..report.figures import localise, title
-from ..report.panel import FrameResult, Panel, Reading
+from ..report.panel import Panel, Reading
+from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
-from . import model
-from .simulate import STAGES
-
-#: Published funnel figures the model is compared with (REFERENCE_FIGURES, "MOOC and distance-course funnels").
-HARVARDX_CERTIFIED_PCT = 5.13  # 43,196 certified of 841,687 registrations
-MOOC_MEDIAN_COMPLETION_PCT = 12.6  # Jordan (2015), 221 MOOCs
-COLOURS = {"enrolled": "#4c78a8", "active": "#72b7b2", "completed": "#54a24b", "certified": "#e45756"}
-
-
-def sig(x: float, digits: int = 2) -> float:
-    """``x`` rounded to ``digits`` significant figures (a modelled count is not known closer)."""
-    return float(f"{x:.{digits}g}") if np.isfinite(x) and x != 0 else float(x)
-
-
-def _run(pack, scenario: str, horizon: int, n_draws: int, seed: int):
-    """The scenario's setup (made once per pack and scenario) and its national simulation."""
-    s = model.setup_of(pack, scenario)
-    return s, model.run(s, horizon, n_draws, seed)
-
-
-def _area(pack, region: str) -> list[str] | None:
-    return None if region == "all" else list(in_region(pack.districts, region)["district_code"])
-
-
-def _band(tx, values: np.ndarray, pct: bool = False) -> dict:
-    q = np.quantile(values, [0.1, 0.5, 0.9])
-    return {"mid": sig(q[1]), "low": sig(q[0]), "high": sig(q[2])} if not pct else \
-        {"mid": float(q[1]), "low": float(q[0]), "high": float(q[2])}
-
-
-def _modelled(tx) -> str:
-    return tx("uptake.modelled")
-
-
-def fan_data(sim, area: list[str] | None, stage: str) -> list[dict]:
-    """The data of a fan's two traces (the P10–P90 band, the P50 line), for drawing or for redrawing."""
-    b = sim.bands(stage, area).round({"p10": 0, "p50": 0, "p90": 0})  # whole persons
-    years = list(b["year"])
-    return [{"x": years + years[::-1], "y": list(b["p90"]) + list(b["p10"][::-1])},
-            {"x": years, "y": list(b["p50"]), "customdata": np.stack([b["p10"], b["p90"]], axis=1)}]
-
-
-def fan_figure(tx, sim, area: list[str] | None, stage: str, text: str) -> go.Figure:
-    """New entrants to ``stage`` a year: the P50 line in the P10–P90 band (persons a year)."""
-    band, line = fan_data(sim, area, stage)
-    name = tx(f"uptake.stage_{stage}")
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(**band, fill="toself", fillcolor=COLOURS[stage], opacity=0.25, line={"width": 0},
-                             hoverinfo="skip", showlegend=False, name=name))
-    fig.add_trace(go.Scatter(**line, mode="lines+markers", name=name, showlegend=False, line={"color": COLOURS[stage]},
-                             hovertemplate=f"{name}: %{{y:,.0f}} (%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}})"
-                                           "<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.year_axis"),
-                      yaxis_title=tx("uptake.persons_year"), yaxis_rangemode="tozero", title=title(tx, text, True))
-    return fig
-
-
-def fan_figures(tx, sim, area: list[str] | None, texts: dict[str, str]) -> list[go.Figure]:
-    """The fans of new enrolments and of completers, each on its own scale."""
-    return [fan_figure(tx, sim, area, stage, texts[stage]) for stage in ("enrolled", "completed")]
-
-
-def funnel_data(sim, area: list[str] | None) -> dict:
-    """The data of the funnel's bars: P50 with P10–P90 whiskers, for drawing or for redrawing."""
-    f = sim.funnel(area)[["p10", "p50", "p90"]].round()  # whole persons
-    return {"y": f["p50"].to_numpy(), "customdata": np.stack([f["p10"], f["p90"]], axis=1),
-            "error_y": {"type": "data", "symmetric": False, "array": (f["p90"] - f["p50"]).to_numpy(),
-                        "arrayminus": (f["p50"] - f["p10"]).to_numpy()}}
-
-
-def funnel_figure(tx, sim, area: list[str] | None, text: str) -> go.Figure:
-    """The four stages over the horizon: P50 bars with P10–P90 whiskers (persons)."""
-    names = [tx(f"uptake.stage_{st}") for st in STAGES]
-    fig = go.Figure(go.Bar(x=names, **funnel_data(sim, area), marker_color=[COLOURS[st] for st in STAGES],
-                           hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.persons"), showlegend=False,
-                      title=title(tx, text, True))
-    return fig
+from . import runs
+from .calibration import CARRIED
+from .common import (
+    HARVARDX_CERTIFIED_PCT,
+    MOOC_MEDIAN_COMPLETION_PCT,
+    area_districts,
+    band,
+    run_scenario,
+    sig,
+)
+from .course_costs import ROUTES
+from .figures import fan_figures, funnel_figure
+from .simulate import Funnel
 
 
 @builder
@@ -126,27 +62,24 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    s, sim = _run(pack, scenario, horizon_years, n_draws, seed)
-    area = _area(pack, region)
+    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    area = area_districts(pack, region)
     place, named = where(tx, pack, region), tx(f"param.scenario.{scenario}")
     figs = fan_figures(tx, sim, area, {"enrolled": tx("uptake.fan_title", where=place, scenario=named),
                                        "completed": tx("uptake.fan_title_completed", where=place, scenario=named)})
-    enrolled, completed = _band(tx, sim.total("enrolled", area)), _band(tx, sim.total("completed", area))
+    enrolled, completed = band(sim.total("enrolled", area)), band(sim.total("completed", area))
     bands = sim.bands("enrolled", area)
     peak = int(bands.loc[bands["p50"].idxmax(), "year"])  # the year of most new enrolments on the median path
     said = [tx("uptake.fan_sentence_1", where=place, years=horizon_years, enrolled=enrolled["mid"],
                low=enrolled["low"], high=enrolled["high"], peak=peak),
             tx("uptake.fan_sentence_2", completed=completed["mid"], low=completed["low"], high=completed["high"],
                draws=n_draws)]
-    frame = pd.concat([sim.district_bands(st) for st in STAGES], ignore_index=True)
-    if area is not None:
-        frame = frame[frame["district_code"].isin(area)]
     reading = Reading({"enrolled": enrolled["mid"], "enrolled_low": enrolled["low"], "enrolled_high": enrolled["high"],
                        "completed": completed["mid"], "completed_low": completed["low"],
                        "completed_high": completed["high"]},
-                      said + [_modelled(tx)], importance=3, modelled=True,
+                      said + modelled_note(pack, tx, "uptake.modelled"), importance=3, modelled=True,
                       headline={"completed": tx("uptake.headline_completed")})
-    return Panel(reading, figure=[localise(f, language) for f in figs], result=FrameResult(frame.reset_index(drop=True)))
+    return Panel(reading, figure=[localise(f, language) for f in figs], result=sim.area_bands(area))
 
 
 @builder
@@ -164,22 +97,22 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    s, sim = _run(pack, scenario, horizon_years, n_draws, seed)
-    area = _area(pack, region)
+    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    area = area_districts(pack, region)
     place = where(tx, pack, region)
     fig = funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years))
     f = sim.funnel(area)
     enrolled, completed = sim.total("enrolled", area), sim.total("completed", area)
     active = sim.total("active", area)
-    share = _band(tx, 100 * completed / enrolled, pct=True)
-    lost = _band(tx, 100 * (1 - active / enrolled), pct=True)
+    share = band(100 * completed / enrolled, pct=True)
+    lost = band(100 * (1 - active / enrolled), pct=True)
     blended = pack.scenarios[scenario].uptake["blended"]
     said = [tx("uptake.funnel_sentence_1", where=place, share=share["mid"], low=share["low"], high=share["high"]),
             tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", lost=lost["mid"],
                low=lost["low"], high=lost["high"])]
     reading = Reading({"complete_pct": share["mid"], "complete_pct_low": share["low"],
-                       "complete_pct_high": share["high"]}, said + [_modelled(tx)], importance=2, modelled=True)
-    return Panel(reading, figure=localise(fig, language), result=FrameResult(f))
+                       "complete_pct_high": share["high"]}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=Funnel(f))
 
 
 @builder
@@ -200,7 +133,8 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    cmp = model.compare(pack, list(pack.scenarios), horizon_years, n_draws, seed, _area(pack, region))
+    comparison = runs.compare(pack, list(pack.scenarios), horizon_years, n_draws, seed, area_districts(pack, region))
+    cmp = comparison.frame
     wide = {}
     for r in cmp.itertuples():
         digits = 1 if r.measure.endswith("_pp") else None
@@ -220,5 +154,112 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
                low=sig(b.p10), high=sig(b.p90), baseline=sig(base.p50)),
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
-    reading = Reading({}, said + [_modelled(tx)], importance=2, modelled=True)
-    return Panel(reading, view=view, result=FrameResult(cmp))
+    reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True)
+    return Panel(reading, view=view, result=comparison)
+
+
+@builder
+def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
+                      seed: int = 2027, language: str = "en") -> Panel:
+    """The completion logit fitted on the Open University's learners, and the model beside published MOOC figures.
+
+    Parameters are those of :func:`~analytics.uptake.panels.fan_panel` (national: the calibration
+    and the comparison do not depend on the region).
+
+    Returns
+    -------
+    Panel
+        Bars (percent) of the modelled share of the enrolled who complete and who are certified (with
+        bands), OULAD's success rate, HarvardX/MITx's certification rate and the median MOOC completion
+        rate; a table of the odds ratios carried into the funnel with 95 % intervals; sentences on the
+        calibration and on the comparison; ``result`` every odds ratio of the logit.
+    """
+    tx = pack.texts(language)
+    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    cal = s.calibration
+    enrolled = sim.total("enrolled")
+    done = band(100 * sim.total("completed") / enrolled, pct=True)
+    cert = band(100 * sim.total("certified") / enrolled, pct=True)
+    counts = cal.counts.set_index("final_result")["students"]
+    oulad = 100 * (counts["Pass"] + counts["Distinction"]) / counts.sum()
+    bars = [(tx("uptake.cmp_model_complete"), done["mid"], done), (tx("uptake.cmp_model_certified"), cert["mid"], cert),
+            (tx("uptake.cmp_oulad"), oulad, None), (tx("uptake.cmp_harvardx"), HARVARDX_CERTIFIED_PCT, None),
+            (tx("uptake.cmp_mooc_median"), MOOC_MEDIAN_COMPLETION_PCT, None)]
+    fig = go.Figure()
+    for rows, colours, name in ((bars[:2], ["#54a24b", "#e45756"], tx("uptake.this_model")),
+                                (bars[2:], ["#9d755d", "#bab0ac", "#bab0ac"], tx("uptake.published"))):
+        banded = rows[0][2] is not None
+        fig.add_trace(go.Bar(y=[b[0] for b in rows], x=[b[1] for b in rows], orientation="h", name=name,
+                             marker_color=colours, hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+                             error_x={"type": "data", "symmetric": False, "array": [b[2]["high"] - b[1] for b in rows],
+                                      "arrayminus": [b[1] - b[2]["low"] for b in rows]} if banded else None))
+    fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.percent_enrolled"),
+                      yaxis={"autorange": "reversed", "automargin": True}, showlegend=True, barmode="overlay",
+                      legend={"orientation": "h", "y": -0.25}, title=title(tx, tx("uptake.cmp_title"), True))
+    ors = cal.odds_ratios().set_index("term").loc[list(CARRIED)].reset_index()
+    ors["term"] = [tx(f"uptake.term_{t}") for t in ors["term"]]
+    view = TableView(ors, tx, {"term": tx("uptake.col_term"), "odds_ratio": tx("uptake.col_odds_ratio"),
+                               "odds_ratio_low": tx("uptake.col_or_low"), "odds_ratio_high": tx("uptake.col_or_high")},
+                     {"odds_ratio": 2, "odds_ratio_low": 2, "odds_ratio_high": 2})
+    richest = float(np.exp(cal.params["imd_fifth_5"]))
+    said = [tx("uptake.cal_sentence_1", n=cal.n, records=int(counts.sum()), passed=int(counts["Pass"]),
+               distinction=int(counts["Distinction"]), fail=int(counts["Fail"]), withdrawn=int(counts["Withdrawn"]),
+               odds=richest),
+            tx("uptake.cal_sentence_2", done=done["mid"], done_low=done["low"], done_high=done["high"],
+               cert=cert["mid"], cert_low=cert["low"], cert_high=cert["high"], harvardx=HARVARDX_CERTIFIED_PCT,
+               mooc=MOOC_MEDIAN_COMPLETION_PCT)]
+    reading = Reading({"certified_pct": cert["mid"], "certified_pct_low": cert["low"],
+                       "certified_pct_high": cert["high"]}, said + modelled_note(pack, tx, "uptake.modelled"), importance=1, modelled=True)
+    return Panel(reading, figure=localise(fig, language), view=view, result=cal)
+
+
+@builder
+def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11,
+               n_draws: int = 10_000, seed: int = 2027, language: str = "en") -> Panel:
+    """Cost per completer by course-development route, and how many completers a budget buys.
+
+    Parameters are those of :func:`~analytics.uptake.panels.fan_panel`; costs are national (courses
+    are built once for every region).
+
+    Returns
+    -------
+    Panel
+        Bars (USD per completer, P50 with P10–P90 whiskers) for in-house, outsourced and open-resource
+        development; sentences on the cheapest route and on what the pack's budget buys; ``result`` the
+        cost bands by route and measure.
+    """
+    check_region(pack, region)
+    tx = pack.texts(language)
+    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    c = runs.run_costs(s, sim)
+    f = c.to_frame()
+    per = f[f["measure"] == "per_completer_usd"].set_index("route").loc[list(ROUTES)]
+    names = [tx(f"uptake.route_{r}") for r in per.index]
+    fig = go.Figure(go.Bar(x=names, y=per["p50"], marker_color=["#4c78a8", "#f58518", "#54a24b"],
+                           error_y={"type": "data", "symmetric": False, "array": per["p90"] - per["p50"],
+                                    "arrayminus": per["p50"] - per["p10"]},
+                           customdata=np.stack([per["p10"], per["p90"]], axis=1),
+                           hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
+    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.usd_per_completer"),
+                      showlegend=False, title=title(tx, tx("uptake.cost_title", years=horizon_years), True))
+    cheapest = per["p50"].idxmin()
+    low = per.loc[cheapest]
+    at = f[f["route"] == cheapest].set_index("measure")
+    buys, dev, per_head = (at.loc[m] for m in ("completers_for_budget", "development_usd", "delivery_per_completer_usd"))
+    dear = per.loc[per["p50"].idxmax()]
+    said = [tx("uptake.cost_sentence_1", route=tx(f"uptake.route_{cheapest}"), usd=sig(low.p50), low=sig(low.p10),
+               high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(dear.p50),
+               dear_low=sig(dear.p10), dear_high=sig(dear.p90))]
+    costs_of = {"development": sig(dev.p50), "dev_low": sig(dev.p10), "dev_high": sig(dev.p90)}
+    if buys.p50 > 0:  # the budget covers the development in most draws
+        said.append(tx("uptake.cost_sentence_2", budget=c.budget_usd, completers=sig(buys.p50), low=sig(buys.p10),
+                       high=sig(buys.p90), **costs_of))
+    else:
+        said.append(tx("uptake.cost_sentence_2_short", budget=c.budget_usd, delivery=sig(per_head.p50),
+                       del_low=sig(per_head.p10), del_high=sig(per_head.p90), **costs_of))
+    if region != "all":
+        said.append(tx("uptake.cost_national", where=where(tx, pack, region)))
+    reading = Reading({"usd_per_completer": sig(low.p50), "usd_per_completer_low": sig(low.p10),
+                       "usd_per_completer_high": sig(low.p90)}, said + modelled_note(pack, tx, "uptake.modelled"), importance=1, modelled=True)
+    return Panel(reading, figure=localise(fig, language), result=c)
+

@@ -8,15 +8,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, ParameterError, Problem
+from ..core.errors import DataError, Problem
 from ..core.paths import fingerprint
+from ..core.results import TableResult
 from ..models.affordability import price_per_gb
 from ..models.readiness import connectivity_of
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
-from .costs import Costs, costs
-from .parameters import Uncertain, with_pack
+from .course_costs import Costs, costs
 from .simulate import QUANTILES, Simulation, simulate
+from .uncertain import Uncertain, with_pack
 
 
 @dataclass
@@ -70,10 +71,7 @@ def setup(pack, scenario: str = "baseline") -> Setup:
     -------
     Setup
     """
-    if scenario not in pack.scenarios:
-        raise ParameterError(f"scenario {scenario!r} is not in the {pack.country} pack's scenarios.yaml; "
-                             f"choose one of {', '.join(pack.scenarios)}")
-    spec = pack.scenarios[scenario]
+    spec = pack.scenario(scenario)
     uptake = pack.assumed("uptake")
     access = cells_mod.access_share(connectivity_of(pack), pack.devices, pack.incomes, pack.plans,
                                     spec.connectivity["speed_uplift"], spec.connectivity["price_factor"],
@@ -87,7 +85,7 @@ def setup(pack, scenario: str = "baseline") -> Setup:
 
 def setup_of(pack, scenario: str = "baseline") -> Setup:
     """:func:`setup`, kept on the pack object so that each scenario is set up once per session."""
-    kept = pack.__dict__.setdefault("_uptake_setups", {})
+    kept = pack.derived.setdefault(__name__, {})
     if scenario not in kept:
         kept[scenario] = setup(pack, scenario)
     return kept[scenario]
@@ -128,14 +126,22 @@ def _band(values: np.ndarray) -> dict[str, float]:
     return {"p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2])}
 
 
+class Comparison(TableResult):
+    """Scenarios side by side: ``scenario``, ``measure``, ``p10``, ``p50``, ``p90`` (see :func:`compare`)."""
+
+    def summary(self) -> str:
+        wide = self.frame.pivot(index="scenario", columns="measure", values="p50")
+        return "Scenarios compared (medians):\n" + wide.to_string(float_format=lambda v: f"{v:,.1f}")
+
+
 def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws: int = 10_000,
-            seed: int | None = 2027, districts: list[str] | None = None, route: str = "in_house") -> pd.DataFrame:
+            seed: int | None = 2027, districts: list[str] | None = None, route: str = "in_house") -> Comparison:
     """Every scenario side by side, each number with its band.
 
     Returns
     -------
-    pandas.DataFrame
-        Tidy: ``scenario``, ``measure`` (enrolled, completed, certified — persons over the horizon in
+    Comparison
+        ``frame`` tidy: ``scenario``, ``measure`` (enrolled, completed, certified — persons over the horizon in
         the area; urban_rural_gap_pp, female_male_gap_pp — difference in the share of the enrolled who
         complete, percentage points, national; usd_per_completer — national, by ``route``), ``p10``,
         ``p50``, ``p90``.
@@ -149,4 +155,4 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
         measures["female_male_gap_pp"] = sim.gap("female", "male")
         measures["usd_per_completer"] = run_costs(s, sim).per_completer(route)
         rows += [{"scenario": name, "measure": m, **_band(v)} for m, v in measures.items()]
-    return pd.DataFrame(rows)
+    return Comparison(pd.DataFrame(rows))

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.results import TableResult
 from .bass import bass_cdf
-from .parameters import Uncertain
+from .uncertain import Uncertain
 
 STAGES = ("enrolled", "active", "completed", "certified")
 #: Quantiles of every band (P10, P50, P90).
@@ -104,6 +105,11 @@ class Simulation:
             rows.append({"stage": s, "p10": q[0], "p50": q[1], "p90": q[2], "mean": t.mean()})
         return pd.DataFrame(rows)
 
+    def area_bands(self, districts: list[str] | None = None) -> Bands:
+        """The bands of every stage by district and year, for the districts of an area (all when None)."""
+        frame = self.to_frame()
+        return Bands(frame if districts is None else frame[frame["district_code"].isin(districts)])
+
     def gap(self, a: str, b: str) -> np.ndarray:
         """(draws,) difference in percentage points of the share of enrolled who complete, ``a`` minus ``b``."""
         g = self.groups
@@ -117,6 +123,24 @@ class Simulation:
         f = self.funnel().set_index("stage")
         return "\n".join([f"Funnel over {self.horizon} years, {self.n_draws:,} draws (P50 [P10, P90]):"] +
                          [f"  {s:<10} {r.p50:>10,.0f} [{r.p10:,.0f}, {r.p90:,.0f}]" for s, r in f.iterrows()])
+
+
+class Bands(TableResult):
+    """Bands of every stage by district and year for an area: ``district_code``, ``year``, ``stage``,
+    ``p10``, ``p50``, ``p90`` (persons a year)."""
+
+    def summary(self) -> str:
+        f = self.frame
+        totals = f.groupby("stage", sort=False)["p50"].sum()
+        return (f"Bands for {f['district_code'].nunique()} districts over {f['year'].nunique()} years; "
+                "sum of the yearly medians: " + ", ".join(f"{s} {v:,.0f}" for s, v in totals.items()))
+
+
+class Funnel(TableResult):
+    """Each stage's total over the horizon for an area: ``stage``, ``p10``, ``p50``, ``p90``, ``mean`` (persons)."""
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.stage:<10} {r.p50:>10,.0f} [{r.p10:,.0f}, {r.p90:,.0f}]" for r in self.frame.itertuples())
 
 
 def draw(parameters: dict[str, Uncertain], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:

@@ -10,9 +10,11 @@ from dataclasses import replace
 
 from ..report.areas import where
 from ..report.figures import figure_bundle, localise
-from .model import Setup, run, setup_of
-from .panels import _area, fan_data, fan_figures, funnel_data, funnel_figure
-from .parameters import Uncertain
+from ..report.session import live
+from .common import area_districts
+from .figures import fan_data, fan_figures, funnel_data, funnel_figure
+from .runs import Setup, run, setup_of
+from .uncertain import Uncertain
 
 #: The levers a slider moves: parameter name to (low, high, step) of the slider (shares 0–1).
 SLIDERS = {"market_share": (0.1, 1.0, 0.05), "active_share": (0.2, 1.0, 0.05), "completion": (0.1, 0.9, 0.05),
@@ -50,7 +52,7 @@ def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, see
     """
     tx = pack.texts(language)
     sim = run(s, horizon_years, n_draws, seed)
-    area, place = _area(pack, region), where(tx, pack, region)
+    area, place = area_districts(pack, region), where(tx, pack, region)
     if figures is None:
         return [*fan_figures(tx, sim, area, {"enrolled": tx("uptake.explore_fan_title", where=place),
                                              "completed": tx("uptake.explore_fan_title_completed", where=place)}),
@@ -63,7 +65,7 @@ def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, see
     return figures
 
 
-def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
+def sliders(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
              seed: int = 2027, language: str = "en"):
     """Sliders over the scenario's levers; every move redraws the fan chart and the funnel below them.
 
@@ -72,9 +74,11 @@ def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_year
     Returns
     -------
     None
-        Displays the sliders, two check boxes (recognised certificates, blended delivery) and the
+        Outside a live session, nothing. Displays the sliders, two check boxes (recognised certificates, blended delivery) and the
         two charts, which every move replaces in place.
     """
+    if not live():  # a batch run draws no sliders: its page would drop them
+        return None
     import ipywidgets as widgets
     from IPython.display import display, update_display
 
@@ -89,7 +93,7 @@ def explorer(pack, region: str = "all", scenario: str = "baseline", horizon_year
                                 description=tx("uptake.lever_tajik"), continuous_update=False)
     recognised = widgets.Checkbox(value=base.recognised, description=tx("uptake.lever_recognised"), indent=False)
     blended = widgets.Checkbox(value=base.blended, description=tx("uptake.lever_blended"), indent=False)
-    ids = ("uptake-explorer-enrolled", "uptake-explorer-completed", "uptake-explorer-funnel")
+    ids = ("uptake-sliders-enrolled", "uptake-sliders-completed", "uptake-sliders-funnel")
     empty = {"text/html": "", "text/plain": ""}
 
     drawn: list = []
