@@ -14,14 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..models.affordability import price_per_gb, share_above
+from ..models.affordability import StudyNeeds, price_per_gb, share_above
 from ..models.content_profiles import PROFILES
 
 #: A4AI affordability thresholds: GB of data for at most this share of monthly income.
 A4AI_SHARE = 0.02
 A4AI_GB = (1.0, 5.0)
-#: Log-standard deviation of income within a fifth (the access notebook's default choice).
-WITHIN_FIFTH_LOG_SD = 0.25
 
 
 @dataclass
@@ -49,8 +47,8 @@ class Affordability:
 
 
 def affordability(incomes: pd.DataFrame, plans: pd.DataFrame, profiles: list[str] | None = None,
-                  hours_per_week: float = 6.0, usd_per_gb: float | None = None,
-                  threshold: float = A4AI_SHARE, log_sd: float = WITHIN_FIFTH_LOG_SD) -> Affordability:
+                  hours_per_week: float = StudyNeeds.hours_per_week, usd_per_gb: float | None = None,
+                  threshold: float = A4AI_SHARE, log_sd: float = StudyNeeds.within_fifth_log_sd) -> Affordability:
     """The cost of a month of study in each profile as a share of income, by settlement and fifth.
 
     Parameters

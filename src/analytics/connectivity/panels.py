@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from ..core.numbers import percent_hover
 from ..models import capacity as cap_mod
 from ..models import readiness
+from ..models.affordability import StudyNeeds
 from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
@@ -24,8 +25,8 @@ from ..report.session import builder
 from ..report.views import TableView
 from . import data_costs
 
-#: Hours of study a week behind every figure of the page (a part-time course load).
-HOURS_PER_WEEK = 6.0
+#: Hours of study a week behind every figure of the page: the study needs' central choice.
+HOURS_PER_WEEK = StudyNeeds.hours_per_week
 #: Share of enrolled learners online at the busiest hour (choice).
 CONCURRENCY = 0.1
 #: Capacity of one research circuit, Mbps (CAREN3 gave 1 Gbps circuits from Dushanbe).

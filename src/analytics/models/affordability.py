@@ -52,7 +52,8 @@ class StudyNeeds:
         return monthly_course_gb(self.hours_per_week, self.content_mbps)
 
 
-def monthly_course_gb(hours_per_week: float = 6.0, content_mbps: float = 0.25) -> float:
+def monthly_course_gb(hours_per_week: float = StudyNeeds.hours_per_week,
+                      content_mbps: float = StudyNeeds.content_mbps) -> float:
     """GB of data a month of online study needs (hours a week × average rate in Mbps)."""
     return hours_per_week * 52 / 12 * GB_PER_MBPS_HOUR * content_mbps
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..models.affordability import GB_PER_MBPS_HOUR
+from ..models.affordability import GB_PER_MBPS_HOUR, StudyNeeds
 
 #: Hours a week a learner can spend fetching an offline package (choice: one evening, 3 hours).
 OFFLINE_HOURS_PER_WEEK = 3.0
@@ -85,7 +85,7 @@ def profile(name: str) -> ContentProfile:
     return PROFILES[name]
 
 
-def profile_table(hours_per_week: float = 6.0) -> pd.DataFrame:
+def profile_table(hours_per_week: float = StudyNeeds.hours_per_week) -> pd.DataFrame:
     """Every profile with its rates, data per hour and per month at ``hours_per_week``, and source.
 
     Returns

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from .affordability import StudyNeeds
 from .content_profiles import PROFILES, ContentProfile
 
 #: Weights of the readiness index (profile: weight), summing to 1.
@@ -45,7 +46,7 @@ def share_at_least(rate_mbps: float, median_mbps, log_sd) -> np.ndarray:
     return np.where(log_sd > 0, out, step)
 
 
-def connection_share(conn: pd.DataFrame, prof: ContentProfile, hours_per_week: float = 6.0,
+def connection_share(conn: pd.DataFrame, prof: ContentProfile, hours_per_week: float = StudyNeeds.hours_per_week,
                      speed_uplift: float = 1.0) -> np.ndarray:
     """Share (0–1) of people in each row of ``conn`` whose connection carries ``prof``."""
     down, up = prof.needed_down_mbps(hours_per_week), prof.up_mbps
@@ -105,7 +106,7 @@ class Readiness:
 
 
 def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | None = None,
-              hours_per_week: float = 6.0, speed_uplift: float = 1.0) -> Readiness:
+              hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0) -> Readiness:
     """Share of people able to take each content profile, by district × settlement × income fifth.
 
     Parameters
@@ -147,7 +148,7 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
                      hours_per_week, speed_uplift)
 
 
-def download_hours(conn: pd.DataFrame, hours_per_week: float = 6.0, speed_uplift: float = 1.0,
+def download_hours(conn: pd.DataFrame, hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0,
                    package: str = "offline_package") -> pd.DataFrame:
     """Hours to fetch a week's offline package at the median speed of each district × settlement.
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..models.affordability import StudyNeeds
 from .simulate import QUANTILES, Simulation
 
 ROUTES = ("in_house", "outsourced", "oer_localisation")
@@ -96,7 +97,7 @@ def costs(sim: Simulation, assumed: dict, concurrency: float, blended: bool = Fa
     Costs
     """
     factor = sim.values["cost_factor"]
-    rate = sim.values.get("content_mbps", np.full(sim.n_draws, 0.25))
+    rate = sim.values.get("content_mbps", np.full(sim.n_draws, StudyNeeds.content_mbps))
     enrolled, active, completed = sim.total("enrolled"), sim.total("active"), sim.total("completed")
     delivery = (assumed["lms_usd_per_learner_year"] * enrolled
                 + assumed["bandwidth_usd_per_mbps_year"] * concurrency * rate * active
