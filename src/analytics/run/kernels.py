@@ -183,8 +183,10 @@ def private_folder() -> str:
     import tempfile
 
     folder = tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX)
-    with open(os.path.join(folder, "owner.pid"), "w") as fh:
+    partial = os.path.join(folder, "owner.pid.partial")  # written whole, then renamed: another run
+    with open(partial, "w") as fh:  # clearing stale folders never reads a half-written owner
         fh.write(str(os.getpid()))
+    os.replace(partial, os.path.join(folder, "owner.pid"))
     return folder
 
 
@@ -220,8 +222,8 @@ def remove_stale_folders() -> list[str]:
             if os.stat(folder).st_uid != os.getuid():
                 continue
             with open(os.path.join(folder, "owner.pid")) as fh:
-                pid = int(fh.read().strip() or 0)
-        except (OSError, ValueError):
+                pid = int(fh.read().strip())
+        except (OSError, ValueError):  # no owner yet (a folder being made): not stale
             continue
         if not process_alive(pid):
             remove_folder(folder)
