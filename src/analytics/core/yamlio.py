@@ -18,21 +18,12 @@ class YamlProblem(ValueError):
     """A YAML text that is valid YAML but not acceptable (duplicate keys, too many aliases)."""
 
 
-class Loader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys and more than :data:`MAX_ALIASES` aliases."""
+#: libyaml's parser where PyYAML was built with it (its wheels are), else the pure-Python one.
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.aliases = 0
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.events.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise YamlProblem(f"line {mark.line + 1}: more than {MAX_ALIASES} YAML aliases; "
-                                  "write the values out instead")
-        return super().compose_node(parent, index)
+class Loader(_BASE):
+    """A safe loader that refuses duplicate keys (aliases are counted first, by :func:`_check_aliases`)."""
 
     def construct_mapping(self, node, deep=False):
         seen = {}
@@ -48,6 +39,17 @@ class Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _check_aliases(text: str) -> None:
+    """Refuse more than :data:`MAX_ALIASES` aliases before anything is built (a parse of events only)."""
+    count = 0
+    for event in yaml.parse(text, Loader=_BASE):
+        if isinstance(event, yaml.AliasEvent):
+            count += 1
+            if count > MAX_ALIASES:
+                raise YamlProblem(f"line {event.start_mark.line + 1}: more than {MAX_ALIASES} YAML aliases; "
+                                  "write the values out instead")
+
+
 def load(text: str) -> Any:
     """Parse YAML text with :class:`Loader`.
 
@@ -58,6 +60,7 @@ def load(text: str) -> Any:
     yaml.YAMLError
         For text that is not valid YAML.
     """
+    _check_aliases(text)
     loader = Loader(text)
     try:
         return loader.get_single_data()
@@ -67,6 +70,7 @@ def load(text: str) -> Any:
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of YAML text (for line numbers), with the same alias limit."""
+    _check_aliases(text)
     loader = Loader(text)
     try:
         return loader.get_single_node()
