@@ -45,14 +45,14 @@ explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live
 show_text(pack, "nb02.reach", language)
 
 # %%
-reach = cp.reach_panel(pack, region, content_profile, speed_uplift, language, scenario)
+reach = cp.reach_panel(pack, region, content_profile, speed_uplift, scenario, language)
 reach
 
 # %%
 show_text(pack, "nb02.cost", language)
 
 # %%
-cost = cp.affordability_panel(pack, region, content_profile, price_per_gb_usd, language, scenario)
+cost = cp.affordability_panel(pack, region, content_profile, price_per_gb_usd, scenario, language)
 cost
 
 # %%

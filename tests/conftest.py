@@ -113,10 +113,23 @@ def offline_page(browser):
         p.close()
 
 
+#: The session's briefing: every notebook for GBAO, in the three languages (the profile also for the
+#: country, the access gaps also for the country and Dushanbe, a city without rural people). Replicates and draws are
+#: the declared parameters, smaller than the defaults: the pages are what these tests read.
+SESSION_JOBS = [
+    {"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
+    {"notebook": "01_access_gaps", "grid": {"region": ["all", "TJ-GB", "TJ-DU"]},
+     "parameters": {"grid_km": 2.0, "n_replicates": 100, "n_draws": 40}},
+    {"notebook": "02_connectivity", "grid": {"region": ["TJ-GB"]}},
+    {"notebook": "03_uptake_scenarios", "grid": {"region": ["TJ-GB"]}, "parameters": {"n_draws": 1000}},
+    {"notebook": "04_pilot_survey", "parameters": {"n_replicates": 200}},
+]
+
+
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory):
-    """A small briefing run once per session: profile (country, GBAO), access (GBAO, Dushanbe) and
-    connectivity (GBAO), en/ru/tg."""
+    """The session's briefing (:data:`SESSION_JOBS`, en/ru/tg), run once: every browser, link, print and
+    phone test reads it."""
     import yaml
 
     from analytics.run import briefing
@@ -126,11 +139,7 @@ def small_run(tmp_path_factory):
     path = tmp / "small.yaml"
     path.write_text(yaml.safe_dump({
         "title": {"en": "Small briefing", "ru": "Краткая справка", "tg": "Маълумотномаи мухтасар"},
-        "country": "tjk", "languages": ["en", "ru", "tg"],
-        "jobs": [{"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
-                 {"notebook": "01_access_gaps", "grid": {"region": ["TJ-GB", "TJ-DU"]},
-                  "parameters": {"grid_km": 2.0}},
-                 {"notebook": "02_connectivity", "grid": {"region": ["TJ-GB"]}}]}))
+        "country": "tjk", "languages": ["en", "ru", "tg"], "jobs": SESSION_JOBS}))
     folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
     assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
     return folder, outcomes

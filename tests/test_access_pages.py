@@ -1,4 +1,5 @@
-"""The access-gaps notebook through papermill for every region and every scenario, read as its reader reads it."""
+"""The access-gaps notebook: every panel for every region and scenario built in process, and its pages (from the
+session's briefing) read as a reader reads them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
 from analytics.packs import load_pack
 
@@ -20,37 +20,31 @@ REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 
 
 @pytest.fixture(scope="module")
-def every_scenario(tmp_path_factory):
-    """One briefing: the notebook for the country and each region under each scenario (English, 5 km grid)."""
-    from analytics.run import briefing
-    from analytics.run.runner import run_briefing
+def grid(pack):
+    """Every panel of the notebook for the country and each region, the counterfactual under each scenario:
+    built in this process (40 replicates, 20 draws, 5 km grid) — the notebook's own run is the session's."""
+    from analytics.access import panels as ap
 
-    tmp = tmp_path_factory.mktemp("scenarios")
-    path = tmp / "scenarios.yaml"
-    path.write_text(yaml.safe_dump({
-        "title": "Every region and scenario", "country": "tjk", "languages": ["en"],
-        "jobs": [{"notebook": "01_access_gaps", "grid": {"region": REGIONS, "scenario": list(SCENARIOS)},
-                  "parameters": {"grid_km": 5.0}}]}))
-    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-    return folder, outcomes
+    out = {}
+    for region in REGIONS:
+        model = ap.regression_panel(pack, region, "17-24", "en")
+        out[region] = {"gaps": ap.gap_panel(pack, region, "17-24", 40, "en"),
+                       "rates": ap.participation_map(pack, region, "17-24", "en"),
+                       "far": ap.distance_panel(pack, region, 5.0, "17-24", "en"), "model": model,
+                       "parts": ap.decomposition_panel(pack, region, "17-24", 40, "en"),
+                       "online": {s: ap.counterfactual_panel(pack, region, "17-24", s, 20, "en", fitted=model)
+                                  for s in SCENARIOS}}
+    return out
 
 
-def page_name(region: str, scenario: str, language: str = "en") -> str:
-    return f"01_access_gaps_{region}_{scenario.replace('_', '-')}_{language}"
+def sentences_of(panels: dict) -> list[str]:
+    return [s for p in panels.values() for s in (sentences_of(p) if isinstance(p, dict) else p.reading.sentences)]
 
 
 def visible_text(path: Path) -> str:
     source = path.read_text(encoding="utf-8")
     body = re.sub(r"<script.*?</script>", " ", source[source.find("<body"):], flags=re.S)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
-
-
-def reading_sentences(path: Path) -> list[str]:
-    """The sentences of every panel's reading (``<ul class="reading">``)."""
-    source = path.read_text(encoding="utf-8")
-    lists = re.findall(r'<ul class="reading">(.*?)</ul>', source, flags=re.S)
-    return [html.unescape(re.sub(r"<[^>]+>", "", s)) for block in lists
-            for s in re.findall(r"<li>(.*?)</li>", block, flags=re.S)]
 
 
 def figures(path: Path) -> list[dict]:
@@ -66,37 +60,35 @@ def values(y) -> list[float]:
     return list(y)
 
 
-def test_the_notebook_runs_for_every_region_and_every_scenario(every_scenario):
-    folder, outcomes = every_scenario
-    assert len(outcomes) == len(REGIONS) * len(SCENARIOS)
-    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes if o.status != "ok"]
-    for region in REGIONS:
-        now = set()
-        for scenario in SCENARIOS:
-            text = visible_text(folder / f"{page_name(region, scenario)}.html")
-            assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", text), (region, scenario)
-            # a sentence never says "lower" (or "lowers") before a negative number
-            for sentence in reading_sentences(folder / f"{page_name(region, scenario)}.html"):
-                assert not re.search(r"\blowers?\b[^.;]*?[-−]\d", sentence), sentence
-            now.add(re.search(r"(\d+\.\d)% now", text).group(1))
-        assert len(now) == 1, (region, now)  # "now" is the observed rate whatever the scenario
+def test_every_panel_reads_for_every_region_and_every_scenario(grid):
+    assert set(grid) == set(REGIONS) and all(set(g["online"]) == set(SCENARIOS) for g in grid.values())
+    for region, panels in grid.items():
+        said = sentences_of(panels)
+        text = " ".join(said)
+        assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", text), region
+        for sentence in said:  # a sentence never says "lower" (or "lowers") before a negative number
+            assert not re.search(r"\blowers?\b[^.;]*?[-−]\d", sentence), sentence
+        first = panels["online"]["baseline"].result.rates()["now"]
+        for p in panels["online"].values():  # "now" is the observed rate whatever the scenario
+            assert p.result.rates()["now"].equals(first), region
 
 
-def test_dushanbe_has_no_urban_rural_section(every_scenario):
-    folder, _ = every_scenario
-    text = visible_text(folder / f"{page_name('TJ-DU', 'baseline')}.html")
+def test_dushanbe_has_no_urban_rural_section(small_run, grid):
+    assert grid["TJ-DU"]["parts"].applies is False
+    folder, _ = small_run
+    text = visible_text(folder / "01_access_gaps_TJ-DU_en.html")
     assert "everyone lives in town" in text
     for absent in ("What the urban–rural gap goes with", "Location parity index", "rural people",
                    "highest in Dushanbe"):
         assert absent not in text, absent
-    tables = sorted(p.name for p in (folder / "tables").glob(f"{page_name('TJ-DU', 'baseline')}__*.csv"))
+    tables = sorted(p.name for p in (folder / "tables").glob("01_access_gaps_TJ-DU__*.csv"))
+    assert tables
     assert not any("decomposition" in t for t in tables)
 
 
-def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(every_scenario):
-    folder, _ = every_scenario
-    name = page_name("all", "baseline")
-    page = folder / f"{name}.html"
+def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(small_run):
+    folder, _ = small_run
+    page = folder / "01_access_gaps_all_en.html"
     text = visible_text(page)
     in_sentence = re.search(r"of urban and (\d+\.\d)% of rural people", text).group(1)
     row = re.search(r"Location parity index \(rural / urban\)</td>\s*<td[^>]*>([\d.]+)</td>",
@@ -105,20 +97,20 @@ def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(every
     bar = next(t for t in cf["data"] if t.get("name") == "Now")
     in_chart = values(bar["y"])[list(bar["x"]).index("Rural")]
     # each distinct table is written once: the parity table does not depend on the scenario
-    (parity,) = (folder / "tables").glob("01_access_gaps_all_*__parity.csv")
+    (parity,) = (folder / "tables").glob("01_access_gaps_all__parity.csv")
     with open(parity, encoding="utf-8-sig") as f:
         in_csv = next(r for r in csv.DictReader(f) if r["index"] == "location_parity_index")["disadvantaged"]
     counterfactual = re.search(r"rise from (\d+\.\d)% now", text).group(1)
     assert in_sentence == row == counterfactual == f"{in_chart:.1f}" == f"{100 * float(in_csv):.1f}"
 
 
-def test_regional_pages_borrow_strength_and_read_the_sign(every_scenario):
-    folder, _ = every_scenario
-    text = visible_text(folder / f"{page_name('TJ-DU', 'baseline')}.html")
+def test_regional_pages_borrow_strength_and_read_the_sign(small_run, grid):
+    folder, _ = small_run
+    text = visible_text(folder / "01_access_gaps_TJ-DU_en.html")
     assert "estimated on the whole country's sample" in text
     assert "They are not evidence about Tajikistan" in text
     for region in REGIONS:
-        said = " ".join(reading_sentences(folder / f"{page_name(region, 'baseline')}.html"))
+        said = " ".join(grid[region]["model"].reading.sentences)
         # the national distance effect is negative with an interval below zero: read as "lower", never as "raises"
         assert "10 km to the nearest university goes with a chance of studying lower by" in said, region
 

@@ -22,7 +22,7 @@ import pytest
 
 from analytics.core import i18n
 
-from .conftest import CLI, ROOT
+from .conftest import CLI, ROOT, SESSION_JOBS
 
 BIN = Path(sys.executable).parent
 
@@ -245,7 +245,7 @@ def test_access_notebook_maps_widget_bar_and_clean_save(lab_page, lab, pack):
 def test_russian_notebook_reads_russian_and_publishes_as_the_batch_page(lab_page, lab, small_run):
     notebooks = lab["clone"] / "notebooks"
     set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "gbao_ru.ipynb",
-                   region="TJ-GB", language="ru", grid_km=2.0)
+                   **SESSION_JOBS[1]["parameters"], region="TJ-GB", language="ru")  # as the session's batch page
     page = lab_page("gbao_ru.ipynb")
     page.run_all()
     assert page.error_outputs() == []

@@ -42,7 +42,7 @@ def levers(pack, scenario: str) -> dict:
 
 @builder
 def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", speed_uplift: float = 0.0,
-                language: str = "en", scenario: str = "baseline") -> Panel:
+                scenario: str = "baseline", language: str = "en") -> Panel:
     """Who can take a kind of course content over their connection and device, by district.
 
     Parameters
@@ -55,12 +55,12 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         One of :data:`~analytics.models.content_profiles.PROFILES` (``"video_360p"`` …).
     speed_uplift : float
         Factor on every speed (1 = today), > 0; 0 for the scenario's.
-    language : str
-        One of the pack's reader languages.
     scenario : str
         A named scenario of the pack's ``scenarios.yaml``: its ``connectivity.speed_uplift``
         applies when ``speed_uplift`` is 0, and its ``access.rural_4g_at_least`` raises rural
         mobile coverage.
+    language : str
+        One of the pack's reader languages.
 
     Returns
     -------
@@ -122,7 +122,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
 
 @builder
 def affordability_panel(pack, region: str = "all", content_profile: str = "video_360p",
-                        price_per_gb_usd: float = 0.0, language: str = "en", scenario: str = "baseline") -> Panel:
+                        price_per_gb_usd: float = 0.0, scenario: str = "baseline", language: str = "en") -> Panel:
     """What a month of a kind of course content costs, as a share of income, by settlement and income fifth.
 
     Parameters
@@ -137,10 +137,10 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     price_per_gb_usd : float
         Price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the
         scenario's ``connectivity.price_factor``.
-    language : str
-        One of the pack's reader languages.
     scenario : str
         A named scenario of the pack's ``scenarios.yaml``.
+    language : str
+        One of the pack's reader languages.
 
     Returns
     -------
