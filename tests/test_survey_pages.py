@@ -15,18 +15,35 @@ from .conftest import run_briefings
 
 
 @pytest.fixture(scope="module")
-def survey_run(tmp_path_factory):
+def survey_run(tmp_path_factory, small_run):
+    """The notebook at the smallest and largest minimum group size (English; 200 bootstrap resamples), and the
+    session's run at the default size in en/ru/tg: (run folder, job outcome) of each page."""
     tmp = tmp_path_factory.mktemp("survey")
     runs = {"en": {"languages": ["en"], "jobs": [
-                {"notebook": "04_pilot_survey", "grid": {"role": ["all", "teacher", "student"]}},
-                {"notebook": "04_pilot_survey", "grid": {"min_cell_size": [3, 10]}}]},
-            "ru-tg": {"languages": ["ru", "tg"], "jobs": [{"notebook": "04_pilot_survey"}]}}
-    return run_briefings(tmp, "Survey", runs)
+        {"notebook": "04_pilot_survey", "grid": {"min_cell_size": [3, 10]}, "parameters": {"n_replicates": 200}}]}}
+    folder, outcomes = small_run
+    return run_briefings(tmp, "Survey", runs) + [(folder, o) for o in outcomes if o.notebook.startswith("04")]
 
 
-def test_the_notebook_runs_for_each_role_and_minimum_size(survey_run):
-    assert len(survey_run) == 3 + 2 + 2
+@pytest.fixture(scope="module")
+def roles(pack):
+    """Every panel for each role and minimum size, built in this process."""
+    from analytics.survey import panels as sp
+
+    return {(role, k): [sp.questions_panel(pack, role, k, "en"), sp.language_panel(pack, role, k, "en"),
+                        sp.rankings_panel(pack, role, k, 100, "en"), sp.crosstab_panel(pack, role, k, "en"),
+                        sp.employers_panel(pack, k, "en")]
+            for role in ("all", "teacher", "student") for k in (3, 5, 10)}
+
+
+def test_the_notebook_runs_for_each_role_and_minimum_size(survey_run, roles):
+    assert len(survey_run) == 2 + 3
     assert [(o.job, o.error) for _, o in survey_run if o.status != "ok"] == []
+    for (role, k), panels in roles.items():
+        said = " ".join(s for p in panels for s in p.reading.sentences)
+        assert not re.search(r"\bnan\b", said) and "{" not in said, (role, k)
+        crosstabs = panels[3].to_frame()
+        assert not ((crosstabs["respondents"] > 0) & (crosstabs["respondents"] < k)).any(), (role, k)
 
 
 def test_the_published_figures_are_on_the_page(survey_run):

@@ -1,4 +1,4 @@
-"""The uptake notebook through the runner: every region and every scenario, in English, Russian and Tajik."""
+"""The uptake notebook: every region, scenario and language in process; its pages from the session's briefing."""
 
 from __future__ import annotations
 
@@ -10,25 +10,28 @@ import pytest
 
 from analytics.packs import load_pack
 
-from .conftest import run_briefings
-
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 SCENARIOS = tuple(load_pack("tjk").scenarios)
 
 
 @pytest.fixture(scope="module")
-def uptake_run(tmp_path_factory):
-    """Each region under the baseline and the country under every scenario (English, 1,000 draws);
-    the country and GBAO in Russian and Tajik."""
-    tmp = tmp_path_factory.mktemp("uptake")
-    runs = {"en": {"languages": ["en"], "jobs": [
-                {"notebook": "03_uptake_scenarios", "grid": {"region": REGIONS}, "parameters": {"n_draws": 1000}},
-                {"notebook": "03_uptake_scenarios", "grid": {"scenario": [s for s in SCENARIOS if s != "baseline"]},
-                 "parameters": {"n_draws": 1000}}]},
-            "ru-tg": {"languages": ["ru", "tg"], "jobs": [
-                {"notebook": "03_uptake_scenarios", "grid": {"region": ["all", "TJ-GB"]},
-                 "parameters": {"n_draws": 1000}}]}}
-    return run_briefings(tmp, "Uptake", runs)
+def grid(pack):
+    """The notebook's panels built in this process (1,000 draws): each region under the baseline, the country
+    under every scenario, and the country and GBAO in Russian and Tajik. The notebook's own run (GBAO,
+    en/ru/tg) is the session's briefing."""
+    from analytics.uptake import panels as up
+
+    def page(region, scenario="baseline", language="en"):
+        return {"fan": up.fan_panel(pack, region, scenario, 11, 1000, 2027, language),
+                "funnel": up.funnel_panel(pack, region, scenario, 11, 1000, 2027, language),
+                "calibration": up.calibration_panel(pack, scenario, 11, 1000, 2027, language),
+                "cost": up.cost_panel(pack, region, scenario, 11, 1000, 2027, language)}
+
+    out = {**{(r, "baseline", "en"): page(r) for r in REGIONS},
+           **{("all", s, "en"): page("all", s) for s in SCENARIOS if s != "baseline"},
+           **{(r, "baseline", lang): page(r, language=lang) for r in ("all", "TJ-GB") for lang in ("ru", "tg")}}
+    out[("all", "compare", "en")] = {"compare": up.comparison_panel(pack, "all", 11, 1000, 2027, "en")}
+    return out
 
 
 def _text(path) -> str:
@@ -37,47 +40,56 @@ def _text(path) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def test_the_notebook_runs_for_every_region_and_scenario(uptake_run):
-    assert len(uptake_run) == len(REGIONS) + len(SCENARIOS) - 1 + 4
-    assert [(o.job, o.error) for _, o in uptake_run if o.status != "ok"] == []
-    for folder, o in uptake_run:
+def test_every_panel_reads_for_every_region_scenario_and_language(grid, small_run):
+    assert len(grid) == len(REGIONS) + len(SCENARIOS) - 1 + 4 + 1
+    for key, panels in grid.items():
+        said = " ".join(s for p in panels.values() for s in p.reading.sentences)
+        assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", said), key
+        if "fan" in panels:  # two fans, the funnel, the calibration comparison, the costs
+            assert [len(p.figure) if isinstance(p.figure, list) else 1 for p in panels.values()] == [2, 1, 1, 1], key
+    folder, outcomes = small_run
+    for o in (o for o in outcomes if o.notebook.startswith("03")):
         page = (folder / o.html).read_text(encoding="utf-8")
-        # two fans, the funnel, the calibration comparison, the costs; the sliders are not on the page
         assert page.count('class="plotly-figure"') == 5, o.job
-        assert "uptake-sliders" not in page and "widget-view" not in page
+        assert "uptake-sliders" not in page and "widget-view" not in page  # the sliders are not on the page
         assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", _text(folder / o.html)), o.job
 
 
-def test_one_number_from_sentence_to_table_and_csv(uptake_run):
-    folder, country = next((f, o) for f, o in uptake_run if o.parameters["region"] == "all" and o.language == "en"
-                           and o.parameters["scenario"] == "baseline")
+def test_one_number_from_sentence_to_table_and_csv(small_run):
+    folder, outcomes = small_run
+    country = next(o for o in outcomes if o.notebook.startswith("03") and o.language == "en")
     numbers = country.results["numbers"]
     completed, low, high = numbers["completed"], numbers["completed_low"], numbers["completed_high"]
     assert f"about {completed:,.0f} of them (band {low:,.0f}–{high:,.0f}) would complete a course" in _text(
         folder / country.html)
     # the CSV of the funnel holds the unrounded band the sentence rounds to two significant figures
     rows = {r["stage"]: r for r in csv.DictReader(
-        (folder / "tables" / "03_uptake_scenarios_all__funnel.csv").open(encoding="utf-8-sig"))}
+        (folder / "tables" / "03_uptake_scenarios_TJ-GB__funnel.csv").open(encoding="utf-8-sig"))}
     assert float(f"{float(rows['completed']['p50']):.2g}") == completed
     assert float(f"{float(rows['completed']['p10']):.2g}") == low
     # the district-year CSV adds up to the same national path (medians of sums differ from sums of
     # medians, so the check is on the means)
-    bands = list(csv.DictReader((folder / "tables" / "03_uptake_scenarios_all__uptake_bands.csv").open(
+    bands = list(csv.DictReader((folder / "tables" / "03_uptake_scenarios_TJ-GB__uptake_bands.csv").open(
         encoding="utf-8-sig")))
     assert {r["stage"] for r in bands} == {"enrolled", "active", "completed", "certified"}
-    assert len({r["district_code"] for r in bands}) == 59
+    assert len({r["district_code"] for r in bands}) == 7  # GBAO's districts
 
 
-def test_regions_are_parts_of_the_country(uptake_run):
-    by_region = {o.parameters["region"]: o.results["numbers"]["completed"] for _, o in uptake_run
-                 if o.language == "en" and o.parameters["scenario"] == "baseline"}
+def test_regions_are_parts_of_the_country(grid):
+    by_region = {r: grid[(r, "baseline", "en")]["fan"].reading.numbers["completed"] for r in REGIONS}
     assert all(by_region[r] < by_region["all"] for r in REGIONS[1:])
     assert sum(by_region[r] for r in REGIONS[1:]) == pytest.approx(by_region["all"], rel=0.1)  # medians, rounded
 
 
-def test_russian_and_tajik_pages_say_modelled_in_their_own_words(uptake_run):
-    for folder, o in uptake_run:
-        if o.language in ("ru", "tg"):
+def test_russian_and_tajik_pages_say_modelled_in_their_own_words(small_run, grid):
+    for (region, _, language), panels in grid.items():
+        if language in ("ru", "tg"):
+            said = " ".join(s for p in panels.values() for s in p.reading.sentences)
+            assert ("По модельной оценке" if language == "ru" else "Тибқи арзёбии моделӣ") in said, region
+            assert "Modelled" not in said and "{" not in said
+    folder, outcomes = small_run
+    for o in outcomes:
+        if o.notebook.startswith("03") and o.language in ("ru", "tg"):
             text = _text(folder / o.html)
             assert ("По модельной оценке" if o.language == "ru" else "Тибқи арзёбии моделӣ") in text
             assert "Modelled" not in text and "{" not in text
