@@ -153,8 +153,7 @@ def write_metadata(pack: Path) -> None:
                  "currency": CURRENCY, "census_year": CENSUS_YEAR, "comparators": ["KGZ", "WLD"],
                  "languages": LANGUAGES})
     t = meta["tables"]
-    for name in ("pilot_respondents", "pilot_mentions", "employer_survey", "oulad_students"):
-        del t[name]  # Veridia had no pilot survey, and keeps no copy of the OULAD calibration file
+    oulad = dict(t["oulad_students"])  # the UK Open University's learners: an outside calibration set
     t[f"census_{CENSUS_YEAR}"] = t.pop("census_2020")
     t["regions"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"
     t["population"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"
@@ -175,14 +174,16 @@ def write_metadata(pack: Path) -> None:
         spec["vintage"] = f"census of {CENSUS_YEAR}" if "census" in name else "made up"
         spec["description"] = f"Veridia: {name}."
         spec["licence"] = "CC0 1.0"
+    t["oulad_students"] = {**oulad, "description": "Outcomes of the UK Open University's distance-learning "
+                           "students (not Veridian data): an outside calibration set for who completes a course."}
     path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def write_assumptions(pack: Path) -> None:
-    """Edit the scaffolded ``assumptions.yaml``: Veridia's regions, currency and sizes; no survey section."""
+    """Edit the scaffolded ``assumptions.yaml``: Veridia's regions, currency and sizes (its survey is made up
+    from the example's published aggregates)."""
     path = pack / "assumptions.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    doc.pop("survey")
     why = "made-up value for the test country Veridia"
     pop, conn, prices, learners = doc["population"], doc["connectivity"], doc["prices"], doc["learners"]
     pop["urban_total"] = {"value": URBAN_TOTAL, "why": why}
@@ -228,21 +229,36 @@ def write_locales(pack: Path) -> None:
 
 def fill_pack(pack: Path) -> None:
     """Fill a pack folder made by ``analytics pack new QVR`` with everything Veridia needs."""
+    import shutil
+
+    from analytics.packs import load_pack
+
     write_raw(pack)
+    oulad = load_pack("tjk").info["oulad_students"].path  # measured UK data, shipped with its attribution
+    (pack / oulad).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(Path(load_pack("tjk").root) / oulad, pack / oulad)
     write_reference(pack)
     write_metadata(pack)
     write_assumptions(pack)
     write_locales(pack)
 
 
+#: The areas each notebook runs for in the made-up country's briefing: the country, the capital (a
+#: city-region cut out of a district) and a region of districts.
+AREAS = {"00_country_profile": ["all", "QV-AL"], "01_access_gaps": ["all", "QV-AL"], "02_connectivity": ["QV-WE"],
+         "03_uptake_scenarios": ["all"], "04_pilot_survey": [None]}
+
+
 def briefing(path: Path) -> Path:
-    """A briefing file of every notebook for Veridia and each of its regions, in every language."""
-    regions = ["all", *REGIONS, *CITIES]
+    """A briefing file of every notebook for Veridia and some of its areas (:data:`AREAS`), in every language;
+    replicates and draws are the notebooks' declared parameters, kept small."""
+    fast = {"01_access_gaps": {"grid_km": 5.0, "n_replicates": 40, "n_draws": 20},
+            "03_uptake_scenarios": {"n_draws": 500}, "04_pilot_survey": {"n_replicates": 100}}
+    jobs = [{"notebook": nb, **({"grid": {"region": areas}} if areas != [None] else {}),
+             **({"parameters": fast[nb]} if nb in fast else {})} for nb, areas in AREAS.items()]
     path.write_text(json.dumps({
         "title": {"en": "Distance learning: Veridia", "ru": "Дистанционное обучение: Веридия",
                   "tg": "Таҳсилоти фосилавӣ: Веридия", "ky": "Аралыктан окутуу: Веридия"},
-        "country": ISO3.lower(), "languages": LANGUAGES,
-        "jobs": [{"notebook": "00_country_profile", "grid": {"region": regions}},
-                 {"notebook": "01_access_gaps", "grid": {"region": regions}, "parameters": {"grid_km": 2.0}}],
+        "country": ISO3.lower(), "languages": LANGUAGES, "jobs": jobs,
     }, ensure_ascii=False), encoding="utf-8")
     return path

@@ -53,18 +53,18 @@ def made_up(tmp_path_factory):
 def test_a_made_up_country_runs_every_notebook_with_no_code_change(made_up):
     for step, proc in made_up["steps"].items():
         assert proc.returncode == 0, f"{step}: {proc.stderr[-2000:]}"
-    assert "17 tables, all valid" in made_up["steps"]["validate"].stdout
+    assert "21 tables, all valid" in made_up["steps"]["validate"].stdout
     manifest = json.loads((made_up["run"] / "manifest.json").read_text(encoding="utf-8"))
     jobs = manifest["jobs"]
-    regions = ["all", *veridia.REGIONS, *veridia.CITIES]
-    # 2 notebooks x 6 regions (country, 3 regions, 2 city-regions) x 4 languages
-    assert len(jobs) == 2 * len(regions) * len(veridia.LANGUAGES) == 48
+    # every notebook, for the country, the capital city-region or a region, in 4 languages
+    assert len(jobs) == sum(len(a) for a in veridia.AREAS.values()) * len(veridia.LANGUAGES) == 28
     assert {j["status"] for j in jobs} == {"ok"}
     pages = sorted(made_up["run"].glob("*.html"))
-    for notebook in ("00_country_profile", "01_access_gaps"):
-        for region in regions:
+    for notebook, areas in veridia.AREAS.items():
+        for region in areas:
             for language in veridia.LANGUAGES:
-                assert (made_up["run"] / f"{notebook}_{region}_{language}.html").is_file()
+                name = f"{notebook}_{region}_{language}" if region else f"{notebook}_{language}"
+                assert (made_up["run"] / f"{name}.html").is_file(), name
     for page in pages:
         text = page_text(page)
         assert not FOREIGN.search(text), f"{page.name}: {FOREIGN.search(text).group(0)!r}"
