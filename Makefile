@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup briefing test browser lab dashboard notebooks lint benchmarks clean-outputs plotly-bundle
+.PHONY: setup briefing test quick-test browser lab dashboard notebooks lint benchmarks clean-outputs plotly-bundle
 
 setup: $(STAMP)
 
@@ -31,7 +31,11 @@ briefing: setup notebooks
 ## Chromium; the import contracts, checked by lint-imports inside tests/test_structure.py).
 test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+## The checks that start no kernel, JupyterLab or browser (about a minute): for a quick look while editing.
+quick-test: setup notebooks
+	$(BIN)/python -m pytest -q -m "not slow"
 
 ## Debian's Chromium for the browser tests (never a browser download of a test tool).
 browser:

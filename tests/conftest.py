@@ -119,10 +119,10 @@ def offline_page(browser):
 SESSION_JOBS = [
     {"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
     {"notebook": "01_access_gaps", "grid": {"region": ["all", "TJ-GB", "TJ-DU"]},
-     "parameters": {"grid_km": 2.0, "n_replicates": 100, "n_draws": 40}},
+     "parameters": {"grid_km": 5.0, "n_replicates": 50, "n_draws": 20}},
     {"notebook": "02_connectivity", "grid": {"region": ["TJ-GB"]}},
-    {"notebook": "03_uptake_scenarios", "grid": {"region": ["TJ-GB"]}, "parameters": {"n_draws": 1000}},
-    {"notebook": "04_pilot_survey", "parameters": {"n_replicates": 200}},
+    {"notebook": "03_uptake_scenarios", "grid": {"region": ["TJ-GB"]}, "parameters": {"n_draws": 300}},
+    {"notebook": "04_pilot_survey", "parameters": {"n_replicates": 100}},
 ]
 
 
@@ -160,3 +160,33 @@ def run_briefings(tmp: Path, title: str, runs: dict) -> list:
         folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
         out += [(folder, o) for o in outcomes]
     return out
+
+
+#: Fixtures that start kernels, JupyterLab or Chromium: a test using one is marked ``slow``.
+SLOW_FIXTURES = {"small_run", "made_up", "survey_run", "faulty_run", "lab", "lab_page", "hostile_run", "browser",
+                 "offline_page", "runs", "notebook_runs", "grid"}
+#: Tests that run a briefing themselves (kernels), by name.
+SLOW_TESTS = {"test_sigkill_mid_run_then_resume_runs_every_job_once", "test_a_stale_run_is_reported_not_reused",
+              "test_workers_are_capped_by_jobs_cores_and_memory", "test_resume_refuses_a_run_of_other_data_unless_forced",
+              "test_a_pack_may_add_a_reader_language", "test_resume_reruns_only_failed_jobs",
+              "test_two_concurrent_runs_never_overwrite_each_other", "test_warm_kernel_job_cannot_see_the_previous_jobs_state",
+              "test_jobs_run_on_a_dask_cluster", "test_a_lost_dask_scheduler_still_publishes_the_finished_jobs",
+              "test_the_bundle_rebuilds_byte_for_byte_from_the_pinned_npm_packages"}
+
+
+#: Session-wide fixtures whose users run in one test process (``pytest -n 2 --dist loadgroup`` gives each
+#: group to one worker, so the session's briefing and the made-up country are each made once).
+GROUPS = {"small_run": "session", "lab": "session", "made_up": "made_up"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Mark what is slow (``-m "not slow"`` runs the rest in about a minute; ``make test`` runs everything),
+    and keep each shared fixture's users in one worker."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & names or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+        group = next((g for fixture, g in GROUPS.items() if fixture in names), None)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

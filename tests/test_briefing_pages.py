@@ -124,18 +124,20 @@ def test_tables_and_manifest(small_run):
     assert manifest["briefing"].endswith("small.yaml")
     assert {j["job"] for j in manifest["jobs"]} == {o.job for o in outcomes}
     for j in manifest["jobs"]:
-        assert j["parameters"]["region"] in ("all", "TJ-GB", "TJ-DU") and j["seconds"] > 0
+        assert j["parameters"].get("region", "all") in ("all", "TJ-GB", "TJ-DU") and j["seconds"] > 0
     assert manifest["git_commit"] and manifest["input_hash"] and manifest["packages"]["plotly"]
     for lang, readme, sources in (("en", "Read me", "Sources"), ("ru", "Описание", "Источники"),
                                   ("tg", "Тавсиф", "Манбаъҳо")):
         book = openpyxl.load_workbook(folder / "tables" / f"tables-{lang}.xlsx")
         assert book.sheetnames[0] == readme and book.sheetnames[-1] == sources
-        # two tables per country-profile job (key facts, data status); five per access-gaps job (parity, district
-        # rates, regression, distance, online study): no decomposition for Dushanbe (no rural people) or GBAO
-        # (too few urban people in the sample to split the gap); three per connectivity job (readiness,
-        # affordability, network load)
-        tables = {"00": 2, "01": 5, "02": 3}
-        per_job = sum(tables[o.job[:2]] for o in outcomes if o.language == lang)
+        # two tables per country-profile job (key facts, data status); six per access-gaps job (parity, district
+        # rates, regression, distance, decomposition, online study), five where the gap is not split: Dushanbe
+        # (no rural people), GBAO (too few urban people in the sample); three per connectivity job (readiness,
+        # affordability, network load); five per uptake job (bands, funnel, scenarios, calibration, costs) and
+        # per survey job (research questions, languages, rankings, cross-tabulations, employers)
+        tables = {"00": 2, "01": 5, "02": 3, "03": 5, "04": 5}
+        per_job = sum(tables[o.job[:2]] + (o.job.startswith("01_access_gaps_all")) for o in outcomes
+                      if o.language == lang)
         assert len(book.sheetnames) == 2 + per_job
         assert all(len(name) <= 31 for name in book.sheetnames)
         sheet = book[book.sheetnames[1]]

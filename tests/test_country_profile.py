@@ -9,8 +9,6 @@ import pytest
 
 from analytics.run.runner import run_notebook
 
-from .conftest import run_cli
-
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
@@ -61,21 +59,6 @@ def test_map_draws_offline_in_chromium(small_run, offline_page, region, district
     assert fills > 1
     assert page.requests == [], page.requests
     assert page.errors == [], page.errors
-
-
-def test_unknown_parameter_is_rejected_naming_valid_parameters():
-    proc = run_cli("run", "00_country_profile", "-p", "regoin=TJ-GB")
-    assert proc.returncode == 2
-    assert "unknown parameter 'regoin'" in proc.stderr
-    for name in ("country", "region", "language", "year_from", "year_to"):
-        assert f"- {name} (" in proc.stderr
-    assert "Traceback" not in proc.stderr
-
-
-def test_unknown_region_is_rejected_before_running():
-    proc = run_cli("run", "00_country_profile", "-p", "region=TJ-ZZ")
-    assert proc.returncode == 2
-    assert "parameter 'region' is 'TJ-ZZ'; use \"all\" or one of TJ-DU, TJ-GB" in proc.stderr
 
 
 def test_a_measured_replacement_flows_into_the_data_status(tmp_path, monkeypatch):

@@ -41,21 +41,35 @@ def _briefing(tmp_path, entries) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("entry,expected", [
+#: Bad values of each kind, each with the message that names it (one briefing holds them all: every
+#: problem is reported at once, before any kernel starts).
+BAD = [
     ({"notebook": "01_access_gaps", "parameters": {"grid_km": 0.1}},
      "job '01_access_gaps_en' (01_access_gaps): parameter 'grid_km' is 0.1; expected a value between 0.25 and 50"),
-    ({"notebook": "01_access_gaps", "parameters": {"scenario": "teleport"}},
+    ({"notebook": "01_access_gaps", "name": "teleport", "parameters": {"scenario": "teleport"}},
      "parameter 'scenario' is 'teleport'; the tjk pack's scenarios.yaml names baseline, tajik_localisation"),
     ({"notebook": "00_country_profile", "parameters": {"year_from": 2020, "year_to": 2010}},
      "parameters 'year_from' (2020) and 'year_to' (2010): expected year_from <= year_to"),
-    ({"notebook": "00_country_profile", "parameters": {"scenario": "online"}},
+    ({"notebook": "00_country_profile", "name": "online", "parameters": {"scenario": "online"}},
      "unknown parameter 'scenario'"),
-])
-def test_bad_values_stop_the_run_before_any_kernel_starts(tmp_path, entry, expected):
-    proc = run_cli("brief", _briefing(tmp_path, [entry]), "--outputs", str(tmp_path / "out"))
-    assert proc.returncode == 2
-    assert expected in proc.stderr and "Traceback" not in proc.stderr
+    ({"notebook": "00_country_profile", "name": "zz", "parameters": {"region": "TJ-ZZ"}},
+     "parameter 'region' is 'TJ-ZZ'; use \"all\" or one of TJ-DU, TJ-GB"),
+]
+
+
+def test_bad_values_stop_the_run_before_any_kernel_starts(tmp_path):
+    """The command-line check of bad parameters, for every kind of problem at once (exit 2, one line each)."""
+    proc = run_cli("brief", _briefing(tmp_path, [entry for entry, _ in BAD]), "--outputs", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    for _, expected in BAD:
+        assert expected in proc.stderr
     assert not (tmp_path / "out").exists()
+    # a single notebook run: an unknown name is refused, naming the valid parameters
+    proc = run_cli("run", "00_country_profile", "-p", "regoin=TJ-GB")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "unknown parameter 'regoin'" in proc.stderr
+    for name in ("country", "region", "language", "year_from", "year_to"):
+        assert f"- {name} (" in proc.stderr
 
 
 def test_params_command_lists_allowed_values():

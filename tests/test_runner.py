@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analytics.core.declarations import declaration
 from analytics.core.errors import ParameterError
 from analytics.run import briefing
+from analytics.run.notebooks import capability
 from analytics.run.runner import run_briefing
 
 from .conftest import ROOT, run_cli
@@ -70,6 +72,9 @@ def test_default_briefing_covers_country_and_regions_in_the_three_languages():
     assert {j.language for j in spec.jobs if "region" not in j.parameters} == {"en", "ru", "tg"}
     notebooks = {j.notebook.stem for j in spec.jobs}
     assert notebooks == {p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")}
+    # every notebook with a region for the country and the 5 regions, the others once; x 3 languages
+    by_region = sum("region" in declaration(capability(nb)).names() for nb in notebooks)
+    assert len(spec.jobs) == (6 * by_region + len(notebooks) - by_region) * 3
 
 
 # ---------------------------------------------------------------- faults, resume, isolation

@@ -60,20 +60,20 @@ def load(text: str) -> Any:
     yaml.YAMLError
         For text that is not valid YAML.
     """
-    _check_aliases(text)
-    loader = Loader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+    return _read(text, "get_single_data")
 
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of YAML text (for line numbers), with the same alias limit."""
+    return _read(text, "get_single_node")
+
+
+def _read(text: str, what: str):
+    """Count the aliases, then read ``text`` with :class:`Loader`'s method ``what``."""
     _check_aliases(text)
     loader = Loader(text)
     try:
-        return loader.get_single_node()
+        return getattr(loader, what)()
     finally:
         loader.dispose()
 
