@@ -31,7 +31,7 @@ briefing: setup notebooks
 ## Chromium; the import contracts, checked by lint-imports inside tests/test_structure.py).
 test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q
 
 ## The checks that start no kernel, JupyterLab or browser (about a minute): for a quick look while editing.
 quick-test: setup notebooks

@@ -174,19 +174,8 @@ SLOW_TESTS = {"test_sigkill_mid_run_then_resume_runs_every_job_once", "test_a_st
               "test_the_bundle_rebuilds_byte_for_byte_from_the_pinned_npm_packages"}
 
 
-#: Session-wide fixtures whose users run in one test process (``pytest -n 2 --dist loadgroup`` gives each
-#: group to one worker, so the session's briefing and the made-up country are each made once).
-GROUPS = {"small_run": "session", "lab": "session", "made_up": "made_up"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
-    """Mark what is slow (``-m "not slow"`` runs the rest in about a minute; ``make test`` runs everything),
-    and keep each shared fixture's users in one worker."""
+    """Mark what is slow (``-m "not slow"`` runs the rest in about a minute; ``make test`` runs everything)."""
     for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        if SLOW_FIXTURES & names or item.originalname in SLOW_TESTS:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
-        group = next((g for fixture, g in GROUPS.items() if fixture in names), None)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
