@@ -52,6 +52,16 @@ def main() -> None:
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (target < 500 MB)")
     print(f"median distance {np.median(km):.1f} km, max {km.max():.1f} km")
 
+    # people placed on the grid: at and near the pack's populated places (analytics.packs.builders.places),
+    # against the old rule (village dwellers evenly over each district)
+    places, decay = distance.pack_places(pack)
+    t_places, cells = clock(distance.people_on_grid, grid, pack.population, pack.institutions, pack.districts,
+                            None, 5.0, places, decay, repeat=1)
+    t_even, _ = clock(distance.people_on_grid, grid, pack.population, pack.institutions, pack.districts, repeat=1)
+    print(f"people on the grid at and near {len(places)} places: {t_places:.2f} s, evenly over districts "
+          f"{t_even:.2f} s (ratio {t_places / t_even:.2f}); process max RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB (target < 500 MB)")
+
     rng = np.random.default_rng(0)
     many = np.column_stack([rng.uniform(xy[:, 0].min(), xy[:, 0].max(), 2000),
                             rng.uniform(xy[:, 1].min(), xy[:, 1].max(), 2000)])

@@ -154,6 +154,13 @@ def write_metadata(pack: Path) -> None:
                  "languages": LANGUAGES})
     t = meta["tables"]
     oulad = dict(t["oulad_students"])  # the UK Open University's learners: an outside calibration set
+    # Veridia publishes no district populations and no list of places: its districts share their regions by
+    # the density rule, and its people are placed by the rule for packs without settlements
+    del t["district_population"], t["settlements"]
+    t["population"]["built_by"] = "population"
+    t["population"]["inputs"].pop("official")
+    t["learners"]["built_by"] = "learner_sample"
+    t["learners"]["inputs"].pop("settlements")
     t[f"census_{CENSUS_YEAR}"] = t.pop("census_2020")
     t["regions"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"
     t["population"]["inputs"]["census"] = f"census_{CENSUS_YEAR}"
@@ -187,6 +194,12 @@ def write_assumptions(pack: Path) -> None:
     why = "made-up value for the test country Veridia"
     pop, conn, prices, learners = doc["population"], doc["connectivity"], doc["prices"], doc["learners"]
     pop["urban_total"] = {"value": URBAN_TOTAL, "why": why}
+    for key in ("estimate_region_totals", "remainder_weights"):
+        pop.pop(key)
+    pop.update({"district_area_exponent": {"value": 0.5, "why": why}, "town_decay_km": {"value": 60, "why": why},
+                "host_city_bonus": {"value": 1.5, "why": why}})
+    for key in ("unknown_place_population", "dispersed_decay_km"):
+        learners.pop(key)
     pop["base_urban_share"] = {"value": {"QV-WE": 0.15, "QV-CE": 0.2, "QV-EA": 0.1}, "why": why}
     doc["institutions"]["national_students"] = {"value": 90_000, "why": why}
     conn["mountain_penalty"] = {"value": {"QV-EA": 0.7}, "why": why}

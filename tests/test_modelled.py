@@ -35,6 +35,51 @@ def test_population_sums_to_census_regions_to_the_person(pack):
     assert got == census
 
 
+def test_districts_keep_their_official_share_of_the_region(pack):
+    """District totals: the official 1 January 2020 estimates (raw/population/district_population_2020.csv),
+    scaled to the census regional totals: within each region, every district with an official figure has its
+    official share to within one person."""
+    import pandas as pd
+
+    official = pd.read_csv(PACK / "raw" / "population" / "district_population_2020.csv")
+    official["polygon"] = official["district_code"].str.split(":").str[0]
+    has = official.groupby("polygon")["population"].apply(lambda v: v.notna().all())
+    off = official.groupby("polygon")["population"].sum()
+    got = pack.population.groupby("district_code")["population"].sum()
+    region = pack.districts.set_index("district_code")["region_code"]
+    for r, codes in region.groupby(region).groups.items():
+        codes = list(codes)
+        full = [c for c in codes if has[c]]  # Khatlon and GBAO have filled units: one common factor for the rest
+        factor = got[full].sum() / off[full].sum()
+        assert (got[full] - factor * off[full]).abs().max() <= 1, r
+        if len(full) == len(codes):  # a region without filled units: the factor is census / official total
+            assert factor == pytest.approx(got[codes].sum() / off[codes].sum())
+    # Varzob 82,200 and Rudaki 518,200 on 1 January 2020, times the census/estimate ratio of RRS
+    # (2,270,000 / 2,165,900 = 1.04806): 86,151 and 543,106
+    assert got["TJ-RA-VAR"] == 86_151 and got["TJ-RA-RUD"] == 543_106
+    # Khatlon's remainder 3,348,300 - 2,831,900 = 516,400 split 195,100 : 228,200 : 110,800 over Qabodiyon,
+    # Vose' and Bokhtar city, then every Khatlon unit times 3,444,000 / 3,348,300
+    assert got["TJ-KT-QAB"] == pytest.approx(516_400 * 195_100 / 534_100 * 3_444_000 / 3_348_300, abs=1)
+
+
+def test_people_live_near_their_places_not_over_the_mountains(pack):
+    """Population-weighted mean distance to a university (1 km grid): before, people were spread evenly over
+    each district (Vahdat 62 km, Rudaki 33 km); now they live at and near GeoNames' places."""
+    from analytics.access import distance
+
+    grid = distance.country_grid(pack.districts, 2.0)
+    places, decay = distance.pack_places(pack)
+    cells = distance.people_on_grid(grid, pack.population, pack.institutions, pack.districts, places=places,
+                                    dispersed_decay_km=decay)
+    mean = distance.district_distance(cells).set_index("district_code")["mean_km"]
+    assert mean["TJ-RA-VAH"] < 35 and mean["TJ-RA-RUD"] < 20  # Vahdat town is about 20 km from Dushanbe
+    assert mean["TJ-GB-MUR"] > 150  # Murghob is far from Khorugh whatever the rule
+    old = distance.district_distance(distance.people_on_grid(grid, pack.population, pack.institutions,
+                                                             pack.districts)).set_index("district_code")["mean_km"]
+    assert mean["TJ-RA-VAH"] < old["TJ-RA-VAH"] - 20
+    assert distance.plausibility(pack)["flagged"].sum() == 0
+
+
 def test_urban_share_is_the_census_share(pack):
     pop = pack.population
     urban = int(pop.loc[pop["settlement"] == "urban", "population"].sum())

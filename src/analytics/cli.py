@@ -49,6 +49,16 @@ def validate(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/t
 
     pack = load_pack(root=pack_dir)
     typer.echo(pack.summary())
+    if {"population", "institutions", "districts"} <= set(pack.tables):
+        from .access.distance import PLAUSIBLE_FACTOR, PLAUSIBLE_KM, plausibility
+
+        check = plausibility(pack)
+        names = pack.texts("en")
+        flagged = [f"{names.get(f'district.{r.district_code}', r.district_code)} (people {r.mean_km:.0f} km, "
+                   f"centre {r.centre_km:.0f} km)" for r in check[check["flagged"]].itertuples()]
+        rule = f"more than {PLAUSIBLE_FACTOR:g}x and {PLAUSIBLE_KM:g} km"
+        typer.echo(f"plausibility: {len(flagged)} of {len(check)} districts whose people's mean distance to a "
+                   f"university differs from their centre's by {rule}" + (f": {'; '.join(flagged)}" if flagged else ""))
 
 
 @ingest_app.command("ookla")

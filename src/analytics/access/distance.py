@@ -101,8 +101,15 @@ def nearest_km_brute_force(points_xy: np.ndarray, sites_xy: np.ndarray, chunk: i
 
 
 def people_on_grid(grid: pd.DataFrame, population: pd.DataFrame, institutions: pd.DataFrame, districts,
-                   age_bands: list[str] | None = None, urban_radius_km: float = 5.0) -> pd.DataFrame:
+                   age_bands: list[str] | None = None, urban_radius_km: float = 5.0,
+                   places: pd.DataFrame | None = None, dispersed_decay_km: float | None = None) -> pd.DataFrame:
     """Persons per grid cell, with the distance of each cell to the nearest university.
+
+    With ``places`` (:func:`analytics.packs.builders.places.district_places`), a district's town
+    dwellers live within ``urban_radius_km`` of its places (shared by population) and everyone else
+    near them, their density falling as ``exp(-d / dispersed_decay_km)``
+    (:mod:`analytics.packs.builders.places`). Without, town dwellers live around the district's
+    university town (or its representative point) and everyone else evenly over the district.
 
     Parameters
     ----------
@@ -117,7 +124,11 @@ def people_on_grid(grid: pd.DataFrame, population: pd.DataFrame, institutions: p
     age_bands : list of str, optional
         Count only these age bands (default: everyone).
     urban_radius_km : float
-        Radius around a district's town holding its urban population, km.
+        Radius around a place (or the district's town) holding its town dwellers, km.
+    places : pandas.DataFrame, optional
+        Each district's places: ``district_code``, ``lon``, ``lat`` (degrees), ``weight`` (persons).
+    dispersed_decay_km : float, optional
+        Distance over which the density of people not in towns falls by a factor e, km (with ``places``).
 
     Returns
     -------
@@ -126,12 +137,15 @@ def people_on_grid(grid: pd.DataFrame, population: pd.DataFrame, institutions: p
     """
     from pyproj import Transformer
 
+    from ..packs.builders.places import dispersed_density, settled_share
+
     crs = grid.attrs["crs"]
     pop = population if age_bands is None else population[population["age_band"].isin(age_bands)]
     by = pop.groupby(["district_code", "settlement"])["population"].sum().unstack(fill_value=0)
     towns = institutions.groupby("district_code")[["lon", "lat"]].first()
     reps = districts.set_index("district_code").geometry.representative_point()
     tf = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    of = {c: g for c, g in places.groupby("district_code")} if places is not None else {}
     persons = np.zeros(len(grid))
     codes = grid["district_code"].to_numpy()
     xy = grid[["x", "y"]].to_numpy()
@@ -139,6 +153,12 @@ def people_on_grid(grid: pd.DataFrame, population: pd.DataFrame, institutions: p
         idx = np.flatnonzero(codes == code)
         rural = float(by.loc[code, "rural"]) if code in by.index and "rural" in by else 0.0
         urban = float(by.loc[code, "urban"]) if code in by.index and "urban" in by else 0.0
+        if code in of:
+            px, py = tf.transform(of[code]["lon"].to_numpy(), of[code]["lat"].to_numpy())
+            place_xy, weight = np.column_stack([px, py]), of[code]["weight"].to_numpy()
+            persons[idx] += rural * dispersed_density(xy[idx], place_xy, weight, dispersed_decay_km)
+            persons[idx] += urban * settled_share(xy[idx], place_xy, weight, urban_radius_km)
+            continue
         persons[idx] += rural / len(idx)
         lon, lat = (towns.loc[code, ["lon", "lat"]] if code in towns.index else (reps[code].x, reps[code].y))
         tx, ty = tf.transform(float(lon), float(lat))
@@ -149,6 +169,18 @@ def people_on_grid(grid: pd.DataFrame, population: pd.DataFrame, institutions: p
     out["persons"] = persons
     out["distance_km"] = nearest_km(xy, site_xy(institutions, crs))
     return out
+
+
+def pack_places(pack) -> tuple[pd.DataFrame | None, float | None]:
+    """A pack's district places and dispersed decay (km) for :func:`people_on_grid`; (None, None) for a pack
+    without a ``settlements`` table (its people are placed by the old rule)."""
+    if "settlements" not in pack.tables:
+        return None, None
+    from ..packs.builders.places import district_places
+
+    assumed = pack.assumed("learners")
+    return (district_places(pack.districts, pack.settlements, float(assumed["unknown_place_population"])),
+            float(assumed["dispersed_decay_km"]))
 
 
 def district_distance(cells: pd.DataFrame, thresholds=(25, 50, 100)) -> pd.DataFrame:
@@ -195,3 +227,44 @@ class DistanceResult:
     def summary(self) -> str:
         shares = ", ".join(f"{k.removeprefix('beyond_')}: {v:.1%}" for k, v in self.shares.items())
         return f"Distance to the nearest university on {self.cells:,} cells of {self.cell_km:g} km; beyond {shares}"
+
+
+#: A district is flagged when its people's mean distance and its centre's distance differ by more than this
+#: factor and by more than :data:`PLAUSIBLE_KM`.
+PLAUSIBLE_FACTOR = 2.0
+PLAUSIBLE_KM = 15.0
+
+
+def plausibility(pack, grid_km: float = 5.0) -> pd.DataFrame:
+    """Each district's population-weighted mean distance to a university beside its centre's distance.
+
+    The centre is the district's largest place (:func:`pack_places`; its representative point without a
+    settlements table). A district is ``flagged`` when the two differ by more than
+    :data:`PLAUSIBLE_FACTOR` times and :data:`PLAUSIBLE_KM` km: where people were placed does not match
+    where its town is, a first thing a reviewer checks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``district_code``, ``mean_km`` (people's mean), ``centre_km`` (the centre's distance), ``ratio``,
+        ``flagged``.
+    """
+    from ..packs.builders.learner_sample import nearest_km as great_circle_nearest
+
+    places, decay = pack_places(pack)
+    grid = country_grid(pack.districts, grid_km)
+    cells = people_on_grid(grid, pack.population, pack.institutions, pack.districts, places=places,
+                           dispersed_decay_km=decay)
+    by = district_distance(cells)[["district_code", "mean_km"]]
+    if places is None:
+        reps = pack.districts.geometry.representative_point()
+        centre = pd.DataFrame({"district_code": pack.districts["district_code"], "lon": reps.x, "lat": reps.y})
+    else:
+        centre = places.drop_duplicates("district_code")[["district_code", "lon", "lat"]]  # the largest place
+    centre = centre.assign(centre_km=great_circle_nearest(centre["lon"], centre["lat"], pack.institutions["lon"],
+                                                          pack.institutions["lat"]))
+    out = by.merge(centre[["district_code", "centre_km"]], on="district_code")
+    out["ratio"] = (out["mean_km"] + 1) / (out["centre_km"] + 1)  # 1 km added: a town with a university is ~0 km
+    out["flagged"] = ((out["ratio"] > PLAUSIBLE_FACTOR) | (out["ratio"] < 1 / PLAUSIBLE_FACTOR)) & \
+        ((out["mean_km"] - out["centre_km"]).abs() > PLAUSIBLE_KM)
+    return out.sort_values("district_code").reset_index(drop=True)

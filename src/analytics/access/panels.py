@@ -203,7 +203,9 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
         raise ParameterError(f"grid_km is {grid_km!r}; expected a cell size between 0.25 and 50 km")
     tx = pack.texts(language)
     grid = distance.country_grid(pack.districts, grid_km)
-    cells = distance.people_on_grid(grid, pack.population, pack.institutions, pack.districts, [age_band])
+    places, decay = distance.pack_places(pack)
+    cells = distance.people_on_grid(grid, pack.population, pack.institutions, pack.districts, [age_band],
+                                    places=places, dispersed_decay_km=decay)
     by_d = distance.district_distance(cells)
     result = distance.DistanceResult(in_region(by_d, region).reset_index(drop=True),
                                      distance.beyond_shares(cells, region=region), len(grid), grid_km)
@@ -222,6 +224,8 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
                km=far.mean_km, cells=tx.plural("access.cells", len(grid)), size=grid_km)]
     if modelled:
         said.append(tx("access.modelled_population"))
+    if places is None:
+        said.append(tx("access.places_unknown"))
     reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)}, said,
                       importance=2, modelled=modelled, headline={"beyond_25km_pct": tx("access.headline_far")})
     return Panel(reading, figure=fig, result=result)

@@ -10,9 +10,12 @@ recorded there so that regressions on the sample can be checked to recover them)
 * **People.** Sex and age band follow the stratum's population cells; age is uniform
   within the band. Income quintile follows ``urban_quintile_probs`` in towns and, in
   villages, the probabilities that make every national quintile hold 20 %.
-* **Place.** Urban people live near their district's main town (a university town when
-  there is one), within about ``urban_jitter_km``; rural people anywhere in the district
-  polygon. Distance to the nearest university is the great-circle distance (km).
+* **Place.** With the pack's ``settlements`` (:mod:`.places`): urban people live at their
+  district's places, drawn by population, within about ``urban_jitter_km``; rural people near
+  them, at a distance whose density falls as ``exp(-r / dispersed_decay_km)``. Without
+  settlements: urban people near the district's main town (a university town when there is one),
+  rural people anywhere in the polygon. Distance to the nearest university is the great-circle
+  distance (km).
 * **Outcomes.** Home internet, then tertiary enrolment, then part-time status, each a
   logistic model with the recorded coefficients. The intercepts of enrolment and part-time
   study are not typed: each is solved (:func:`solve_intercept`) so that the weighted number
@@ -121,7 +124,7 @@ def _points_in(geom, n: int, rng) -> tuple[np.ndarray, np.ndarray]:
 
 def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.DataFrame,
                          connectivity: pd.DataFrame, devices: pd.DataFrame, assumptions: dict,
-                         seed: int) -> pd.DataFrame:
+                         seed: int, settlements: pd.DataFrame | None = None) -> pd.DataFrame:
     """Draw the weighted sample of people aged 17–34.
 
     Parameters
@@ -140,6 +143,9 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
         The ``learners`` section of ``assumptions.yaml``.
     seed : int
         Random seed.
+    settlements : pandas.DataFrame, optional
+        Populated places (``name``, ``lon``, ``lat``, ``population``): where people live; without
+        them, rural people are spread evenly over their district.
 
     Returns
     -------
@@ -163,6 +169,13 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
     town = institutions.groupby("district_code")[["lon", "lat"]].first()
     cov4g = connectivity.set_index(["district_code", "settlement"])["cov_4g"]
     jitter = float(assumptions["urban_jitter_km"])
+    places = None
+    if settlements is not None:
+        from .places import district_places
+
+        places = district_places(districts, settlements, float(assumptions["unknown_place_population"]))
+        places = {c: g for c, g in places.groupby("district_code")}
+        decay = float(assumptions["dispersed_decay_km"])
 
     parts = []
     for s in strata.itertuples(index=False):
@@ -177,7 +190,18 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
         age = rng.integers(lo, hi + 1)
         quintile = rng.choice(5, size=n, p=q_probs[s.settlement]) + 1
         geom = geoms[s.district_code]
-        if s.settlement == "urban":
+        if places is not None:
+            from .places import draw_near
+
+            mine = places[s.district_code]
+            if s.settlement == "urban":
+                pick = rng.choice(len(mine), size=n, p=(mine["weight"] / mine["weight"].sum()).to_numpy())
+                lat0 = mine["lat"].to_numpy()[pick]
+                lon = mine["lon"].to_numpy()[pick] + rng.normal(0, jitter / 111.32, size=n) / np.cos(np.radians(lat0))
+                lat = lat0 + rng.normal(0, jitter / 111.32, size=n)
+            else:
+                lon, lat = draw_near(mine, n, decay, geom, rng)
+        elif s.settlement == "urban":
             if s.district_code in town.index:
                 lon0, lat0 = town.loc[s.district_code, ["lon", "lat"]]
             else:
