@@ -129,7 +129,9 @@ def map_reading(pack, tx, districts) -> Reading:
                  else tx("profile.map_units", units=units)]
     year = pack.meta.get("census_year")
     if year:
-        key = "profile.map_population_modelled" if pack.is_modelled("population") else "profile.map_population_measured"
+        key = ("profile.map_population_measured" if not pack.is_modelled("population") else
+               "profile.map_population_official" if "district_population" in pack.tables else
+               "profile.map_population_modelled")
         sentences.append(tx(key, year=year))
     return Reading({"districts_shown": len(districts)}, sentences)
 
