@@ -204,3 +204,13 @@ def test_validation_applies_to_modelled_tables(pack_copy, rel, column, value, ex
     assert proc.returncode == 2
     assert f"tjk/{rel}: column '{column}', row 5" in proc.stderr and expected in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_pages_say_district_totals_are_official_and_the_splits_modelled(pack):
+    from analytics.profile.panels import map_reading
+
+    said = " ".join(map_reading(pack, pack.texts("en"), pack.districts).sentences)
+    assert "District populations are the official district estimates (measured), scaled to the regional totals " \
+           "of the 2020 census" in said
+    assert "official estimate, 1 January 2020" in pack.info["population"].vintage  # the data-status table's words
+    assert pack.info["district_population"].status == "measured"
