@@ -54,6 +54,10 @@ def test_districts_keep_their_official_share_of_the_region(pack):
         assert (got[full] - factor * off[full]).abs().max() <= 1, r
         if len(full) == len(codes):  # a region without filled units: the factor is census / official total
             assert factor == pytest.approx(got[codes].sum() / off[codes].sum())
+    # the units without a 2020 figure are marked (Bokhtar city lies in the Kushoniyon polygon, TJ-KT-BOK)
+    marked = pack.population.groupby("district_code")["district_total"].first()
+    assert set(marked[marked == "filled"].index) == {"TJ-GB-SHU", "TJ-KT-QAB", "TJ-KT-VOS", "TJ-KT-BOK"}
+    assert set(marked) == {"official", "filled"}
     # Varzob 82,200 and Rudaki 518,200 on 1 January 2020, times the census/estimate ratio of RRS
     # (2,270,000 / 2,165,900 = 1.04806): 86,151 and 543,106
     assert got["TJ-RA-VAR"] == 86_151 and got["TJ-RA-RUD"] == 543_106

@@ -169,8 +169,9 @@ def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame
     Returns
     -------
     pandas.DataFrame
-        ``district_code, region_code, settlement, sex, age_band, population``; one row per
-        cell, zero cells included, sorted.
+        ``district_code, region_code, settlement, sex, age_band, population`` and ``district_total``
+        (how the district's total was made: ``official``, ``filled`` — partly a region's remainder —
+        or ``density``); one row per cell, zero cells included, sorted.
     """
     totals = district_totals(districts, census, institutions, assumptions, city_regions, official)
     ages = list(assumptions["age_shares"])
@@ -185,9 +186,9 @@ def build_population(districts, census: pd.DataFrame, institutions: pd.DataFrame
             parts = apportion(n, cell_w)
             for k, count in enumerate(parts):
                 rows.append((rec.district_code, rec.region_code, settlement, SEXES[k // len(ages)],
-                             ages[k % len(ages)], int(count)))
+                             ages[k % len(ages)], int(count), rec.total_source))
     out = pd.DataFrame(rows, columns=["district_code", "region_code", "settlement", "sex", "age_band",
-                                      "population"])
+                                      "population", "district_total"])
     return out.sort_values(["district_code", "settlement", "sex", "age_band"]).reset_index(drop=True)
 
 
