@@ -224,10 +224,6 @@ class AreaEffects(TableResult):
         super().__init__(frame)
         self.model = model
 
-    def row(self, covariate: str):
-        """The effects of one covariate."""
-        return self.frame.set_index("covariate").loc[covariate]
-
     def summary(self) -> str:
         return self.model.summary()
 

@@ -54,7 +54,8 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
     model = pm.national_fit(pack)
     people = in_region(pack.learners, region)
     effects = pm.for_area(model, people[people["age_band"] == age_band])
-    tab = effects.frame.set_index("covariate")
+    frame = effects.frame
+    tab = frame.set_index("covariate")
     numbers, said = {}, []
     for cov, key in (("distance_per_10km", "access.reg_distance"), ("internet", "access.reg_internet"),
                      ("quintile", "access.reg_income")):
@@ -67,7 +68,6 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
                    where=where(tx, pack, region), own=tx.plural("access.young_people", len(people))))
     if model.truth:
         said.append(tx("access.reg_truth", country=area_name(tx, areas(pack)[0])))
-    frame = tab.reset_index()
     shown = frame.assign(
         covariate=[tx(f"access.cov_{c}") for c in frame["covariate"]],
         or_ci=[interval_text(tx, a, b, 2) for a, b in zip(frame.odds_ratio_low, frame.odds_ratio_high, strict=True)],

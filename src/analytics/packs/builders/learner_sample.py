@@ -171,7 +171,7 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
     jitter = float(assumptions["urban_jitter_km"])
     places = None
     if settlements is not None:
-        from .places import district_places
+        from .places import district_places, draw_near
 
         places = district_places(districts, settlements, float(assumptions["unknown_place_population"]))
         places = {c: g for c, g in places.groupby("district_code")}
@@ -191,8 +191,6 @@ def build_learner_sample(population: pd.DataFrame, districts, institutions: pd.D
         quintile = rng.choice(5, size=n, p=q_probs[s.settlement]) + 1
         geom = geoms[s.district_code]
         if places is not None:
-            from .places import draw_near
-
             mine = places[s.district_code]
             if s.settlement == "urban":
                 pick = rng.choice(len(mine), size=n, p=(mine["weight"] / mine["weight"].sum()).to_numpy())
