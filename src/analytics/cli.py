@@ -154,7 +154,10 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
           force: bool = typer.Option(False, "--force",
                                      help="With --resume: reuse finished jobs even if the briefing, data or versions changed."),
           outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/)."),
-          quiet: bool = typer.Option(False, "--quiet", help="No progress bar.")):
+          quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+          no_cache: bool = typer.Option(False, "--no-cache",
+                                        help="Compute everything in every job (by default each computation is made "
+                                             "once per run and shared by every language and page that shows it).")):
     """Run every job of a briefing file and publish pages, index, briefing books, tables and manifest."""
     from .core import paths
     from .core.errors import ParameterError
@@ -179,7 +182,8 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
                        f"analytics brief --resume {old}", err=True)
     try:
         folder, outcomes = run_briefing(spec, outputs=outputs, workers=workers, scheduler=scheduler,
-                                        timeout=timeout, resume=resume, quiet=quiet, force=force)
+                                        timeout=timeout, resume=resume, quiet=quiet, force=force,
+                                        cache=not no_cache)
     except KeyboardInterrupt:
         left = sorted(parent.glob(".*.partial"), key=lambda p: p.stat().st_mtime)
         if left:

@@ -183,6 +183,25 @@ def pack_places(pack) -> tuple[pd.DataFrame | None, float | None]:
             float(assumed["dispersed_decay_km"]))
 
 
+def pack_cells(pack, grid_km: float, age_bands: list[str] | None = None) -> tuple[pd.DataFrame, int]:
+    """The pack's people (of ``age_bands``; everyone by default) on a grid of ``grid_km`` cells, with each
+    cell's distance to the nearest university (:func:`people_on_grid`), and the grid's number of cells."""
+    grid = country_grid(pack.districts, grid_km)
+    places, decay = pack_places(pack)
+    cells = people_on_grid(grid, pack.population, pack.institutions, pack.districts, age_bands,
+                           places=places, dispersed_decay_km=decay)
+    return cells, len(grid)
+
+
+def for_area(pack, region: str = "all", grid_km: float = 1.0, age_band: str = "17-24") -> DistanceResult:
+    """Distance to the nearest university for the districts of an area (``"all"``: the country) and one age band."""
+    cells, n_cells = pack_cells(pack, grid_km, [age_band])
+    by_d = district_distance(cells)
+    if region != "all":
+        by_d = by_d[by_d["region_code"] == region]
+    return DistanceResult(by_d.reset_index(drop=True), beyond_shares(cells, region=region), n_cells, grid_km)
+
+
 def district_distance(cells: pd.DataFrame, thresholds=(25, 50, 100)) -> pd.DataFrame:
     """Population-weighted distance to the nearest university and shares beyond thresholds, by district.
 
@@ -251,10 +270,8 @@ def plausibility(pack, grid_km: float = 5.0) -> pd.DataFrame:
     """
     from ..packs.builders.learner_sample import nearest_km as great_circle_nearest
 
-    places, decay = pack_places(pack)
-    grid = country_grid(pack.districts, grid_km)
-    cells = people_on_grid(grid, pack.population, pack.institutions, pack.districts, places=places,
-                           dispersed_decay_km=decay)
+    places, _ = pack_places(pack)
+    cells, _ = pack_cells(pack, grid_km)
     by = district_distance(cells)[["district_code", "mean_km"]]
     if places is None:
         reps = pack.districts.geometry.representative_point()

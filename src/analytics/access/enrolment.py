@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.cache import computed
 from ..core.results import TableResult
 
 #: Covariates of the enrolment model, built from the learner sample by :func:`design`.
@@ -203,7 +204,14 @@ def fit(learners: pd.DataFrame, covariates: list[str] | None = None, regions: li
 
 
 def national_fit(pack) -> EnrolmentModel:
-    """The national model with a term per region, and the pack's true effects when its sample is modelled."""
+    """The national model with a term per region, and the pack's true effects when its sample is modelled.
+
+    Fitted once per briefing run and shared by every page (:func:`analytics.core.cache.computed`).
+    """
+    return computed(pack, "access.national_fit", (), lambda: _national_fit(pack))
+
+
+def _national_fit(pack) -> EnrolmentModel:
     truth = {}
     if pack.is_modelled("learners"):
         from ..packs import assumptions

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from ..core.cache import computed
 from ..core.numbers import percent_hover
 from ..models.intervals import REPLICATES
 from ..report import sentences
@@ -120,7 +121,9 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
     if participation.location_suppressed(in_region(pack.learners, region), age_band):
         return Panel(Reading(sentences=[tx("access.dec_too_few", where=place, min=MIN_SAMPLE)]))
     held = dec_mod.equal_by_construction(in_region(pack.population, region), age_band)
-    dec = dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held, replicates=n_replicates)
+    dec = computed(pack, "access.decomposition", (region, age_band, tuple(held), n_replicates),
+                   lambda: dec_mod.decompose_urban_rural(in_region(pack.learners, region), age_band, held=held,
+                                                         replicates=n_replicates))
     iv = dec.intervals
     names = [*dec.parts.index, "unexplained"]
     labels = [tx(f"access.part_{p.replace(' ', '_')}") for p in names]
@@ -199,9 +202,10 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
     learners = in_region(pack.learners, region)
-    model = fitted.result.model if fitted is not None else pm.national_fit(pack)
-    cf = cf_mod.counterfactual(model, learners, pack.connectivity, pack.plans, pack.incomes, scenario, age_band,
-                               draws=n_draws, levers=pack.scenario(scenario).access)
+    levers = pack.scenario(scenario).access
+    cf = computed(pack, "access.counterfactual", (region, age_band, scenario, n_draws), lambda: cf_mod.counterfactual(
+        fitted.result.model if fitted is not None else pm.national_fit(pack), learners, pack.connectivity, pack.plans,
+        pack.incomes, scenario, age_band, draws=n_draws, levers=levers))
     people = learners[learners["age_band"] == age_band]
     big = [k for k in ("urban", "rural")
            if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]

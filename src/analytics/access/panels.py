@@ -11,6 +11,7 @@ apply to the area (the urban–rural decomposition in a city) is left out of the
 
 from __future__ import annotations
 
+from ..core.cache import computed
 from ..core.errors import ParameterError
 from ..models.intervals import REPLICATES
 from ..report.areas import district_names, in_region, where
@@ -202,13 +203,8 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     if not 0.25 <= grid_km <= 50:
         raise ParameterError(f"grid_km is {grid_km!r}; expected a cell size between 0.25 and 50 km")
     tx = pack.texts(language)
-    grid = distance.country_grid(pack.districts, grid_km)
-    places, decay = distance.pack_places(pack)
-    cells = distance.people_on_grid(grid, pack.population, pack.institutions, pack.districts, [age_band],
-                                    places=places, dispersed_decay_km=decay)
-    by_d = distance.district_distance(cells)
-    result = distance.DistanceResult(in_region(by_d, region).reset_index(drop=True),
-                                     distance.beyond_shares(cells, region=region), len(grid), grid_km)
+    result = computed(pack, "access.distance", (region, grid_km, age_band),
+                      lambda: distance.for_area(pack, region, grid_km, age_band))
     shares = result.shares
     d = pack.districts.merge(result.by_district, on=["district_code", "region_code"])
     d["name"] = district_names(tx, d["district_code"])
@@ -221,12 +217,12 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
                where=where(tx, pack, region), age=age_text(age_band),
                b25=100 * shares["beyond_25km"], b50=100 * shares["beyond_50km"], b100=100 * shares["beyond_100km"]),
             tx("access.distance_sentence_2" if len(d) > 1 else "access.distance_sentence_one", far=far["name"],
-               km=far.mean_km, cells=tx.plural("access.cells", len(grid)), size=grid_km)]
+               km=far.mean_km, cells=tx.plural("access.cells", result.cells), size=grid_km)]
     if modelled:
         said.append(tx("access.modelled_population"))
-    if places is None:
+    if "settlements" not in pack.tables:  # placed by the old rule (distance.pack_places)
         said.append(tx("access.places_unknown"))
-    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": len(grid)}, said,
+    reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": result.cells}, said,
                       importance=2, modelled=modelled, headline={"beyond_25km_pct": tx("access.headline_far")})
     return Panel(reading, figure=fig, result=result)
 

@@ -107,6 +107,20 @@ class Pack:
         return Texts(language, {**self.names.get(language, {}), **labels}, self.messages.get(language))
 
     @property
+    def content_hash(self) -> str:
+        """Short SHA-256 of the pack's files (metadata, tables, locales, assumptions, scenarios), hex.
+
+        Part of the key of every computation a briefing run shares between its jobs
+        (:mod:`analytics.core.cache`); the same as the manifest's ``input_hash``.
+        """
+        kept = self.derived.setdefault(__name__, {})
+        if "content_hash" not in kept:
+            from .hashing import combined_hash, pack_hashes
+
+            kept["content_hash"] = combined_hash(pack_hashes(self.root))
+        return kept["content_hash"]
+
+    @property
     def languages(self) -> list[str]:
         """The reader languages of the pack (``languages`` in ``pack.yaml``, else the suite's)."""
         return pack_languages(self.root)

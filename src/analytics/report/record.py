@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+from ..core.cache import take_stats
+
 RESULTS_MIME = "application/vnd.analytics.results+json"
 
 
@@ -52,7 +54,8 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         messages: ``text``, ``importance``, ``modelled``), ``headline`` (``key``, ``label``,
         ``value`` of the numbers for the index's table of areas, with ``low`` and ``high`` when the
         reading holds the number's band as ``<key>_low`` and ``<key>_high``) and ``tables`` (name to
-        ``{"columns": [...], "data": [[...], ...]}``).
+        ``{"columns": [...], "data": [[...], ...]}``); ``cache``: the computations of the run's
+        cache this job made and those it read (:func:`analytics.core.cache.take_stats`).
     """
     names = sorted(inputs if inputs is not None else pack.used)
     info = [{"table": n, "status": pack.info[n].status, "source": pack.info[n].source,
@@ -76,6 +79,7 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
                          if f"{k}_{end}" in reading.numbers}}
                      for k, label in (getattr(reading, "headline", {}) or {}).items() if k in reading.numbers],
         "tables": out_tables,
+        "cache": take_stats(),
     }
 
 

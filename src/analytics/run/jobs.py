@@ -60,6 +60,8 @@ class JobOutcome:
     #: jobs the kernel had run before this one (0: a fresh kernel)
     kernel_jobs: int = 0
     reused: bool = False
+    #: computations of the run's cache this job made and those it read (made by an earlier job)
+    cache: dict = field(default_factory=dict)
     #: input hash of the run that produced the job's page
     input_hash: str = ""
 
@@ -118,6 +120,7 @@ def render_outcome(spec: JobSpec, nb, outcome: JobOutcome) -> JobOutcome:
     outcome.status, outcome.html, outcome.n_figures = "ok", f"{spec.anchor}.html", n_figures
     outcome.fragment, outcome.title = article, title
     outcome.results = notebook_results(nb)
+    outcome.cache = outcome.results.pop("cache", {})
     return outcome
 
 

@@ -23,12 +23,15 @@ RESET_SOURCE = """\
 get_ipython().run_line_magic("reset", "-f")  # a clean namespace for this job
 import os as _os
 _os.chdir({cwd!r})
+_os.environ.update({env!r})  # this job's settings (a warm kernel may have run another run's jobs)
+import analytics.core.cache as _cache
+_cache.take_stats()  # what this job computes and reuses is counted from here
 import plotly.io as _pio
 _pio.renderers.default = {renderer!r}
 _pio.templates.default = "plotly"
 import pandas as _pd
 _pd.reset_option("^display")
-del _os, _pio, _pd
+del _os, _pio, _pd, _cache
 """
 
 #: plotly renderer used in jobs: figures are kept as their JSON mimetype (small notebooks)
@@ -126,7 +129,7 @@ class WarmKernel:
         nb_path = Path(spec.notebook)
         km = self.ensure(str(nb_path.parent), spec.env, spec.kernel_dir or None)
         nb = nbformat.read(nb_path, as_version=4)
-        reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(cwd=str(nb_path.parent), renderer=RENDERER))
+        reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(cwd=str(nb_path.parent), renderer=RENDERER, env=dict(spec.env)))
         reset.metadata["tags"] = ["remove-cell", "analytics-reset"]
         nb.cells.insert(0, reset)
         self._killed = False

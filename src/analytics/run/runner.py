@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import paths
+from ..core.cache import CACHE_ENV
 from ..core.errors import ParameterError
 from ..packs.hashing import combined_hash, pack_hashes, sha256
 from ..report.session import BATCH_ENV
@@ -30,6 +31,9 @@ from .manifest import package_versions, write_manifest
 
 #: Name of the Jupyter kernel registered for the project (``make setup``).
 KERNEL_NAME = "analytics"
+
+#: Folder of the run's shared computations inside its staging folder (removed before publishing).
+CACHE_DIR = ".cache"
 
 
 def new_run_id() -> str:
@@ -71,13 +75,32 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
 
 
 def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input_hash: str,
-           timeout: float) -> list[JobSpec]:
-    env = {**{k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}, BATCH_ENV: "1"}
+           timeout: float, cache: bool = True) -> list[JobSpec]:
+    env = {**{k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}, BATCH_ENV: "1",
+           CACHE_ENV: str(folder / CACHE_DIR) if cache else ""}
     texts = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}
     return [JobSpec(name=j.name, anchor=j.anchor, notebook=str(j.notebook), parameters=j.parameters,
                     language=j.language, folder=str(folder), run_id=run_id, input_hash=input_hash,
                     timeout=timeout, country=briefing.country, kernel_name=KERNEL_NAME, env=env,
                     nav=navigation(j, briefing.jobs, briefing.languages, texts[j.language])) for j in jobs]
+
+
+def execution_order(specs: list[JobSpec], languages: list[str]) -> list[JobSpec]:
+    """Jobs in the order they start: every page in the first language, then in the next, …
+
+    The languages of one page share their computations (:mod:`analytics.core.cache`); started
+    apart, the later ones find them made instead of waiting for the kernel that makes them.
+    """
+    rank = {lang: k for k, lang in enumerate(languages)}
+    return sorted(specs, key=lambda s: rank.get(s.language, len(rank)))
+
+
+def cache_summary(outcomes: list[JobOutcome], enabled: bool) -> dict:
+    """How many shared computations the run made and how many times jobs read one instead."""
+    made = sum(len(o.cache.get("computed", [])) for o in outcomes if not o.reused)
+    read = sum(len(o.cache.get("reused", [])) for o in outcomes if not o.reused)
+    served = sum(1 for o in outcomes if not o.reused and o.cache.get("reused") and not o.cache.get("computed"))
+    return {"enabled": enabled, "computed": made, "reused": read, "jobs_served_from_cache": served}
 
 
 def collect(futures: dict, completed, quiet: bool, on_done=None) -> list[JobOutcome]:
@@ -220,7 +243,8 @@ def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], li
 
 def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
                  scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
-                 quiet: bool = False, force: bool = False, execute=None) -> tuple[Path, list[JobOutcome]]:
+                 quiet: bool = False, force: bool = False, execute=None,
+                 cache: bool = True) -> tuple[Path, list[JobOutcome]]:
     """Run every job of a briefing and publish ``outputs/<briefing>/<run-id>/``.
 
     Parameters
@@ -243,6 +267,10 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     force : bool
         Resume even when the briefing, the input data or the package versions differ from
         the previous run's (each reused job keeps its own input hash in the manifest).
+    cache : bool
+        Compute what jobs share once per run (each language of a page, the national
+        simulations behind every region's page; :mod:`analytics.core.cache`). False computes
+        everything in every job: the published numbers are the same either way.
     execute : callable, optional
         ``execute(specs, quiet, on_done) -> outcomes`` in place of running the jobs on kernels
         (:func:`analytics.run.executed.publish_executed` renders notebooks already run).
@@ -284,7 +312,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
         for o in reused:
             resume_mod.save_outcome(tmp, o)
-        specs = _specs(briefing, jobs, tmp, run_id, input_hash, timeout)
+        specs = execution_order(_specs(briefing, jobs, tmp, run_id, input_hash, timeout, cache), briefing.languages)
         n_workers = worker_count(workers, len(specs))
 
         def save(outcome: JobOutcome) -> None:
@@ -296,6 +324,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
             ran = execute_dask(specs, scheduler, quiet, save)
         else:
             ran = execute_local(specs, n_workers, quiet, save)
+        shutil.rmtree(tmp / CACHE_DIR, ignore_errors=True)  # shared computations are not published
         order = {j.name: k for k, j in enumerate(briefing.jobs)}
         outcomes = sorted(reused + ran, key=lambda o: order[o.job])
         entries = [entry(o) for o in outcomes]
@@ -308,6 +337,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         write_manifest(tmp, run_id, outcomes, hashes, {
             **record, "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,
+            "cache": cache_summary(outcomes, cache),
             "executor": ("published from an executed notebook" if execute is not None
                          else f"dask {scheduler}" if scheduler else f"local, {n_workers} workers"),
             "workers_requested": workers, "workers": None if scheduler else n_workers,
@@ -315,6 +345,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         (tmp / resume_mod.RUN_FILE).unlink()
         final = publish(tmp, parent / run_id)
     except BaseException:
+        shutil.rmtree(tmp / CACHE_DIR, ignore_errors=True)
         if not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):
             shutil.rmtree(tmp, ignore_errors=True)  # nothing finished: nothing to keep
         raise

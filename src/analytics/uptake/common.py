@@ -1,11 +1,10 @@
-"""What the uptake panels and sliders share: a scenario's run, an area's districts, bands and rounding."""
+"""What the uptake panels and sliders share: an area's districts, bands and rounding."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..report.areas import in_region
-from . import runs
 
 #: Published funnel figures the model is compared with (REFERENCE_FIGURES, "MOOC and distance-course funnels").
 HARVARDX_CERTIFIED_PCT = 5.13  # 43,196 certified of 841,687 registrations
@@ -15,12 +14,6 @@ MOOC_MEDIAN_COMPLETION_PCT = 12.6  # Jordan (2015), 221 MOOCs
 def sig(x: float, digits: int = 2) -> float:
     """``x`` rounded to ``digits`` significant figures (a modelled count is not known closer)."""
     return float(f"{x:.{digits}g}") if np.isfinite(x) and x != 0 else float(x)
-
-
-def run_scenario(pack, scenario: str, horizon: int, n_draws: int, seed: int):
-    """The scenario's setup (made once per pack and scenario) and its national simulation."""
-    s = runs.setup_of(pack, scenario)
-    return s, runs.run(s, horizon, n_draws, seed)
 
 
 def area_districts(pack, region: str) -> list[str] | None:

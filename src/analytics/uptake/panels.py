@@ -24,7 +24,6 @@ from .common import (
     MOOC_MEDIAN_COMPLETION_PCT,
     area_districts,
     band,
-    run_scenario,
     sig,
 )
 from .course_costs import ROUTES
@@ -62,7 +61,7 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    s, sim = runs.simulation(pack, scenario, horizon_years, n_draws, seed)
     area = area_districts(pack, region)
     place, named = where(tx, pack, region), tx(f"param.scenario.{scenario}")
     figs = fan_figures(tx, sim, area, {"enrolled": tx("uptake.fan_title", where=place, scenario=named),
@@ -79,7 +78,7 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
                        "completed_high": completed["high"]},
                       said + modelled_note(pack, tx, "uptake.modelled"), importance=3, modelled=True,
                       headline={"completed": tx("uptake.headline_completed")})
-    return Panel(reading, figure=[localise(f, language) for f in figs], result=sim.area_bands(area))
+    return Panel(reading, figure=[localise(f, language) for f in figs], result=runs.district_bands(pack, scenario, horizon_years, n_draws, seed, area))
 
 
 @builder
@@ -97,7 +96,7 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    s, sim = runs.simulation(pack, scenario, horizon_years, n_draws, seed)
     area = area_districts(pack, region)
     place = where(tx, pack, region)
     fig = funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years))
@@ -175,7 +174,7 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
         calibration and on the comparison; ``result`` every odds ratio of the logit.
     """
     tx = pack.texts(language)
-    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    s, sim = runs.simulation(pack, scenario, horizon_years, n_draws, seed)
     cal = s.calibration
     enrolled = sim.total("enrolled")
     done = band(100 * sim.total("completed") / enrolled, pct=True)
@@ -230,7 +229,7 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    s, sim = run_scenario(pack, scenario, horizon_years, n_draws, seed)
+    s, sim = runs.simulation(pack, scenario, horizon_years, n_draws, seed)
     c = runs.run_costs(s, sim)
     f = c.to_frame()
     per = f[f["measure"] == "per_completer_usd"].set_index("route").loc[list(ROUTES)]

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..core.cache import computed
 from ..core.errors import DataError, Problem
 from ..core.paths import fingerprint
 from ..core.results import TableResult
@@ -16,7 +17,7 @@ from ..models.readiness import connectivity_of
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
 from .course_costs import Costs, costs
-from .simulate import QUANTILES, Simulation, simulate
+from .simulate import QUANTILES, Bands, Simulation, simulate
 from .uncertain import Uncertain, with_pack
 
 
@@ -116,6 +117,33 @@ def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2
     return sim
 
 
+def simulation(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,
+               seed: int | None = 2027) -> tuple[Setup, Simulation]:
+    """A scenario's setup and its national simulation, made once per briefing run.
+
+    Every page of a run that shows the scenario (each language, each region, the comparison of
+    scenarios) reads the same result from the run's cache (:func:`analytics.core.cache.computed`);
+    outside a batch run it is computed on each call.
+
+    Returns
+    -------
+    (Setup, Simulation)
+    """
+    def make():
+        s = setup_of(pack, scenario)
+        return s, run(s, horizon, n_draws, seed)
+
+    return computed(pack, "uptake.simulation", (scenario, horizon, n_draws, seed), make)
+
+
+def district_bands(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,
+                   seed: int | None = 2027, districts: list[str] | None = None) -> Bands:
+    """The bands of every stage by district and year (:meth:`Simulation.area_bands`), made once per run."""
+    frame = computed(pack, "uptake.district_bands", (scenario, horizon, n_draws, seed),
+                     lambda: simulation(pack, scenario, horizon, n_draws, seed)[1].to_frame())
+    return Bands(frame if districts is None else frame[frame["district_code"].isin(districts)])
+
+
 def run_costs(s: Setup, sim: Simulation) -> Costs:
     """Costs of a national simulation under the setup's scenario."""
     return costs(sim, s.costs, s.concurrency, s.blended)
@@ -148,8 +176,7 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
     """
     rows = []
     for name in scenarios or list(pack.scenarios):
-        s = setup_of(pack, name)
-        sim = run(s, horizon, n_draws, seed)
+        s, sim = simulation(pack, name, horizon, n_draws, seed)
         measures = {st: sim.total(st, districts) for st in ("enrolled", "completed", "certified")}
         measures["urban_rural_gap_pp"] = sim.gap("urban", "rural")
         measures["female_male_gap_pp"] = sim.gap("female", "male")
