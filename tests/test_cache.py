@@ -64,6 +64,24 @@ def test_in_a_run_the_first_job_computes_and_the_others_read(fresh, tmp_path, mo
     assert len(list((tmp_path / "c").glob("*.pkl"))) == 4
 
 
+def test_a_reused_result_marks_the_tables_its_computation_read(fresh, tmp_path, monkeypatch):
+    # A page lists the pack tables it read; a job that reuses a result read them through the first job.
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "c"))
+
+    def compute(pack):
+        pack.used.add("learners")  # what reading pack.learners does
+        return cache.computed(pack, "inner", (), lambda: pack.used.add("population") or 1) + 1
+
+    first, second = FakePack(), FakePack()
+    first.used, second.used = {"districts"}, set()
+    assert cache.computed(first, "outer", (), lambda: compute(first)) == 2
+    assert first.used == {"districts", "learners", "population"}
+    cache._memory.clear()
+    assert cache.computed(second, "outer", (), lambda: compute(second)) == 2
+    assert second.used == {"learners", "population"}
+    assert cache.take_stats()["reused"] == ["outer()"]
+
+
 def test_a_changed_pack_file_changes_the_key(fresh, tmp_path):
     from analytics.packs import load_pack
 
@@ -124,5 +142,6 @@ def test_reused_computations_publish_the_same_bytes(small_run, tmp_path):
     for csv in csvs:
         assert csv.read_bytes() == (folder / "tables" / csv.name).read_bytes(), csv.name
     recorded = {j["job"]: j for j in manifest["jobs"]}
-    for o in offs:  # the Tajik pages of the cached run recorded the same tables as the uncached ones
+    for o in offs:  # the Tajik pages of the cached run recorded the same tables and inputs as the uncached ones
         assert recorded[o.job]["results"]["tables"] == o.results["tables"], o.job
+        assert recorded[o.job]["results"]["inputs"] == o.results["inputs"], o.job

@@ -34,6 +34,7 @@ MEMORY_ITEMS = 8
 T = TypeVar("T")
 
 _memory: OrderedDict[str, Any] = OrderedDict()
+_memory_of: list[Path] = []  # the run cache folder the results in memory came from
 _stats: dict[str, list[str]] = {"computed": [], "reused": []}
 
 
@@ -82,36 +83,64 @@ def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
     -------
     object
         The result. Two kernels asking at once wait for one another: the first computes, the
-        second reads (a lock file beside the result).
+        second reads (a lock file beside the result). The pack tables the computation read are
+        kept with it and marked read on the pack (``pack.used``) whenever the result is reused,
+        so a page lists the same inputs whether it computed or reused.
     """
     where = folder()
     if where is None:
         return compute()
     key = key_of(pack, name, arguments)
     label = f"{name}{arguments!r}"
+    if _memory_of != [where]:  # another run: what this process kept belongs to the run before
+        _memory.clear()
+        _memory_of[:] = [where]
     if key in _memory:
         _memory.move_to_end(key)
         _stats["reused"].append(label)
-        return _memory[key]
+        return _reuse(pack, _memory[key])
     where.mkdir(parents=True, exist_ok=True)
     path = where / f"{key}.pkl"
     with open(where / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when this process dies
         if path.is_file():
             with open(path, "rb") as fh:
-                value = pickle.load(fh)  # noqa: S301 - written by this run's own jobs, in its own folder
+                kept = pickle.load(fh)  # noqa: S301 - written by this run's own jobs, in its own folder
             _stats["reused"].append(label)
+            _reuse(pack, kept)
         else:
-            value = compute()
+            kept = _compute(pack, compute)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
             _stats["computed"].append(label)
-    _memory[key] = value
+    _memory[key] = kept
     while len(_memory) > MEMORY_ITEMS:
         _memory.popitem(last=False)
-    return value
+    return kept[0]
+
+
+def _compute(pack, compute: Callable[[], T]) -> tuple[T, frozenset]:
+    """``compute()`` and the names of the pack tables it read (``pack.used`` gains them as well)."""
+    outer = getattr(pack, "used", None)
+    if outer is None:
+        return compute(), frozenset()
+    pack.used = set()
+    try:
+        value = compute()
+    finally:
+        inner = pack.used
+        outer.update(inner)
+        pack.used = outer
+    return value, frozenset(inner)
+
+
+def _reuse(pack, kept: tuple) -> Any:
+    """A kept (result, tables read) pair's result, with its tables marked read on the pack."""
+    if getattr(pack, "used", None) is not None:
+        pack.used.update(kept[1])
+    return kept[0]
 
 
 def take_stats() -> dict[str, list[str]]:
