@@ -150,9 +150,15 @@ def test_warm_kernel_job_cannot_see_the_previous_jobs_state(tmp_path):
     by = {o.job: o for o in outcomes}
     assert by["leak_set_en"].status == "ok"
     assert by["leak_check_en"].status == "ok", by["leak_check_en"].error
-    # the same live kernel ran both jobs: the check ran after one earlier job in it
-    assert by["leak_check_en"].kernel_jobs == 1
+    # the same live kernel ran both jobs: the check ran right after the job that left state behind
+    assert by["leak_check_en"].kernel_jobs == by["leak_set_en"].kernel_jobs + 1
     assert by["leak_check_en"].worker == by["leak_set_en"].worker
+    # the next run of this process takes that kernel, still warm, and sees nothing of this run either
+    again = write_briefing(tmp_path, [{"notebook": fixture("leak_check")}], name="again")
+    _, later = run_briefing(briefing.load(again), outputs=tmp_path / "out", workers=1, quiet=True)
+    assert later[0].status == "ok", later[0].error
+    assert later[0].kernel_jobs == by["leak_check_en"].kernel_jobs + 1
+
 
 
 def test_jobs_run_on_a_dask_cluster(tmp_path):

@@ -24,6 +24,8 @@ get_ipython().run_line_magic("reset", "-f")  # a clean namespace for this job
 import os as _os
 _os.chdir({cwd!r})
 _os.environ.update({env!r})  # this job's settings (a warm kernel may have run another run's jobs)
+for _k in {forget!r}:
+    _os.environ.pop(_k, None)
 import analytics.core.cache as _cache
 _cache.take_stats()  # what this job computes and reuses is counted from here
 import plotly.io as _pio
@@ -31,8 +33,12 @@ _pio.renderers.default = {renderer!r}
 _pio.templates.default = "plotly"
 import pandas as _pd
 _pd.reset_option("^display")
-del _os, _pio, _pd, _cache
+del _os, _pio, _pd, _cache, _k
 """
+
+#: Environment variables a job may set (:class:`~analytics.run.jobs.JobSpec` ``env``); those a job does not
+#: set are removed before it runs, so a job never sees another run's data folder or cache.
+JOB_ENV = ("ANALYTICS_DATA", "ANALYTICS_ROOT", "ANALYTICS_OUTPUTS", "ANALYTICS_CACHE", "ANALYTICS_BATCH")
 
 #: plotly renderer used in jobs: figures are kept as their JSON mimetype (small notebooks)
 #: and drawn by the exporter with one inlined plotly.js.
@@ -129,7 +135,9 @@ class WarmKernel:
         nb_path = Path(spec.notebook)
         km = self.ensure(str(nb_path.parent), spec.env, spec.kernel_dir or None)
         nb = nbformat.read(nb_path, as_version=4)
-        reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(cwd=str(nb_path.parent), renderer=RENDERER, env=dict(spec.env)))
+        reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(
+            cwd=str(nb_path.parent), renderer=RENDERER, env=dict(spec.env),
+            forget=[k for k in JOB_ENV if k not in spec.env]))
         reset.metadata["tags"] = ["remove-cell", "analytics-reset"]
         nb.cells.insert(0, reset)
         self._killed = False
@@ -161,19 +169,47 @@ _kernels: list[WarmKernel] = []
 _kernels_lock = threading.Lock()
 
 
+#: Warm kernels a finished run left for this process's next run (at most one per core).
+_idle: list[WarmKernel] = []
+
+
 def thread_kernel(kernel_name: str) -> WarmKernel:
-    """The warm kernel of the calling thread (one per worker thread or Dask worker)."""
+    """The warm kernel of the calling thread (one per worker thread or Dask worker).
+
+    A thread without one takes an idle kernel a finished run of this process left (see
+    :func:`release`), or starts a new one.
+    """
     kernel = getattr(_local, "kernel", None)
     if kernel is None or kernel.kernel_name != kernel_name:
-        kernel = WarmKernel(kernel_name)
-        _local.kernel = kernel
         with _kernels_lock:
-            if not _kernels:
-                import atexit
+            kernel = next((k for k in reversed(_idle) if k.kernel_name == kernel_name), None)  # the last kept
+            if kernel is not None:
+                _idle.remove(kernel)
+            else:
+                kernel = WarmKernel(kernel_name)
+                if not _kernels:
+                    import atexit
 
-                atexit.register(shutdown_all)
-            _kernels.append(kernel)
+                    atexit.register(shutdown_all)
+                _kernels.append(kernel)
+        _local.kernel = kernel
     return kernel
+
+
+def release(kernels) -> None:
+    """Keep a finished run's live kernels warm for the process's next run (one per core); stop the others.
+
+    Two runs at once in one process each take their own kernels, so neither stops the other's;
+    the next job in a kept kernel starts with the reset cell like any other.
+    """
+    import os
+
+    with _kernels_lock:
+        for kernel in kernels:
+            if kernel.alive() and len(_idle) < (os.cpu_count() or 1):
+                _idle.append(kernel)
+            else:
+                kernel.shutdown()
 
 
 def private_folder() -> str:
@@ -197,7 +233,7 @@ _process_folder: list[str] = []
 
 
 def process_folder() -> str:
-    """This process's private kernel folder (for Dask workers, which outlive a run)."""
+    """This process's private kernel folder (its warm kernels outlive a run: a Dask worker's, or one kept for the next run)."""
     if not _process_folder:
         import atexit
 

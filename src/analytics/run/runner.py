@@ -163,13 +163,15 @@ def available_mb() -> float:
 def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False, on_done=None) -> list[JobOutcome]:
     """Run jobs on local warm kernels, ``workers`` at a time.
 
-    Each worker thread keeps its own kernel; at the end only this call's kernels are shut
-    down, so two runs in one process never stop each other's kernels.
+    Each worker thread keeps its own kernel (one left warm by an earlier run of this process
+    when there is one); at the end this call's kernels are kept warm for the next run or
+    stopped (:func:`~analytics.run.kernels.release`), so two runs in one process never stop
+    each other's kernels.
     """
-    from .kernels import current_kernel, private_folder, remove_folder, remove_stale_folders
+    from .kernels import current_kernel, process_folder, release, remove_stale_folders
 
     remove_stale_folders()
-    folder = private_folder()
+    folder = process_folder()
     mine, lock = set(), threading.Lock()
 
     def job(spec: JobSpec) -> JobOutcome:
@@ -183,9 +185,7 @@ def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False, on_do
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="kernel") as pool:
             return collect({pool.submit(job, s): s for s in specs}, as_completed, quiet, on_done)
     finally:
-        for kernel in mine - {None}:
-            kernel.shutdown()
-        remove_folder(folder)
+        release(mine - {None})
 
 
 def execute_dask(specs: list[JobSpec], address: str, quiet: bool = False, on_done=None) -> list[JobOutcome]:
