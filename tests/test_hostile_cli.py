@@ -127,7 +127,7 @@ def _attempt(tmp_path: Path, case: str) -> tuple[str, subprocess.CompletedProces
     cmd = args(work)
     if "--outputs" not in cmd and cmd[0] == "brief":
         cmd += ["--outputs", str(base / "outputs")]
-    return case, run_cli(*cmd, timeout=120), base / "outputs"
+    return case, run_cli(*cmd, timeout=120, process=True), base / "outputs"
 
 
 def test_hostile_input_gets_one_line_and_exit_2(tmp_path):
