@@ -205,17 +205,27 @@ def heading_of(key: str, language: str) -> str:
     return next(line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#"))
 
 
-def test_profile_notebook_draws_its_map_offline(lab_page):
+def test_profile_notebook_draws_its_map_offline_and_saves_clean(lab_page, lab):
     page = lab_page("00_country_profile.ipynb")
     page.run_all()
     assert page.error_outputs() == []
     shapes = page.shapes(1)
     assert len(shapes) == 1 and shapes[0] > 50, shapes  # 59 districts of Tajikistan (58 + Dushanbe cut out)
     assert page.errors == [] and page.external == []
+    # Ctrl+S writes outputs into the .ipynb on disk (untracked) and rewrites its .py pair: git sees no change
+    saved = lab["clone"] / "notebooks" / "00_country_profile.ipynb"
+    page.save(saved)
+    assert any(c.get("outputs") for c in json.loads(saved.read_text())["cells"])
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "notebooks"], cwd=lab["clone"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == "", status
 
 
-def test_access_notebook_maps_widget_bar_and_clean_save(lab_page, lab, pack):
-    page = lab_page("01_access_gaps.ipynb")
+def test_access_notebook_maps_and_widget_bar(lab_page, lab, pack):
+    notebooks = lab["clone"] / "notebooks"
+    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "access_small.ipynb",
+                   **SESSION_JOBS[1]["parameters"])  # the session's smaller replicates and draws
+    page = lab_page("access_small.ipynb")
     page.run_all()
     assert page.error_outputs() == []
     n_districts = len(pack.districts)
@@ -229,13 +239,8 @@ def test_access_notebook_maps_widget_bar_and_clean_save(lab_page, lab, pack):
     region.select_option(index=[i for i, t in enumerate(labels) if "GBAO" in t][0])
     page.page.wait_for_function(f"() => ({MAP_SHAPES})().every(n => n === {gbao})", timeout=120_000)
     assert page.errors == [] and page.external == []
-    # Ctrl+S writes outputs into the .ipynb on disk (untracked) and rewrites its .py pair: git sees no change
-    saved = lab["clone"] / "notebooks" / "01_access_gaps.ipynb"
+    saved = notebooks / "access_small.ipynb"
     page.save(saved)
-    assert any(c.get("outputs") for c in json.loads(saved.read_text())["cells"])
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "notebooks"], cwd=lab["clone"],
-                            capture_output=True, text=True, check=True).stdout
-    assert status == "", status
     # the saved charts show GBAO while the parameters cell says "all": publishing refuses
     out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
                          capture_output=True, text=True, cwd=ROOT)
