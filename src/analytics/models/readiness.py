@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from .affordability import StudyNeeds
 from .content_profiles import PROFILES, ContentProfile
@@ -35,6 +34,8 @@ INDEX_WEIGHTS = {"text_lms": 0.5, "video_360p": 0.3, "live_group_video": 0.2}
 
 def share_at_least(rate_mbps: float, median_mbps, log_sd) -> np.ndarray:
     """Share (0–1) of log-normal speeds with ``median_mbps`` and ``log_sd`` at or above ``rate_mbps``."""
+    from scipy.stats import norm  # here, not at import: a notebook's first cell stays quick
+
     median_mbps = np.asarray(median_mbps, dtype=float)
     log_sd = np.asarray(log_sd, dtype=float)
     if rate_mbps <= 0:

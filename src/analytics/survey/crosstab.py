@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2
 
 from ..core.results import TableResult
 
@@ -90,7 +89,7 @@ def crosstab(frame: pd.DataFrame, group: str, answer: str, weights: pd.Series | 
         return CrossTab(group, answer, counts, float("nan"), 0, float("nan"), "none")
     g, a = data[group].to_numpy(), data[answer].to_numpy()
     if np.allclose(w, 1.0):
-        from scipy.stats import chi2_contingency
+        from scipy.stats import chi2_contingency  # here, not at import: a notebook's first cell stays quick
 
         stat, p, dof, _ = chi2_contingency(counts.to_numpy(), correction=False)
         return CrossTab(group, answer, counts, float(stat), int(dof), float(p), "pearson")
@@ -106,4 +105,6 @@ def crosstab(frame: pd.DataFrame, group: str, answer: str, weights: pd.Series | 
     col = sum((1 - cols[j]) * _deff(a == levels_a[j], w) for j in range(c))
     mean_deff = max((cell - row - col) / df, 1e-9)
     stat = pearson / mean_deff
+    from scipy.stats import chi2
+
     return CrossTab(group, answer, counts, float(stat), df, float(chi2.sf(stat, df)), "rao-scott")

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-Z95 = float(norm.ppf(0.975))
+#: The standard normal's 97.5th percentile (``scipy.stats.norm.ppf(0.975)``; a constant, so that
+#: importing this module does not import scipy.stats).
+Z95 = 1.959963984540054
 
 
 def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
