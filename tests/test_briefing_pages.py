@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -147,6 +148,15 @@ def test_tables_and_manifest(small_run):
     for csv in (folder / "tables").glob("*.csv"):
         assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Russian-locale Excel
         assert not re.search(r"_(en|ru|tg)__", csv.name)  # one file per table, whatever the language
+    # the manifest names each job's tables by their CSV file and its SHA-256, and holds none of their data
+    for j, o in zip(sorted(manifest["jobs"], key=lambda j: j["job"]), sorted(outcomes, key=lambda o: o.job), strict=True):
+        refs = j["results"].get("tables", {})
+        assert set(refs) == set(o.results.get("tables", {}))
+        for ref in refs.values():
+            data = (folder / ref["csv"]).read_bytes().removeprefix(b"\xef\xbb\xbf")
+            assert hashlib.sha256(data).hexdigest() == ref["sha256"]
+    # a published run keeps none of the hidden folders it was assembled with
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
 
 NBSP = "\u00a0"

@@ -141,7 +141,7 @@ def test_reused_computations_publish_the_same_bytes(small_run, tmp_path):
     assert len(csvs) >= 8
     for csv in csvs:
         assert csv.read_bytes() == (folder / "tables" / csv.name).read_bytes(), csv.name
-    recorded = {j["job"]: j for j in manifest["jobs"]}
+    recorded = {o.job: o for o in outcomes}
     for o in offs:  # the Tajik pages of the cached run recorded the same tables and inputs as the uncached ones
-        assert recorded[o.job]["results"]["tables"] == o.results["tables"], o.job
-        assert recorded[o.job]["results"]["inputs"] == o.results["inputs"], o.job
+        assert recorded[o.job].results["tables"] == o.results["tables"], o.job
+        assert recorded[o.job].results["inputs"] == o.results["inputs"], o.job

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,16 @@ def test_resume_reruns_only_failed_jobs(faulty_run):
     assert jobs["hangs_en"]["status"] == "ok"  # it waited on the same marker: mended too
     assert jobs["fails_en"]["status"] == "failed"
     assert (second / "ok_1_en.html").read_bytes() == (first / "ok_1_en.html").read_bytes()
+    # the published first run kept no book articles: the reused job's article is made again, with the same
+    # text and chart (charts' shared styles are written once per book, so the scripts are compared apart)
+    def article(book: Path) -> tuple[str, list]:
+        found = re.search(r'<article class="job" id="ok_1_en">.*?</article>', book.read_text(), re.S).group(0)
+        charts = [json.loads(c)["data"] for c in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>',
+                                                            found, re.S)]
+        return re.sub(r"<script.*?</script>", "", found, flags=re.S), charts
+
+    assert article(second / "briefing-en.html") == article(first / "briefing-en.html")
+    assert not [p for p in first.iterdir() if p.name.startswith(".")]  # nor any other hidden folder
 
 
 def test_two_concurrent_runs_never_overwrite_each_other(tmp_path):

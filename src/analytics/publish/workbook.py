@@ -138,8 +138,8 @@ def sheet_name(label: str, taken: set[str]) -> str:
 
 
 def write_tables(folder: Path, briefing_name: str, entries, languages: list[str] | None = None,
-                 texts_in=None) -> list[str]:
-    """Write each distinct result table once as CSV, and a workbook per language; return file names.
+                 texts_in=None) -> tuple[list[str], dict]:
+    """Write each distinct result table once as CSV, and a workbook per language.
 
     Parameters
     ----------
@@ -153,6 +153,12 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         The run's languages (default: those of the entries).
     texts_in : callable
         Language to :class:`~analytics.core.i18n.Texts` (default: the suite's messages).
+
+    Returns
+    -------
+    (list of str, dict)
+        The files written (relative to ``folder``), and each job's table, ``(anchor, name)``, to
+        its CSV file and that file's SHA-256 (``{"csv": …, "sha256": …}``: what the manifest records).
     """
     from openpyxl import Workbook
 
@@ -163,7 +169,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     texts_in = texts_in or Texts
     out = folder / "tables"
     out.mkdir(exist_ok=True)
-    written, csv_of = [], {}
+    written, csv_of, refs = [], {}, {}
     for e in entries:
         if e.status != "ok":
             continue
@@ -177,6 +183,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                 (out / csv).write_bytes(b"\xef\xbb\xbf" + data)
                 csv_of[digest] = csv
                 written.append(f"tables/{csv}")
+            refs[(e.anchor, name)] = {"csv": f"tables/{csv_of[digest]}", "sha256": digest}
     for lang in languages:
         texts = texts_in(lang)
         mine = [e for e in entries if e.status == "ok" and e.language == lang]
@@ -214,4 +221,4 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         write_sheet(wb, texts("sheet.sources")[:31], pd.DataFrame(list(sources.values())))
         wb.save(out / workbook_name(lang))
         written.append(f"tables/{workbook_name(lang)}")
-    return written
+    return written, refs

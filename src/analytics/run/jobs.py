@@ -108,15 +108,19 @@ def run_job(spec: JobSpec | dict) -> JobOutcome:
     return outcome
 
 
-def render_outcome(spec: JobSpec, nb, outcome: JobOutcome) -> JobOutcome:
-    """Render an executed notebook's page into ``spec.folder`` and complete ``outcome`` (status ok)."""
+def render_outcome(spec: JobSpec, nb, outcome: JobOutcome, write: bool = True) -> JobOutcome:
+    """Render an executed notebook's page into ``spec.folder`` and complete ``outcome`` (status ok).
+
+    ``write=False`` completes the outcome (book article, results) without writing the page.
+    """
     from ..publish.pages import PageJob, notebook_results, render_page
 
     page_job = PageJob(name=spec.name, anchor=spec.anchor, parameters=spec.parameters,
                        texts=texts_for(spec.country, spec.language), run_id=spec.run_id,
                        input_hash=spec.input_hash, nav=spec.nav)
     page, article, n_figures, title = render_page(nb, page_job)
-    (Path(spec.folder) / f"{spec.anchor}.html").write_text(page, encoding="utf-8")
+    if write:
+        (Path(spec.folder) / f"{spec.anchor}.html").write_text(page, encoding="utf-8")
     outcome.status, outcome.html, outcome.n_figures = "ok", f"{spec.anchor}.html", n_figures
     outcome.fragment, outcome.title = article, title
     outcome.results = notebook_results(nb)

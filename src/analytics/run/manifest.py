@@ -41,9 +41,23 @@ def git_commit() -> str:
     return (rev or "unknown") + ("+dirty" if dirty else "")
 
 
+def job_record(outcome, tables: dict | None = None) -> dict:
+    """A job's outcome as the manifest records it: its tables by reference (CSV file and SHA-256), not their data.
+
+    ``tables`` maps ``(anchor, table name)`` to ``{"csv": …, "sha256": …}``
+    (:func:`analytics.publish.workbook.write_tables`).
+    """
+    rec = outcome.record()
+    results = rec.get("results") or {}
+    if results.get("tables"):
+        rec["results"] = {**results, "tables": {name: (tables or {}).get((outcome.anchor, name), {})
+                                                for name in results["tables"]}}
+    return rec
+
+
 def write_manifest(folder: Path, run_id: str, outcomes: list, hashes: dict[str, str],
-                   extra: dict | None = None) -> Path:
-    """Write ``manifest.json``: jobs with parameters, status and timings; inputs; versions."""
+                   extra: dict | None = None, tables: dict | None = None) -> Path:
+    """Write ``manifest.json``: jobs with parameters, status, timings and tables (by reference); inputs; versions."""
     doc = {
         "run_id": run_id,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -52,7 +66,7 @@ def write_manifest(folder: Path, run_id: str, outcomes: list, hashes: dict[str, 
         "inputs": hashes,
         "input_hash": combined_hash(hashes),
         "packages": package_versions(),
-        "jobs": [o.record() for o in outcomes],
+        "jobs": [job_record(o, tables) for o in outcomes],
         "status": "ok" if all(o.status == "ok" for o in outcomes) else "failed",
     }
     path = folder / "manifest.json"

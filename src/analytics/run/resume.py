@@ -4,7 +4,8 @@ A run is assembled in a hidden ``.<run-id>.partial`` folder. It first writes ``.
 (briefing, its SHA-256, the input hash, package versions, the process id), then each job's
 outcome into ``.jobs/<job>.json`` (and its book article into ``.book/``) as soon as the job
 finishes. A run that is killed therefore leaves a folder that ``--resume`` accepts just
-like a published run: finished jobs are copied, the rest run again.
+like a published run: finished jobs are copied, the rest run again. A published run keeps
+none of these hidden files: its finished pages are rendered again from their executed notebooks.
 
 ``--resume`` refuses, naming what differs, when the briefing file, the input hash or the
 package versions are not the previous run's, unless ``--force``.
@@ -23,6 +24,7 @@ from .kernels import process_alive
 
 RUN_FILE = ".run.json"
 JOBS_DIR = ".jobs"
+BOOK_DIR = ".book"
 
 
 def start_record(folder: Path, record: dict) -> None:
@@ -35,8 +37,8 @@ def start_record(folder: Path, record: dict) -> None:
 def save_outcome(folder: Path, outcome) -> None:
     """Write one finished job's outcome (and its book article) into the staging folder, atomically."""
     if outcome.status == "ok" and outcome.fragment:
-        (folder / ".book").mkdir(exist_ok=True)
-        (folder / ".book" / f"{outcome.anchor}.html").write_text(outcome.fragment, encoding="utf-8")
+        (folder / BOOK_DIR).mkdir(exist_ok=True)
+        (folder / BOOK_DIR / f"{outcome.anchor}.html").write_text(outcome.fragment, encoding="utf-8")
     path = folder / JOBS_DIR / f"{outcome.anchor}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(outcome.record(), ensure_ascii=False, default=str), encoding="utf-8")
@@ -132,5 +134,5 @@ def copy_job(previous: Path, folder: Path, rec: dict) -> str:
         if rec.get(key) and (previous / rec[key]).is_file():
             (folder / rec[key]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(previous / rec[key], folder / rec[key])
-    article = previous / ".book" / f"{rec.get('anchor', '')}.html"
+    article = previous / BOOK_DIR / f"{rec.get('anchor', '')}.html"
     return article.read_text(encoding="utf-8") if article.is_file() else ""

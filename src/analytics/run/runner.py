@@ -223,22 +223,45 @@ def reachable(address: str, seconds: float = 3.0) -> None:
         raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
-def _reuse(previous: Path, folder: Path, jobs: list[Job]) -> tuple[list[Job], list[JobOutcome]]:
-    """Split jobs into those to run and those a previous run completed (copied over)."""
-    _, records = resume_mod.previous_run(previous)
+def _reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[JobOutcome]]:
+    """Split jobs into those to run and those a previous run completed.
+
+    A finished job's page and executed notebook are copied. An interrupted run also holds its
+    book article and its tables; a published run keeps neither (its manifest names tables by
+    reference), so they are made again from the executed notebook, as the page was made then
+    (that run's id and input hash); nothing is computed again.
+    """
+    import nbformat
+
+    from .jobs import render_outcome
+
+    previous_record, records = resume_mod.previous_run(previous)
+    published = (previous / "manifest.json").is_file()
     done = {j["job"]: j for j in records if j.get("status") == "ok"}
     to_run, reused = [], []
     fields = set(JobOutcome.__dataclass_fields__)
-    for job in jobs:
-        rec = done.get(job.name)
-        if rec and rec.get("parameters") == job.parameters and (previous / str(rec.get("html", ""))).is_file():
-            article = resume_mod.copy_job(previous, folder, rec)
+    for spec in specs:
+        rec = done.get(spec.name)
+        needed = [rec.get("html", ""), *([rec.get("ipynb", "")] if published else [])] if rec else [""]
+        if (rec and rec.get("parameters") == spec.parameters
+                and all(name and (previous / str(name)).is_file() for name in needed)):
             outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
-            outcome.fragment, outcome.reused = article, True
+            outcome.fragment = resume_mod.copy_job(previous, Path(spec.folder), rec)
+            if published:
+                then = replace(spec, run_id=str(previous_record.get("run_id", "")),
+                               input_hash=str(rec.get("input_hash") or previous_record.get("input_hash", "")))
+                nb = nbformat.read(Path(spec.folder) / rec["ipynb"], as_version=4)
+                render_outcome(then, nb, outcome, write=False)
+            outcome.reused = True
             reused.append(outcome)
         else:
-            to_run.append(job)
+            to_run.append(spec)
     return to_run, reused
+
+
+#: Hidden folders of a run being assembled (records for ``--resume``, book articles, shared
+#: computations); a published run has none of them.
+STAGING_ONLY = (resume_mod.JOBS_DIR, resume_mod.BOOK_DIR, CACHE_DIR)
 
 
 def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
@@ -309,10 +332,11 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     tmp = staging_dir(parent, run_id)
     resume_mod.start_record(tmp, {**record, "run_id": run_id})
     try:
-        jobs, reused = (_reuse(Path(resume), tmp, briefing.jobs) if resume else (briefing.jobs, []))
+        specs = _specs(briefing, briefing.jobs, tmp, run_id, input_hash, timeout, cache)
+        specs, reused = _reuse(Path(resume), specs) if resume else (specs, [])
         for o in reused:
             resume_mod.save_outcome(tmp, o)
-        specs = execution_order(_specs(briefing, jobs, tmp, run_id, input_hash, timeout, cache), briefing.languages)
+        specs = execution_order(specs, briefing.languages)
         n_workers = worker_count(workers, len(specs))
 
         def save(outcome: JobOutcome) -> None:
@@ -331,7 +355,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         texts_in = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}.__getitem__
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
-        files += write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
+        written, tables = write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
+        files += written
         files += write_methods(tmp, briefing.about, entries, briefing.languages, texts_in,
                                paths.pack_dir(briefing.country), hashes, input_hash, run_id)
         write_manifest(tmp, run_id, outcomes, hashes, {
@@ -341,8 +366,10 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
             "executor": ("published from an executed notebook" if execute is not None
                          else f"dask {scheduler}" if scheduler else f"local, {n_workers} workers"),
             "workers_requested": workers, "workers": None if scheduler else n_workers,
-            "seconds": round(time.perf_counter() - start, 2)})
+            "seconds": round(time.perf_counter() - start, 2)}, tables)
         (tmp / resume_mod.RUN_FILE).unlink()
+        for hidden in STAGING_ONLY:
+            shutil.rmtree(tmp / hidden, ignore_errors=True)
         final = publish(tmp, parent / run_id)
     except BaseException:
         shutil.rmtree(tmp / CACHE_DIR, ignore_errors=True)
