@@ -39,6 +39,8 @@ pack = load_pack(country)
 
 # %%
 show_text(pack, "nb02.intro", language)
+
+# %% tags=["remove-cell", "live-only"]
 explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
 
 # %%

@@ -39,6 +39,8 @@ pack = load_pack(country)
 
 # %%
 show_text(pack, "nb03.intro", language)
+
+# %% tags=["remove-cell", "live-only"]
 explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
 
 # %%
@@ -76,7 +78,7 @@ show_text(pack, "nb03.costs", language)
 cost = up.cost_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
 cost
 
-# %% tags=["remove-cell"]
+# %% tags=["remove-cell", "live-only"]
 sliders(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
 
 # %% tags=["remove-cell"]

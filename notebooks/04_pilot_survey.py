@@ -36,6 +36,8 @@ pack = load_pack(country)
 
 # %%
 show_text(pack, "nb04.intro", language)
+
+# %% tags=["remove-cell", "live-only"]
 explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
 
 # %%

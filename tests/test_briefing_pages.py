@@ -155,6 +155,11 @@ def test_tables_and_manifest(small_run):
         for ref in refs.values():
             data = (folder / ref["csv"]).read_bytes().removeprefix(b"\xef\xbb\xbf")
             assert hashlib.sha256(data).hexdigest() == ref["sha256"]
+    # batch jobs leave out the cells of live sessions (drop-down bars, sliders)
+    for o in outcomes:
+        cells = json.loads((folder / o.ipynb).read_text(encoding="utf-8"))["cells"]
+        assert not [c for c in cells if "live-only" in c["metadata"].get("tags", [])], o.job
+        assert not [c for c in cells if "explore(" in "".join(c["source"])], o.job
     # a published run keeps none of the hidden folders it was assembled with
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 

@@ -112,3 +112,16 @@ def test_each_parameters_cell_is_generated_from_its_declaration(notebook, tmp_pa
     broken = tmp_path / py.name
     broken.write_text(py.read_text(encoding="utf-8").replace(': str = "tjk"', ': str = "kgz"', 1), encoding="utf-8")
     assert broken.read_text(encoding="utf-8") != generated_source(broken)
+
+
+@pytest.mark.parametrize("notebook", sorted(QUICK))
+def test_cells_for_live_sessions_only_are_tagged_so_the_runner_leaves_them_out(notebook):
+    from analytics.run.kernels import LIVE_ONLY
+
+    for tags, source in inprocess.cells(notebook):
+        live = [line for line in source.splitlines() if re.match(r"(explore|sliders)\(", line)]
+        if live:  # a drop-down bar or the sliders: their own cell, tagged
+            assert LIVE_ONLY in tags and "remove-cell" in tags, (notebook, source)
+            assert len([line for line in source.splitlines() if line.strip()]) == len(live), (notebook, source)
+        else:
+            assert LIVE_ONLY not in tags, (notebook, source)

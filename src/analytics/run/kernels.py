@@ -40,6 +40,9 @@ del _os, _pio, _pd, _cache, _k
 #: set are removed before it runs, so a job never sees another run's data folder or cache.
 JOB_ENV = ("ANALYTICS_DATA", "ANALYTICS_ROOT", "ANALYTICS_OUTPUTS", "ANALYTICS_CACHE", "ANALYTICS_BATCH")
 
+#: Tag of a notebook cell that serves live sessions only (drop-down bars, sliders): a batch job leaves it out.
+LIVE_ONLY = "live-only"
+
 #: plotly renderer used in jobs: figures are kept as their JSON mimetype (small notebooks)
 #: and drawn by the exporter with one inlined plotly.js.
 RENDERER = "plotly_mimetype"
@@ -135,6 +138,7 @@ class WarmKernel:
         nb_path = Path(spec.notebook)
         km = self.ensure(str(nb_path.parent), spec.env, spec.kernel_dir or None)
         nb = nbformat.read(nb_path, as_version=4)
+        nb.cells = [c for c in nb.cells if LIVE_ONLY not in c.metadata.get("tags", [])]  # nothing to show in batch
         reset = nbformat.v4.new_code_cell(RESET_SOURCE.format(
             cwd=str(nb_path.parent), renderer=RENDERER, env=dict(spec.env),
             forget=[k for k in JOB_ENV if k not in spec.env]))
