@@ -132,17 +132,16 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     if speed_uplift <= 0 or hours_per_week <= 0:
         raise ValueError("speed_uplift and hours_per_week must be positive")
     dev = device_share(devices)
+    base = conn[["district_code", "region_code", "settlement", "population"]].assign(_row=np.arange(len(conn)))
+    base = base.merge(dev, on="settlement", how="left")
+    # equal fifths of each district × settlement (and equal halves by sex where devices give sex)
+    base["population"] = base["population"] / base.groupby(["district_code", "settlement"])["quintile"].transform("size")
+    row = base.pop("_row").to_numpy()
     rows = []
     for name in profiles or list(PROFILES):
-        prof = PROFILES[name]
-        cells = conn[["district_code", "region_code", "settlement", "population"]].copy()
-        cells["connection_share"] = connection_share(conn, prof, hours_per_week, speed_uplift)
-        cells = cells.merge(dev, on="settlement", how="left")
-        # equal fifths of each district × settlement (and equal halves by sex where devices give sex)
-        cells["population"] = cells["population"] / cells.groupby(["district_code", "settlement"])[
-            "quintile"].transform("size")
-        cells["capable_share"] = cells["connection_share"] * cells["device_share"]
-        rows.append(cells.assign(profile=name))
+        share = np.asarray(connection_share(conn, PROFILES[name], hours_per_week, speed_uplift), dtype=float)[row]
+        rows.append(base.assign(connection_share=share, capable_share=share * base["device_share"].to_numpy(),
+                                profile=name))
     frame = pd.concat(rows, ignore_index=True)
     keys = ["district_code", "region_code", "settlement", "quintile", *(["sex"] if "sex" in dev else [])]
     return Readiness(frame[[*keys, "profile", "population", "connection_share", "device_share", "capable_share"]],
