@@ -180,6 +180,13 @@ class LabPage:
         if notebook.stat().st_mtime_ns == before:
             self.page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "lab-save.png"))
         assert notebook.stat().st_mtime_ns != before, "the notebook was not saved"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # the file changes as writing starts: wait until it is whole
+            try:
+                json.loads(notebook.read_text(encoding="utf-8"))
+                break
+            except ValueError:
+                time.sleep(0.2)
 
     def close(self) -> None:
         self.page.close()
