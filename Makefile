@@ -63,6 +63,7 @@ benchmarks: setup browser
 	$(BIN)/python benchmarks/import_time.py
 	taskset -c 0 $(BIN)/python benchmarks/distance_grid.py
 	$(BIN)/python benchmarks/briefing_speed.py
+	$(BIN)/python benchmarks/mission_scale.py
 	$(BIN)/python benchmarks/ookla_ingest.py
 	$(BIN)/python benchmarks/uptake_speed.py
 

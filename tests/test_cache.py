@@ -123,7 +123,8 @@ def test_reused_computations_publish_the_same_bytes(small_run, tmp_path):
     import yaml
 
     from analytics.run import briefing
-    from analytics.run.runner import CACHE_DIR, run_briefing
+    from analytics.run.resume import CACHE_DIR
+    from analytics.run.runner import run_briefing
 
     folder, outcomes = small_run
     assert not (folder / CACHE_DIR).exists()

@@ -17,14 +17,18 @@ import json
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.errors import ParameterError
+from .jobs import JobOutcome, JobSpec, render_outcome
 from .kernels import process_alive
 
 RUN_FILE = ".run.json"
 JOBS_DIR = ".jobs"
 BOOK_DIR = ".book"
+#: Folder of the run's shared computations (:mod:`analytics.core.cache`).
+CACHE_DIR = ".cache"
 
 
 def start_record(folder: Path, record: dict) -> None:
@@ -136,3 +140,43 @@ def copy_job(previous: Path, folder: Path, rec: dict) -> str:
             shutil.copy2(previous / rec[key], folder / rec[key])
     article = previous / BOOK_DIR / f"{rec.get('anchor', '')}.html"
     return article.read_text(encoding="utf-8") if article.is_file() else ""
+
+
+def reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[JobOutcome]]:
+    """Split jobs into those to run and those a previous run completed.
+
+    A finished job's page and executed notebook are copied. An interrupted run also holds its
+    book article and its tables; a published run keeps neither (its manifest names tables by
+    reference), so they are made again from the executed notebook, as the page was made then
+    (that run's id and input hash); nothing is computed again.
+    """
+    import nbformat
+
+
+    previous_record, records = previous_run(previous)
+    published = (previous / "manifest.json").is_file()
+    done = {j["job"]: j for j in records if j.get("status") == "ok"}
+    to_run, reused = [], []
+    fields = set(JobOutcome.__dataclass_fields__)
+    for spec in specs:
+        rec = done.get(spec.name)
+        needed = [rec.get("html", ""), *([rec.get("ipynb", "")] if published else [])] if rec else [""]
+        if (rec and rec.get("parameters") == spec.parameters
+                and all(name and (previous / str(name)).is_file() for name in needed)):
+            outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
+            outcome.fragment = copy_job(previous, Path(spec.folder), rec)
+            if published:
+                then = replace(spec, run_id=str(previous_record.get("run_id", "")),
+                               input_hash=str(rec.get("input_hash") or previous_record.get("input_hash", "")))
+                nb = nbformat.read(Path(spec.folder) / rec["ipynb"], as_version=4)
+                render_outcome(then, nb, outcome, write=False)
+            outcome.reused = True
+            reused.append(outcome)
+        else:
+            to_run.append(spec)
+    return to_run, reused
+
+
+#: Hidden folders of a run being assembled (records for ``--resume``, book articles, shared
+#: computations); a published run has none of them.
+STAGING_ONLY = (JOBS_DIR, BOOK_DIR, CACHE_DIR)

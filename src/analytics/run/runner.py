@@ -32,8 +32,6 @@ from .manifest import package_versions, write_manifest
 #: Name of the Jupyter kernel registered for the project (``make setup``).
 KERNEL_NAME = "analytics"
 
-#: Folder of the run's shared computations inside its staging folder (removed before publishing).
-CACHE_DIR = ".cache"
 
 
 def new_run_id() -> str:
@@ -77,7 +75,7 @@ def navigation(job: Job, all_jobs: list[Job], languages: list[str], texts) -> li
 def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input_hash: str,
            timeout: float, cache: bool = True) -> list[JobSpec]:
     env = {**{k: os.environ[k] for k in ("ANALYTICS_DATA", "ANALYTICS_ROOT") if k in os.environ}, BATCH_ENV: "1",
-           CACHE_ENV: str(folder / CACHE_DIR) if cache else ""}
+           CACHE_ENV: str(folder / resume_mod.CACHE_DIR) if cache else ""}
     texts = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}
     return [JobSpec(name=j.name, anchor=j.anchor, notebook=str(j.notebook), parameters=j.parameters,
                     language=j.language, folder=str(folder), run_id=run_id, input_hash=input_hash,
@@ -223,47 +221,6 @@ def reachable(address: str, seconds: float = 3.0) -> None:
         raise ParameterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
 
 
-def _reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[JobOutcome]]:
-    """Split jobs into those to run and those a previous run completed.
-
-    A finished job's page and executed notebook are copied. An interrupted run also holds its
-    book article and its tables; a published run keeps neither (its manifest names tables by
-    reference), so they are made again from the executed notebook, as the page was made then
-    (that run's id and input hash); nothing is computed again.
-    """
-    import nbformat
-
-    from .jobs import render_outcome
-
-    previous_record, records = resume_mod.previous_run(previous)
-    published = (previous / "manifest.json").is_file()
-    done = {j["job"]: j for j in records if j.get("status") == "ok"}
-    to_run, reused = [], []
-    fields = set(JobOutcome.__dataclass_fields__)
-    for spec in specs:
-        rec = done.get(spec.name)
-        needed = [rec.get("html", ""), *([rec.get("ipynb", "")] if published else [])] if rec else [""]
-        if (rec and rec.get("parameters") == spec.parameters
-                and all(name and (previous / str(name)).is_file() for name in needed)):
-            outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
-            outcome.fragment = resume_mod.copy_job(previous, Path(spec.folder), rec)
-            if published:
-                then = replace(spec, run_id=str(previous_record.get("run_id", "")),
-                               input_hash=str(rec.get("input_hash") or previous_record.get("input_hash", "")))
-                nb = nbformat.read(Path(spec.folder) / rec["ipynb"], as_version=4)
-                render_outcome(then, nb, outcome, write=False)
-            outcome.reused = True
-            reused.append(outcome)
-        else:
-            to_run.append(spec)
-    return to_run, reused
-
-
-#: Hidden folders of a run being assembled (records for ``--resume``, book articles, shared
-#: computations); a published run has none of them.
-STAGING_ONLY = (resume_mod.JOBS_DIR, resume_mod.BOOK_DIR, CACHE_DIR)
-
-
 def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int | None = None,
                  scheduler: str | None = None, timeout: float = 900, resume: Path | None = None,
                  quiet: bool = False, force: bool = False, execute=None,
@@ -333,7 +290,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     resume_mod.start_record(tmp, {**record, "run_id": run_id})
     try:
         specs = _specs(briefing, briefing.jobs, tmp, run_id, input_hash, timeout, cache)
-        specs, reused = _reuse(Path(resume), specs) if resume else (specs, [])
+        specs, reused = resume_mod.reuse(Path(resume), specs) if resume else (specs, [])
         for o in reused:
             resume_mod.save_outcome(tmp, o)
         specs = execution_order(specs, briefing.languages)
@@ -348,7 +305,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
             ran = execute_dask(specs, scheduler, quiet, save)
         else:
             ran = execute_local(specs, n_workers, quiet, save)
-        shutil.rmtree(tmp / CACHE_DIR, ignore_errors=True)  # shared computations are not published
+        shutil.rmtree(tmp / resume_mod.CACHE_DIR, ignore_errors=True)  # shared computations are not published
         order = {j.name: k for k, j in enumerate(briefing.jobs)}
         outcomes = sorted(reused + ran, key=lambda o: order[o.job])
         entries = [entry(o) for o in outcomes]
@@ -368,11 +325,11 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
             "workers_requested": workers, "workers": None if scheduler else n_workers,
             "seconds": round(time.perf_counter() - start, 2)}, tables)
         (tmp / resume_mod.RUN_FILE).unlink()
-        for hidden in STAGING_ONLY:
+        for hidden in resume_mod.STAGING_ONLY:
             shutil.rmtree(tmp / hidden, ignore_errors=True)
         final = publish(tmp, parent / run_id)
     except BaseException:
-        shutil.rmtree(tmp / CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(tmp / resume_mod.CACHE_DIR, ignore_errors=True)
         if not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):
             shutil.rmtree(tmp, ignore_errors=True)  # nothing finished: nothing to keep
         raise
