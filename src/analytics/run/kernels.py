@@ -3,9 +3,10 @@
 Starting a kernel and importing pandas, plotly, statsmodels and geopandas costs seconds
 per notebook; running notebook after notebook in one live kernel pays it once. A warm
 kernel keeps state between notebooks, so before each job a hidden first cell
-(:data:`RESET_SOURCE`) empties the user namespace (``%reset -f``), returns to the
-notebook's folder and restores plotly's and pandas' defaults: a job never sees a
-variable, a working directory or a display setting left by the job before it.
+(:data:`RESET_SOURCE`) empties the user namespace (``%reset -f``) and calls
+:func:`analytics.run.job_start.start`: a job never sees a variable, a working directory or
+a display setting left by the job before it. The executed notebook is written once, when
+the job ends (papermill's default writes it before and after every cell).
 
 A job that raises is recorded as ``failed``; one whose kernel dies as ``crashed``; one
 that runs longer than its timeout has its kernel killed and is recorded as
@@ -21,19 +22,9 @@ from pathlib import Path
 #: First cell of every job in a warm kernel (tagged so that exports skip it).
 RESET_SOURCE = """\
 get_ipython().run_line_magic("reset", "-f")  # a clean namespace for this job
-import os as _os
-_os.chdir({cwd!r})
-_os.environ.update({env!r})  # this job's settings (a warm kernel may have run another run's jobs)
-for _k in {forget!r}:
-    _os.environ.pop(_k, None)
-import analytics.core.cache as _cache
-_cache.take_stats()  # what this job computes and reuses is counted from here
-import plotly.io as _pio
-_pio.renderers.default = {renderer!r}
-_pio.templates.default = "plotly"
-import pandas as _pd
-_pd.reset_option("^display")
-del _os, _pio, _pd, _cache, _k
+import analytics.run.job_start as _job_start
+_job_start.start({cwd!r}, {env!r}, {forget!r}, {renderer!r})
+del _job_start
 """
 
 #: Environment variables a job may set (:class:`~analytics.run.jobs.JobSpec` ``env``); those a job does not
@@ -151,7 +142,8 @@ class WarmKernel:
         try:
             executed = pm.execute_notebook(nb, str(out_ipynb), parameters=spec.parameters,
                                            kernel_name=self.kernel_name, progress_bar=False,
-                                           log_output=False, km=km, language="python")
+                                           log_output=False, km=km, language="python",
+                                           request_save_on_cell_execute=False)
         except Exception as exc:
             if self._killed:
                 self.shutdown()
