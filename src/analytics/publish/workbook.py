@@ -16,27 +16,33 @@ cell that begins with ``=``, ``+``, ``-`` or ``@`` is written as text, never as 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..core.i18n import column_rules
 
-#: First characters a spreadsheet reads as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
+#: How the workbooks are written: row by row to the file; a text is text (never read as a formula,
+#: a number or a link, whatever it begins with); a missing or infinite number is an empty cell.
+WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                    "strings_to_urls": False, "nan_inf_to_errors": False}
+#: Control characters a workbook cannot hold (XML 1.0 forbids them).
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: Characters a sheet name cannot hold.
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def _cell(value):
-    """A value as a workbook cell takes it: no NaN, no control characters a workbook cannot hold."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, float) and value != value:
+    """A value as a workbook cell takes it: None for a missing or infinite number, no control characters."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return _ILLEGAL.sub("\ufffd", value)
     return value
 
 
@@ -54,30 +60,42 @@ def number_format(column: str, series: pd.Series) -> str | None:
 
 
 def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | None = None) -> None:
-    """Add a sheet holding ``df`` (header row, then values); text is always text.
+    """Add a sheet holding ``df`` (header row, then values); text is always text, never a formula.
 
     The header is frozen and columns get widths; ``formats`` gives each column's number
-    format (see :func:`number_format`), if any.
+    format (see :func:`number_format`), if any. ``wb`` is an ``xlsxwriter`` workbook in
+    constant-memory mode: each row goes to the file as it is written.
     """
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    ws.append([_cell(str(c)) for c in df.columns])
-    for row in df.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-    ws.freeze_panes = "A2"
-    for k, column in enumerate(df.columns, start=1):
-        letter = get_column_letter(k)
+    ws = wb.add_worksheet(title)
+    ws.freeze_panes(1, 0)
+    styles = [_style(wb, fmt) for fmt in (formats or [None] * len(df.columns))]
+    for k, column in enumerate(df.columns):
         longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
-        ws.column_dimensions[letter].width = min(48, max(8, longest + 2))
-        fmt = formats[k - 1] if formats else None
-        if fmt:
-            for cell in ws[letter][1:]:
-                cell.number_format = fmt
+        ws.set_column(k, k, min(48, max(8, longest + 2)))
+        ws.write_string(0, k, _cell(str(column)))
+    for r, row in enumerate(df.itertuples(index=False), start=1):
+        for k, value in enumerate(row):
+            value = _cell(value)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                ws.write_string(r, k, value)
+            elif isinstance(value, bool | np.bool_):
+                ws.write_boolean(r, k, bool(value))
+            elif isinstance(value, int | float | np.integer | np.floating):
+                ws.write_number(r, k, float(value) if isinstance(value, np.floating) else value, styles[k])
+            else:  # dates and anything else: as text
+                ws.write_string(r, k, str(value))
+
+
+def _style(wb, fmt: str | None):
+    """The workbook's cell format for a number format (one per format: xlsxwriter shares them)."""
+    if fmt is None:
+        return None
+    cache = wb.__dict__.setdefault("_analytics_formats", {})
+    if fmt not in cache:
+        cache[fmt] = wb.add_format({"num_format": fmt})
+    return cache[fmt]
 
 
 def heading(column: str, texts) -> str:
@@ -160,7 +178,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         The files written (relative to ``folder``), and each job's table, ``(anchor, name)``, to
         its CSV file and that file's SHA-256 (``{"csv": …, "sha256": …}``: what the manifest records).
     """
-    from openpyxl import Workbook
+    from xlsxwriter import Workbook
 
     from ..core.i18n import Texts
     from .index import area_label, workbook_name
@@ -213,12 +231,11 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                                          texts("col.vintage"): inp["vintage"]}
         if not sheets:
             continue
-        wb = Workbook()
-        wb.remove(wb.active)
+        wb = Workbook(str(out / workbook_name(lang)), WORKBOOK_OPTIONS)
         write_sheet(wb, texts("sheet.readme")[:31], pd.DataFrame(readme))
         for sheet, df, formats in sheets:
             write_sheet(wb, sheet, df, formats)
         write_sheet(wb, texts("sheet.sources")[:31], pd.DataFrame(list(sources.values())))
-        wb.save(out / workbook_name(lang))
+        wb.close()
         written.append(f"tables/{workbook_name(lang)}")
     return written, refs
