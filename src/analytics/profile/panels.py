@@ -56,12 +56,12 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
                       category_orders={"area_name": names},
                       labels={"year": tx("profile.year"), "value": tx(f"indicator.{indicator}"),
                               "area_name": tx("profile.area")},
-                      title=title(tx, tx(f"indicator.{indicator}")))
+                      title=title(tx, tx(f"indicator.{indicator}")), template="plotly_white")
         fig.update_yaxes(rangemode="tozero", title=None)
         fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
         # hover: the area, the year and the value to one decimal in the page's number format
         fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
-        fig.update_layout(height=340, template="plotly_white", meta={"chart": "small"},
+        fig.update_layout(height=340, meta={"chart": "small"},
                           legend=dict(orientation="h", y=-0.18, title=None, font={"size": 11}),
                           margin=dict(l=40, r=10, t=40, b=40))
         figures.append(localise(fig, language))

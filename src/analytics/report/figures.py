@@ -39,16 +39,20 @@ def geo_assets_js() -> str:
     return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
 
 
-def figure_bundle(fig) -> dict:
+def figure_bundle(fig, wrap_title: bool = False) -> dict:
     """A figure as a notebook output (plotly's JSON mimetype), for ``display(..., raw=True)``.
 
     ``display(fig, display_id=...)`` would hand the figure to plotly's own display hook, which
     drops the display id; this bundle keeps it, so the widget bar can replace the chart in place.
+    ``wrap_title`` wraps a long title onto lines (:func:`fit_title`).
     """
     import plotly.io as pio
 
     title = fig.layout.title.text or ""
-    return {PLOTLY_MIME: json.loads(pio.to_json(fig, validate=False)), "text/plain": f"<chart: {title}>"}
+    spec = json.loads(pio.to_json(fig, validate=False))
+    if wrap_title:
+        spec["layout"] = fit_title(spec.get("layout", {}))
+    return {PLOTLY_MIME: spec, "text/plain": f"<chart: {title}>"}
 
 
 def has_geo(fig) -> bool:
@@ -56,18 +60,20 @@ def has_geo(fig) -> bool:
     return any(getattr(t, "type", "") in ("choropleth", "scattergeo") for t in fig.data)
 
 
-def fit_title(fig):
-    """A copy of ``fig`` whose title wraps onto lines (plotly cuts a long one-line title).
+def fit_title(layout: dict) -> dict:
+    """A figure's layout (plotly JSON) whose title wraps onto lines (plotly cuts a long one-line title).
 
     Lines hold at most :data:`TITLE_CHARS` characters, 40 for a small multiple; the top
-    margin grows to fit them. Exported pages set the title as page text instead.
+    margin grows to fit them. Exported pages set the title as page text instead. The layout
+    given is not changed.
     """
     import textwrap
 
-    text = fig.layout.title.text
+    title = layout.get("title") if isinstance(layout.get("title"), dict) else {"text": layout.get("title")}
+    text = title.get("text")
     if not text or "<br>" in text:
-        return fig
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+        return layout
+    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
     width = TITLE_CHARS["small" if meta.get("chart") == "small" else "chart"]
     text, mark, _ = (*text.split(" <i>", 1), "")[:3] if " <i>" in text else (text, "", "")
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
@@ -79,16 +85,17 @@ def fit_title(fig):
         else:
             lines.append(mark)
     if len(lines) < 2:
-        return fig
-    out = type(fig)(fig)
-    top = int(fig.layout.margin.t) if fig.layout.margin.t is not None else 80
+        return layout
+    margin = layout.get("margin") or {}
+    top = int(margin["t"]) if margin.get("t") is not None else 80
     needed = 24 * len(lines) + 20  # px per line of the default 17 px title font, and a gap
     extra = max(0, needed - top)
     # anchored on the plot area's top edge and growing upwards, inside the enlarged top margin
-    out.update_layout(title={"text": "<br>".join(lines), "yref": "paper", "y": 1, "yanchor": "bottom",
-                             "pad": {"b": 12}}, margin_t=top + extra)
-    if fig.layout.height:
-        out.update_layout(height=fig.layout.height + extra)
+    out = {**layout, "title": {**title, "text": "<br>".join(lines), "yref": "paper", "y": 1, "yanchor": "bottom",
+                               "pad": {**title.get("pad", {}), "b": 12}},
+           "margin": {**margin, "t": top + extra}}
+    if layout.get("height"):
+        out["height"] = layout["height"] + extra
     return out
 
 

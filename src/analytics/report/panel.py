@@ -102,7 +102,7 @@ class Panel:
         """
         from IPython.display import display, update_display
 
-        from .figures import figure_bundle, fit_title, has_geo
+        from .figures import figure_bundle, has_geo
         from .session import figure_slots, geo_bundle
 
         key = getattr(self, "display_key", None)
@@ -122,7 +122,7 @@ class Panel:
             parts.append(("geo", empty))
         slots = figure_slots(key, len(figures)) if key is not None else len(figures)
         for i in range(slots):
-            parts.append((f"figure-{i}", figure_bundle(fit_title(figures[i])) if i < len(figures) else empty))
+            parts.append((f"figure-{i}", figure_bundle(figures[i], wrap_title=True) if i < len(figures) else empty))
         if self.view is not None and self.applies:
             parts.append(("view", self.view.styled()))
         elif key is not None:
