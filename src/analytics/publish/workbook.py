@@ -178,8 +178,6 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         The files written (relative to ``folder``), and each job's table, ``(anchor, name)``, to
         its CSV file and that file's SHA-256 (``{"csv": …, "sha256": …}``: what the manifest records).
     """
-    from xlsxwriter import Workbook
-
     from ..core.i18n import Texts
     from .index import area_label, workbook_name
 
@@ -187,7 +185,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     texts_in = texts_in or Texts
     out = folder / "tables"
     out.mkdir(exist_ok=True)
-    written, csv_of, refs = [], {}, {}
+    written, csv_of, refs, books = [], {}, {}, []
     for e in entries:
         if e.status != "ok":
             continue
@@ -222,8 +220,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                                texts("readme.table"): label,
                                texts("readme.units"): texts.get(f"units.{name}", ""),
                                texts("readme.status"): texts("readme.yes" if modelled else "readme.no"),
-                               texts("readme.csv"): csv_of[hashlib.sha256(df.to_csv(index=False).encode("utf-8"))
-                                                           .hexdigest()]})
+                               texts("readme.csv"): refs[(e.anchor, name)]["csv"].removeprefix("tables/")})
             for inp in e.results.get("inputs", []):
                 sources[inp["table"]] = {texts("col.table"): texts.get(f"table.{inp['table']}", inp["table"]),
                                          texts("col.status"): texts.get(f"status.{inp['status']}", inp["status"]),
@@ -231,11 +228,63 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                                          texts("col.vintage"): inp["vintage"]}
         if not sheets:
             continue
-        wb = Workbook(str(out / workbook_name(lang)), WORKBOOK_OPTIONS)
-        write_sheet(wb, texts("sheet.readme")[:31], pd.DataFrame(readme))
-        for sheet, df, formats in sheets:
-            write_sheet(wb, sheet, df, formats)
-        write_sheet(wb, texts("sheet.sources")[:31], pd.DataFrame(list(sources.values())))
-        wb.close()
+        books.append((str(out / workbook_name(lang)), [(texts("sheet.readme")[:31], pd.DataFrame(readme), None),
+                                                        *sheets,
+                                                        (texts("sheet.sources")[:31],
+                                                         pd.DataFrame(list(sources.values())), None)]))
         written.append(f"tables/{workbook_name(lang)}")
+    write_workbooks(books)
     return written, refs
+
+
+def write_workbook(path: str, sheets: list[tuple[str, pd.DataFrame, list | None]]) -> None:
+    """Write one workbook: each sheet's name, table and column number formats, in order."""
+    from xlsxwriter import Workbook
+
+    wb = Workbook(path, WORKBOOK_OPTIONS)
+    for title, df, formats in sheets:
+        write_sheet(wb, title, df, formats)
+    wb.close()
+
+
+def write_workbooks(books: list[tuple[str, list]]) -> None:
+    """Write the languages' workbooks, side by side in worker processes when the machine has cores to spare.
+
+    A briefing's workbook holds some 200,000 cells (seconds each); they are written after the
+    jobs, when the cores are free. This process writes the first; each other goes to a
+    ``python -m analytics.publish.workbook`` process (its sheets handed over in a pickle file
+    beside the workbook, removed after).
+    """
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    spare = min(len(books), os.cpu_count() or 1) - 1
+    started = []
+    for path, sheets in books[1:1 + spare]:
+        handover = f"{path}.sheets.pickle"
+        with open(handover, "wb") as fh:
+            pickle.dump(sheets, fh)
+        started.append((path, handover, subprocess.Popen([sys.executable, "-m", "analytics.publish.workbook", handover,
+                                                          path], stderr=subprocess.PIPE)))
+    try:
+        for path, sheets in [books[0], *books[1 + spare:]]:
+            write_workbook(path, sheets)
+    finally:
+        failed = []
+        for path, handover, proc in started:
+            _, err = proc.communicate()
+            os.remove(handover)
+            if proc.returncode:
+                failed.append(f"{path}: {err.decode(errors='replace').strip().splitlines()[-1:]}")
+    if failed:
+        raise RuntimeError("a workbook could not be written: " + "; ".join(failed))
+
+
+if __name__ == "__main__":  # a worker of write_workbooks: python -m analytics.publish.workbook SHEETS.pickle BOOK.xlsx
+    import pickle
+    import sys
+
+    with open(sys.argv[1], "rb") as fh:
+        write_workbook(sys.argv[2], pickle.load(fh))
