@@ -34,7 +34,8 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
         stack on a phone) and a sentence on mobile against fixed connections, computed
         from the latest values.
     """
-    import plotly.express as px
+    import plotly.graph_objects as go
+    from plotly.colors import qualitative
 
     from ..core.declarations import Rule
 
@@ -45,25 +46,29 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
         raise ParameterError(found)
     tx = pack.texts(language)
     df = comparison(pack.indicators, PROFILE_INDICATORS, areas(pack), year_from, year_to)
-    df["area_name"] = [area_name(tx, a) for a in df["area_code"]]
-    country = area_name(tx, areas(pack)[0])
-    names = [area_name(tx, a) for a in areas(pack)]
-    colours = dict(zip(names, px.colors.qualitative.Plotly, strict=False))
+    codes = areas(pack)
+    colours = dict(zip(codes, qualitative.Plotly, strict=False))
     figures = []
     for indicator in [i for i in PROFILE_INDICATORS if i in set(df["indicator"])]:
         part = df[df["indicator"] == indicator]
-        fig = px.line(part, x="year", y="value", color="area_name", markers=True, color_discrete_map=colours,
-                      category_orders={"area_name": names},
-                      labels={"year": tx("profile.year"), "value": tx(f"indicator.{indicator}"),
-                              "area_name": tx("profile.area")},
-                      title=title(tx, tx(f"indicator.{indicator}")), template="plotly_white")
-        fig.update_yaxes(rangemode="tozero", title=None)
-        fig.for_each_trace(lambda tr: tr.update(line_width=3.5) if tr.name == country else None)
-        # hover: the area, the year and the value to one decimal in the page's number format
-        fig.update_traces(hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>")
-        fig.update_layout(height=340, meta={"chart": "small"},
-                          legend=dict(orientation="h", y=-0.18, title=None, font={"size": 11}),
-                          margin=dict(l=40, r=10, t=40, b=40))
+        fig = go.Figure(layout={"template": "plotly_white"})
+        for code in codes:  # one line per area, the country first and thicker, in the same colour on every chart
+            line = part[part["area_code"] == code]
+            if line.empty:
+                continue
+            name = area_name(tx, code)
+            fig.add_trace(go.Scatter(
+                x=line["year"].to_numpy(), y=line["value"].to_numpy(), name=name, legendgroup=name, mode="lines+markers",
+                line={"color": colours[code], "dash": "solid", **({"width": 3.5} if code == codes[0] else {})},
+                marker={"symbol": "circle"}, orientation="v", showlegend=True, xaxis="x", yaxis="y",
+                # hover: the area, the year and the value to one decimal in the page's number format
+                hovertemplate="%{fullData.name}<br>%{x}: %{y:.1f}<extra></extra>"))
+        fig.update_layout(height=340, meta={"chart": "small"}, title={"text": title(tx, tx(f"indicator.{indicator}"))},
+                          xaxis={"anchor": "y", "domain": [0.0, 1.0], "title": {"text": tx("profile.year")}},
+                          yaxis={"anchor": "x", "domain": [0.0, 1.0], "rangemode": "tozero"},
+                          legend={"tracegroupgap": 0, "font": {"size": 11}, "orientation": "h",
+                                  "y": -0.18},
+                          margin={"l": 40, "r": 10, "t": 40, "b": 40})
         figures.append(localise(fig, language))
     return Panel(connection_reading(pack, tx), figure=figures)
 
