@@ -260,6 +260,8 @@ def write_workbooks(books: list[tuple[str, list]]) -> None:
     import subprocess
     import sys
 
+    if not books:  # no job succeeded: no workbook
+        return
     spare = min(len(books), os.cpu_count() or 1) - 1
     started = []
     for path, sheets in books[1:1 + spare]:
