@@ -28,10 +28,11 @@ briefing: setup notebooks
 	$(BIN)/analytics brief briefings/tajikistan.yaml
 
 ## The whole test suite (lint; unit tests; notebooks in process and through papermill; pages in headless
-## Chromium; the import contracts, checked by lint-imports inside tests/test_structure.py).
+## Chromium; the import contracts, checked by lint-imports inside tests/test_structure.py); it ends with
+## the twenty slowest tests, where the suite's time goes.
 test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=20
 
 ## The checks that start no kernel, JupyterLab or browser (about a minute): for a quick look while editing.
 quick-test: setup notebooks
