@@ -68,7 +68,8 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
     """
     ws = wb.add_worksheet(title)
     ws.freeze_panes(1, 0)
-    styles = [_style(wb, fmt) for fmt in (formats or [None] * len(df.columns))]
+    # one format object per formatted column; xlsxwriter writes identical ones once
+    styles = [wb.add_format({"num_format": fmt}) if fmt else None for fmt in (formats or [None] * len(df.columns))]
     for k, column in enumerate(df.columns):
         longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
         ws.set_column(k, k, min(48, max(8, longest + 2)))
@@ -86,16 +87,6 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
                 ws.write_number(r, k, float(value) if isinstance(value, np.floating) else value, styles[k])
             else:  # dates and anything else: as text
                 ws.write_string(r, k, str(value))
-
-
-def _style(wb, fmt: str | None):
-    """The workbook's cell format for a number format (one per format: xlsxwriter shares them)."""
-    if fmt is None:
-        return None
-    cache = wb.__dict__.setdefault("_analytics_formats", {})
-    if fmt not in cache:
-        cache[fmt] = wb.add_format({"num_format": fmt})
-    return cache[fmt]
 
 
 def heading(column: str, texts) -> str:
