@@ -91,12 +91,12 @@ def browser():
 
 
 class OfflinePage:
-    """A page opened from a file with every non-file request blocked and recorded."""
+    """A page opened from a file with every non-file request blocked and recorded (``width`` in CSS px)."""
 
-    def __init__(self, browser, path: Path):
+    def __init__(self, browser, path: Path, width: int = 1200):
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+        self.page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
         self.page.route("**/*", self._route)
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -138,8 +138,8 @@ class OfflinePage:
 def offline_page(browser):
     opened = []
 
-    def _open(path: Path) -> OfflinePage:
-        p = OfflinePage(browser, path)
+    def _open(path: Path, width: int = 1200) -> OfflinePage:
+        p = OfflinePage(browser, path, width)
         opened.append(p)
         return p
 

@@ -13,20 +13,25 @@ from analytics.core import i18n
 
 pytestmark = pytest.mark.browser
 
+PHONE = 390  # CSS px: a phone held upright
+
 DRAWN = ("[...document.querySelectorAll('.plotly-figure')]"
          ".filter(f => f.querySelector('.main-svg')).length")
 
 
 def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run, offline_page):
-    """Each page opened once (all at a time): every figure drawn, no request, no error; Russian and Tajik
-    pages (and the text inside their charts) carry no English catalog phrase."""
+    """Each page opened once (all at a time) on a phone's width: every figure drawn, no request, no error,
+    nothing scrolls sideways; Russian and Tajik pages (and the text inside their charts) carry no English
+    catalog phrase. (Indexes, books and methods pages are checked on a phone in test_reader_pages.)"""
     folder, outcomes = small_run
     phrases = _english_catalog_phrases()
     assert len(phrases) > 20
-    pages = [(o, offline_page(folder / o.html)) for o in outcomes]
+    pages = [(o, offline_page(folder / o.html, width=PHONE)) for o in outcomes]
     for o, page in pages:
         page.wait_for_figures(o.n_figures)
         assert page.page.evaluate(DRAWN) == o.n_figures == page.page.locator(".plotly-figure").count()
+        width = page.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE, (o.html, width)
         assert page.requests == [], (o.html, page.requests)
         assert page.errors == [], (o.html, page.errors)
         if o.language != "en":

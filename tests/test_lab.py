@@ -228,50 +228,30 @@ def test_profile_notebook_draws_its_map_offline_and_saves_clean(lab_page, lab):
     assert status == "", status
 
 
-def test_access_notebook_maps_and_widget_bar(lab_page, lab, pack):
+def test_russian_notebook_maps_publishes_as_the_batch_page_and_its_widget_bar_redraws(lab_page, lab, pack,
+                                                                                     small_run):
+    """Notebook 01 for the country in Russian, Run All: every heading in Russian, both maps with every
+    district, published as the batch page of the same parameters; then the widget bar redraws both maps
+    for GBAO, and the saved notebook (charts for GBAO, parameters cell for the country) is refused."""
     notebooks = lab["clone"] / "notebooks"
-    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "access_small.ipynb",
-                   **SESSION_JOBS[1]["parameters"])  # the session's smaller replicates and draws
-    page = lab_page("access_small.ipynb")
-    page.run_all()
-    assert page.error_outputs() == []
-    n_districts = len(pack.districts)
-    assert page.shapes(2) == [n_districts, n_districts], "every map draws every district"
-    assert page.headings()[0] == heading_of("nb01.intro", "en")
-    # the widget bar: choose GBAO, and both maps redraw with GBAO's districts only
-    gbao = int((pack.districts["region_code"] == "TJ-GB").sum())
-    region = page.page.locator(".widget-dropdown select").first
-    labels = region.locator("option").all_inner_texts()
-    assert len(labels) == 1 + len(pack.regions), labels
-    region.select_option(index=[i for i, t in enumerate(labels) if "GBAO" in t][0])
-    page.page.wait_for_function(f"() => ({MAP_SHAPES})().every(n => n === {gbao})", timeout=120_000)
-    assert page.errors == [] and page.external == []
-    saved = notebooks / "access_small.ipynb"
-    page.save(saved)
-    # the saved charts show GBAO while the parameters cell says "all": publishing refuses
-    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
-                         capture_output=True, text=True, cwd=ROOT)
-    assert out.returncode == 2 and "widget bar" in out.stderr and "Traceback" not in out.stderr, out.stderr
-
-
-def test_russian_notebook_reads_russian_and_publishes_as_the_batch_page(lab_page, lab, small_run):
-    notebooks = lab["clone"] / "notebooks"
-    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "gbao_ru.ipynb",
-                   **SESSION_JOBS[1]["parameters"], region="TJ-GB", language="ru")  # as the session's batch page
-    page = lab_page("gbao_ru.ipynb")
+    set_parameters(notebooks / "01_access_gaps.ipynb", notebooks / "access_ru.ipynb",
+                   **SESSION_JOBS[1]["parameters"], language="ru")  # as the session's batch page
+    page = lab_page("access_ru.ipynb")
     page.run_all()
     assert page.error_outputs() == []
     keys = ["nb01.intro", "nb01.gaps", "nb01.map", "nb01.distance", "nb01.regression", "nb01.decomposition",
             "nb01.counterfactual"]
     assert page.headings() == [heading_of(k, "ru") for k in keys]
-    assert len(page.shapes(2)) == 2
-    page.save(notebooks / "gbao_ru.ipynb")
-    out = subprocess.run([*CLI, "publish", str(notebooks / "gbao_ru.ipynb"), "--outputs", str(lab["tmp"] / "pub")],
+    n_districts = len(pack.districts)
+    assert page.shapes(2) == [n_districts, n_districts], "every map draws every district"
+    saved = notebooks / "access_ru.ipynb"
+    page.save(saved)
+    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     published = Path(out.stdout.split("published ", 1)[1].strip())
     folder, outcomes = small_run
-    batch = next(o for o in outcomes if o.notebook.startswith("01") and o.parameters["region"] == "TJ-GB"
+    batch = next(o for o in outcomes if o.notebook.startswith("01") and o.parameters["region"] == "all"
                  and o.language == "ru")
     mine, theirs = (figures_and_text(p) for p in (published, folder / batch.html))
     assert len(mine[0]) == len(theirs[0])
@@ -280,6 +260,19 @@ def test_russian_notebook_reads_russian_and_publishes_as_the_batch_page(lab_page
         a, b = _rounded(a), _rounded(b)
         assert a == b, json.dumps(_differences(a, b))[:2000]
     assert mine[1] == theirs[1]
+    # the widget bar: choose GBAO, and both maps redraw with GBAO's districts only
+    gbao = int((pack.districts["region_code"] == "TJ-GB").sum())
+    region = page.page.locator(".widget-dropdown select").first
+    labels = region.locator("option").all_inner_texts()
+    assert len(labels) == 1 + len(pack.regions), labels
+    region.select_option(index=[i for i, t in enumerate(labels) if "GBAO" in t or "ГБАО" in t][0])
+    page.page.wait_for_function(f"() => ({MAP_SHAPES})().every(n => n === {gbao})", timeout=120_000)
+    assert page.errors == [] and page.external == []
+    page.save(saved)
+    # the saved charts show GBAO while the parameters cell says "all": publishing refuses
+    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and "widget bar" in out.stderr and "Traceback" not in out.stderr, out.stderr
 
 
 def _rounded(value):
