@@ -204,6 +204,8 @@ def write_assumptions(pack: Path) -> None:
     doc["institutions"]["national_students"] = {"value": 90_000, "why": why}
     conn["mountain_penalty"] = {"value": {"QV-EA": 0.7}, "why": why}
     prices["local_per_usd"] = {"value": 0.92, "why": why}
+    prices["mobile_price_points"] = {"value": {"2022": 3.10, "2023": 2.40}, "why": why}
+    prices["price_point"] = {"value": "2023", "why": why}
     prices["mean_monthly_income_local"] = {"value": 900, "why": why}
     prices["fixed_plans"] = {"value": [{"mbps": 10, "gb": 200, "price_local": 20},
                                        {"mbps": 50, "gb": 800, "price_local": 35}], "why": why}

@@ -117,9 +117,9 @@ def test_connectivity_has_rural_and_mountain_penalties(pack):
 
 
 def test_mobile_price_per_gb_is_the_published_price(pack):
-    # Press report, January 2021: US$ 4.65 per GB of mobile data.
+    # The pack's price point, 2024: US$ 1.65 per GB of mobile data (Asia-Plus, 2025-01-30; REFERENCE_FIGURES).
     mobile = pack.plans[pack.plans["technology"] == "mobile"]
-    assert float(np.median(mobile["usd_per_gb"])) == pytest.approx(4.65, rel=0.005)
+    assert float(np.median(mobile["usd_per_gb"])) == pytest.approx(1.65, rel=0.005)
     fx = pack.plans["local_per_usd"].iloc[0]
     assert np.allclose(pack.plans["price_usd"] * fx, pack.plans["price_local"], atol=0.01)
 

@@ -182,6 +182,28 @@ def test_a_slider_move_changes_what_it_should(base):
     assert tajik.match.mean() > base.match.mean()
 
 
+def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
+    import shutil
+
+    from analytics.core import paths
+
+    # data/tjk/assumptions.yaml: US$ 4.65 per GB (January 2021), 1.94 (2022), 1.65 (2024, the plans' point)
+    shutil.copy(paths.pack_dir("tjk") / "assumptions.yaml", tmp_path / "assumptions.yaml")
+    (tmp_path / "scenarios.yaml").write_text(
+        "baseline: {label: {en: B}}\nold: {label: {en: O}, access: {price_point: '2021-01', price_factor: 0.5},"
+        " connectivity: {price_point: '2021-01'}}\nodd: {label: {en: X}, connectivity: {price_point: '2023'}}\n",
+        encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        scenario_file.read(tmp_path)
+    assert "scenario 'odd': connectivity.price_point is '2023'; expected one of 2021-01, 2022, 2024" in str(err.value)
+    text = (tmp_path / "scenarios.yaml").read_text(encoding="utf-8")
+    (tmp_path / "scenarios.yaml").write_text(text.split("odd:")[0], encoding="utf-8")
+    read = scenario_file.read(tmp_path)
+    assert read["baseline"].connectivity["price_point"] == "2024" and read["baseline"].access["price_factor"] == 1.0
+    assert read["old"].connectivity["price_factor"] == pytest.approx(4.65 / 1.65)
+    assert read["old"].access["price_factor"] == pytest.approx(0.5 * 4.65 / 1.65)  # a factor on the older price
+
+
 @pytest.mark.parametrize("text, expected", [
     ("baseline: {label: {en: B}, uptake: {recognised: maybe}}",
      "scenario 'baseline': uptake.recognised is 'maybe'; expected true or false"),
@@ -190,6 +212,10 @@ def test_a_slider_move_changes_what_it_should(base):
     ("baseline: {label: {en: B}, access: {teleport: 1}}", "unknown access lever 'teleport'"),
     ("other: {label: {en: O}}", "includes 'baseline'"),
     ("baseline: {label: {en: B}, uptake: {content_languages: {en: 0.9, tg: 0.9}}}", "summing to 1"),
+    ("baseline: {label: {en: B}, connectivity: {price_point: 2021}}",
+     "connectivity.price_point is 2021; expected null or a point"),
+    ("baseline: {label: {en: B}, access: {price_point: '1999'}}",
+     "access.price_point is '1999'; the pack has no dated mobile prices"),
 ])
 def test_a_bad_scenarios_file_names_the_scenario_and_the_lever(tmp_path, text, expected):
     (tmp_path / "scenarios.yaml").write_text(text, encoding="utf-8")

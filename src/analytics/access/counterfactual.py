@@ -87,7 +87,8 @@ def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, spec) -> np.ndar
 
 
 def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans: pd.DataFrame,
-                      incomes: pd.DataFrame, levers=None, needs: StudyNeeds | None = None) -> pd.Series:
+                      incomes: pd.DataFrame, levers=None, needs: StudyNeeds | None = None,
+                      home_fixed_share: float = 0.0) -> pd.Series:
     """Probability (0–1) that each person can study online under a scenario.
 
     Parameters
@@ -104,9 +105,11 @@ def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans:
         ``rural_4g_at_least``, ``price_factor``); the baseline's when None.
     needs : StudyNeeds
         Hours, data rate, affordable share of income and income spread.
+    home_fixed_share : float
+        Share (0–1) of home connections that are fixed broadband (the pack's ``prices`` assumption).
     """
     levers = {**BASELINE, **(levers or {})}
-    households = Households.of(learners, plans, incomes, levers["price_factor"])
+    households = Households.of(learners, plans, incomes, levers["price_factor"], home_fixed_share)
     return pd.Series(_access(learners, connectivity, levers) * households.probability(needs),
                      index=learners.index, name="can_study_online")
 
@@ -119,7 +122,7 @@ def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=
 def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: pd.DataFrame,
                    plans: pd.DataFrame, incomes: pd.DataFrame, scenario: str = "baseline",
                    age_band: str | None = "17-24", needs: StudyNeeds | None = None, draws: int = DRAWS,
-                   seed: int = SEED, levers=None) -> Counterfactual:
+                   seed: int = SEED, levers=None, home_fixed_share: float = 0.0) -> Counterfactual:
     """Participation now (observed) and if distance stopped mattering for those able to study online.
 
     Parameters
@@ -138,6 +141,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         Draws of the band and their seed.
     levers : dict, optional
         The scenario's access levers (``pack.scenarios[scenario].access``); the baseline's when None.
+    home_fixed_share : float
+        Share (0–1) of home connections that are fixed broadband (the pack's ``prices`` assumption).
 
     Returns
     -------
@@ -152,7 +157,7 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
     w = df["weight"].to_numpy(dtype=float)
     online = levers["online"]
     reach = _access(df, connectivity, levers)
-    households = Households.of(df, plans, incomes, levers["price_factor"])
+    households = Households.of(df, plans, incomes, levers["price_factor"], home_fixed_share)
     capable = reach * households.probability(needs)
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)

@@ -20,7 +20,7 @@ from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
 from ..report.panel import Panel, Reading
-from ..report.sentences import modelled_note
+from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import data_costs
@@ -178,6 +178,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
                groups=len(f), needed=float(poor.price_for_threshold_usd))]
     if region != "all":
         said.append(tx("conn.cost_national"))
+    if not price_per_gb_usd:  # priced at the scenario's point of the dated series: say which
+        said += price_point_note(pack, tx, levers(pack, scenario))
     reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
                       said + modelled_note(pack, tx, "conn.modelled", ("incomes", "plans")), importance=2, modelled=modelled)
     return Panel(reading, figure=localise(fig, language), result=aff)

@@ -1,8 +1,11 @@
 """Can a household afford the data for online study? One function for every notebook.
 
 A month of online study needs ``hours_per_week × 52/12 × 0.45 GB × content_mbps`` of data
-(1 Mbps sustained for an hour is 0.45 GB). People with internet at home pay the fixed-plan
-price per GB; everyone else pays the mobile price per GB. The course is paid from the
+(1 Mbps sustained for an hour is 0.45 GB). Each household is priced at the plan it uses: a
+share ``home_fixed_share`` of those with internet at home (the pack's ``prices`` assumption;
+0 when the pack does not state it) have fixed broadband and pay the fixed-plan price per GB;
+everyone else, including most home connections where fixed broadband is rare, pays the mobile
+price per GB. The course is paid from the
 household's income: the monthly income of an adult earner in the household's income fifth
 (the pack's ``incomes`` table). Within a fifth, income is log-normal with the fifth's mean
 and log-standard deviation ``within_fifth_log_sd``, so the chance that the data costs at
@@ -77,31 +80,44 @@ def share_above(threshold_usd: np.ndarray, mean_usd: np.ndarray, log_sd: float) 
 
 @dataclass(frozen=True)
 class Households:
-    """The price per GB each person pays and the mean income of their household's fifth (USD a month)."""
+    """Each person's prices per GB (mobile, fixed), chance of paying the fixed one, and mean income of
+    their household's fifth (USD a month)."""
 
     per_gb: np.ndarray
     mean_income: np.ndarray
+    fixed_per_gb: np.ndarray | None = None
+    fixed_share: np.ndarray | None = None
 
     @classmethod
     def of(cls, people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.DataFrame,
-           price_factor: float = 1.0) -> Households:
+           price_factor: float = 1.0, home_fixed_share: float = 0.0) -> Households:
         """Prices and incomes of the rows of ``people`` (see :func:`afford_probability`)."""
         prices = price_per_gb(plans)
         home = people["internet_home"].to_numpy(dtype=bool)
-        per_gb = np.where(home, prices.get("fixed", prices["mobile"]), prices["mobile"]) * price_factor
+        mobile = np.full(len(people), prices["mobile"] * price_factor)
+        fixed = np.full(len(people), prices.get("fixed", prices["mobile"]) * price_factor)
         income = incomes.set_index(["settlement", "quintile"])["income_usd"]
         mean = income.reindex(list(zip(people["settlement"], people["quintile"], strict=True))).to_numpy(dtype=float)
-        return cls(per_gb, mean)
+        return cls(mobile, mean, fixed, home * float(home_fixed_share))
 
     def probability(self, needs: StudyNeeds | None = None) -> np.ndarray:
-        """Probability (0–1) that each household can afford a month of course data (default needs if none)."""
+        """Probability (0–1) that each household can afford a month of course data (default needs if none):
+        the chance at the mobile price and at the fixed price, weighted by the chance of each plan."""
         needs = needs or StudyNeeds()
-        cost = needs.monthly_gb() * self.per_gb
-        return share_above(cost / needs.affordability_share, self.mean_income, needs.within_fifth_log_sd)
+        gb = needs.monthly_gb()
+
+        def at(per_gb):
+            return share_above(gb * per_gb / needs.affordability_share, self.mean_income, needs.within_fifth_log_sd)
+
+        p = at(self.per_gb)
+        if self.fixed_share is not None and np.any(self.fixed_share > 0):
+            p = (1 - self.fixed_share) * p + self.fixed_share * at(self.fixed_per_gb)
+        return p
 
 
 def afford_probability(people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.DataFrame,
-                       needs: StudyNeeds | None = None, price_factor: float = 1.0) -> np.ndarray:
+                       needs: StudyNeeds | None = None, price_factor: float = 1.0,
+                       home_fixed_share: float = 0.0) -> np.ndarray:
     """Probability (0–1) that each person's household can afford a month of course data.
 
     Parameters
@@ -116,10 +132,13 @@ def afford_probability(people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.Da
         Study hours, data rate, affordable share of income and spread of income in a fifth.
     price_factor : float
         Factor on the price of data (0.5 halves it).
+    home_fixed_share : float
+        Share (0–1) of home internet connections that are fixed broadband (priced at the fixed
+        plans); the rest, and everyone without internet at home, pay for mobile data.
 
     Returns
     -------
     numpy.ndarray
         One probability per row of ``people``.
     """
-    return Households.of(people, plans, incomes, price_factor).probability(needs)
+    return Households.of(people, plans, incomes, price_factor, home_fixed_share).probability(needs)

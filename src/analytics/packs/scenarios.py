@@ -22,14 +22,17 @@ FILE = "scenarios.yaml"
 #: Each section's levers with their default (the baseline's, unless the file sets it) and a check.
 LEVERS: dict[str, dict[str, tuple[Any, str]]] = {
     "access": {"online": (True, "bool"), "rural_4g_at_least": (None, "share_or_null"),
-               "price_factor": (1.0, "positive")},
-    "connectivity": {"speed_uplift": (1.0, "positive"), "price_factor": (1.0, "positive")},
+               "price_factor": (1.0, "positive"), "price_point": (None, "price_point")},
+    "connectivity": {"speed_uplift": (1.0, "positive"), "price_factor": (1.0, "positive"),
+                     "price_point": (None, "price_point")},
     "uptake": {"content_languages": ({"en": 0.39, "ru": 0.43, "tg": 0.17}, "shares"),
                "recognised": (False, "bool"), "blended": (False, "bool")},
 }
 _EXPECTED = {"bool": "true or false", "share_or_null": "a share from 0 to 1, or null",
              "positive": "a number above 0 (1 = as today)",
-             "shares": "language codes with shares from 0 to 1 summing to 1 (within 0.05)"}
+             "shares": "language codes with shares from 0 to 1 summing to 1 (within 0.05)",
+             "price_point": "null or a point of the pack's dated mobile prices (assumptions.yaml, "
+                            "prices.mobile_price_points)"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def _bad(kind: str, value: Any) -> bool:
                                       or not 0 <= value <= 1)
     if kind == "positive":
         return isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    if kind == "price_point":
+        return value is not None and not isinstance(value, str)
     if not isinstance(value, dict) or not value:
         return True
     shares = list(value.values())
@@ -127,4 +132,37 @@ def read(pack: Path) -> dict[str, Scenario]:
         out[name] = Scenario(name, dict(names), **sections)
     if problems:
         raise DataError(problems)
-    return out
+    return _priced(pack, out, label)
+
+
+def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str, Scenario]:
+    """Each section's ``price_point`` resolved: the point named (the pack's own when null) and
+    ``price_factor`` times the ratio of its price to the price the pack's plans are set at."""
+    from .builders.prices import mobile_price
+
+    prices = assumption_values(pack, "prices")
+    problems = []
+    for name, sc in scenarios.items():
+        for section in ("access", "connectivity"):
+            levers = getattr(sc, section)
+            try:
+                point, usd = mobile_price(prices, levers["price_point"])
+                _, own = mobile_price(prices)
+            except KeyError as exc:
+                problems.append(Problem(label, f"scenario '{name}': {section}.price_point is "
+                                               f"{levers['price_point']!r}; {exc.args[0]}"))
+                continue
+            if point is not None:
+                levers.update(price_point=point, price_factor=levers["price_factor"] * usd / own)
+    if problems:
+        raise DataError(problems)
+    return scenarios
+
+
+def assumption_values(pack: Path, section: str) -> dict[str, Any]:
+    """The values of a section of the pack's assumptions (empty when the pack has none)."""
+    from . import assumptions
+
+    if not (Path(pack) / assumptions.FILE).exists():
+        return {}
+    return assumptions.values(assumptions.read(pack), section)

@@ -105,3 +105,34 @@ def modelled_note(pack, tx, key: str, tables: tuple[str, ...] | list[str] | None
         return [tx(key)]
     modelled = [t for t in tables if t in pack.tables and pack.is_modelled(t)]
     return [tx(key, tables=", ".join(tx.get(f"table.{t}", t) for t in modelled))] if modelled else []
+
+
+def price_point_note(pack, tx, levers: dict) -> list[str]:
+    """The sentence that names the point of the pack's dated mobile prices a panel is priced at.
+
+    Parameters
+    ----------
+    pack : analytics.packs.load.Pack
+        The country pack (``assumptions.yaml``, section ``prices``).
+    tx : analytics.core.i18n.Texts
+        The page's texts.
+    levers : dict
+        A scenario section with ``price_point`` (resolved) and ``price_factor`` (times the price
+        at the pack's own point, see :mod:`analytics.packs.scenarios`).
+
+    Returns
+    -------
+    list of str
+        The sentence, or nothing when the pack has no dated prices.
+    """
+    from ..packs.builders.prices import mobile_price
+    from ..packs.scenarios import assumption_values
+
+    prices = assumption_values(pack.root, "prices")
+    point, usd = mobile_price(prices, levers.get("price_point"))
+    if point is None:
+        return []
+    _, own = mobile_price(prices)
+    factor = levers.get("price_factor", 1.0) * own / usd  # the factor on top of the point's own price
+    times = "" if abs(factor - 1) < 1e-9 else tx("report.price_times", factor=factor)
+    return [tx("report.price_point", usd=usd, point=point, times=times)]

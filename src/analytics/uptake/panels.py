@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from ..report.areas import check_region, where
 from ..report.figures import localise, title
 from ..report.panel import Panel, Reading
-from ..report.sentences import modelled_note
+from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import runs
@@ -109,6 +109,7 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     said = [tx("uptake.funnel_sentence_1", where=place, share=share["mid"], low=share["low"], high=share["high"]),
             tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", lost=lost["mid"],
                low=lost["low"], high=lost["high"])]
+    said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)  # the uptake model's data price
     reading = Reading({"complete_pct": share["mid"], "complete_pct_low": share["low"],
                        "complete_pct_high": share["high"]}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True)
     return Panel(reading, figure=localise(fig, language), result=Funnel(f))

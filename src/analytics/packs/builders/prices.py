@@ -2,7 +2,8 @@
 
 Mobile bundles follow a volume discount (price per GB proportional to
 ``size ** -volume_discount_exponent``), scaled so that the median price per GB of the
-bundles equals the published US$ 4.65 per GB (January 2021). Incomes are monthly, per
+bundles equals the published average price at the pack's ``price_point`` (a point of the
+dated series ``mobile_price_points``; for Tajikistan US$ 1.65 per GB, 2024). Incomes are monthly, per
 adult earner, by settlement and income quintile, scaled so that the population-weighted
 national mean equals the stated mean.
 """
@@ -11,6 +12,38 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+
+def mobile_price(prices: dict, point: str | None = None) -> tuple[str | None, float | None]:
+    """A point of the dated mobile price series and its price (US$ per GB).
+
+    Parameters
+    ----------
+    prices : dict
+        The values of the pack's ``prices`` section (``mobile_price_points``: point → US$ per GB;
+        ``price_point``: the point the plans are priced at).
+    point : str, optional
+        The point wanted (default: ``price_point``).
+
+    Returns
+    -------
+    (str, float)
+        The point and its price; ``(None, None)`` when the pack has no dated prices.
+
+    Raises
+    ------
+    KeyError
+        When ``point`` is not in the series (the message lists the points).
+    """
+    points = {str(k): float(v) for k, v in (prices.get("mobile_price_points") or {}).items()}
+    if not points:
+        if point is not None:
+            raise KeyError("the pack has no dated mobile prices (assumptions.yaml, prices.mobile_price_points)")
+        return None, None
+    chosen = str(point if point is not None else prices.get("price_point", max(points)))
+    if chosen not in points:
+        raise KeyError(f"expected one of {', '.join(points)}")
+    return chosen, points[chosen]
 
 
 def build_plans(assumptions: dict) -> pd.DataFrame:
@@ -26,7 +59,7 @@ def build_plans(assumptions: dict) -> pd.DataFrame:
     fx = float(assumptions["local_per_usd"])
     sizes = np.asarray(assumptions["mobile_plan_gb"], dtype=float)
     shape = sizes ** -float(assumptions["volume_discount_exponent"])
-    per_gb_usd = shape * float(assumptions["usd_per_gb_mobile"]) / np.median(shape)
+    per_gb_usd = shape * mobile_price(assumptions)[1] / np.median(shape)
     # prices are quoted in whole hundredths of the local currency
     price_local = np.round(per_gb_usd * sizes * fx, 2)
     rows = [{"plan_id": f"M{int(g)}", "technology": "mobile", "gb": g, "mbps": np.nan,
