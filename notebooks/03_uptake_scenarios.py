@@ -31,6 +31,7 @@ from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
 from analytics.report.session import explore, show_text
 from analytics.uptake import panels as up
+from analytics.uptake.drivers import drivers_panel
 from analytics.uptake.sliders import sliders
 from analytics.uptake.params import PARAMETERS
 
@@ -78,10 +79,17 @@ show_text(pack, "nb03.costs", language)
 cost = up.cost_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
 cost
 
+# %%
+show_text(pack, "nb03.drivers", language)
+
+# %%
+drivers = drivers_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
+drivers
+
 # %% tags=["remove-cell", "live-only"]
 sliders(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
 
 # %% tags=["remove-cell"]
 record(pack, key_reading(fan, funnel, compare, cost, calibration),
        tables={"uptake_bands": fan, "funnel": funnel, "scenarios": compare, "calibration": calibration,
-               "costs": cost})
+               "costs": cost, "drivers": drivers})

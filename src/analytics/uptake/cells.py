@@ -107,23 +107,3 @@ def language_match(cells: pd.DataFrame, content: dict[str, float]) -> np.ndarray
         col = f"reads_{lang}"
         out += share * (cells[col].to_numpy(float) if col in cells else 0.0)
     return out
-
-
-def needs_variants(n: int, rng: np.random.Generator) -> list[StudyNeeds]:
-    """``n`` study needs spread over their stated ranges (a Latin hypercube over ``StudyNeeds.RANGES``)."""
-    out = []
-    columns = {k: (rng.permutation(n) + rng.random(n)) / n for k in StudyNeeds.RANGES}
-    for i in range(n):
-        out.append(StudyNeeds(**{k: lo + (hi - lo) * columns[k][i] for k, (lo, hi) in StudyNeeds.RANGES.items()}))
-    return out
-
-
-def access_variants(cells: pd.DataFrame, incomes: pd.DataFrame, usd_per_gb: float,
-                    needs: list[StudyNeeds]) -> np.ndarray:
-    """(variants × cells) access: each cell's ``capable`` share times the share who can afford a month
-    of course data under each variant of the study needs (the shared affordability function)."""
-    inc = incomes.set_index(["settlement", "quintile"])["income_usd"]
-    income = inc.reindex(list(zip(cells["settlement"], cells["quintile"], strict=True))).to_numpy(float)
-    rows = [share_above(n.monthly_gb() * usd_per_gb / n.affordability_share, income, n.within_fifth_log_sd)
-            for n in needs]
-    return cells["capable"].to_numpy(float)[None, :] * np.array(rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -36,7 +36,6 @@ class Setup:
     concurrency: float
     incomes: pd.DataFrame
     usd_per_gb: float
-    kept: dict = field(default_factory=dict)  # access variants by seed, shared by setups moved from this one
 
 
 @lru_cache(maxsize=4)
@@ -92,29 +91,17 @@ def setup_of(pack, scenario: str = "baseline") -> Setup:
     return kept[scenario]
 
 
-#: Variants of the study needs (hours, data rate, affordable share of income, income spread) that
-#: the draws share out: each draw takes one, so the bands include the uncertainty of access.
-NEEDS_VARIANTS = 32
-
-
 def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2027,
         parameters: dict[str, Uncertain] | None = None) -> Simulation:
     """The Monte Carlo of a setup (``parameters`` replaces the setup's, e.g. a slider's value).
 
-    Three independent random streams come from the seed: the parameters, the calibration's
-    odds ratios, and the variants of the study needs behind access.
+    Two independent random streams come from the seed: the parameters (the study needs behind
+    access among them, drawn anew for every draw) and the calibration's odds ratios.
     """
-    draws_seed, offsets_rng, needs_rng = (np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(3))
-    if ("access", seed) not in s.kept:  # the variants depend on the seed, the cells and the price only
-        needs = cells_mod.needs_variants(NEEDS_VARIANTS, needs_rng)
-        s.kept[("access", seed)] = needs, cells_mod.access_variants(s.cells, s.incomes, s.usd_per_gb, needs)
-    needs, access = s.kept[("access", seed)]
-    sim = simulate(s.cells, s.match, parameters or s.parameters, s.calibration.carried().to_numpy(), s.recognised,
-                   s.blended, horizon, n_draws, draws_seed, offset_draws=s.calibration.draws(n_draws, offsets_rng),
-                   access=access, reference=s.calibration.reference)
-    variant = sim.values["access_variant"].astype(int)
-    sim.values["content_mbps"] = np.array([n.content_mbps for n in needs])[variant]
-    return sim
+    draws_seed, offsets_rng = (np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(2))
+    return simulate(s.cells, s.match, parameters or s.parameters, s.calibration.carried().to_numpy(), s.recognised,
+                    s.blended, horizon, n_draws, draws_seed, offset_draws=s.calibration.draws(n_draws, offsets_rng),
+                    incomes=s.incomes, usd_per_gb=s.usd_per_gb, reference=s.calibration.reference)
 
 
 def simulation(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,

@@ -6,15 +6,17 @@ For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
   graduate are replaced by as many); the market ``E · m`` with ``m = market_share`` (× ``recognised_market``
   with recognised certificates) is the number who ever enrol; by the Bass curve, ``F(y) − F(y−1)`` of it
   enrols in year ``y``, so the horizon's total is ``E · m · F(H)``;
-* active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access taken
-  from one of the variants of the study needs (each draw takes one at random);
+* active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access the
+  cell's ``capable`` share times the share of its income group (settlement × fifth) who can afford
+  a month of course data under the draw's own study needs (hours, data rate, affordable share of
+  income, income spread: continuous draws, one set per draw);
 * complete (given active): ``match · σ(L) + (1 − match) · σ(L + ln language_or)`` with
   ``L = logit(completion) + OULAD offsets (income fifth, sex; centred on OULAD's own mix, on which
   the completion rate was measured) + recognised · ln recognition_or + blended · ln tutor_or``;
 * certified: completers × ``certified_recognised`` (recognised) or ``certified_share``.
 
-Arrays are (draws × areas × groups) and (draws × districts × years); nothing loops over draws
-(the loop over the few variants of access takes each variant's draws at once).
+Arrays are (draws × areas × groups) and (draws × districts × years); nothing loops over single
+draws (draws are taken in chunks to bound the memory).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class Simulation:
     ``per_district[s]`` is (draws × districts): stage ``s`` if the whole market enrolled; ``years``
     is (draws × horizon): ``F(y) − F(y−1)``, the share of the market enrolling in year ``y``.
     ``groups`` holds (draws,) markets of the enrolled and completers for urban, rural, female and
-    male learners (for the gaps, which are ratios); ``values`` the parameters' draws.
+    male learners (for the gaps, which are ratios); ``values`` the parameters' draws; ``able`` the
+    share (0–1) of the eligible whose connection, device and income let them study online.
     """
 
     districts: list[str]
@@ -58,6 +61,7 @@ class Simulation:
     n_draws: int
     seed: int | None
     values: dict[str, np.ndarray]
+    able: np.ndarray | None = None  # (draws,) share of the eligible able to follow and afford a course
 
     @property
     def horizon(self) -> int:
@@ -156,42 +160,74 @@ def _layout(cells: pd.DataFrame, areas: np.ndarray) -> np.ndarray:
     return (areas[:, :, None] * onehot[:, None, :]).reshape(len(cells), -1)
 
 
-def _sums(cells: pd.DataFrame, match: np.ndarray, layout: np.ndarray, acc: np.ndarray) -> dict[str, np.ndarray]:
-    """Sums over cells that the draws combine: for each variant of access, area, group and weight.
+def _sums(cells: pd.DataFrame, match: np.ndarray, layout: np.ndarray, capable: np.ndarray,
+          income_group: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Sums over cells that the draws combine, for each income group, area and group.
 
-    With ``pt`` part-time, ``ad`` adults and ``acc`` access of a cell, the four products
-    ``pt·acc, pt, ad·acc, ad`` are summed by area and group (income fifth × sex), unweighted
-    (``all``) and weighted by the chance a course is (``match``) or is not (``miss``) in a language
-    the cell reads: arrays (variants × 4 × areas × groups). Every stage is a sum of these times
-    per-draw numbers, so nothing runs over draws × cells.
+    With ``pt`` part-time, ``ad`` adults and ``cap`` the capable share of a cell, the products
+    ``pt·cap`` and ``ad·cap`` are summed by income group (whose affordability the draw sets), area
+    and group (income fifth × sex), and ``pt``, ``ad`` by area and group; each unweighted (``all``)
+    and weighted by the chance a course is (``match``) or is not (``miss``) in a language the cell
+    reads. Returns name → (``pt_cap``: K × A·G, ``ad_cap``: K × A·G, ``pt``: A·G, ``ad``: A·G).
     """
     pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
-    n = len(acc)
+    onehot = np.zeros((k, len(cells)))
+    onehot[income_group, np.arange(len(cells))] = 1.0
     out = {}
     for name, u in {"all": np.ones(len(cells)), "match": match, "miss": 1 - match}.items():
-        with_access = (acc * np.stack([pt * u, ad * u])[:, None, :]).reshape(2 * n, -1) @ layout  # (2·V, A·G)
-        without = np.stack([pt * u, ad * u]) @ layout  # (2, A·G)
-        parts = [with_access[:n], np.broadcast_to(without[0], (n, without.shape[1])), with_access[n:],
-                 np.broadcast_to(without[1], (n, without.shape[1]))]
-        out[name] = np.stack(parts, axis=1).reshape(n, 4, -1, 10)
+        out[name] = ((onehot * (pt * u * capable)) @ layout, (onehot * (ad * u * capable)) @ layout,
+                     (pt * u) @ layout, (ad * u) @ layout)
     return out
+
+
+def affordability(v: dict[str, np.ndarray], incomes_usd: np.ndarray, usd_per_gb: float) -> np.ndarray:
+    """(draws × income groups) share able to afford a month of course data under each draw's needs.
+
+    ``v`` holds the draws of ``hours_per_week``, ``content_mbps``, ``affordability_share`` and
+    ``within_fifth_log_sd`` (:class:`~analytics.models.affordability.StudyNeeds`); incomes are the
+    groups' mean monthly incomes (USD), the price is per GB of mobile data (USD).
+    """
+    from scipy.stats import norm
+
+    from ..models.affordability import monthly_course_gb
+
+    cost = monthly_course_gb(v["hours_per_week"], v["content_mbps"]) * usd_per_gb  # (draws,) USD a month
+    need = (cost / v["affordability_share"])[:, None]
+    sd = np.maximum(v["within_fifth_log_sd"], 1e-9)[:, None]
+    mu = np.log(np.asarray(incomes_usd, float))[None, :] - sd ** 2 / 2  # log-normal with the group's mean
+    return norm.sf((np.log(need) - mu) / sd)
+
+
+def _acting(sums: tuple, afford: np.ndarray, alpha: np.ndarray, beta: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """(draws, areas, groups): who would be active if the whole market enrolled, for one weight of
+    :func:`_sums` and a chunk of draws (affordability by income group, the activity coefficients
+    and the share of adults who join)."""
+    pt_cap, ad_cap, pt_w, ad_w = sums
+    nw = new[:, None, None]
+    with_access = np.einsum("dk,kag->dag", afford, pt_cap) + nw * np.einsum("dk,kag->dag", afford, ad_cap)
+    return alpha[:, None, None] * with_access + beta[:, None, None] * (pt_w[None] + nw * ad_w[None])
+
+
+#: Draws simulated at a time (bounds the memory of the (draws × areas × groups) sums).
+CHUNK = 2_500
 
 
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
              recognised: bool = False, blended: bool = False, horizon: int = 11, n_draws: int = 10_000,
-             seed: int | None = 2027, offset_draws: np.ndarray | None = None, access: np.ndarray | None = None,
-             reference: np.ndarray | None = None) -> Simulation:
+             seed: int | None = 2027, offset_draws: np.ndarray | None = None,
+             incomes: pd.DataFrame | None = None, usd_per_gb: float | None = None,
+             reference: np.ndarray | None = None, values: dict[str, np.ndarray] | None = None) -> Simulation:
     """Run the funnel for every draw, district and year at once.
 
     Parameters
     ----------
     cells : pandas.DataFrame
         :func:`analytics.uptake.cells.build` (``district_code``, ``settlement``, ``quintile``, ``female``,
-        ``part_time``, ``adults`` in persons, ``access`` 0–1).
+        ``part_time``, ``adults`` in persons, ``capable`` and ``access`` 0–1).
     match : numpy.ndarray
         (cells,) chance a course is in a language the cell reads (:func:`~.cells.language_match`).
     parameters : dict
-        Name to :class:`~.parameters.Uncertain` (see :data:`~.parameters.PARAMETERS`, plus ``new_adult_share``).
+        Name to :class:`~.uncertain.Uncertain` (see :data:`~.uncertain.PARAMETERS`, plus ``new_adult_share``).
     offsets : numpy.ndarray
         (5,) OULAD log-odds terms carried: income fifths 2–5 against the first, and women.
     recognised, blended : bool
@@ -204,25 +240,43 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
         Seed of the draws (the same seed gives identical results).
     offset_draws : numpy.ndarray, optional
         (n_draws × 5) draws of ``offsets`` from their sampling distribution (fixed at ``offsets`` if None).
-    access : numpy.ndarray, optional
-        (variants × cells) access under variants of the study needs; each draw takes one variant at
-        random (default: the cells' ``access`` alone).
+    incomes : pandas.DataFrame, optional
+        Mean monthly income (``income_usd``) by ``settlement`` × ``quintile``: with ``usd_per_gb``,
+        each draw's affordability is computed from its study needs; without, the cells' ``access``
+        (at the central needs) is used for every draw.
+    usd_per_gb : float, optional
+        Price of 1 GB of mobile data (USD) under the scenario.
     reference : numpy.ndarray, optional
         (10,) shares of the groups (fifth 1 men, fifth 1 women, …, fifth 5 women) of the population
         the completion rate was measured on: the offsets are centred on it, so that population keeps
         the rate (default: centred on the eligible of the cells).
+    values : dict, optional
+        Draws of every parameter (name → (n,) array) in place of drawing them from ``parameters``
+        (the sensitivity analysis sets them); ``n_draws`` is then their length.
 
     Returns
     -------
     Simulation
     """
+    from ..models.affordability import StudyNeeds
+
     if horizon < 1 or n_draws < 1:
         raise ValueError("horizon and n_draws must be at least 1")
     rng = np.random.default_rng(seed)
-    v = draw(parameters, n_draws, rng)
-    acc = cells["access"].to_numpy(float)[None, :] if access is None else np.asarray(access, float)
-    variant = rng.integers(0, len(acc), n_draws) if len(acc) > 1 else np.zeros(n_draws, dtype=int)
-    v["access_variant"] = variant.astype(float)
+    v = draw(parameters, n_draws, rng) if values is None else {k: np.asarray(a, float) for k, a in values.items()}
+    n_draws = len(next(iter(v.values())))
+    for name in StudyNeeds.RANGES:  # study needs the parameters leave out stay at their central choice
+        v.setdefault(name, np.full(n_draws, float(getattr(StudyNeeds, name))))
+    if incomes is not None and usd_per_gb is not None:
+        inc = incomes.set_index(["settlement", "quintile"])["income_usd"]
+        keys = list(zip(cells["settlement"], cells["quintile"], strict=True))
+        levels = sorted(set(keys))
+        income_group = np.array([levels.index(key) for key in keys], dtype=int)
+        afford = affordability(v, inc.reindex(levels).to_numpy(float), usd_per_gb)  # (draws, K)
+        capable = cells["capable"].to_numpy(float)
+    else:
+        income_group, afford = np.zeros(len(cells), dtype=int), np.ones((n_draws, 1))
+        capable = cells["access"].to_numpy(float)
     districts, codes = np.unique(cells["district_code"].to_numpy(), return_inverse=True)
     groups = {"urban": cells["settlement"] == "urban", "rural": cells["settlement"] == "rural",
               "female": cells["female"] == 1, "male": cells["female"] == 0}
@@ -233,14 +287,13 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     # per draw: act = alpha·access + beta (blended adds the offline reach of those without access)
     reach = v["offline_reach"] if blended else np.zeros(n_draws)
     alpha, beta, new = v["active_share"] * (1 - reach), v["active_share"] * reach, v["new_adult_share"]
-    coef = np.stack([alpha, beta, new * alpha, new * beta])  # (4, draws): weights of pt·acc, pt, ad·acc, ad
     market = v["market_share"] * (v["recognised_market"] if recognised else 1.0)
     # completion by group: OULAD offsets (fifths 2–5, women) centred on the reference population
     terms = np.broadcast_to(np.asarray(offsets, float), (n_draws, 5)) if offset_draws is None else offset_draws
     fifth = np.concatenate([np.zeros((n_draws, 1)), terms[:, :4]], axis=1)  # (draws, 5)
     shift = np.repeat(fifth, 2, axis=1) + np.tile([0.0, 1.0], 5)[None, :] * terms[:, [4]]  # (draws, 10)
+    pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
     if reference is None:
-        pt, ad = cells["part_time"].to_numpy(float), cells["adults"].to_numpy(float)
         group = (cells["quintile"].to_numpy(int) - 1) * 2 + cells["female"].to_numpy(int)
         reference = np.bincount(group, pt + 0.01 * ad, minlength=10)
     reference = np.asarray(reference, float) / np.sum(reference)
@@ -254,23 +307,24 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     k = len(districts)
     width = k + len(groups)
     stage = {name: np.zeros((n_draws, width)) for name in ("enrolled", "active", "completed")}
-    sums = _sums(cells, match, _layout(cells, areas), acc)
-    for index in range(len(acc)):
-        d = np.flatnonzero(variant == index)
-        if not len(d):
-            continue
-        T = {name: a[index] for name, a in sums.items()}
-        c = coef[:, d]
-        stage["enrolled"][d] = market[d, None] * (T["all"][1].sum(axis=1)[None, :]
-                                                  + new[d, None] * T["all"][3].sum(axis=1)[None, :])
-        stage["active"][d] = market[d, None] * np.einsum("jd,ja->da", c, T["all"].sum(axis=2))
-        stage["completed"][d] = market[d, None] * (
-            np.einsum("jd,dg,jag->da", c, read[d], T["match"], optimize=True)
-            + np.einsum("jd,dg,jag->da", c, unread[d], T["miss"], optimize=True))
+    T = {name: tuple(a.reshape(a.shape[:-1] + (width, 10)) for a in parts)
+         for name, parts in _sums(cells, match, _layout(cells, areas), capable, income_group, afford.shape[1]).items()}
+    for lo in range(0, n_draws, CHUNK):
+        d = slice(lo, min(lo + CHUNK, n_draws))
+        m, draws = market[d, None], (afford[d], alpha[d], beta[d], new[d])
+        pt_all, ad_all = T["all"][2].sum(axis=1), T["all"][3].sum(axis=1)  # (areas,)
+        stage["enrolled"][d] = m * (pt_all[None, :] + new[d, None] * ad_all[None, :])
+        stage["active"][d] = m * _acting(T["all"], *draws).sum(axis=2)
+        stage["completed"][d] = m * (np.einsum("dg,dag->da", read[d], _acting(T["match"], *draws))
+                                     + np.einsum("dg,dag->da", unread[d], _acting(T["miss"], *draws)))
     stage["certified"] = stage["completed"] * (v["certified_recognised"] if recognised else v["certified_share"])[:, None]
     per_district = {s: a[:, :k] for s, a in stage.items()}
     by_group = {f"{s}_{g}": stage[s][:, k + i] for s in ("enrolled", "completed") for i, g in enumerate(groups)}
+    onehot = np.zeros((afford.shape[1], len(cells)))
+    onehot[income_group, np.arange(len(cells))] = 1.0
+    cap_pt, cap_ad = onehot @ (pt * capable), onehot @ (ad * capable)  # (K,)
+    able = (afford @ cap_pt + new * (afford @ cap_ad)) / (pt.sum() + new * ad.sum())
     t = np.arange(horizon + 1, dtype=float)
     curve = bass_cdf(t[None, :], v["p"][:, None], v["q"][:, None])
     years = np.diff(curve, axis=1)  # share of the market enrolling in each year
-    return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v)
+    return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able)

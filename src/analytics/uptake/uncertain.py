@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..models.affordability import StudyNeeds
+
 
 @dataclass(frozen=True)
 class Uncertain:
@@ -66,6 +68,20 @@ PARAMETERS: dict[str, Uncertain] = {
                                                         "certificate"),
     "cost_factor": Uncertain(0.7, 1.0, 1.3, "choice: every unit cost is uncertain by ±30 % (one factor a draw)"),
 }
+
+
+#: Why each study need (the inputs of access, :class:`~analytics.models.affordability.StudyNeeds`)
+#: has its range; the most likely value is the central choice.
+_NEEDS_WHY = {
+    "hours_per_week": "choice: hours of online study a week, a part-time course load",
+    "content_mbps": "choice: average data rate of course content, Mbps (text, audio and compressed video in "
+                    "the LMS; video alone needs at least 0.5: Netflix guidance, REFERENCE_FIGURES)",
+    "affordability_share": "choice: largest share of monthly income the course data may cost (above A4AI's "
+                           "2 % for 1 GB, since a course needs several GB)",
+    "within_fifth_log_sd": "choice: log-standard deviation of income within an income fifth",
+}
+PARAMETERS.update({name: Uncertain(lo, float(getattr(StudyNeeds, name)), hi, _NEEDS_WHY[name])
+                   for name, (lo, hi) in StudyNeeds.RANGES.items()})
 
 
 def with_pack(assumed: dict) -> dict[str, Uncertain]:

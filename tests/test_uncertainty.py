@@ -1,0 +1,104 @@
+"""Uncertainty that converges and says what drives it: continuous draws of the study needs, the
+Sobol indices of the headline numbers, and households priced at the plan they use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm, uniform
+
+from analytics.models.affordability import Households, StudyNeeds, monthly_course_gb
+from analytics.models.sensitivity import sobol
+from analytics.packs import load_pack
+from analytics.uptake import drivers as drivers_mod
+from analytics.uptake import runs
+from analytics.uptake.simulate import simulate
+from analytics.uptake.uncertain import PARAMETERS, Uncertain
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack("tjk")
+
+
+def test_sobol_indices_match_hand_cases():
+    # y = 2a + b with a, b ~ U(0, 1): Var = 4/12 + 1/12, so a explains 4/5 and b 1/5, alone and in total
+    lin = sobol(lambda v: {"y": 2 * v["a"] + v["b"]}, {"a": uniform(0, 1), "b": uniform(0, 1)}, n=1024).frame
+    assert lin.set_index("input")["first_order"].to_dict() == pytest.approx({"a": 0.8, "b": 0.2}, abs=0.01)
+    assert lin.set_index("input")["rank"].to_dict() == {"a": 1, "b": 2}
+    # Ishigami function (a = 7, b = 0.1) on U(-π, π)³; analytic variances (Ishigami & Homma 1990):
+    # V1 = b π⁴/5 + b² π⁸/50 + 1/2, V2 = a²/8, V13 = b² π⁸ (1/18 − 1/50), V3 = 0
+    a, b, pi = 7.0, 0.1, np.pi
+    v1, v2, v13 = b * pi ** 4 / 5 + b ** 2 * pi ** 8 / 50 + 0.5, a ** 2 / 8, b ** 2 * pi ** 8 * (1 / 18 - 1 / 50)
+    total = v1 + v2 + v13
+    u = uniform(-pi, 2 * pi)
+    ish = sobol(lambda v: {"y": np.sin(v["x1"]) + a * np.sin(v["x2"]) ** 2 + b * v["x3"] ** 4 * np.sin(v["x1"])},
+                {"x1": u, "x2": u, "x3": u}, n=4096).frame.set_index("input")
+    assert ish["first_order"].to_dict() == pytest.approx({"x1": v1 / total, "x2": v2 / total, "x3": 0.0}, abs=0.03)
+    assert ish["total_order"].to_dict() == pytest.approx(
+        {"x1": (v1 + v13) / total, "x2": v2 / total, "x3": v13 / total}, abs=0.03)
+
+
+def test_the_draws_price_each_income_group_under_their_own_study_needs():
+    # three draws of the study needs, two cells of different income groups, computed by hand
+    cells = pd.DataFrame({"district_code": ["A", "A"], "settlement": ["urban", "rural"], "quintile": [5, 1],
+                          "female": [0, 1], "part_time": [100.0, 40.0], "adults": [0.0, 0.0],
+                          "capable": [0.8, 0.5], "access": [0.0, 0.0]})
+    incomes = pd.DataFrame({"settlement": ["urban", "rural"], "quintile": [5, 1], "income_usd": [300.0, 60.0]})
+    needs = {"hours_per_week": np.array([4.0, 6.0, 8.0]), "content_mbps": np.array([0.15, 0.25, 0.5]),
+             "affordability_share": np.array([0.08, 0.05, 0.03]), "within_fifth_log_sd": np.array([0.15, 0.25, 0.35])}
+    values = {k: np.full(3, u.mode) for k, u in PARAMETERS.items()} | needs | {"new_adult_share": np.zeros(3)}
+    sim = simulate(cells, np.ones(2), PARAMETERS, np.zeros(5), incomes=incomes, usd_per_gb=1.65, values=values)
+    want = []
+    for d in range(3):
+        cost = monthly_course_gb(needs["hours_per_week"][d], needs["content_mbps"][d]) * 1.65
+        sd = needs["within_fifth_log_sd"][d]
+        afford = [norm.sf((np.log(cost / needs["affordability_share"][d]) - (np.log(m) - sd ** 2 / 2)) / sd)
+                  for m in (300.0, 60.0)]
+        want.append((100 * 0.8 * afford[0] + 40 * 0.5 * afford[1]) / 140)
+    assert sim.able == pytest.approx(want, rel=1e-12)
+    active = values["active_share"] * np.array(want) * 140 * values["market_share"]
+    assert sim.per_district["active"][:, 0] == pytest.approx(active, rel=1e-12)
+
+
+def test_bands_of_national_completers_converge_across_seeds(pack):
+    # at the default 10,000 draws, P10, P50 and P90 each move less than 5 % across seeds 1–5
+    s = runs.setup(pack, "baseline")
+    q = np.array([np.quantile(runs.run(s, 11, 10_000, seed).total("completed"), [0.1, 0.5, 0.9])
+                  for seed in range(1, 6)])
+    spread = (q.max(axis=0) - q.min(axis=0)) / q.mean(axis=0)
+    assert (spread < 0.05).all(), spread
+
+
+def test_drivers_name_only_inputs_that_act_and_sum_to_at_most_one(pack):
+    d = drivers_mod.drivers(pack, "baseline", n_draws=2_000, base=256).to_frame()
+    assert set(d["output"]) == set(drivers_mod.OUTPUTS)
+    assert not set(d["input"]) & {*drivers_mod.RECOGNISED_ONLY, *drivers_mod.BLENDED_ONLY}  # levers off
+    assert d["first_order"].between(0, 1).all() and (d["first_order"] <= d["total_order"] + 0.05).all()
+    assert (d.groupby("output")["first_order"].sum() <= 1.05).all()
+    able = d[d["output"] == "able_share"].set_index("input")["total_order"]
+    # who could study online depends on the study needs and the adults' share of the eligible only
+    assert able.drop([*StudyNeeds.RANGES, "new_adult_share"]).max() < 0.01
+    assert able[list(StudyNeeds.RANGES)].sum() > 0.9
+    cost = d[d["output"] == "usd_per_completer"].set_index("input")["total_order"]
+    assert cost["cost_factor"] > 0.05  # unit costs move the cost, not the completers
+    assert d[d["output"] == "completed"].set_index("input").loc["cost_factor", "total_order"] < 0.01
+
+
+def test_home_internet_is_priced_at_the_plan_it_uses():
+    people = pd.DataFrame({"settlement": ["rural", "rural"], "quintile": [3, 3], "internet_home": [True, False]})
+    plans = pd.DataFrame({"technology": ["mobile", "fixed"], "usd_per_gb": [1.65, 0.10]})
+    incomes = pd.DataFrame({"settlement": ["rural"], "quintile": [3], "income_usd": [100.0]})
+    needs = StudyNeeds()
+    at = {p: Households(np.array([p]), np.array([100.0])).probability(needs)[0] for p in (1.65, 0.10)}
+    mixed = Households.of(people, plans, incomes, home_fixed_share=0.03).probability(needs)
+    assert mixed == pytest.approx([0.97 * at[1.65] + 0.03 * at[0.10], at[1.65]], rel=1e-12)
+    mobile = Households.of(people, plans, incomes).probability(needs)  # no fixed share stated: mobile for all
+    assert mobile == pytest.approx([at[1.65], at[1.65]], rel=1e-12)
+
+
+def test_uncertain_study_needs_keep_the_central_choices_as_their_mode():
+    for name, (low, high) in StudyNeeds.RANGES.items():
+        u = PARAMETERS[name]
+        assert isinstance(u, Uncertain) and (u.low, u.mode, u.high) == (low, getattr(StudyNeeds, name), high)
