@@ -102,3 +102,14 @@ def test_uncertain_study_needs_keep_the_central_choices_as_their_mode():
     for name, (low, high) in StudyNeeds.RANGES.items():
         u = PARAMETERS[name]
         assert isinstance(u, Uncertain) and (u.low, u.mode, u.high) == (low, getattr(StudyNeeds, name), high)
+
+
+def test_a_budget_never_buys_more_completers_than_the_model_expects():
+    from analytics.uptake.course_costs import Costs
+
+    # budget 100; development 10; delivery 20 for 5 completers (4 each): 90 / 4 = 22.5 would be "bought",
+    # but only 5 complete, so 5 are paid for and 100 − 10 − 20 = 70 is left; a budget of 20 pays 10 / 4 = 2.5
+    costs = Costs({"in_house": np.array([10.0])}, np.array([20.0]), np.array([50.0]), np.array([5.0]), 100.0)
+    assert costs.completers_for_budget("in_house")[0] == 5.0 and costs.budget_left("in_house")[0] == 70.0
+    tight = Costs({"in_house": np.array([10.0])}, np.array([20.0]), np.array([50.0]), np.array([5.0]), 20.0)
+    assert tight.completers_for_budget("in_house")[0] == 2.5 and tight.budget_left("in_house")[0] == 0.0

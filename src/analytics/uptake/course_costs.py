@@ -14,7 +14,7 @@ times the draw's ``cost_factor``):
 
 Development is a fixed cost and delivery grows with the learners, so a budget is read as: first the
 development, then as many completers' delivery as the rest pays for (none when it does not cover the
-development).
+development), at most the completers the model expects; what is left then is said as left.
 """
 
 from __future__ import annotations
@@ -53,19 +53,26 @@ class Costs:
         return self.delivery / self.completed
 
     def completers_for_budget(self, route: str) -> np.ndarray:
-        """(draws,) completers the budget pays for after the route's development (0 when it does not cover it)."""
-        return np.maximum(self.budget_usd - self.development[route], 0) / self.delivery_per_completer()
+        """(draws,) completers the budget pays for after the route's development (0 when it does not cover it),
+        at most the modelled completers: money cannot buy learners the model does not expect."""
+        paid = np.maximum(self.budget_usd - self.development[route], 0) / self.delivery_per_completer()
+        return np.minimum(paid, self.completed)
+
+    def budget_left(self, route: str) -> np.ndarray:
+        """(draws,) USD of the budget left once the route's development and every modelled completer are paid."""
+        return np.maximum(self.budget_usd - self.total[route], 0)
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy: ``route``, ``measure`` (development_usd, total_usd, per_enrolment_usd, per_completer_usd,
-        delivery_per_completer_usd, completers_for_budget), ``p10``, ``p50``, ``p90``."""
+        delivery_per_completer_usd, completers_for_budget, budget_left_usd), ``p10``, ``p50``, ``p90``."""
         rows = []
         for route, total in self.total.items():
             for measure, values in {"development_usd": self.development[route], "total_usd": total,
                                     "per_enrolment_usd": total / self.enrolled,
                                     "per_completer_usd": total / self.completed,
                                     "delivery_per_completer_usd": self.delivery_per_completer(),
-                                    "completers_for_budget": self.completers_for_budget(route)}.items():
+                                    "completers_for_budget": self.completers_for_budget(route),
+                                    "budget_left_usd": self.budget_left(route)}.items():
                 q = np.quantile(values, QUANTILES)
                 rows.append({"route": route, "measure": measure, "p10": q[0], "p50": q[1], "p90": q[2]})
         return pd.DataFrame(rows)
