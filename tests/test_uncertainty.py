@@ -113,3 +113,16 @@ def test_a_budget_never_buys_more_completers_than_the_model_expects():
     assert costs.completers_for_budget("in_house")[0] == 5.0 and costs.budget_left("in_house")[0] == 70.0
     tight = Costs({"in_house": np.array([10.0])}, np.array([20.0]), np.array([50.0]), np.array([5.0]), 20.0)
     assert tight.completers_for_budget("in_house")[0] == 2.5 and tight.budget_left("in_house")[0] == 0.0
+
+
+def test_a_district_the_map_withholds_is_withheld_from_every_published_table(pack):
+    from analytics.access.panels import counterfactual_panel, participation_map
+
+    rates = participation_map(pack, "TJ-GB", "17-24", "en").result.to_frame()
+    withheld = set(rates.loc[rates["suppressed"], "district_code"])
+    assert withheld, "GBAO has districts under the minimum effective sample in the shipped sample"
+    assert rates.loc[rates["suppressed"], ["rate", "rate_low", "rate_high"]].isna().all().all()
+    assert rates.loc[~rates["suppressed"], "rate"].notna().all()
+    cf = counterfactual_panel(pack, "TJ-GB", "17-24", "baseline", 10, "en").result.to_frame()
+    assert set(cf.loc[cf["suppressed"], "district_code"]) == withheld  # the same rule on the same people
+    assert cf.loc[cf["suppressed"], ["now", "scenario", "change_pp"]].isna().all().all()

@@ -27,3 +27,16 @@ def age_text(age_band: str) -> str:
 def interval_text(tx, low: float, high: float, digits: int = 1) -> str:
     """``low – high`` in the page's number format."""
     return f"{tx.number(low, digits)} – {tx.number(high, digits)}"
+
+
+def blank_suppressed(frame, columns: list[str]):
+    """A copy of ``frame`` with ``columns`` emptied where ``suppressed`` is true: a value the page withholds
+    (‡, an effective sample under the minimum) is withheld from the published table too."""
+    import numpy as np
+
+    out = frame.copy()
+    mask = out["suppressed"].to_numpy(dtype=bool)
+    for c in columns:
+        out[c] = out[c].astype(float)
+        out.loc[mask, c] = np.nan
+    return out

@@ -29,6 +29,7 @@ import pandas as pd
 from ..models.affordability import Households, StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
 from ..packs.scenarios import LEVERS
+from ..report.sentences import MIN_SAMPLE
 from .enrolment import EnrolmentModel, design
 
 #: Draws of the uncertainty band.
@@ -58,8 +59,14 @@ class Counterfactual:
         return (s.loc["rural", "now"] / s.loc["urban", "now"], s.loc["rural", "scenario"] / s.loc["urban", "scenario"])
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy, by district: ``now``, ``scenario`` (0–1, with ``scenario_low``/``scenario_high``), ``change_pp``."""
-        return self.by_district.assign(scenario_name=self.scenario)
+        """Tidy, by district: ``now``, ``scenario`` (0–1, with ``scenario_low``/``scenario_high``), ``change_pp``
+        (with bounds); empty where the district's effective sample is under the minimum (``suppressed``)."""
+        from .common import blank_suppressed
+
+        values = ["now", "scenario", "scenario_low", "scenario_high", "capable_share", "change_pp", "change_pp_low",
+                  "change_pp_high"]
+        return blank_suppressed(self.by_district, [c for c in values if c in self.by_district]).assign(
+            scenario_name=self.scenario)
 
     def summary(self) -> str:
         lines = [f"Scenario '{self.scenario}' (an upper bound): {self.capable_share:.0%} of young people can "
@@ -184,6 +191,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         out = labels.to_frame(index=False)
         out.columns = groupings[k]
         out["population"] = den
+        out["effective_sample"] = den ** 2 / np.bincount(g, weights=w ** 2, minlength=len(labels))
+        out["suppressed"] = out["effective_sample"] < MIN_SAMPLE
         out["now"] = np.bincount(g, weights=w * enrolled, minlength=len(labels)) / den
         out["capable_share"] = np.bincount(g, weights=w * capable, minlength=len(labels)) / den
         change_rate = np.bincount(g, weights=w * change, minlength=len(labels)) / den

@@ -183,6 +183,12 @@ def district_rates(learners: pd.DataFrame, age_band: str | None = "17-24",
 class DistrictRates(TableResult):
     """Participation by district with Wilson intervals (see :func:`district_rates`)."""
 
+    def to_frame(self):
+        """The table as published: a district the map greys out (``suppressed``) has no rate or bounds."""
+        from .common import blank_suppressed
+
+        return blank_suppressed(self.frame, ["rate", "rate_low", "rate_high"])
+
     def summary(self) -> str:
         f = self.frame
         return (f"Participation in {len(f)} districts: {int((~f['suppressed']).sum())} shown, "

@@ -203,9 +203,11 @@ def _acting(sums: tuple, afford: np.ndarray, alpha: np.ndarray, beta: np.ndarray
     :func:`_sums` and a chunk of draws (affordability by income group, the activity coefficients
     and the share of adults who join)."""
     pt_cap, ad_cap, pt_w, ad_w = sums
-    nw = new[:, None, None]
-    with_access = np.einsum("dk,kag->dag", afford, pt_cap) + nw * np.einsum("dk,kag->dag", afford, ad_cap)
-    return alpha[:, None, None] * with_access + beta[:, None, None] * (pt_w[None] + nw * ad_w[None])
+    k, areas, groups = pt_cap.shape
+    nw = new[:, None]
+    with_access = afford @ pt_cap.reshape(k, -1) + nw * (afford @ ad_cap.reshape(k, -1))  # (draws, areas·groups)
+    out = alpha[:, None] * with_access + beta[:, None] * (pt_w.reshape(1, -1) + nw * ad_w.reshape(1, -1))
+    return out.reshape(len(afford), areas, groups)
 
 
 #: Draws simulated at a time (bounds the memory of the (draws × areas × groups) sums).
