@@ -122,8 +122,10 @@ def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans:
 
 
 def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
-    """Each person's modelled change in the probability of studying (0–1)."""
-    return capable * (model.predict(X.assign(distance_per_10km=0.0), params) - model.predict(X, params))
+    """Each person's modelled change in the probability of studying (0–1), at least 0: online study adds an
+    option and takes none away, so a draw of the coefficients in which distance raises participation adds
+    nothing (rather than lowering it)."""
+    return capable * np.maximum(model.predict(X.assign(distance_per_10km=0.0), params) - model.predict(X, params), 0)
 
 
 def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: pd.DataFrame,

@@ -163,6 +163,11 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
     return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
+def _change_text(tx, row) -> dict[str, str]:
+    """The modelled change of a row in percentage points and its 95 % band, in the page's number format."""
+    return {"change": tx.number(row.change_pp, 1), "band": interval_text(tx, row.change_pp_low, row.change_pp_high)}
+
+
 @builder
 def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", scenario: str = "baseline",
                          n_draws: int = cf_mod.DRAWS, language: str = "en", fitted: Panel | None = None) -> Panel:
@@ -216,8 +221,9 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     fig = go.Figure([
         go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
         go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,
-               error_y={"type": "data", "symmetric": False, "array": 100 * (s["scenario_high"] - s["scenario"]),
-                        "arrayminus": 100 * (s["scenario"] - s["scenario_low"])})])
+               # the band of the modelled change on top of today's level: it never dips below today
+               error_y={"type": "data", "symmetric": False, "array": s["change_pp_high"] - s["change_pp"],
+                        "arrayminus": s["change_pp"] - s["change_pp_low"]})])
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("access.percent"),
                       title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=age_text(age_band)), True),
                       legend={"orientation": "h", "y": -0.15})
@@ -231,19 +237,17 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.scenario,
                        lpi_now=lpi_now, lpi_scenario=lpi_then)
         said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.scenario,
-                       band=interval_text(tx, 100 * r.scenario_low, 100 * r.scenario_high), lpi_now=lpi_now,
-                       lpi_then=lpi_then))
+                       **_change_text(tx, r), lpi_now=lpi_now, lpi_then=lpi_then))
     elif s.empty:
         said.append(tx("access.cf_too_few", min=MIN_SAMPLE))
     elif has_rural(pack, region):  # one of town and village has too few people in the sample
         g = s.iloc[0]
         said.append(tx(f"access.cf_sentence_{s.index[0]}_only", now=100 * g.now, then=100 * g.scenario,
-                       band=interval_text(tx, 100 * g.scenario_low, 100 * g.scenario_high), min=MIN_SAMPLE))
+                       **_change_text(tx, g), min=MIN_SAMPLE))
     else:
         u = s.iloc[0]
         numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.scenario)
-        said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.scenario,
-                       band=interval_text(tx, 100 * u.scenario_low, 100 * u.scenario_high)))
+        said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.scenario, **_change_text(tx, u)))
     said.append(tx("access.cf_band", h_lo=ranges["hours_per_week"][0], h_hi=ranges["hours_per_week"][1],
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
