@@ -12,7 +12,7 @@ import pytest
 
 from analytics.packs import load_pack
 from analytics.packs.build import build_pack
-from analytics.packs.builders.network import national_median
+from analytics.packs.builders.network import national_mean, national_median
 from analytics.packs.builders.pilot_reconstruction import mention_ranking
 from analytics.packs.builders.population import summarise
 
@@ -98,13 +98,15 @@ def test_dushanbe_all_urban_and_gbao_khatlon_most_rural(pack):
     assert (pack.population["age_band"].nunique(), pack.population["district_code"].nunique()) == (5, 59)
 
 
-def test_connectivity_reproduces_ookla_national_medians(pack):
-    # Ookla Speedtest Global Index, January 2021: mobile 13.08 / 5.8, fixed 33.3 / 33.12 Mbps.
+def test_connectivity_reproduces_ookla_national_means(pack):
+    # Ookla Speedtest Global Index, January 2021: mobile 13.08 / 5.8, fixed 33.3 / 33.12 Mbps, reported as
+    # averages (REFERENCE_FIGURES): the modelled national mean equals them, and the median is below the mean
     c = pack.connectivity
-    assert national_median(c, "mobile") == pytest.approx(13.08, rel=0.005)
-    assert national_median(c, "mobile", "up") == pytest.approx(5.8, rel=0.005)
-    assert national_median(c, "fixed") == pytest.approx(33.3, rel=0.005)
-    assert national_median(c, "fixed", "up") == pytest.approx(33.12, rel=0.005)
+    assert national_mean(c, "mobile") == pytest.approx(13.08, rel=0.005)
+    assert national_mean(c, "mobile", "up") == pytest.approx(5.8, rel=0.005)
+    assert national_mean(c, "fixed") == pytest.approx(33.3, rel=0.005)
+    assert national_mean(c, "fixed", "up") == pytest.approx(33.12, rel=0.005)
+    assert national_median(c, "mobile") < 13.08 * 0.9
 
 
 def test_connectivity_has_rural_and_mountain_penalties(pack):

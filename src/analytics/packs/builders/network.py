@@ -1,4 +1,4 @@
-"""Modelled connectivity by district and settlement type, calibrated to national medians.
+"""Modelled connectivity by district and settlement type, calibrated to published national speeds.
 
 Every district × settlement (urban/rural) gets network coverage shares, log-normal
 download and upload speed distributions, a latency, and households get device ownership
@@ -7,9 +7,11 @@ by settlement and income quintile (``assumptions.yaml``, section ``connectivity`
 Speeds are relative: urban 1, rural ``rural_penalty``, times ``mountain_penalty`` in
 mountain regions and ``capital_premium`` in the capital. One national scale is then
 solved so that the speed distribution of all users (each cell's log-normal weighted by
-the people who can use that service there) has the published national median: Ookla's
-13.08 Mbps mobile and 33.3 Mbps fixed in January 2021. The Ookla figures are medians of
-user-initiated tests, not guaranteed delivery rates.
+the people who can use that service there) has the published national speed, as the
+statistic it was published as (``speed_statistic``: ``mean`` or ``median``). For Tajikistan:
+Ookla's 13.08 Mbps mobile and 33.3 Mbps fixed in January 2021, reported then as averages (the
+index reports medians in later editions), so the national mean equals them and the median is
+lower. The figures come from user-initiated tests, not guaranteed delivery rates.
 """
 
 from __future__ import annotations
@@ -92,17 +94,28 @@ def build_connectivity(population: pd.DataFrame, assumptions: dict,
     rel = rel * np.where(cells["region_code"] == capital_region, float(assumptions["capital_premium"]), 1.0)
     sd = assumptions["log_sd"]
     lat = assumptions["latency_ms"]
+    statistic = assumptions.get("speed_statistic", "median")
     for tech, users in (("mobile", cells["population"] * cells["cov_3g"]),
                         ("fixed", cells["population"] * cells["fixed_available"])):
-        target = float(assumptions[f"{tech}_download_median_mbps"])
-        scale = target / mixture_median(rel, float(sd[tech]), users)
+        target = float(assumptions[f"{tech}_download_mbps"])
+        # the published national figure is the mean or the median of the users' mixture of log-normals
+        national = mixture_mean(rel, float(sd[tech]), users) if statistic == "mean" else \
+            mixture_median(rel, float(sd[tech]), users)
+        scale = target / national
         cells[f"{tech}_down_median_mbps"] = (scale * rel).round(4)
-        up_ratio = float(assumptions[f"{tech}_upload_median_mbps"]) / target
+        up_ratio = float(assumptions[f"{tech}_upload_mbps"]) / target
         cells[f"{tech}_up_median_mbps"] = (scale * rel * up_ratio).round(4)
         cells[f"{tech}_log_sd"] = float(sd[tech])
     cells["latency_ms"] = np.where(cells["settlement"] == "urban", lat["urban"], lat["rural"]) + np.where(
         cells["region_code"].isin(list(mountain)), lat["mountain_extra"], 0)
     return cells
+
+
+def mixture_mean(medians, log_sd: float, weights) -> float:
+    """Mean (Mbps) of a weighted mixture of log-normals with these medians and one log-sd: each has
+    mean ``median · exp(log_sd² / 2)``."""
+    medians, weights = np.asarray(medians, float), np.asarray(weights, float)
+    return float(np.sum(weights * medians) / np.sum(weights) * np.exp(log_sd ** 2 / 2))
 
 
 def build_devices(assumptions: dict) -> pd.DataFrame:
@@ -120,6 +133,14 @@ def build_devices(assumptions: dict) -> pd.DataFrame:
                          "smartphone_share": assumptions["smartphone_share"][settlement][q],
                          "computer_share": assumptions["computer_share"][settlement][q]})
     return pd.DataFrame(rows)
+
+
+def national_mean(connectivity: pd.DataFrame, tech: str = "mobile", direction: str = "down") -> float:
+    """National mean speed (Mbps) implied by the modelled table, weighted by users."""
+    users = connectivity["population"] * (connectivity["cov_3g"] if tech == "mobile"
+                                          else connectivity["fixed_available"])
+    return mixture_mean(connectivity[f"{tech}_{direction}_median_mbps"],
+                        float(connectivity[f"{tech}_log_sd"].iloc[0]), users)
 
 
 def national_median(connectivity: pd.DataFrame, tech: str = "mobile", direction: str = "down") -> float:
