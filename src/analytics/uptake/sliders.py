@@ -17,7 +17,7 @@ from .runs import Setup, run, setup_of
 from .uncertain import Uncertain
 
 #: The levers a slider moves: parameter name to (low, high, step) of the slider (shares 0–1).
-SLIDERS = {"market_share": (0.1, 1.0, 0.05), "active_share": (0.2, 1.0, 0.05), "completion": (0.1, 0.9, 0.05),
+SLIDERS = {"market_share": (0.1, 1.0, 0.05), "completion": (0.1, 0.9, 0.05),
            "offline_reach": (0.0, 1.0, 0.05)}
 
 

@@ -51,8 +51,10 @@ PARAMETERS: dict[str, Uncertain] = {
                                              "being replaced, but not all will move)"),
     "recognised_market": Uncertain(1.0, 1.15, 1.3, "choice: factor on the market when certificates are recognised "
                                                    "(pilot: students are more motivated by a recognised certificate)"),
-    "active_share": Uncertain(0.55, 0.652, 0.75, _HX + "1 − 292,852 of 841,687 registrants never entered the "
-                                                       "courseware = 0.652; range a choice"),
+    "active_share": Uncertain(1.0, 1.0, 1.0, "fixed: no separate share of starters, since the completion rate "
+                                             "(OULAD) counts every registrant, withdrawals included; a free-MOOC "
+                                             "share of starters (" + _HX + "0.652 entered the courseware) would "
+                                             "count non-starters twice"),
     "offline_reach": Uncertain(0.3, 0.5, 0.7, "choice: share of those without a connection able to carry the course, "
                                               "or unable to afford it, whom TV lessons and offline packages let study"),
     "completion": Uncertain(0.35, 0.466, 0.55, "OULAD: 46.6 % of records with a deprivation band passed "
