@@ -126,3 +126,13 @@ def test_a_district_the_map_withholds_is_withheld_from_every_published_table(pac
     cf = counterfactual_panel(pack, "TJ-GB", "17-24", "baseline", 10, "en").result.to_frame()
     assert set(cf.loc[cf["suppressed"], "district_code"]) == withheld  # the same rule on the same people
     assert cf.loc[cf["suppressed"], ["now", "scenario", "change_pp"]].isna().all().all()
+
+
+def test_new_cohorts_let_enrolments_over_the_horizon_exceed_todays_eligible(pack):
+    # a stock alone could enrol at most market_share (≤ 0.8) of today's eligible (part-time students plus at
+    # most 2 % of the adults); with a yearly inflow the median enrolments over 11 years exceed all of them
+    s = runs.setup(pack, "baseline")
+    today = s.cells["part_time"].sum() + s.parameters["new_adult_share"].high * s.cells["adults"].sum()
+    enrolled = runs.run(s, 11, 2_000, 1).total("enrolled")
+    assert np.median(enrolled) > today
+    assert np.median(runs.run(s, 1, 2_000, 1).total("enrolled")) < 0.8 * today  # one year: still within the stock

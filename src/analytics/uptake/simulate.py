@@ -2,10 +2,13 @@
 
 For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
 
-* eligible ``E = part_time + new_adult_share · adults`` (today's numbers, taken as steady: those who
-  graduate are replaced by as many); the market ``E · m`` with ``m = market_share`` (× ``recognised_market``
-  with recognised certificates) is the number who ever enrol; by the Bass curve, ``F(y) − F(y−1)`` of it
-  enrols in year ``y``, so the horizon's total is ``E · m · F(H)``;
+* eligible today ``E = part_time + new_adult_share · adults``; the market ``E · m`` with
+  ``m = market_share`` (× ``recognised_market`` with recognised certificates) is the number of today's
+  eligible who ever enrol. New people become eligible every year (flows, not a stock): part-time
+  entrants replacing those who finish (``part_time / programme_years`` a year) and adults turning 25
+  (``new_adult_share · adults / 10`` a year), so the market grows linearly, ``E·m·(1 + g·t)`` with
+  ``g`` that yearly inflow over ``E`` (national); enrolments up to year ``y`` are ``E·m·(1 + g·y)·F(y)``
+  (the Bass curve ``F`` with a growing market), so over the horizon they may exceed today's eligible;
 * active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access the
   cell's ``capable`` share times the share of its income group (settlement × fifth) who can afford
   a month of course data under the draw's own study needs (hours, data rate, affordable share of
@@ -48,7 +51,7 @@ class Simulation:
     """Draws of the funnel: each stage's market by district, and the Bass curve's yearly shares.
 
     ``per_district[s]`` is (draws × districts): stage ``s`` if the whole market enrolled; ``years``
-    is (draws × horizon): ``F(y) − F(y−1)``, the share of the market enrolling in year ``y``.
+    is (draws × horizon): the multiple of today's market enrolling in year ``y`` (the Bass curve on a market that grows with the yearly inflow).
     ``groups`` holds (draws,) markets of the enrolled and completers for urban, rural, female and
     male learners (for the gaps, which are ratios); ``values`` the parameters' draws; ``able`` the
     share (0–1) of the eligible whose connection, device and income let them study online.
@@ -210,6 +213,9 @@ def _acting(sums: tuple, afford: np.ndarray, alpha: np.ndarray, beta: np.ndarray
     return out.reshape(len(afford), areas, groups)
 
 
+#: Years in the adults' age band (25–34): a tenth of it turns 25 each year.
+ADULT_BAND_YEARS = 10
+
 #: Draws simulated at a time (bounds the memory of the (draws × areas × groups) sums).
 CHUNK = 2_500
 
@@ -326,7 +332,13 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     onehot[income_group, np.arange(len(cells))] = 1.0
     cap_pt, cap_ad = onehot @ (pt * capable), onehot @ (ad * capable)  # (K,)
     able = (afford @ cap_pt + new * (afford @ cap_ad)) / (pt.sum() + new * ad.sum())
+    # flows: each year new people become eligible (part-time entrants replacing those who finish, at
+    # 1 / programme_years of the stock a year; adults turning 25, a tenth of the 25–34 band a year, of whom
+    # new_adult_share join), so the market grows by today's market times ``growth`` a year (Bass with a
+    # growing market potential: cumulative enrolments m(t)·F(t))
+    years_in = v.get("programme_years", np.full(n_draws, np.inf))
+    growth = (pt.sum() / years_in + new * ad.sum() / ADULT_BAND_YEARS) / (pt.sum() + new * ad.sum())
     t = np.arange(horizon + 1, dtype=float)
-    curve = bass_cdf(t[None, :], v["p"][:, None], v["q"][:, None])
-    years = np.diff(curve, axis=1)  # share of the market enrolling in each year
+    curve = (1 + growth[:, None] * t[None, :]) * bass_cdf(t[None, :], v["p"][:, None], v["q"][:, None])
+    years = np.diff(curve, axis=1)  # today's market's multiple enrolling in each year
     return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able)

@@ -68,6 +68,9 @@ PARAMETERS: dict[str, Uncertain] = {
                                                  "not recognised"),
     "certified_recognised": Uncertain(0.85, 0.93, 0.98, "choice: share of completers who take a recognised "
                                                         "certificate"),
+    "programme_years": Uncertain(4.0, 5.0, 6.0, "choice: years a part-time (correspondence) student stays "
+                                                "enrolled, so that 1/programme_years of today's part-time students "
+                                                "are replaced by new entrants each year (flows into the eligible)"),
     "cost_factor": Uncertain(0.7, 1.0, 1.3, "choice: every unit cost is uncertain by ±30 % (one factor a draw)"),
 }
 
