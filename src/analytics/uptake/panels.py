@@ -181,7 +181,7 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
     done = band(100 * sim.total("completed") / enrolled, pct=True)
     cert = band(100 * sim.total("certified") / enrolled, pct=True)
     counts = cal.counts.set_index("final_result")["students"]
-    oulad = 100 * (counts["Pass"] + counts["Distinction"]) / counts.sum()
+    oulad = 100 * s.parameters["completion"].mode  # the anchor the model uses: one value on the page and in it
     bars = [(tx("uptake.cmp_model_complete"), done["mid"], done), (tx("uptake.cmp_model_certified"), cert["mid"], cert),
             (tx("uptake.cmp_oulad"), oulad, None), (tx("uptake.cmp_harvardx"), HARVARDX_CERTIFIED_PCT, None),
             (tx("uptake.cmp_mooc_median"), MOOC_MEDIAN_COMPLETION_PCT, None)]
@@ -207,7 +207,8 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
                odds=richest),
             tx("uptake.cal_sentence_2", done=done["mid"], done_low=done["low"], done_high=done["high"],
                cert=cert["mid"], cert_low=cert["low"], cert_high=cert["high"], harvardx=HARVARDX_CERTIFIED_PCT,
-               mooc=MOOC_MEDIAN_COMPLETION_PCT)]
+               mooc=MOOC_MEDIAN_COMPLETION_PCT),
+            tx("uptake.cal_fair", oulad=oulad)]
     reading = Reading({"certified_pct": cert["mid"], "certified_pct_low": cert["low"],
                        "certified_pct_high": cert["high"]}, said + modelled_note(pack, tx, "uptake.modelled"), importance=1, modelled=True)
     return Panel(reading, figure=localise(fig, language), view=view, result=cal)
