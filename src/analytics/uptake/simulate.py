@@ -18,8 +18,8 @@ For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
   the completion rate was measured) + recognised · ln recognition_or + blended · ln tutor_or``;
 * certified: completers × ``certified_recognised`` (recognised) or ``certified_share``.
 
-Arrays are (draws × areas × groups) and (draws × districts × years); nothing loops over single
-draws (draws are taken in chunks to bound the memory).
+Every stage is a product of per-draw numbers and sums over cells made once (matrices of a few
+dozen rows), so nothing loops over draws or multiplies draws by cells.
 """
 
 from __future__ import annotations
@@ -201,23 +201,15 @@ def affordability(v: dict[str, np.ndarray], incomes_usd: np.ndarray, usd_per_gb:
     return norm.sf((np.log(need) - mu) / sd)
 
 
-def _acting(sums: tuple, afford: np.ndarray, alpha: np.ndarray, beta: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """(draws, areas, groups): who would be active if the whole market enrolled, for one weight of
-    :func:`_sums` and a chunk of draws (affordability by income group, the activity coefficients
-    and the share of adults who join)."""
-    pt_cap, ad_cap, pt_w, ad_w = sums
-    k, areas, groups = pt_cap.shape
-    nw = new[:, None]
-    with_access = afford @ pt_cap.reshape(k, -1) + nw * (afford @ ad_cap.reshape(k, -1))  # (draws, areas·groups)
-    out = alpha[:, None] * with_access + beta[:, None] * (pt_w.reshape(1, -1) + nw * ad_w.reshape(1, -1))
-    return out.reshape(len(afford), areas, groups)
+def _by_pair(sums: np.ndarray) -> np.ndarray:
+    """(income groups · groups, areas) from (income groups, areas, groups): the sums as a matrix that a
+    draw's product of affordability and completion odds (by income group and group) multiplies."""
+    k, areas, groups = sums.shape
+    return sums.transpose(0, 2, 1).reshape(k * groups, areas)
 
 
 #: Years in the adults' age band (25–34): a tenth of it turns 25 each year.
 ADULT_BAND_YEARS = 10
-
-#: Draws simulated at a time (bounds the memory of the (draws × areas × groups) sums).
-CHUNK = 2_500
 
 
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
@@ -314,17 +306,21 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     read, unread = _sigmoid(lift), _sigmoid(lift + np.log(v["language_or"])[:, None])  # (draws, groups)
     k = len(districts)
     width = k + len(groups)
-    stage = {name: np.zeros((n_draws, width)) for name in ("enrolled", "active", "completed")}
     T = {name: tuple(a.reshape(a.shape[:-1] + (width, 10)) for a in parts)
          for name, parts in _sums(cells, match, _layout(cells, areas), capable, income_group, afford.shape[1]).items()}
-    for lo in range(0, n_draws, CHUNK):
-        d = slice(lo, min(lo + CHUNK, n_draws))
-        m, draws = market[d, None], (afford[d], alpha[d], beta[d], new[d])
-        pt_all, ad_all = T["all"][2].sum(axis=1), T["all"][3].sum(axis=1)  # (areas,)
-        stage["enrolled"][d] = m * (pt_all[None, :] + new[d, None] * ad_all[None, :])
-        stage["active"][d] = m * _acting(T["all"], *draws).sum(axis=2)
-        stage["completed"][d] = m * (np.einsum("dg,dag->da", read[d], _acting(T["match"], *draws))
-                                     + np.einsum("dg,dag->da", unread[d], _acting(T["miss"], *draws)))
+    a_col, b_col, m_col, n_col = alpha[:, None], beta[:, None], market[:, None], new[:, None]
+    pt_all, ad_all = T["all"][2].sum(axis=1), T["all"][3].sum(axis=1)  # (areas,)
+    stage = {"enrolled": m_col * (pt_all[None, :] + n_col * ad_all[None, :])}
+    with_all = afford @ T["all"][0].sum(axis=2) + n_col * (afford @ T["all"][1].sum(axis=2))  # (draws, areas)
+    stage["active"] = m_col * (a_col * with_all + b_col * (pt_all[None, :] + n_col * ad_all[None, :]))
+    completed = np.zeros((n_draws, width))
+    for name, odds in (("match", read), ("miss", unread)):  # who completes: by group, weighted by reading
+        pt_cap, ad_cap, pt_w, ad_w = T[name]
+        joint = (afford[:, :, None] * odds[:, None, :]).reshape(n_draws, -1)  # (draws, income groups · groups)
+        with_access = joint @ _by_pair(pt_cap) + n_col * (joint @ _by_pair(ad_cap))
+        without = odds @ pt_w.T + n_col * (odds @ ad_w.T)
+        completed += a_col * with_access + b_col * without
+    stage["completed"] = m_col * completed
     stage["certified"] = stage["completed"] * (v["certified_recognised"] if recognised else v["certified_share"])[:, None]
     per_district = {s: a[:, :k] for s, a in stage.items()}
     by_group = {f"{s}_{g}": stage[s][:, k + i] for s in ("enrolled", "completed") for i, g in enumerate(groups)}
