@@ -134,5 +134,15 @@ def price_point_note(pack, tx, levers: dict) -> list[str]:
         return []
     _, own = mobile_price(prices)
     factor = levers.get("price_factor", 1.0) * own / usd  # the factor on top of the point's own price
-    times = "" if abs(factor - 1) < 1e-9 else tx("report.price_times", factor=factor)
-    return [tx("report.price_point", usd=usd, point=point, times=times)]
+    when = point_label(tx, point)
+    if abs(factor - 1) < 1e-9:
+        return [tx("report.price_point", usd=usd, point=when)]
+    return [tx("report.price_point_scaled", published=usd, point=when, factor=factor, usd=usd * factor)]
+
+
+def point_label(tx, point: str) -> str:
+    """A point of a dated series as a reader writes it: ``2024`` → "2024 г.", ``2021-01`` → "январь 2021 г."."""
+    year, _, month = str(point).partition("-")
+    if not month.isdigit() or not 1 <= int(month) <= 12:
+        return tx("report.point_year", year=year)
+    return tx("report.point_month", month=str(tx("report.month_names")).split()[int(month) - 1], year=year)

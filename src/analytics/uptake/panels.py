@@ -252,7 +252,8 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
     said = [tx("uptake.cost_sentence_1", route=tx(f"uptake.route_{cheapest}"), usd=sig(low.p50), low=sig(low.p10),
                high=sig(low.p90), dearest=tx(f"uptake.route_{per['p50'].idxmax()}"), dear=sig(dear.p50),
                dear_low=sig(dear.p10), dear_high=sig(dear.p90))]
-    costs_of = {"development": sig(dev.p50), "dev_low": sig(dev.p10), "dev_high": sig(dev.p90)}
+    costs_of = {"development": sig(dev.p50), "dev_low": sig(dev.p10), "dev_high": sig(dev.p90),
+                "route": tx(f"uptake.route_{cheapest}")}
     if left.p50 > 0:  # the budget pays for every modelled completer in most draws: say what is left
         said.append(tx("uptake.cost_sentence_2_covers", budget=c.budget_usd, completers=sig(buys.p50),
                        low=sig(buys.p10), high=sig(buys.p90), left=sig(left.p50), left_low=sig(left.p10),
