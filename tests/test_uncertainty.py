@@ -128,11 +128,37 @@ def test_a_district_the_map_withholds_is_withheld_from_every_published_table(pac
     assert cf.loc[cf["suppressed"], ["now", "scenario", "change_pp"]].isna().all().all()
 
 
-def test_new_cohorts_let_enrolments_over_the_horizon_exceed_todays_eligible(pack):
-    # a stock alone could enrol at most market_share (≤ 0.8) of today's eligible (part-time students plus at
-    # most 2 % of the adults); with a yearly inflow the median enrolments over 11 years exceed all of them
+def test_cohorts_enrol_only_while_eligible():
+    from analytics.uptake.bass import bass_cdf
+    from analytics.uptake.simulate import STOCK_PARTS, cohort_curve
+
+    p, q = np.array([0.02]), np.array([0.4])
+    # no exits and no arrivals: the closed-stock Bass curve
+    assert cohort_curve(p, q, np.array([np.inf]), 11)[0] == pytest.approx(bass_cdf(np.arange(12), 0.02, 0.4))
+    # by hand, stay 2 years, up to year 3: today's eligible have (i + 0.5)/20 · 2 years left; arrivals at 0.5, 1.5
+    # and 2.5 (half of today's number a year) enrol from arrival until they leave or year 3
+    F = lambda t: float(bass_cdf(t, 0.02, 0.4))  # noqa: E731
+    stock = sum(F(min(3.0, 2 * (i + 0.5) / STOCK_PARTS)) for i in range(STOCK_PARTS)) / STOCK_PARTS
+    arrivals = sum(0.5 * (F(min(3.0, a + 2)) - F(a)) / (1 - F(a)) for a in (0.5, 1.5, 2.5))
+    assert cohort_curve(p, q, np.array([2.0]), 3)[0, 3] == pytest.approx(stock + arrivals, rel=1e-12)
+    # with q = 0 the hazard is p, constant (F = 1 − e^(−p·t)): a person present for d years enrols with chance
+    # 1 − e^(−p·d); at most everyone today and every arrival once: 1 + horizon / stay
+    stay, horizon, rate = 5.0, 10, 1.0
+    left = [stay * (i + 0.5) / STOCK_PARTS for i in range(STOCK_PARTS)]
+    want = (sum(1 - np.exp(-rate * min(horizon, r)) for r in left) / STOCK_PARTS
+            + sum((1 - np.exp(-rate * (min(horizon, a + stay) - a))) / stay for a in np.arange(horizon) + 0.5))
+    got = cohort_curve(np.array([rate]), np.array([0.0]), np.array([stay]), horizon)[0, horizon]
+    assert got == pytest.approx(want, rel=1e-9) and got < 1 + horizon / stay
+
+
+def test_new_cohorts_add_enrolments_and_people_leave(pack):
+    # flows add enrolments beyond a closed stock (the Bass curve F(11)), but leaving caps them below today's
+    # market plus every arrival (1 + 11 / 4 at the shortest stay), far from the 3× of a market that only grows
+    from analytics.uptake.bass import bass_cdf
+
     s = runs.setup(pack, "baseline")
-    today = s.cells["part_time"].sum() + s.parameters["new_adult_share"].high * s.cells["adults"].sum()
-    enrolled = runs.run(s, 11, 2_000, 1).total("enrolled")
-    assert np.median(enrolled) > today
-    assert np.median(runs.run(s, 1, 2_000, 1).total("enrolled")) < 0.8 * today  # one year: still within the stock
+    sim = runs.run(s, 11, 2_000, 1)
+    multiple = sim.years.sum(axis=1)  # enrolments over the horizon / today's market, per draw
+    closed = bass_cdf(11, sim.values["p"], sim.values["q"])
+    assert (multiple > closed).all() and (multiple < 1 + 11 / 4).all()
+    assert 1.0 < np.median(multiple) < 1.6

@@ -14,7 +14,7 @@ from analytics.packs import scenarios as scenario_file
 from analytics.uptake import bass_cdf, bass_peak, fit_bass
 from analytics.uptake import runs as model
 from analytics.uptake.calibration import calibrate, design, mend, outcome_counts
-from analytics.uptake.simulate import STAGES, simulate
+from analytics.uptake.simulate import STAGES, cohort_curve, simulate
 from analytics.uptake.sliders import with_levers
 from analytics.uptake.uncertain import PARAMETERS, Uncertain
 
@@ -108,10 +108,11 @@ def test_the_aggregated_funnel_equals_a_per_cell_computation():
     sig = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
     complete = match * sig(lift) + (1 - match) * sig(lift + np.log(v["language_or"]))
     market = v["market_share"] * v["recognised_market"]
-    # flows: part-time entrants replace 1/programme_years (5) of the 180 part-time students a year and a tenth
-    # of the 3,500 adults turn 25, of whom 1 % join: the market grows by (180/5 + 0.01·3,500/10) / 215 a year
-    growth = (180 / v["programme_years"] + 0.01 * 3500 / 10) / (180 + 0.01 * 3500)
-    share = (1 + 3 * growth) * bass_cdf(3, v["p"], v["q"])
+    # flows (the cohort curve is checked on its own in test_uncertainty): today's eligible are 180 part-time
+    # students (staying 5 years) and 1 % of 3,500 adults (staying 10), mixed in that proportion
+    p_, q_ = np.array([v["p"]]), np.array([v["q"]])
+    share = (180 * cohort_curve(p_, q_, np.array([v["programme_years"]]), 3)[0, 3]
+             + 35 * cohort_curve(p_, q_, np.array([10.0]), 3)[0, 3]) / 215
     want = (eligible * market * active * complete).groupby(cells["district_code"]).sum() * share
     assert sim.total("completed", ["A"])[0] == pytest.approx(want["A"], rel=1e-12)
     assert sim.total("completed", ["B"])[0] == pytest.approx(want["B"], rel=1e-12)

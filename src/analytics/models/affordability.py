@@ -46,7 +46,8 @@ class StudyNeeds:
     affordability_share: float = 0.05
     within_fifth_log_sd: float = 0.25
 
-    #: Stated range of each choice (low, high), drawn from uniformly for the uncertainty band.
+    #: Stated range of each choice (low, high): the uncertainty band draws each from a triangular
+    #: distribution over it with the choice as its mode (uniformly in the access counterfactual).
     RANGES = {"hours_per_week": (4.0, 8.0), "content_mbps": (0.15, 0.5), "affordability_share": (0.03, 0.08),
               "within_fifth_log_sd": (0.15, 0.35)}
 

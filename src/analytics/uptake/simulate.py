@@ -3,12 +3,11 @@
 For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
 
 * eligible today ``E = part_time + new_adult_share · adults``; the market ``E · m`` with
-  ``m = market_share`` (× ``recognised_market`` with recognised certificates) is the number of today's
-  eligible who ever enrol. New people become eligible every year (flows, not a stock): part-time
-  entrants replacing those who finish (``part_time / programme_years`` a year) and adults turning 25
-  (``new_adult_share · adults / 10`` a year), so the market grows linearly, ``E·m·(1 + g·t)`` with
-  ``g`` that yearly inflow over ``E`` (national); enrolments up to year ``y`` are ``E·m·(1 + g·y)·F(y)``
-  (the Bass curve ``F`` with a growing market), so over the horizon they may exceed today's eligible;
+  ``m = market_share`` (× ``recognised_market`` with recognised certificates). People come and go
+  (flows, not a stock): part-time students stay eligible ``programme_years`` and as many enter each
+  year as leave; adults for the ten years of the 25–34 band. Each enrols at the population's Bass
+  hazard while eligible (:func:`cohort_curve`), so enrolments over the horizon are
+  ``E · m`` times a multiple between ``F(H)`` (a closed stock) and ``1 + H / years eligible``;
 * active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access the
   cell's ``capable`` share times the share of its income group (settlement × fifth) who can afford
   a month of course data under the draw's own study needs (hours, data rate, affordable share of
@@ -208,8 +207,35 @@ def _by_pair(sums: np.ndarray) -> np.ndarray:
     return sums.transpose(0, 2, 1).reshape(k * groups, areas)
 
 
-#: Years in the adults' age band (25–34): a tenth of it turns 25 each year.
+#: Years in the adults' age band (25–34): a tenth of it turns 25 each year, a tenth turns 35.
 ADULT_BAND_YEARS = 10
+#: Points over which today's eligible are spread by the years they have left.
+STOCK_PARTS = 20
+
+
+def cohort_curve(p: np.ndarray, q: np.ndarray, stay: np.ndarray, horizon: int) -> np.ndarray:
+    """(draws × horizon + 1) enrolments up to each year as a multiple of today's market, with flows.
+
+    A person stays eligible ``stay`` years (per draw; ``inf`` for a closed stock). Today's eligible
+    have between 0 and ``stay`` years left, evenly; each year ``1/stay`` of today's number arrive
+    (mid-year) and stay ``stay`` years, so the number eligible stays steady. Everyone enrols at the
+    population's Bass hazard while eligible: of those present from ``a`` to ``b``,
+    ``(F(b) − F(a)) / (1 − F(a))`` enrol. With no exits this is ``F(y)``, the closed-stock curve.
+    """
+    p, q, stay = (np.asarray(x, float)[:, None] for x in (p, q, stay))
+    t = np.arange(horizon + 1, dtype=float)[None, :]
+    finite = np.isfinite(stay)
+    left = np.where(finite, stay, 0.0) * (np.arange(STOCK_PARTS) + 0.5)[None, :] / STOCK_PARTS  # (draws, parts)
+    stock = np.where(finite, bass_cdf(np.minimum(t[:, :, None], left[:, None, :]), p[:, :, None],
+                                      q[:, :, None]).mean(axis=2), bass_cdf(t, p, q))
+    inflow = np.zeros_like(stock)
+    rate = np.where(finite, 1 / np.where(finite, stay, 1.0), 0.0)  # arrivals a year per person eligible today
+    for k in range(1, horizon + 1):
+        a = k - 0.5
+        start = bass_cdf(a, p, q)
+        joined = (bass_cdf(np.minimum(t, a + np.where(finite, stay, 0.0)), p, q) - start) / (1 - start)
+        inflow += rate * np.where(t > a, joined, 0.0)
+    return stock + inflow
 
 
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
@@ -328,13 +354,11 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     onehot[income_group, np.arange(len(cells))] = 1.0
     cap_pt, cap_ad = onehot @ (pt * capable), onehot @ (ad * capable)  # (K,)
     able = (afford @ cap_pt + new * (afford @ cap_ad)) / (pt.sum() + new * ad.sum())
-    # flows: each year new people become eligible (part-time entrants replacing those who finish, at
-    # 1 / programme_years of the stock a year; adults turning 25, a tenth of the 25–34 band a year, of whom
-    # new_adult_share join), so the market grows by today's market times ``growth`` a year (Bass with a
-    # growing market potential: cumulative enrolments m(t)·F(t))
+    # flows: people become eligible and leave again (part-time students for programme_years, adults for the
+    # ten years of the 25–34 band); each enrols at the population's Bass hazard only while eligible
     years_in = v.get("programme_years", np.full(n_draws, np.inf))
-    growth = (pt.sum() / years_in + new * ad.sum() / ADULT_BAND_YEARS) / (pt.sum() + new * ad.sum())
-    t = np.arange(horizon + 1, dtype=float)
-    curve = (1 + growth[:, None] * t[None, :]) * bass_cdf(t[None, :], v["p"][:, None], v["q"][:, None])
+    share_pt = pt.sum() / (pt.sum() + new * ad.sum())  # national mix of today's eligible (per draw)
+    curve = (share_pt[:, None] * cohort_curve(v["p"], v["q"], years_in, horizon)
+             + (1 - share_pt[:, None]) * cohort_curve(v["p"], v["q"], np.full(n_draws, ADULT_BAND_YEARS), horizon))
     years = np.diff(curve, axis=1)  # today's market's multiple enrolling in each year
     return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able)
