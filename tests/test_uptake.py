@@ -206,6 +206,12 @@ def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
     assert read["baseline"].connectivity["price_point"] == "2024" and read["baseline"].access["price_factor"] == 1.0
     assert read["old"].connectivity["price_factor"] == pytest.approx(4.65 / 1.65)
     assert read["old"].access["price_factor"] == pytest.approx(0.5 * 4.65 / 1.65)  # a factor on the older price
+    # the pack's own point must be in its series: one message naming the assumptions file
+    text = (tmp_path / "assumptions.yaml").read_text(encoding="utf-8")
+    (tmp_path / "assumptions.yaml").write_text(text.replace('value: "2024"', 'value: "2030"'), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        scenario_file.read(tmp_path)
+    assert "assumptions.yaml: prices.price_point is '2030'; expected one of 2021-01, 2022, 2024" in str(err.value)
 
 
 @pytest.mark.parametrize("text, expected", [

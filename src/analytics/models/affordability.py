@@ -68,15 +68,18 @@ def price_per_gb(plans: pd.DataFrame) -> dict[str, float]:
             for tech in ("mobile", "fixed") if (plans["technology"] == tech).any()}
 
 
-def share_above(threshold_usd: np.ndarray, mean_usd: np.ndarray, log_sd: float) -> np.ndarray:
-    """Share (0–1) of a log-normal income distribution with mean ``mean_usd`` above ``threshold_usd``."""
+def share_above(threshold_usd: np.ndarray, mean_usd: np.ndarray, log_sd: float | np.ndarray) -> np.ndarray:
+    """Share (0–1) of a log-normal income distribution with mean ``mean_usd`` above ``threshold_usd``.
+
+    The three arguments broadcast (the uptake model passes one log-sd per draw); a log-sd of 0 or
+    less means every income equals the mean.
+    """
     from scipy.stats import norm
 
-    threshold_usd, mean_usd = np.asarray(threshold_usd, dtype=float), np.asarray(mean_usd, dtype=float)
-    if log_sd <= 0:
-        return (mean_usd >= threshold_usd).astype(float)
-    mu = np.log(mean_usd) - log_sd ** 2 / 2  # the mean of a log-normal is exp(mu + sd²/2)
-    return norm.sf((np.log(threshold_usd) - mu) / log_sd)
+    threshold_usd, mean_usd, log_sd = (np.asarray(x, dtype=float) for x in (threshold_usd, mean_usd, log_sd))
+    sd = np.maximum(log_sd, 1e-12)
+    mu = np.log(mean_usd) - sd ** 2 / 2  # the mean of a log-normal is exp(mu + sd²/2)
+    return np.where(log_sd > 0, norm.sf((np.log(threshold_usd) - mu) / sd), (mean_usd >= threshold_usd).astype(float))
 
 
 @dataclass(frozen=True)

@@ -138,16 +138,21 @@ def read(pack: Path) -> dict[str, Scenario]:
 def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str, Scenario]:
     """Each section's ``price_point`` resolved: the point named (the pack's own when null) and
     ``price_factor`` times the ratio of its price to the price the pack's plans are set at."""
+    from . import assumptions
     from .builders.prices import mobile_price
 
     prices = assumption_values(pack, "prices")
+    try:
+        _, own = mobile_price(prices)  # the point the pack's plans are priced at
+    except KeyError as exc:
+        raise DataError([Problem(f"{Path(pack).name}/{assumptions.FILE}", f"prices.price_point is "
+                                 f"{prices.get('price_point')!r}; {exc.args[0]} (prices.mobile_price_points)")]) from None
     problems = []
     for name, sc in scenarios.items():
         for section in ("access", "connectivity"):
             levers = getattr(sc, section)
             try:
                 point, usd = mobile_price(prices, levers["price_point"])
-                _, own = mobile_price(prices)
             except KeyError as exc:
                 problems.append(Problem(label, f"scenario '{name}': {section}.price_point is "
                                                f"{levers['price_point']!r}; {exc.args[0]}"))

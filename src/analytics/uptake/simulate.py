@@ -187,17 +187,14 @@ def affordability(v: dict[str, np.ndarray], incomes_usd: np.ndarray, usd_per_gb:
 
     ``v`` holds the draws of ``hours_per_week``, ``content_mbps``, ``affordability_share`` and
     ``within_fifth_log_sd`` (:class:`~analytics.models.affordability.StudyNeeds`); incomes are the
-    groups' mean monthly incomes (USD), the price is per GB of mobile data (USD).
+    groups' mean monthly incomes (USD), the price is per GB of mobile data (USD). The shared
+    affordability function (:func:`~analytics.models.affordability.share_above`), one row a draw.
     """
-    from scipy.stats import norm
-
-    from ..models.affordability import monthly_course_gb
+    from ..models.affordability import monthly_course_gb, share_above
 
     cost = monthly_course_gb(v["hours_per_week"], v["content_mbps"]) * usd_per_gb  # (draws,) USD a month
-    need = (cost / v["affordability_share"])[:, None]
-    sd = np.maximum(v["within_fifth_log_sd"], 1e-9)[:, None]
-    mu = np.log(np.asarray(incomes_usd, float))[None, :] - sd ** 2 / 2  # log-normal with the group's mean
-    return norm.sf((np.log(need) - mu) / sd)
+    return share_above((cost / v["affordability_share"])[:, None], np.asarray(incomes_usd, float)[None, :],
+                       v["within_fifth_log_sd"][:, None])
 
 
 def _by_pair(sums: np.ndarray) -> np.ndarray:
@@ -216,26 +213,22 @@ STOCK_PARTS = 20
 def cohort_curve(p: np.ndarray, q: np.ndarray, stay: np.ndarray, horizon: int) -> np.ndarray:
     """(draws × horizon + 1) enrolments up to each year as a multiple of today's market, with flows.
 
-    A person stays eligible ``stay`` years (per draw; ``inf`` for a closed stock). Today's eligible
-    have between 0 and ``stay`` years left, evenly; each year ``1/stay`` of today's number arrive
-    (mid-year) and stay ``stay`` years, so the number eligible stays steady. Everyone enrols at the
-    population's Bass hazard while eligible: of those present from ``a`` to ``b``,
-    ``(F(b) − F(a)) / (1 − F(a))`` enrol. With no exits this is ``F(y)``, the closed-stock curve.
+    A person stays eligible ``stay`` years (per draw). Today's eligible have between 0 and ``stay``
+    years left, evenly; each year ``1/stay`` of today's number arrive (mid-year) and stay ``stay``
+    years, so the number eligible stays steady. Everyone enrols at the population's Bass hazard
+    while eligible: of those present from ``a`` to ``b``, ``(F(b) − F(a)) / (1 − F(a))`` enrol. As
+    ``stay`` grows this tends to ``F(y)``, the closed-stock curve.
     """
     p, q, stay = (np.asarray(x, float)[:, None] for x in (p, q, stay))
     t = np.arange(horizon + 1, dtype=float)[None, :]
-    finite = np.isfinite(stay)
-    left = np.where(finite, stay, 0.0) * (np.arange(STOCK_PARTS) + 0.5)[None, :] / STOCK_PARTS  # (draws, parts)
-    stock = np.where(finite, bass_cdf(np.minimum(t[:, :, None], left[:, None, :]), p[:, :, None],
-                                      q[:, :, None]).mean(axis=2), bass_cdf(t, p, q))
-    inflow = np.zeros_like(stock)
-    rate = np.where(finite, 1 / np.where(finite, stay, 1.0), 0.0)  # arrivals a year per person eligible today
-    for k in range(1, horizon + 1):
+    left = stay * (np.arange(STOCK_PARTS) + 0.5)[None, :] / STOCK_PARTS  # (draws, parts): years left today
+    curve = bass_cdf(np.minimum(t[:, :, None], left[:, None, :]), p[:, :, None], q[:, :, None]).mean(axis=2)
+    for k in range(1, horizon + 1):  # the arrivals of year k, mid-year
         a = k - 0.5
         start = bass_cdf(a, p, q)
-        joined = (bass_cdf(np.minimum(t, a + np.where(finite, stay, 0.0)), p, q) - start) / (1 - start)
-        inflow += rate * np.where(t > a, joined, 0.0)
-    return stock + inflow
+        joined = (bass_cdf(np.minimum(t, a + stay), p, q) - start) / (1 - start)
+        curve = curve + np.where(t > a, joined, 0.0) / stay
+    return curve
 
 
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
@@ -350,15 +343,17 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     stage["certified"] = stage["completed"] * (v["certified_recognised"] if recognised else v["certified_share"])[:, None]
     per_district = {s: a[:, :k] for s, a in stage.items()}
     by_group = {f"{s}_{g}": stage[s][:, k + i] for s in ("enrolled", "completed") for i, g in enumerate(groups)}
-    onehot = np.zeros((afford.shape[1], len(cells)))
-    onehot[income_group, np.arange(len(cells))] = 1.0
-    cap_pt, cap_ad = onehot @ (pt * capable), onehot @ (ad * capable)  # (K,)
+    cap_pt = np.bincount(income_group, pt * capable, minlength=afford.shape[1])  # (K,)
+    cap_ad = np.bincount(income_group, ad * capable, minlength=afford.shape[1])
     able = (afford @ cap_pt + new * (afford @ cap_ad)) / (pt.sum() + new * ad.sum())
     # flows: people become eligible and leave again (part-time students for programme_years, adults for the
     # ten years of the 25–34 band); each enrols at the population's Bass hazard only while eligible
-    years_in = v.get("programme_years", np.full(n_draws, np.inf))
     share_pt = pt.sum() / (pt.sum() + new * ad.sum())  # national mix of today's eligible (per draw)
-    curve = (share_pt[:, None] * cohort_curve(v["p"], v["q"], years_in, horizon)
-             + (1 - share_pt[:, None]) * cohort_curve(v["p"], v["q"], np.full(n_draws, ADULT_BAND_YEARS), horizon))
+    if "programme_years" in v:
+        curve = (share_pt[:, None] * cohort_curve(v["p"], v["q"], v["programme_years"], horizon)
+                 + (1 - share_pt[:, None]) * cohort_curve(v["p"], v["q"], np.full(n_draws, ADULT_BAND_YEARS),
+                                                          horizon))
+    else:  # parameters without a length of study: a closed stock (no one comes or goes)
+        curve = bass_cdf(np.arange(horizon + 1, dtype=float)[None, :], v["p"][:, None], v["q"][:, None])
     years = np.diff(curve, axis=1)  # today's market's multiple enrolling in each year
     return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able)
