@@ -29,6 +29,7 @@ language: str = "en"  # language of the page: one of the pack's reader languages
 # %% tags=["remove-cell"]
 from analytics.access import panels as ap
 from analytics.access.params import PARAMETERS
+from analytics.models.cascade_panel import cascade_panel
 from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
@@ -79,6 +80,13 @@ parts = ap.decomposition_panel(pack, region, age_band, n_replicates, language)
 parts
 
 # %%
+show_text(pack, "cascade.intro", language)
+
+# %%
+cascade = cascade_panel(pack, region, scenario, language)
+cascade
+
+# %%
 show_text(pack, "nb01.counterfactual", language)
 
 # %%
@@ -86,6 +94,7 @@ online = ap.counterfactual_panel(pack, region, age_band, scenario, n_draws, lang
 online
 
 # %% tags=["remove-cell"]
-record(pack, key_reading(gaps, far, parts, online),
+record(pack, key_reading(gaps, far, parts, cascade, online),
        tables={"parity": gaps, "participation_by_district": rates, "regression": model,
-               "distance_by_district": far, "decomposition": parts, "online_by_district": online})
+               "distance_by_district": far, "decomposition": parts, "cascade": cascade,
+               "online_by_district": online})

@@ -29,6 +29,7 @@ language: str = "en"  # language of the page: one of the pack's reader languages
 # %% tags=["remove-cell"]
 from analytics.connectivity import panels as cp
 from analytics.connectivity.params import PARAMETERS
+from analytics.models.cascade_panel import cascade_panel
 from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
@@ -42,6 +43,13 @@ show_text(pack, "nb02.intro", language)
 
 # %% tags=["remove-cell", "live-only"]
 explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)
+
+# %%
+show_text(pack, "cascade.intro", language)
+
+# %%
+cascade = cascade_panel(pack, region, scenario, language)
+cascade
 
 # %%
 show_text(pack, "nb02.reach", language)
@@ -65,5 +73,5 @@ load = cp.capacity_panel(pack, region, cache_share, language)
 load
 
 # %% tags=["remove-cell"]
-record(pack, key_reading(reach, cost, load),
-       tables={"readiness": reach, "affordability": cost, "network_load": load})
+record(pack, key_reading(cascade, reach, cost, load),
+       tables={"cascade": cascade, "readiness": reach, "affordability": cost, "network_load": load})

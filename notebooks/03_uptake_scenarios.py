@@ -26,6 +26,7 @@ seed: int = 2027  # seed of the draws (the same seed gives the same numbers)
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 
 # %% tags=["remove-cell"]
+from analytics.models.cascade_panel import cascade_panel
 from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
@@ -50,6 +51,13 @@ show_text(pack, "nb03.fan", language)
 # %%
 fan = up.fan_panel(pack, region, scenario, horizon_years, n_draws, seed, language)
 fan
+
+# %%
+show_text(pack, "cascade.intro", language)
+
+# %%
+cascade = cascade_panel(pack, region, scenario, language)
+cascade
 
 # %%
 show_text(pack, "nb03.funnel", language)
@@ -90,6 +98,6 @@ drivers
 sliders(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
 
 # %% tags=["remove-cell"]
-record(pack, key_reading(fan, funnel, compare, cost, calibration),
-       tables={"uptake_bands": fan, "funnel": funnel, "scenarios": compare, "calibration": calibration,
+record(pack, key_reading(fan, cascade, funnel, compare, cost, calibration),
+       tables={"uptake_bands": fan, "cascade": cascade, "funnel": funnel, "scenarios": compare, "calibration": calibration,
                "costs": cost, "drivers": drivers})

@@ -175,21 +175,25 @@ def test_decomposition_with_the_group_indicator_and_bootstrap_intervals(pack):
 
 
 def test_counterfactual_is_anchored_on_the_observed_rate(pack):
+    from analytics.models import cascade
+
     model = pm.national_fit(pack)
-    args = (model, pack.learners, pack.connectivity, pack.plans, pack.incomes)
+    args = (model, pack.learners)
+    today = cascade.of(pack, "baseline")
     rates = access.participation(pack.learners, ["settlement"]).set_index("settlement")["rate"]
-    base = online.counterfactual(*args, "closed", draws=20, levers={"online": False})  # online study closed
+    base = online.counterfactual(*args, today, "closed", draws=20, online=False)  # online study closed
     assert np.allclose(base.by_district["now"], base.by_district["scenario"])
-    now = online.counterfactual(*args, "baseline", draws=50)
+    now = online.counterfactual(*args, today, "baseline", draws=50)
     s = now.rates()
     assert s.loc["rural", "now"] == pytest.approx(rates["rural"])  # the observed rate, not a prediction
     assert (now.by_district["change_pp"] >= 0).all()  # an upper bound never lowers participation
     assert (s["scenario_low"] <= s["scenario"]).all() and (s["scenario"] <= s["scenario_high"]).all()
-    better = online.counterfactual(*args, "4g_cheap", draws=20, levers={"rural_4g_at_least": 0.85, "price_factor": 0.5})
+    assert now.capable_share == today.share("afford")  # the cascade's own number, not a second one
+    better = online.counterfactual(*args, cascade.of(pack, "4g_expansion"), "4g_expansion", draws=20)
     assert better.capable_share > now.capable_share
     assert better.rates().loc["rural", "scenario"] > s.loc["rural", "scenario"]
-    # 6 hours a week at 0.25 Mbps: 6 x 52/12 x 0.45 x 0.25 = 2.925 GB a month
-    assert online.monthly_course_gb() == pytest.approx(2.925)
+    # 6 hours a week at the content mix's 0.55 Mbps: 6 x 52/12 x 0.45 x 0.55 = 6.435 GB a month
+    assert online.monthly_course_gb() == pytest.approx(6.435)
 
 
 @pytest.mark.parametrize("need", ["hours_per_week", "content_mbps", "affordability_share", "within_fifth_log_sd"])
@@ -197,14 +201,14 @@ def test_no_knife_edge_a_one_percent_nudge_moves_the_result_a_little(pack, need)
     """Nudging any threshold by 1 % moves national rural and urban participation by less than 0.05 pp."""
     import dataclasses
 
+    from analytics.models import cascade
     from analytics.models.affordability import StudyNeeds
 
     model = pm.national_fit(pack)
-    args = (model, pack.learners, pack.connectivity, pack.plans, pack.incomes, "baseline")
-    base = online.counterfactual(*args, draws=2).rates()
+    base = online.counterfactual(model, pack.learners, cascade.of(pack), draws=2).rates()
     for factor in (0.99, 1.01):
         nudged = dataclasses.replace(StudyNeeds(), **{need: getattr(StudyNeeds(), need) * factor})
-        moved = online.counterfactual(*args, needs=nudged, draws=2).rates()
+        moved = online.counterfactual(model, pack.learners, cascade.of(pack, needs=nudged), draws=2).rates()
         assert (100 * (moved["scenario"] - base["scenario"]).abs() < 0.05).all()
 
 

@@ -163,7 +163,9 @@ def test_scenarios_move_the_funnel_the_way_their_levers_say(pack):
     assert cmp.loc["4g_expansion", "completed"] >= base["completed"]
     assert cmp.loc["blended_tv_offline", "completed"] > base["completed"]
     assert cmp.loc["combined", "completed"] == cmp["completed"].max()
-    assert cmp.loc["baseline", "enrolled"] == cmp.loc["4g_expansion", "enrolled"]  # access does not change enrolment
+    # only those who can study online enrol: more coverage, more enrolments; languages do not change who can
+    assert cmp.loc["4g_expansion", "enrolled"] > base["enrolled"]
+    assert cmp.loc["tajik_localisation", "enrolled"] == base["enrolled"]
 
 
 def test_costs_by_hand(base):
@@ -194,8 +196,9 @@ def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
     # data/tjk/assumptions.yaml: US$ 4.65 per GB (January 2021), 1.94 (2022), 1.65 (2024, the plans' point)
     shutil.copy(paths.pack_dir("tjk") / "assumptions.yaml", tmp_path / "assumptions.yaml")
     (tmp_path / "scenarios.yaml").write_text(
-        "baseline: {label: {en: B}}\nold: {label: {en: O}, access: {price_point: '2021-01', price_factor: 0.5},"
-        " connectivity: {price_point: '2021-01'}}\nodd: {label: {en: X}, connectivity: {price_point: '2023'}}\n",
+        "baseline: {label: {en: B}}\nold: {label: {en: O}, connectivity: {price_point: '2021-01'}}\n"
+        "half: {label: {en: H}, connectivity: {price_point: '2021-01', price_factor: 0.5}}\n"
+        "odd: {label: {en: X}, connectivity: {price_point: '2023'}}\n",
         encoding="utf-8")
     with pytest.raises(DataError) as err:
         scenario_file.read(tmp_path)
@@ -203,9 +206,10 @@ def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
     text = (tmp_path / "scenarios.yaml").read_text(encoding="utf-8")
     (tmp_path / "scenarios.yaml").write_text(text.split("odd:")[0], encoding="utf-8")
     read = scenario_file.read(tmp_path)
-    assert read["baseline"].connectivity["price_point"] == "2024" and read["baseline"].access["price_factor"] == 1.0
+    assert read["baseline"].connectivity["price_point"] == "2024"
+    assert read["baseline"].connectivity["price_factor"] == 1.0
     assert read["old"].connectivity["price_factor"] == pytest.approx(4.65 / 1.65)
-    assert read["old"].access["price_factor"] == pytest.approx(0.5 * 4.65 / 1.65)  # a factor on the older price
+    assert read["half"].connectivity["price_factor"] == pytest.approx(0.5 * 4.65 / 1.65)  # a factor on the older price
     # the pack's own point must be in its series: one message naming the assumptions file
     text = (tmp_path / "assumptions.yaml").read_text(encoding="utf-8")
     (tmp_path / "assumptions.yaml").write_text(text.replace('value: "2024"', 'value: "2030"'), encoding="utf-8")
@@ -224,8 +228,11 @@ def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
     ("baseline: {label: {en: B}, uptake: {content_languages: {en: 0.9, tg: 0.9}}}", "summing to 1"),
     ("baseline: {label: {en: B}, connectivity: {price_point: 2021}}",
      "connectivity.price_point is 2021; expected null or a point"),
-    ("baseline: {label: {en: B}, access: {price_point: '1999'}}",
-     "access.price_point is '1999'; the pack has no dated mobile prices"),
+    ("baseline: {label: {en: B}, connectivity: {price_point: '1999'}}",
+     "connectivity.price_point is '1999'; the pack has no dated mobile prices"),
+    ("baseline: {label: {en: B}, access: {price_factor: 0.5}}",  # one price per scenario, for every notebook
+     "unknown access lever 'price_factor'; expected online, rural_4g_at_least (price_factor is set once per "
+     "scenario, under connectivity)"),
 ])
 def test_a_bad_scenarios_file_names_the_scenario_and_the_lever(tmp_path, text, expected):
     (tmp_path / "scenarios.yaml").write_text(text, encoding="utf-8")

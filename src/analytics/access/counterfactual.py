@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..models.affordability import Households, StudyNeeds, monthly_course_gb
+from ..models.affordability import StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
-from ..packs.scenarios import LEVERS
 from ..report.sentences import MIN_SAMPLE
 from .enrolment import EnrolmentModel, design
 
@@ -69,56 +68,40 @@ class Counterfactual:
             scenario_name=self.scenario)
 
     def summary(self) -> str:
-        lines = [f"Scenario '{self.scenario}' (an upper bound): {self.capable_share:.0%} of young people can "
+        lines = [f"Scenario '{self.scenario}' (an upper bound): {self.capable_share:.0%} of people can "
                  f"study online ({self.needs.monthly_gb():.2f} GB a month)."]
         for name, r in self.rates().iterrows():
             lines.append(f"  {name}: {r.now:.1%} now -> {r.scenario:.1%} [{r.scenario_low:.1%}, {r.scenario_high:.1%}]")
         return "\n".join(lines)
 
 
-#: The access levers of the baseline (online study open, today's 4G coverage and prices).
-BASELINE = {k: d for k, (d, _) in LEVERS["access"].items()}
-
-
-def _access(learners: pd.DataFrame, connectivity: pd.DataFrame, spec) -> np.ndarray:
-    """Probability (0–1) of having a device and a connection under a scenario's access levers."""
-    cov = connectivity.set_index(["district_code", "settlement"])["cov_4g"]
-    keys = list(zip(learners["district_code"], learners["settlement"], strict=True))
-    cov4g = cov.reindex(keys).fillna(0.0).to_numpy()
-    if spec["rural_4g_at_least"] is not None:
-        rural = learners["settlement"].to_numpy() == "rural"
-        cov4g = np.where(rural, np.maximum(cov4g, spec["rural_4g_at_least"]), cov4g)
-    connection = np.where(learners["internet_home"].to_numpy(dtype=bool), 1.0, cov4g)
-    device = (learners["smartphone"].to_numpy(dtype=bool) | learners["computer"].to_numpy(dtype=bool))
-    return device * connection
-
-
-def online_capability(learners: pd.DataFrame, connectivity: pd.DataFrame, plans: pd.DataFrame,
-                      incomes: pd.DataFrame, levers=None, needs: StudyNeeds | None = None,
-                      home_fixed_share: float = 0.0) -> pd.Series:
-    """Probability (0–1) that each person can study online under a scenario.
+def online_capability(learners: pd.DataFrame, cascade, needs: StudyNeeds | None = None) -> pd.Series:
+    """Probability (0–1) that each person can study online: the last step of the access cascade of
+    their district, settlement and income fifth (:mod:`analytics.models.cascade`).
 
     Parameters
     ----------
     learners : pandas.DataFrame
-        Sample with ``district_code``, ``settlement``, ``quintile``, ``internet_home``,
-        ``smartphone``, ``computer``.
-    connectivity : pandas.DataFrame
-        4G coverage (``cov_4g``, 0–1) by district × settlement.
-    plans, incomes : pandas.DataFrame
-        Data plans (USD per GB) and monthly incomes (USD) of the pack.
-    levers : dict, optional
-        A scenario's access levers (``pack.scenarios[name].access``: ``online``,
-        ``rural_4g_at_least``, ``price_factor``); the baseline's when None.
-    needs : StudyNeeds
-        Hours, data rate, affordable share of income and income spread.
-    home_fixed_share : float
-        Share (0–1) of home connections that are fixed broadband (the pack's ``prices`` assumption).
+        Sample with ``district_code``, ``settlement`` and ``quintile``.
+    cascade : analytics.models.cascade.Cascade
+        The scenario's access cascade.
+    needs : StudyNeeds, optional
+        Study needs other than the cascade's (its ``afford`` step recomputed under them).
     """
-    levers = {**BASELINE, **(levers or {})}
-    households = Households.of(learners, plans, incomes, levers["price_factor"], home_fixed_share)
-    return pd.Series(_access(learners, connectivity, levers) * households.probability(needs),
-                     index=learners.index, name="can_study_online")
+    afford = cascade.cells["afford"].to_numpy(float) if needs is None else cascade.afford_at(needs)
+    return pd.Series(afford[_cell_of(learners, cascade)], index=learners.index, name="can_study_online")
+
+
+def _cell_of(learners: pd.DataFrame, cascade) -> np.ndarray:
+    """Row of the cascade's cells of each person (a person of a cell the cascade lacks can study nowhere:
+    the last row, appended as zero, is theirs)."""
+    keys = ["district_code", "settlement", "quintile"]
+    index = pd.MultiIndex.from_frame(cascade.cells[keys])
+    rows = index.get_indexer(pd.MultiIndex.from_frame(learners[keys]))
+    if (rows < 0).any():
+        raise ValueError(f"{int((rows < 0).sum())} people of the sample live in a district, settlement and fifth the "
+                         "access cascade does not cover")
+    return rows
 
 
 def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
@@ -128,30 +111,28 @@ def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=
     return capable * np.maximum(model.predict(X.assign(distance_per_10km=0.0), params) - model.predict(X, params), 0)
 
 
-def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: pd.DataFrame,
-                   plans: pd.DataFrame, incomes: pd.DataFrame, scenario: str = "baseline",
-                   age_band: str | None = "17-24", needs: StudyNeeds | None = None, draws: int = DRAWS,
-                   seed: int = SEED, levers=None, home_fixed_share: float = 0.0) -> Counterfactual:
+def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scenario: str = "baseline",
+                   age_band: str | None = "17-24", draws: int = DRAWS, seed: int = SEED,
+                   online: bool = True) -> Counterfactual:
     """Participation now (observed) and if distance stopped mattering for those able to study online.
 
     Parameters
     ----------
     model : EnrolmentModel
         The fitted enrolment model (national, with region terms).
-    learners, connectivity, plans, incomes : pandas.DataFrame
-        The pack's tables; ``learners`` restricted to the area of the page.
+    learners : pandas.DataFrame
+        The pack's learner sample, restricted to the area of the page.
+    cascade : analytics.models.cascade.Cascade
+        The scenario's access cascade, restricted to the same area (its last step, ``afford``, is
+        each person's chance of being able to study online).
     scenario : str
         Name of the scenario (a label of the result).
     age_band : str, optional
         Restrict to one age band.
-    needs : StudyNeeds
-        The central values of the study needs.
     draws, seed : int
         Draws of the band and their seed.
-    levers : dict, optional
-        The scenario's access levers (``pack.scenarios[scenario].access``); the baseline's when None.
-    home_fixed_share : float
-        Share (0–1) of home connections that are fixed broadband (the pack's ``prices`` assumption).
+    online : bool
+        The scenario's ``access.online`` lever (False: online study closed, no change).
 
     Returns
     -------
@@ -159,15 +140,12 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         Observed participation (0–1) now and under the scenario, with 95 % bands, by
         district and by settlement.
     """
-    levers = {**BASELINE, **(levers or {})}
-    needs = needs or StudyNeeds()
+    needs = cascade.needs
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
     X = design(df, model.regions or None)
     w = df["weight"].to_numpy(dtype=float)
-    online = levers["online"]
-    reach = _access(df, connectivity, levers)
-    households = Households.of(df, plans, incomes, levers["price_factor"], home_fixed_share)
-    capable = reach * households.probability(needs)
+    cell = _cell_of(df, cascade)
+    capable = cascade.cells["afford"].to_numpy(float)[cell]
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)
     betas = rng.multivariate_normal(model.params.to_numpy(), model.cov.to_numpy(), size=draws)
@@ -179,7 +157,7 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
     drawn_now = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
     for d in range(draws):  # coefficients, study needs and the sample itself drawn together
         needs_d = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
-        change_d = _change(model, X, reach * households.probability(needs_d), betas[d]) if online else 0.0 * w
+        change_d = _change(model, X, cascade.afford_at(needs_d)[cell], betas[d]) if online else 0.0 * w
         rows = rows_of[d]
         for k, (g, labels) in codes.items():
             den = np.bincount(g[rows], weights=w[rows], minlength=len(labels))
@@ -196,7 +174,6 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         out["effective_sample"] = den ** 2 / np.bincount(g, weights=w ** 2, minlength=len(labels))
         out["suppressed"] = out["effective_sample"] < MIN_SAMPLE
         out["now"] = np.bincount(g, weights=w * enrolled, minlength=len(labels)) / den
-        out["capable_share"] = np.bincount(g, weights=w * capable, minlength=len(labels)) / den
         change_rate = np.bincount(g, weights=w * change, minlength=len(labels)) / den
         out["scenario"] = out["now"] + change_rate
         out["scenario_low"] = np.nanpercentile(drawn[k], 2.5, axis=0)
@@ -207,5 +184,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, connectivity: 
         out["sample"] = np.bincount(g, minlength=len(labels))
         return out.sort_values(groupings[k]).reset_index(drop=True)
 
-    return Counterfactual(scenario=scenario, by_district=agg("district"), by_settlement=agg("settlement"),
-                          capable_share=float(np.average(capable, weights=w)), needs=needs)
+    by_district = agg("district").merge(  # the cascade's own share of each district: one number everywhere
+        cascade.by_area(["district_code"]).query("step == 'afford'")[["district_code", "step_share"]].rename(
+            columns={"step_share": "capable_share"}), on="district_code", how="left")
+    return Counterfactual(scenario=scenario, by_district=by_district, by_settlement=agg("settlement"),
+                          capable_share=cascade.share("afford"), needs=needs)

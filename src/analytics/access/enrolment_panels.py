@@ -7,6 +7,7 @@ import html
 
 from ..core.cache import computed
 from ..core.numbers import percent_hover
+from ..models import cascade as cascade_mod
 from ..models.intervals import REPLICATES
 from ..report import sentences
 from ..report.areas import area_name, areas, in_region, where
@@ -209,9 +210,8 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     learners = in_region(pack.learners, region)
     levers = pack.scenario(scenario).access
     cf = computed(pack, "access.counterfactual", (region, age_band, scenario, n_draws), lambda: cf_mod.counterfactual(
-        fitted.result.model if fitted is not None else pm.national_fit(pack), learners, pack.connectivity, pack.plans,
-        pack.incomes, scenario, age_band, draws=n_draws, levers=levers,
-        home_fixed_share=float(pack.assumed("prices").get("home_fixed_share", 0.0))))
+        fitted.result.model if fitted is not None else pm.national_fit(pack), learners,
+        cascade_mod.of(pack, scenario).within(region), scenario, age_band, draws=n_draws, online=levers["online"]))
     people = learners[learners["age_band"] == age_band]
     big = [k for k in ("urban", "rural")
            if participation.effective_sample(people.loc[people["settlement"] == k, "weight"]) >= MIN_SAMPLE]
@@ -252,7 +252,7 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
                    sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
-    said += price_point_note(pack, tx, levers)
+    said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)
     return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=True,
                          headline={"online_capable_pct": tx("access.headline_online")}),
                  figure=localise(fig, language), result=cf)

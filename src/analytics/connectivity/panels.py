@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ..core.numbers import percent_hover
 from ..models import capacity as cap_mod
+from ..models import cascade as cascade_mod
 from ..models import readiness
 from ..models.affordability import StudyNeeds
 from ..models.content_profiles import PROFILES, profile, profile_table
@@ -77,7 +78,8 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     tx = pack.texts(language)
     conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
                                          pack.scenarios[scenario].access["rural_4g_at_least"])
-    ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift)
+    ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift,
+                                use_factor=cascade_mod.calibration_of(pack).factor)
     one = ready.frame[ready.frame["profile"] == prof.name]
     part = readiness.Readiness(one, HOURS_PER_WEEK, speed_uplift)
     by_d = part.by_area(["district_code"])

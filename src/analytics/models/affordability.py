@@ -1,11 +1,12 @@
 """Can a household afford the data for online study? One function for every notebook.
 
 A month of online study needs ``hours_per_week × 52/12 × 0.45 GB × content_mbps`` of data
-(1 Mbps sustained for an hour is 0.45 GB). Each household is priced at the plan it uses: a
-share ``home_fixed_share`` of those with internet at home (the pack's ``prices`` assumption;
-0 when the pack does not state it) have fixed broadband and pay the fixed-plan price per GB;
-everyone else, including most home connections where fixed broadband is rare, pays the mobile
-price per GB. The course is paid from the
+(1 Mbps sustained for an hour is 0.45 GB); the central data rate is the mean down rate of the
+course's content mix (:data:`~analytics.models.capacity.MIX`), the same mix that sizes the
+network. Each household is priced at the plan it uses: a share ``home_fixed_share`` of those
+connected (the pack's ``prices`` assumption; 0 when the pack does not state it) have fixed
+broadband and pay the fixed-plan price per GB; everyone else, including most home connections
+where fixed broadband is rare, pays the mobile price per GB (:func:`afford_share`). The course is paid from the
 household's income: the monthly income of an adult earner in the household's income fifth
 (the pack's ``incomes`` table). Within a fifth, income is log-normal with the fifth's mean
 and log-standard deviation ``within_fifth_log_sd``, so the chance that the data costs at
@@ -21,6 +22,9 @@ import numpy as np
 import pandas as pd
 
 GB_PER_MBPS_HOUR = 0.45  # 1 Mbps for 3,600 s = 3,600 Mb = 450 MB
+#: Mean down rate of the course's content mix, Mbps (:data:`~analytics.models.capacity.MIX`:
+#: 0.5 × 0.1 + 1/3 × 1.0 + 1/6 × 1.0 = 0.55; a test holds the two together).
+MIX_MBPS = 0.55
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,10 @@ class StudyNeeds:
     hours_per_week : float
         Hours of online study a week (choice: 6, range 4–8, a part-time course load).
     content_mbps : float
-        Average data rate of the course content, Mbps (choice: 0.25, range 0.15–0.5: mostly
-        text, audio and compressed video in the LMS; video alone needs at least 0.5).
+        Average data rate of the course content, Mbps: the mean down rate of the content mix that
+        sizes the network (0.55: half text and LMS pages at 0.1, a third 360p video and a sixth live
+        classes at 1.0); range 0.33–0.77 (choice: 60 % of it when pages are cached and video is
+        watched on a phone's smaller screen, 140 % when video is watched at 480p).
     affordability_share : float
         Largest share of monthly income the course data may cost, 0–1 (choice: 0.05, range
         0.03–0.08; above the A4AI target of 1 GB for at most 2 %, since a course needs several GB).
@@ -42,13 +48,13 @@ class StudyNeeds:
     """
 
     hours_per_week: float = 6.0
-    content_mbps: float = 0.25
+    content_mbps: float = MIX_MBPS
     affordability_share: float = 0.05
     within_fifth_log_sd: float = 0.25
 
     #: Stated range of each choice (low, high): the uncertainty band draws each from a triangular
     #: distribution over it with the choice as its mode (uniformly in the access counterfactual).
-    RANGES = {"hours_per_week": (4.0, 8.0), "content_mbps": (0.15, 0.5), "affordability_share": (0.03, 0.08),
+    RANGES = {"hours_per_week": (4.0, 8.0), "content_mbps": (round(0.6 * MIX_MBPS, 4), round(1.4 * MIX_MBPS, 4)), "affordability_share": (0.03, 0.08),
               "within_fifth_log_sd": (0.15, 0.35)}
 
     def monthly_gb(self) -> float:
@@ -82,6 +88,45 @@ def share_above(threshold_usd: np.ndarray, mean_usd: np.ndarray, log_sd: float |
     return np.where(log_sd > 0, norm.sf((np.log(threshold_usd) - mu) / sd), (mean_usd >= threshold_usd).astype(float))
 
 
+def afford_share(gb: np.ndarray, mobile_per_gb: float, mean_income: np.ndarray, affordability_share: np.ndarray,
+                 log_sd: np.ndarray, fixed_per_gb: float | None = None, fixed_share: np.ndarray | float = 0.0
+                 ) -> np.ndarray:
+    """Share (0–1) of households that can afford ``gb`` of data a month: the one affordability rule.
+
+    A share ``fixed_share`` pays ``fixed_per_gb`` (fixed broadband), the rest ``mobile_per_gb``
+    (USD per GB); a household can afford the data when it costs at most ``affordability_share`` of a
+    log-normal income with mean ``mean_income`` (USD a month) and log-sd ``log_sd``. Every argument
+    broadcasts (draws × income groups in the uptake model, people in the access model).
+    """
+    fixed_share = np.asarray(fixed_share, dtype=float)
+    p = share_above(gb * mobile_per_gb / affordability_share, mean_income, log_sd)
+    if fixed_per_gb is not None and np.any(fixed_share > 0):
+        p = (1 - fixed_share) * p + fixed_share * share_above(gb * fixed_per_gb / affordability_share, mean_income,
+                                                              log_sd)
+    return p
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """What a GB of data costs a household (USD): mobile, fixed, and the share (0–1) on fixed broadband."""
+
+    mobile_per_gb: float
+    fixed_per_gb: float
+    fixed_share: float = 0.0
+
+    @classmethod
+    def of(cls, plans: pd.DataFrame, price_factor: float = 1.0, fixed_share: float = 0.0) -> Pricing:
+        """The median prices of the pack's plans, times a scenario's ``price_factor``."""
+        prices = price_per_gb(plans)
+        return cls(prices["mobile"] * price_factor, prices.get("fixed", prices["mobile"]) * price_factor,
+                   float(fixed_share))
+
+    def afford(self, gb, mean_income, affordability_share, log_sd) -> np.ndarray:
+        """Share (0–1) able to afford ``gb`` a month (:func:`afford_share`; arguments broadcast)."""
+        return afford_share(gb, self.mobile_per_gb, mean_income, affordability_share, log_sd, self.fixed_per_gb,
+                            self.fixed_share)
+
+
 @dataclass(frozen=True)
 class Households:
     """Each person's prices per GB (mobile, fixed), chance of paying the fixed one, and mean income of
@@ -108,15 +153,9 @@ class Households:
         """Probability (0–1) that each household can afford a month of course data (default needs if none):
         the chance at the mobile price and at the fixed price, weighted by the chance of each plan."""
         needs = needs or StudyNeeds()
-        gb = needs.monthly_gb()
-
-        def at(per_gb):
-            return share_above(gb * per_gb / needs.affordability_share, self.mean_income, needs.within_fifth_log_sd)
-
-        p = at(self.per_gb)
-        if self.fixed_share is not None and np.any(self.fixed_share > 0):
-            p = (1 - self.fixed_share) * p + self.fixed_share * at(self.fixed_per_gb)
-        return p
+        return afford_share(needs.monthly_gb(), self.per_gb, self.mean_income, needs.affordability_share,
+                            needs.within_fifth_log_sd, self.fixed_per_gb,
+                            0.0 if self.fixed_share is None else self.fixed_share)
 
 
 def afford_probability(people: pd.DataFrame, plans: pd.DataFrame, incomes: pd.DataFrame,

@@ -7,7 +7,10 @@ settlement can take it when
   or by mobile with at least 3G, with probability ``cov_3g × P(mobile ≥ d, u)``; the two are taken
   as independent, so ``P(connection) = 1 − (1 − P_fixed)(1 − P_mobile)``;
 * and they own a device: a smartphone or a computer, ``1 − (1 − smartphone)(1 − computer)`` by
-  settlement and income fifth (the pack's ``devices`` table), fifths being equal parts of the people.
+  settlement and income fifth (the pack's ``devices`` table), fifths being equal parts of the people;
+* and they use the internet: a share ``use_factor`` of covered device owners, the factor the access
+  cascade calibrates to the published share of internet users (:mod:`.cascade`; 1 counts every
+  covered device owner).
 
 Speeds are log-normal with the pack's median and log-standard deviation, scaled by ``speed_uplift``
 (a scenario, e.g. 4G expansion). Down and up speeds of one connection are taken as perfectly rank-
@@ -76,10 +79,11 @@ class Readiness:
     frame: pd.DataFrame
     hours_per_week: float
     speed_uplift: float
+    use_factor: float = 1.0
 
     def to_frame(self) -> pd.DataFrame:
         """One row per district × settlement × quintile × profile: ``population`` (persons),
-        ``connection_share``, ``device_share`` and ``capable_share`` (0–1)."""
+        ``connection_share``, ``device_share`` and ``capable_share`` (0–1: connection × device × the use factor)."""
         return self.frame.copy()
 
     def by_area(self, by: list[str]) -> pd.DataFrame:
@@ -107,7 +111,8 @@ class Readiness:
 
 
 def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | None = None,
-              hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0) -> Readiness:
+              hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0,
+              use_factor: float = 1.0) -> Readiness:
     """Share of people able to take each content profile, by district × settlement × income fifth.
 
     Parameters
@@ -124,6 +129,9 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
         Hours of study a week (sets the offline package's size), > 0.
     speed_uplift : float
         Factor on every speed median (1 = today; 2 doubles them), > 0.
+    use_factor : float
+        Share (0–1) of covered device owners who use the internet
+        (:func:`~.cascade.calibration_of`; 1 counts every covered device owner).
 
     Returns
     -------
@@ -131,6 +139,8 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     """
     if speed_uplift <= 0 or hours_per_week <= 0:
         raise ValueError("speed_uplift and hours_per_week must be positive")
+    if not 0 <= use_factor <= 1:
+        raise ValueError("use_factor must be a share from 0 to 1")
     dev = device_share(devices)
     base = conn[["district_code", "region_code", "settlement", "population"]].assign(_row=np.arange(len(conn)))
     base = base.merge(dev, on="settlement", how="left")
@@ -140,12 +150,12 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     rows = []
     for name in profiles or list(PROFILES):
         share = np.asarray(connection_share(conn, PROFILES[name], hours_per_week, speed_uplift), dtype=float)[row]
-        rows.append(base.assign(connection_share=share, capable_share=share * base["device_share"].to_numpy(),
-                                profile=name))
+        rows.append(base.assign(connection_share=share,
+                                capable_share=share * base["device_share"].to_numpy() * use_factor, profile=name))
     frame = pd.concat(rows, ignore_index=True)
     keys = ["district_code", "region_code", "settlement", "quintile", *(["sex"] if "sex" in dev else [])]
     return Readiness(frame[[*keys, "profile", "population", "connection_share", "device_share", "capable_share"]],
-                     hours_per_week, speed_uplift)
+                     hours_per_week, speed_uplift, use_factor)
 
 
 def download_hours(conn: pd.DataFrame, hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0,

@@ -21,8 +21,7 @@ FILE = "scenarios.yaml"
 
 #: Each section's levers with their default (the baseline's, unless the file sets it) and a check.
 LEVERS: dict[str, dict[str, tuple[Any, str]]] = {
-    "access": {"online": (True, "bool"), "rural_4g_at_least": (None, "share_or_null"),
-               "price_factor": (1.0, "positive"), "price_point": (None, "price_point")},
+    "access": {"online": (True, "bool"), "rural_4g_at_least": (None, "share_or_null")},
     "connectivity": {"speed_uplift": (1.0, "positive"), "price_factor": (1.0, "positive"),
                      "price_point": (None, "price_point")},
     "uptake": {"content_languages": ({"en": 0.39, "ru": 0.43, "tg": 0.17}, "shares"),
@@ -116,8 +115,10 @@ def read(pack: Path) -> dict[str, Scenario]:
                 problems.append(Problem(label, f"scenario '{name}': {section} must be a mapping of levers"))
                 given = {}
             for key in sorted(set(given) - set(levers)):
+                elsewhere = [s for s, other in LEVERS.items() if key in other]
+                hint = f" ({key} is set once per scenario, under {elsewhere[0]})" if elsewhere else ""
                 problems.append(Problem(label, f"scenario '{name}': unknown {section} lever '{key}'; "
-                                               f"expected {', '.join(levers)}"))
+                                               f"expected {', '.join(levers)}{hint}"))
             values = {**base[section], **{k: v for k, v in given.items() if k in levers}}
             for key, (_, kind) in levers.items():
                 if key in given and _bad(kind, given[key]):
@@ -149,7 +150,7 @@ def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str,
                                  f"{prices.get('price_point')!r}; {exc.args[0]} (prices.mobile_price_points)")]) from None
     problems = []
     for name, sc in scenarios.items():
-        for section in ("access", "connectivity"):
+        for section in ("connectivity",):
             levers = getattr(sc, section)
             try:
                 point, usd = mobile_price(prices, levers["price_point"])

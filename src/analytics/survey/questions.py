@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core.results import TableResult
-from ..models import capacity, readiness
+from ..models import capacity, cascade, readiness
 from .responses import ASKED, respondents, safe_share
 
 #: Indicators of each question: (key, kind, what) — kind "mention" (question, item), "answer"
@@ -53,7 +53,8 @@ def _model(pack, what: str) -> dict:
         load = capacity.capacity(float(pack.institutions["students_part_time"].sum()), 0.1, 0.0)
         value = float(load.to_frame().set_index("link").loc["national", "peak_gbps"])
     else:
-        ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices)
+        ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,
+                                    use_factor=cascade.calibration_of(pack).factor)
         value = float(ready.index()["readiness_index"].iloc[0]) if what == "index" else \
             float(ready.by_area(["profile"]).set_index("profile").loc[what, "capable_share"])
     return {"share": value, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,

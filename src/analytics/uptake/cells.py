@@ -5,9 +5,9 @@ Each cell holds, from the pack's tables (all modelled for Tajikistan):
 * ``part_time``: today's part-time (correspondence) students (persons, the learner sample's weights,
   calibrated to the institutions table), and ``adults``: people aged 25–34 not in higher education,
   of whom a share (``uptake.new_adult_share``) would join: together the eligible population;
-* ``access`` (0–1): the share of the course's time the learner's connection and device carry (the
-  shared readiness model, over the content mix, with the scenario's speed factor) times the share
-  who can afford a month of course data (the shared affordability function, at the scenario's price);
+* ``access`` (0–1): the last step of the scenario's access cascade (:mod:`analytics.models.cascade`:
+  covered, a device, using the internet, a connection that carries the content mix, data the
+  household can afford);
 * ``match`` (0–1): the chance that a course, drawn from the scenario's mix of course languages, is in a
   language the learner reads (home language from the sample; who else reads Tajik, Russian and
   English from ``assumptions.yaml``, section ``uptake``).
@@ -18,37 +18,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..models import readiness
-from ..models.affordability import StudyNeeds, price_per_gb, share_above
-from ..models.capacity import MIX
-
 KEYS = ["district_code", "region_code", "settlement", "sex", "quintile"]
 
 
-def access_share(connectivity: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, plans: pd.DataFrame,
-                 speed_uplift: float = 1.0, price_factor: float = 1.0,
-                 needs: StudyNeeds | None = None, rural_coverage: float | None = None) -> pd.DataFrame:
+def access_share(cascade) -> pd.DataFrame:
     """Share (0–1) able to follow and afford an online course, by district × settlement × income fifth.
 
-    ``speed_uplift``, ``price_factor`` and ``rural_coverage`` (rural mobile coverage raised to at
-    least this share) are a scenario's levers.
+    The access cascade of the scenario (:mod:`analytics.models.cascade`): ``capable`` is its
+    ``speed`` step (covered, a device, using the internet, a connection that carries the content
+    mix), ``access`` its ``afford`` step (at the central study needs).
 
     Returns
     -------
     pandas.DataFrame
         ``district_code, settlement, quintile, capable, afford, access`` (shares 0–1).
     """
-    needs = needs or StudyNeeds()
-    conn = readiness.with_rural_coverage(connectivity, rural_coverage)
-    ready = readiness.readiness(conn, devices, list(MIX), needs.hours_per_week, speed_uplift).frame
-    ready = ready.assign(_w=ready["capable_share"] * ready["profile"].map(MIX))
-    capable = ready.groupby(["district_code", "settlement", "quintile"], as_index=False)["_w"].sum()
-    cost = needs.monthly_gb() * price_per_gb(plans)["mobile"] * price_factor
-    inc = incomes.assign(afford=share_above(cost / needs.affordability_share, incomes["income_usd"].to_numpy(float),
-                                            needs.within_fifth_log_sd))
-    out = capable.rename(columns={"_w": "capable"}).merge(inc[["settlement", "quintile", "afford"]],
-                                                          on=["settlement", "quintile"], how="left")
-    return out.assign(access=out["capable"] * out["afford"])
+    c = cascade.cells
+    return pd.DataFrame({"district_code": c["district_code"], "settlement": c["settlement"],
+                         "quintile": c["quintile"], "capable": c["speed"], "afford": c["afford_share"],
+                         "access": c["afford"]})
 
 
 def reading_shares(learners: pd.DataFrame, reads: dict) -> pd.DataFrame:

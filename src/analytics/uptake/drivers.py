@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.cache import computed
+from ..models import cascade as cascade_mod
 from ..models.sensitivity import Sensitivity, sobol
 from ..report.areas import check_region
 from ..report.panel import Panel, Reading
@@ -24,7 +25,7 @@ from . import runs
 from .simulate import simulate
 
 #: The headline numbers analysed, in the order shown.
-OUTPUTS = ("completed", "able_share", "usd_per_completer")
+OUTPUTS = ("completed", "online_share", "usd_per_completer")
 #: Inputs that act only with recognised certificates, and only with blended delivery (held at their mode
 #: in a scenario without the lever: they have no effect there).
 RECOGNISED_ONLY = ("recognised_market", "recognition_or", "certified_recognised")
@@ -38,6 +39,18 @@ def cheapest_route(pack, scenario: str, horizon: int, n_draws: int, seed: int) -
     s, sim = runs.simulation(pack, scenario, horizon, n_draws, seed)
     per = runs.run_costs(s, sim).to_frame().query("measure == 'per_completer_usd'").set_index("route")["p50"]
     return str(per.idxmin())
+
+
+def online_share(cascade, values: dict[str, np.ndarray]) -> np.ndarray:
+    """(draws,) share (0–1) of everyone at the access cascade's last step under each draw's study needs."""
+    from ..models.affordability import monthly_course_gb
+
+    c = cascade.cells
+    gb = monthly_course_gb(values["hours_per_week"], values["content_mbps"])[:, None]
+    share = cascade.pricing.afford(gb, c["income_usd"].to_numpy(float)[None, :],
+                                   values["affordability_share"][:, None], values["within_fifth_log_sd"][:, None])
+    weight = (c["population"] * c["speed"]).to_numpy(float)
+    return share @ weight / float(c["population"].sum())
 
 
 def drivers(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000, seed: int = 2027,
@@ -60,13 +73,14 @@ def drivers(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 
     Returns
     -------
     Sensitivity
-        ``output`` (completed, able_share, usd_per_completer), ``input`` (a parameter of
+        ``output`` (completed, online_share — step 5 of the access cascade, usd_per_completer), ``input`` (a parameter of
         :mod:`~analytics.uptake.uncertain`), ``first_order``, ``total_order`` (0–1), ``rank``.
     """
     from scipy.stats import triang
 
     def make():
         s = runs.setup_of(pack, scenario)
+        cascade = cascade_mod.of(pack, scenario)
         route = cheapest_route(pack, scenario, horizon, n_draws, seed)
         idle = set() if s.recognised else set(RECOGNISED_ONLY)
         idle |= set() if s.blended else set(BLENDED_ONLY)  # inputs the scenario's levers leave without effect
@@ -78,10 +92,11 @@ def drivers(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 
         def model(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             m = len(next(iter(values.values())))
             sim = simulate(s.cells, s.match, s.parameters, s.calibration.carried().to_numpy(), s.recognised,
-                           s.blended, horizon, incomes=s.incomes, usd_per_gb=s.usd_per_gb,
+                           s.blended, horizon, incomes=s.incomes, pricing=s.pricing,
                            reference=s.calibration.reference,
                            values={**values, **{k: np.full(m, v) for k, v in fixed.items()}})
-            return {"completed": sim.total("completed"), "able_share": sim.able,
+            every = {**values, **{k: np.full(m, v) for k, v in fixed.items()}}
+            return {"completed": sim.total("completed"), "online_share": online_share(cascade, every),
                     "usd_per_completer": runs.run_costs(s, sim).per_completer(route)}
 
         return sobol(model, dists, base, seed)

@@ -102,13 +102,12 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     fig = funnel_figure(tx, sim, area, tx("uptake.funnel_title", where=place, years=horizon_years))
     f = sim.funnel(area)
     enrolled, completed = sim.total("enrolled", area), sim.total("completed", area)
-    active = sim.total("active", area)
     share = band(100 * completed / enrolled, pct=True)
-    lost = band(100 * (1 - active / enrolled), pct=True)
     blended = pack.scenarios[scenario].uptake["blended"]
+    eligible, able = runs.eligible_and_able(s, area)
     said = [tx("uptake.funnel_sentence_1", where=place, share=share["mid"], low=share["low"], high=share["high"]),
-            tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", lost=lost["mid"],
-               low=lost["low"], high=lost["high"])]
+            tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", where=place,
+               eligible=sig(eligible), able=sig(able), reach=100 * s.parameters["offline_reach"].mode)]
     said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)  # the uptake model's data price
     reading = Reading({"complete_pct": share["mid"], "complete_pct_low": share["low"],
                        "complete_pct_high": share["high"]}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True)

@@ -12,8 +12,8 @@ from ..core.cache import computed
 from ..core.errors import DataError, Problem
 from ..core.paths import fingerprint
 from ..core.results import TableResult
-from ..models.affordability import price_per_gb
-from ..models.readiness import connectivity_of
+from ..models import cascade as cascade_mod
+from ..models.affordability import Pricing
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
 from .course_costs import Costs, costs
@@ -35,7 +35,7 @@ class Setup:
     costs: dict
     concurrency: float
     incomes: pd.DataFrame
-    usd_per_gb: float
+    pricing: Pricing
 
 
 @lru_cache(maxsize=4)
@@ -73,14 +73,11 @@ def setup(pack, scenario: str = "baseline") -> Setup:
     """
     spec = pack.scenario(scenario)
     uptake = pack.assumed("uptake")
-    access = cells_mod.access_share(connectivity_of(pack), pack.devices, pack.incomes, pack.plans,
-                                    spec.connectivity["speed_uplift"], spec.connectivity["price_factor"],
-                                    rural_coverage=spec.access["rural_4g_at_least"])
-    cells = cells_mod.build(pack.learners, access, uptake)
+    cascade = cascade_mod.of(pack, scenario)
+    cells = cells_mod.build(pack.learners, cells_mod.access_share(cascade), uptake)
     return Setup(scenario, cells, cells_mod.language_match(cells, spec.uptake["content_languages"]),
                  with_pack(uptake), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],
-                 pack.assumed("costs"), float(uptake["concurrency"]), pack.incomes,
-                 price_per_gb(pack.plans)["mobile"] * spec.connectivity["price_factor"])
+                 pack.assumed("costs"), float(uptake["concurrency"]), pack.incomes, cascade.pricing)
 
 
 def setup_of(pack, scenario: str = "baseline") -> Setup:
@@ -101,7 +98,7 @@ def run(s: Setup, horizon: int = 11, n_draws: int = 10_000, seed: int | None = 2
     draws_seed, offsets_rng = (np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(2))
     return simulate(s.cells, s.match, parameters or s.parameters, s.calibration.carried().to_numpy(), s.recognised,
                     s.blended, horizon, n_draws, draws_seed, offset_draws=s.calibration.draws(n_draws, offsets_rng),
-                    incomes=s.incomes, usd_per_gb=s.usd_per_gb, reference=s.calibration.reference)
+                    incomes=s.incomes, pricing=s.pricing, reference=s.calibration.reference)
 
 
 def simulation(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,
@@ -121,6 +118,15 @@ def simulation(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int
         return s, run(s, horizon, n_draws, seed)
 
     return computed(pack, "uptake.simulation", (scenario, horizon, n_draws, seed), make)
+
+
+def eligible_and_able(s: Setup, districts: list[str] | None = None) -> tuple[float, float]:
+    """People eligible today (part-time students and the adults who would join, at the central share) and
+    those of them who can study online (the access cascade's last step at the central study needs), in
+    ``districts`` (None: every district)."""
+    c = s.cells if districts is None else s.cells[s.cells["district_code"].isin(districts)]
+    eligible = c["part_time"] + s.parameters["new_adult_share"].mode * c["adults"]
+    return float(eligible.sum()), float((eligible * c["access"]).sum())
 
 
 def district_bands(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,

@@ -2,16 +2,18 @@
 
 For draw ``d`` and cell ``c`` (district × settlement × sex × income fifth):
 
-* eligible today ``E = part_time + new_adult_share · adults``; the market ``E · m`` with
-  ``m = market_share`` (× ``recognised_market`` with recognised certificates). People come and go
+* eligible today ``E = part_time + new_adult_share · adults``; of them only those who can study
+  online enrol: ``E · (access + blended · offline_reach · (1 − access))``, with access the cell's
+  ``capable`` share (the access cascade's steps 1–4) times the share of its income group
+  (settlement × fifth) who can afford a month of course data under the draw's own study needs
+  (hours, data rate, affordable share of income, income spread: continuous draws, one set per
+  draw) — the cascade's step 5; the market is that times ``m = market_share`` (× ``recognised_market``
+  with recognised certificates). People come and go
   (flows, not a stock): part-time students stay eligible ``programme_years`` and as many enter each
   year as leave; adults for the ten years of the 25–34 band. Each enrols at the population's Bass
   hazard while eligible (:func:`cohort_curve`), so enrolments over the horizon are
   ``E · m`` times a multiple between ``F(H)`` (a closed stock) and ``1 + H / years eligible``;
-* active: ``active_share · (access + blended · offline_reach · (1 − access))``, with access the
-  cell's ``capable`` share times the share of its income group (settlement × fifth) who can afford
-  a month of course data under the draw's own study needs (hours, data rate, affordable share of
-  income, income spread: continuous draws, one set per draw);
+* active: ``active_share`` of the enrolled;
 * complete (given active): ``match · σ(L) + (1 − match) · σ(L + ln language_or)`` with
   ``L = logit(completion) + OULAD offsets (income fifth, sex; centred on OULAD's own mix, on which
   the completion rate was measured) + recognised · ln recognition_or + blended · ln tutor_or``;
@@ -182,19 +184,19 @@ def _sums(cells: pd.DataFrame, match: np.ndarray, layout: np.ndarray, capable: n
     return out
 
 
-def affordability(v: dict[str, np.ndarray], incomes_usd: np.ndarray, usd_per_gb: float) -> np.ndarray:
+def affordability(v: dict[str, np.ndarray], incomes_usd: np.ndarray, pricing) -> np.ndarray:
     """(draws × income groups) share able to afford a month of course data under each draw's needs.
 
     ``v`` holds the draws of ``hours_per_week``, ``content_mbps``, ``affordability_share`` and
     ``within_fifth_log_sd`` (:class:`~analytics.models.affordability.StudyNeeds`); incomes are the
-    groups' mean monthly incomes (USD), the price is per GB of mobile data (USD). The shared
-    affordability function (:func:`~analytics.models.affordability.share_above`), one row a draw.
+    groups' mean monthly incomes (USD); ``pricing`` a :class:`~analytics.models.affordability.Pricing`.
+    The shared affordability rule (:func:`~analytics.models.affordability.afford_share`), one row a draw.
     """
-    from ..models.affordability import monthly_course_gb, share_above
+    from ..models.affordability import monthly_course_gb
 
-    cost = monthly_course_gb(v["hours_per_week"], v["content_mbps"]) * usd_per_gb  # (draws,) USD a month
-    return share_above((cost / v["affordability_share"])[:, None], np.asarray(incomes_usd, float)[None, :],
-                       v["within_fifth_log_sd"][:, None])
+    gb = monthly_course_gb(v["hours_per_week"], v["content_mbps"])[:, None]  # (draws, 1) GB a month
+    return pricing.afford(gb, np.asarray(incomes_usd, float)[None, :], v["affordability_share"][:, None],
+                          v["within_fifth_log_sd"][:, None])
 
 
 def _by_pair(sums: np.ndarray) -> np.ndarray:
@@ -234,7 +236,7 @@ def cohort_curve(p: np.ndarray, q: np.ndarray, stay: np.ndarray, horizon: int) -
 def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncertain], offsets: np.ndarray,
              recognised: bool = False, blended: bool = False, horizon: int = 11, n_draws: int = 10_000,
              seed: int | None = 2027, offset_draws: np.ndarray | None = None,
-             incomes: pd.DataFrame | None = None, usd_per_gb: float | None = None,
+             incomes: pd.DataFrame | None = None, pricing=None,
              reference: np.ndarray | None = None, values: dict[str, np.ndarray] | None = None) -> Simulation:
     """Run the funnel for every draw, district and year at once.
 
@@ -260,11 +262,11 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     offset_draws : numpy.ndarray, optional
         (n_draws × 5) draws of ``offsets`` from their sampling distribution (fixed at ``offsets`` if None).
     incomes : pandas.DataFrame, optional
-        Mean monthly income (``income_usd``) by ``settlement`` × ``quintile``: with ``usd_per_gb``,
+        Mean monthly income (``income_usd``) by ``settlement`` × ``quintile``: with ``pricing``,
         each draw's affordability is computed from its study needs; without, the cells' ``access``
         (at the central needs) is used for every draw.
-    usd_per_gb : float, optional
-        Price of 1 GB of mobile data (USD) under the scenario.
+    pricing : analytics.models.affordability.Pricing, optional
+        Prices of 1 GB of mobile and fixed data (USD) under the scenario, and the share on fixed.
     reference : numpy.ndarray, optional
         (10,) shares of the groups (fifth 1 men, fifth 1 women, …, fifth 5 women) of the population
         the completion rate was measured on: the offsets are centred on it, so that population keeps
@@ -286,12 +288,12 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     n_draws = len(next(iter(v.values())))
     for name in StudyNeeds.RANGES:  # study needs the parameters leave out stay at their central choice
         v.setdefault(name, np.full(n_draws, float(getattr(StudyNeeds, name))))
-    if incomes is not None and usd_per_gb is not None:
+    if incomes is not None and pricing is not None:
         inc = incomes.set_index(["settlement", "quintile"])["income_usd"]
         keys = list(zip(cells["settlement"], cells["quintile"], strict=True))
         levels = sorted(set(keys))
         income_group = np.array([levels.index(key) for key in keys], dtype=int)
-        afford = affordability(v, inc.reindex(levels).to_numpy(float), usd_per_gb)  # (draws, K)
+        afford = affordability(v, inc.reindex(levels).to_numpy(float), pricing)  # (draws, K)
         capable = cells["capable"].to_numpy(float)
     else:
         income_group, afford = np.zeros(len(cells), dtype=int), np.ones((n_draws, 1))
@@ -329,8 +331,11 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
          for name, parts in _sums(cells, match, _layout(cells, areas), capable, income_group, afford.shape[1]).items()}
     a_col, b_col, m_col, n_col = alpha[:, None], beta[:, None], market[:, None], new[:, None]
     pt_all, ad_all = T["all"][2].sum(axis=1), T["all"][3].sum(axis=1)  # (areas,)
-    stage = {"enrolled": m_col * (pt_all[None, :] + n_col * ad_all[None, :])}
     with_all = afford @ T["all"][0].sum(axis=2) + n_col * (afford @ T["all"][1].sum(axis=2))  # (draws, areas)
+    # only those who can study online enrol (the access cascade's last step), and with blended delivery
+    # those the offline packages reach; active_share of them start
+    stage = {"enrolled": m_col * ((1 - reach[:, None]) * with_all + reach[:, None] * (pt_all[None, :]
+                                                                                       + n_col * ad_all[None, :]))}
     stage["active"] = m_col * (a_col * with_all + b_col * (pt_all[None, :] + n_col * ad_all[None, :]))
     completed = np.zeros((n_draws, width))
     for name, odds in (("match", read), ("miss", unread)):  # who completes: by group, weighted by reading

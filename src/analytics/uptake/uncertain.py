@@ -46,9 +46,10 @@ _HX = "HarvardX/MITx year 1 (Ho et al. 2014, Table 2): "
 PARAMETERS: dict[str, Uncertain] = {
     "p": Uncertain(0.01, 0.02, 0.03, "Bass coefficient of innovation, typical 0.01–0.03 (REFERENCE_FIGURES)"),
     "q": Uncertain(0.30, 0.40, 0.50, "Bass coefficient of imitation, typical 0.3–0.5 (REFERENCE_FIGURES)"),
-    "market_share": Uncertain(0.4, 0.6, 0.8, "choice: share of the eligible who would ever enrol online (the Bass "
-                                             "market; F(H) of it enrols within the horizon; correspondence study is "
-                                             "being replaced, but not all will move)"),
+    "market_share": Uncertain(0.4, 0.6, 0.8, "choice: share of the eligible who can study online (the access "
+                                             "cascade's last step) who would ever enrol online (the Bass market; F(H) "
+                                             "of it enrols within the horizon; correspondence study is being "
+                                             "replaced, but not all will move)"),
     "recognised_market": Uncertain(1.0, 1.15, 1.3, "choice: factor on the market when certificates are recognised "
                                                    "(pilot: students are more motivated by a recognised certificate)"),
     "active_share": Uncertain(1.0, 1.0, 1.0, "fixed: no separate share of starters, since the completion rate "
@@ -79,8 +80,8 @@ PARAMETERS: dict[str, Uncertain] = {
 #: has its range; the most likely value is the central choice.
 _NEEDS_WHY = {
     "hours_per_week": "choice: hours of online study a week, a part-time course load",
-    "content_mbps": "choice: average data rate of course content, Mbps (text, audio and compressed video in "
-                    "the LMS; video alone needs at least 0.5: Netflix guidance, REFERENCE_FIGURES)",
+    "content_mbps": "choice: average data rate of course content, Mbps: the content mix that sizes the network "
+                    "(0.55; 60 % of it with cached pages and phone-size video, 140 % with video at 480p)",
     "affordability_share": "choice: largest share of monthly income the course data may cost (above A4AI's "
                            "2 % for 1 GB, since a course needs several GB)",
     "within_fifth_log_sd": "choice: log-standard deviation of income within an income fifth",
