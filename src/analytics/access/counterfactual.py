@@ -89,19 +89,7 @@ def online_capability(learners: pd.DataFrame, cascade, needs: StudyNeeds | None 
         Study needs other than the cascade's (its ``afford`` step recomputed under them).
     """
     afford = cascade.cells["afford"].to_numpy(float) if needs is None else cascade.afford_at(needs)
-    return pd.Series(afford[_cell_of(learners, cascade)], index=learners.index, name="can_study_online")
-
-
-def _cell_of(learners: pd.DataFrame, cascade) -> np.ndarray:
-    """Row of the cascade's cells of each person (a person of a cell the cascade lacks can study nowhere:
-    the last row, appended as zero, is theirs)."""
-    keys = ["district_code", "settlement", "quintile"]
-    index = pd.MultiIndex.from_frame(cascade.cells[keys])
-    rows = index.get_indexer(pd.MultiIndex.from_frame(learners[keys]))
-    if (rows < 0).any():
-        raise ValueError(f"{int((rows < 0).sum())} people of the sample live in a district, settlement and fifth the "
-                         "access cascade does not cover")
-    return rows
+    return pd.Series(afford[cascade.rows_of(learners)], index=learners.index, name="can_study_online")
 
 
 def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
@@ -144,7 +132,7 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
     X = design(df, model.regions or None)
     w = df["weight"].to_numpy(dtype=float)
-    cell = _cell_of(df, cascade)
+    cell = cascade.rows_of(df)
     capable = cascade.cells["afford"].to_numpy(float)[cell]
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)

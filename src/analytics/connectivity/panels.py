@@ -17,6 +17,7 @@ from ..models import capacity as cap_mod
 from ..models import cascade as cascade_mod
 from ..models import readiness
 from ..models.affordability import StudyNeeds
+from ..models.cascade_panel import TABLES as CASCADE_TABLES
 from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
@@ -196,7 +197,8 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     pack : analytics.packs.load.Pack
         The country pack.
     region : str
-        ISO 3166-2 code of a region, or ``"all"``: whose universities' part-time students go online.
+        ISO 3166-2 code of a region, or ``"all"``: whose part-time students who can study online (the
+        access cascade's last step) go online.
     cache_share : float
         Share (0–1) of course traffic served from a national cache or mirror.
     language : str
@@ -213,7 +215,8 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    enrolled = float(in_region(pack.institutions, region)["students_part_time"].sum())
+    learners = in_region(pack.learners, region)
+    enrolled = cascade_mod.of(pack).able(learners[learners["part_time"].astype(bool)])  # the most who could be online
     load = cap_mod.capacity(enrolled, CONCURRENCY, cache_share)
     no_cache = cap_mod.capacity(enrolled, CONCURRENCY, 0.0)
     f = load.to_frame().set_index("link")["peak_gbps"]
@@ -225,7 +228,7 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
                            marker_color=["#54a24b", "#e45756", "#72b7b2", "#b279a2"],
                            hovertemplate="%{y}: %{x:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
     place = where(tx, pack, region)
-    modelled = pack.is_modelled("institutions")
+    modelled = any(pack.is_modelled(t) for t in ("learners", *CASCADE_TABLES))
     fig.update_layout(template="plotly_white", height=380, xaxis_title=tx("conn.gbps"), showlegend=False,
                       yaxis={"autorange": "reversed", "automargin": True},
                       title=title(tx, tx("conn.capacity_title", where=place), modelled))
@@ -244,5 +247,6 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
                      {"down_mbps": 2, "learners": 0})
     reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
                        "peak_lms_gbps": float(f["lms"])},
-                      said + modelled_note(pack, tx, "conn.modelled", ("institutions",)), importance=1, modelled=modelled)
+                      said + modelled_note(pack, tx, "conn.modelled", ("learners", *CASCADE_TABLES)), importance=1,
+                      modelled=modelled)
     return Panel(reading, figure=localise(fig, language), view=view, result=load)

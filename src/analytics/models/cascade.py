@@ -130,6 +130,26 @@ class Cascade:
                                     needs.affordability_share, needs.within_fifth_log_sd)
         return self.cells["speed"].to_numpy(float) * share
 
+    def rows_of(self, people: pd.DataFrame) -> np.ndarray:
+        """Row of :attr:`cells` of each person of ``people`` (``district_code``, ``settlement``, ``quintile``).
+
+        Raises
+        ------
+        ValueError
+            When a person lives in a district, settlement and fifth the cascade does not cover.
+        """
+        keys = ["district_code", "settlement", "quintile"]
+        rows = pd.MultiIndex.from_frame(self.cells[keys]).get_indexer(pd.MultiIndex.from_frame(people[keys]))
+        if (rows < 0).any():
+            raise ValueError(f"{int((rows < 0).sum())} people live in a district, settlement and fifth the access "
+                             "cascade does not cover")
+        return rows
+
+    def able(self, people: pd.DataFrame) -> float:
+        """Persons of ``people`` (a weighted sample: ``weight`` in persons) who can study online: each one's
+        weight times the last step of their district, settlement and fifth, summed."""
+        return float((people["weight"].to_numpy(float) * self.cells["afford"].to_numpy(float)[self.rows_of(people)]).sum())
+
     def within(self, region: str = "all") -> Cascade:
         """The cascade of one region's cells (ISO 3166-2 code; ``"all"``: the whole country)."""
         if region == "all":

@@ -7,6 +7,8 @@ step is one number in every page, CSV and workbook of a briefing.
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from ..core.numbers import percent_hover
@@ -61,10 +63,11 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     names = {"all": place, "urban": tx("cascade.towns"), "rural": tx("cascade.villages")}
     steps = list(cascade_mod.STEPS)
     labels = [step_label(tx, s) for s in steps]
+    wrapped = ["<br>".join(textwrap.wrap(label, 32)) for label in labels]  # the bars keep their width on a phone
     hover = "%{fullData.name}<br>%{y}: " + percent_hover("%{x:.1f}", language) + "<extra></extra>"
     groups = ["all", *settlements] if len(settlements) > 1 else ["all"]
     frames = {"all": whole, **{s: parts[parts["settlement"] == s] for s in settlements}}
-    fig = go.Figure([go.Bar(name=names[g], y=labels, x=100 * frames[g].set_index("step").loc[steps, "step_share"],
+    fig = go.Figure([go.Bar(name=names[g], y=wrapped, x=100 * frames[g].set_index("step").loc[steps, "step_share"],
                             orientation="h", hovertemplate=hover) for g in groups])
     fig.update_layout(barmode="group", template="plotly_white", height=460, xaxis_title=tx("cascade.percent"),
                       xaxis_range=[0, 100], yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2},

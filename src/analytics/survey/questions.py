@@ -8,8 +8,10 @@
 3. Will employers help? — firms willing to co-create courses, to hire completers, to invest in training.
 4. Can online courses count toward a degree? — students more motivated by a recognised certificate;
    respondents naming the lack of recognition as a disadvantage.
-5. How should the research network and the LMS be used? — the modelled peak load of part-time
-   students studying online on the national network, and teachers naming internet access as a requirement.
+5. How should the research network and the LMS be used? — the modelled peak load on the national
+   network if every part-time student who can study online (the access cascade's last step) took
+   courses (an upper bound of the uptake model's active learners), and teachers naming internet
+   access as a requirement.
 """
 
 from __future__ import annotations
@@ -47,10 +49,17 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> di
     return safe_share(asked["respondent_id"].isin(named), asked["weight"], k)
 
 
+def able_part_time(pack) -> float:
+    """Today's part-time students (persons, the learner sample's weights) who can study online: the access
+    cascade's last step in each one's district, settlement and income fifth — the most who could be online."""
+    learners = pack.learners
+    return cascade.of(pack).able(learners[learners["part_time"].astype(bool)])
+
+
 def _model(pack, what: str) -> dict:
     """Modelled evidence: no sampling interval (``n`` 0, method ``modelled``)."""
     if what == "peak":
-        load = capacity.capacity(float(pack.institutions["students_part_time"].sum()), 0.1, 0.0)
+        load = capacity.capacity(able_part_time(pack), 0.1, 0.0)
         value = float(load.to_frame().set_index("link").loc["national", "peak_gbps"])
     else:
         ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,
