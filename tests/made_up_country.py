@@ -207,6 +207,7 @@ def write_assumptions(pack: Path) -> None:
     prices["mobile_price_points"] = {"value": {"2022": 3.10, "2023": 2.40}, "why": why}
     prices["price_point"] = {"value": "2023", "why": why}
     prices["mean_monthly_income_local"] = {"value": 900, "why": why}
+    prices["income_growth"] = {"value": 1.1, "why": why}
     prices["fixed_plans"] = {"value": [{"mbps": 10, "gb": 200, "price_local": 20},
                                        {"mbps": 50, "gb": 800, "price_local": 35}], "why": why}
     learners["sample_size"] = {"value": 2500, "why": why}

@@ -136,13 +136,13 @@ def test_tables_and_manifest(small_run):
                                   ("tg", "Тавсиф", "Манбаъҳо")):
         book = openpyxl.load_workbook(folder / "tables" / f"tables-{lang}.xlsx")
         assert book.sheetnames[0] == readme and book.sheetnames[-1] == sources
-        # two tables per country-profile job (key facts, data status); six per access-gaps job (parity, district
-        # rates, regression, distance, decomposition, online study), five where the gap is not split: Dushanbe
-        # (no rural people), GBAO (too few urban people in the sample); three per connectivity job (readiness,
-        # affordability, network load); six per uptake job (bands, funnel, scenarios, calibration, costs, what
-        # drives the numbers); five per survey job (research questions, languages, rankings, cross-tabulations,
-        # employers)
-        tables = {"00": 2, "01": 5, "02": 3, "03": 6, "04": 5}
+        # two tables per country-profile job (key facts, data status); seven per access-gaps job (parity, district
+        # rates, regression, distance, decomposition, access cascade, online study), six where the gap is not
+        # split: Dushanbe (no rural people), GBAO (too few urban people in the sample); four per connectivity job
+        # (access cascade, readiness, affordability, network load); seven per uptake job (bands, access cascade,
+        # funnel, scenarios, calibration, costs, what drives the numbers); five per survey job (research
+        # questions, languages, rankings, cross-tabulations, employers)
+        tables = {"00": 2, "01": 6, "02": 4, "03": 7, "04": 5}
         per_job = sum(tables[o.job[:2]] + (o.job.startswith("01_access_gaps_all")) for o in outcomes
                       if o.language == lang)
         assert len(book.sheetnames) == 2 + per_job

@@ -131,7 +131,8 @@ def test_incomes_average_to_the_stated_mean(pack):
     urban = 2_528_000 / 9_660_000
     mean = (urban * inc[inc.settlement == "urban"]["income_local"].mean()
             + (1 - urban) * inc[inc.settlement == "rural"]["income_local"].mean())
-    assert mean == pytest.approx(1500, rel=0.001)  # assumptions.yaml: mean_monthly_income_local
+    # assumptions.yaml: mean_monthly_income_local 1,500 (2021) × income_growth 1.29 (wages 2021 → 2023) = 1,935
+    assert mean == pytest.approx(1500 * 1.29, rel=0.001)
 
 
 def test_institutions_are_real_and_placed_in_their_districts(pack):

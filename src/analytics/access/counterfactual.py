@@ -82,14 +82,14 @@ def online_capability(learners: pd.DataFrame, cascade, needs: StudyNeeds | None 
     Parameters
     ----------
     learners : pandas.DataFrame
-        Sample with ``district_code``, ``settlement`` and ``quintile``.
+        Sample with ``district_code``, ``settlement``, ``quintile`` (national income fifth) and ``weight``.
     cascade : analytics.models.cascade.Cascade
         The scenario's access cascade.
     needs : StudyNeeds, optional
         Study needs other than the cascade's (its ``afford`` step recomputed under them).
     """
-    afford = cascade.cells["afford"].to_numpy(float) if needs is None else cascade.afford_at(needs)
-    return pd.Series(afford[cascade.rows_of(learners)], index=learners.index, name="can_study_online")
+    afford = None if needs is None else cascade.afford_at(needs)
+    return pd.Series(cascade.per_person(learners, afford), index=learners.index, name="can_study_online")
 
 
 def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
@@ -132,8 +132,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     df = learners if age_band is None else learners[learners["age_band"] == age_band]
     X = design(df, model.regions or None)
     w = df["weight"].to_numpy(dtype=float)
-    cell = cascade.rows_of(df)
-    capable = cascade.cells["afford"].to_numpy(float)[cell]
+    spread = cascade.person_matrix(df)  # each person over the cells of their district, settlement and fifth
+    capable = spread @ cascade.cells["afford"].to_numpy(float)
     change = _change(model, X, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)
     betas = rng.multivariate_normal(model.params.to_numpy(), model.cov.to_numpy(), size=draws)
@@ -145,7 +145,7 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     drawn_now = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
     for d in range(draws):  # coefficients, study needs and the sample itself drawn together
         needs_d = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
-        change_d = _change(model, X, cascade.afford_at(needs_d)[cell], betas[d]) if online else 0.0 * w
+        change_d = _change(model, X, spread @ cascade.afford_at(needs_d), betas[d]) if online else 0.0 * w
         rows = rows_of[d]
         for k, (g, labels) in codes.items():
             den = np.bincount(g[rows], weights=w[rows], minlength=len(labels))

@@ -80,7 +80,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
                                          pack.scenarios[scenario].access["rural_4g_at_least"])
     ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift,
-                                use_factor=cascade_mod.calibration_of(pack).factor)
+                                use_share=cascade_mod.calibration_of(pack).by_group())
     one = ready.frame[ready.frame["profile"] == prof.name]
     part = readiness.Readiness(one, HOURS_PER_WEEK, speed_uplift)
     by_d = part.by_area(["district_code"])

@@ -1,9 +1,9 @@
 """Can a household afford the data for online study? One function for every notebook.
 
 A month of online study needs ``hours_per_week × 52/12 × 0.45 GB × content_mbps`` of data
-(1 Mbps sustained for an hour is 0.45 GB); the central data rate is the mean down rate of the
-course's content mix (:data:`~analytics.models.capacity.MIX`), the same mix that sizes the
-network. Each household is priced at the plan it uses: a share ``home_fixed_share`` of those
+(1 Mbps sustained for an hour is 0.45 GB); the central data rate is what the course's content
+mix (:data:`~analytics.models.capacity.MIX`, the same mix that sizes the network) sends and
+receives, both billed. Each household is priced at the plan it uses: a share ``home_fixed_share`` of those
 connected (the pack's ``prices`` assumption; 0 when the pack does not state it) have fixed
 broadband and pay the fixed-plan price per GB; everyone else, including most home connections
 where fixed broadband is rare, pays the mobile price per GB (:func:`afford_share`). The course is paid from the
@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 GB_PER_MBPS_HOUR = 0.45  # 1 Mbps for 3,600 s = 3,600 Mb = 450 MB
-#: Mean down rate of the course's content mix, Mbps (:data:`~analytics.models.capacity.MIX`:
-#: 0.5 × 0.1 + 1/3 × 1.0 + 1/6 × 1.0 = 0.55; a test holds the two together).
-MIX_MBPS = 0.55
+#: Mean data rate the course's content mix bills, Mbps: down and up, since a mobile plan bills both
+#: (:data:`~analytics.models.capacity.MIX`: 0.5 × (0.1 + 0.05) + 1/3 × 1.0 + 1/6 × (1.0 + 0.8) = 0.7083;
+#: a test holds the two together).
+MIX_MBPS = 0.7083
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,11 @@ class StudyNeeds:
     hours_per_week : float
         Hours of online study a week (choice: 6, range 4–8, a part-time course load).
     content_mbps : float
-        Average data rate of the course content, Mbps: the mean down rate of the content mix that
-        sizes the network (0.55: half text and LMS pages at 0.1, a third 360p video and a sixth live
-        classes at 1.0); range 0.33–0.77 (choice: 60 % of it when pages are cached and video is
-        watched on a phone's smaller screen, 140 % when video is watched at 480p).
+        Average data rate of the course content, Mbps, down and up (a plan bills both): the content
+        mix that sizes the network (0.71: half text and LMS pages at 0.1 down and 0.05 up, a third
+        360p video at 1.0, a sixth live classes at 1.0 down and 0.8 up); range 0.42–0.99 (choice:
+        60 % of it when pages are cached and video is watched on a phone's smaller screen, 140 % when
+        video is watched at 480p).
     affordability_share : float
         Largest share of monthly income the course data may cost, 0–1 (choice: 0.05, range
         0.03–0.08; above the A4AI target of 1 GB for at most 2 %, since a course needs several GB).

@@ -10,11 +10,13 @@ within the step before it (the fifths are equal parts of the people):
     … and they own a smartphone or a computer (the pack's ``devices`` table, by settlement and
     fifth), independently of coverage. Using the internet needs a device, so this step comes first.
 ``uses``
-    … and they use the internet: a share ``use_factor`` of the covered device owners, one factor
-    for the country, **calibrated** so that modelled use of the whole population equals the latest
-    published share of internet users in the pack (indicator ``internet_users_pct``, ITU via the
-    World Bank); the factor is at most 1 (a figure above covered × device cannot be reached and
-    the calibration then says by how much it falls short).
+    … and they use the internet: of the covered device owners, a share that rises with income and is
+    higher in towns, ``σ(a + b_town + b_fifth · (fifth − 3))`` with the pack's stated home-internet
+    effects (assumptions ``learners.internet_logit``; none stated: one share for all), its level
+    ``a`` **calibrated** so that modelled use of the whole population equals the latest published
+    share of internet users in the pack (indicator ``internet_users_pct``, ITU via the World Bank).
+    A figure above covered × device cannot be reached; the calibration then says by how much it
+    falls short.
 ``speed``
     … and their connection carries the course's content mix (:data:`.capacity.MIX`): of the users,
     ``Σ_p mix_p · P(connection carries p) / covered`` (:func:`.readiness.connection_share`).
@@ -24,8 +26,8 @@ within the step before it (the fifths are equal parts of the people):
     of users pays the fixed-broadband price).
 
 A scenario moves the cascade through its levers: rural coverage raised (``rural_4g_at_least``),
-speeds multiplied (``speed_uplift``), prices multiplied (``price_factor``); the use factor stays
-the one calibrated today. Everything here is MODELLED for Tajikistan (its connectivity, devices,
+speeds multiplied (``speed_uplift``), prices multiplied (``price_factor``); internet use among
+covered device owners stays as calibrated today. Everything here is MODELLED for Tajikistan (its connectivity, devices,
 incomes and plans tables are modelled), so the shares carry no sampling interval.
 """
 
@@ -51,31 +53,53 @@ CALIBRATION_TOLERANCE_PP = 2.0
 
 @dataclass(frozen=True)
 class UseCalibration:
-    """The use factor and the published figure it was calibrated to.
+    """Who of the covered device owners uses the internet, and the published figure it is calibrated to.
+
+    ``P(use) = σ(intercept + urban · [town] + per_fifth · (fifth − 3))``: the slopes are stated (the
+    pack's home-internet effects), the intercept is solved so that modelled use of the whole
+    population equals ``target_pct``.
 
     Attributes
     ----------
-    factor : float
-        Share (0–1) of covered device owners who use the internet.
+    intercept, urban, per_fifth : float
+        Log-odds of use: the solved level, the town effect and the effect of each income fifth.
     target_pct, year : float, int
         The published share of internet users (percent of the population) and its year.
     modelled_pct : float
-        Modelled internet use of the whole population with this factor, percent.
+        Modelled internet use of the whole population, percent (below the target only when even
+        every covered device owner using the internet falls short of it).
     """
 
-    factor: float
+    intercept: float
+    urban: float
+    per_fifth: float
     target_pct: float
     year: int
     modelled_pct: float
+
+    def share(self, settlement, quintile) -> np.ndarray:
+        """Share (0–1) of covered device owners who use the internet, by settlement and income fifth."""
+        if not np.isfinite(self.intercept):  # the target is out of reach: every covered device owner
+            return np.ones(len(np.atleast_1d(settlement)))
+        z = (self.intercept + self.urban * (np.asarray(settlement) == "urban")
+             + self.per_fifth * (np.asarray(quintile, float) - 3))
+        return 1 / (1 + np.exp(-z))
 
     @property
     def gap_pp(self) -> float:
         """Modelled minus published internet use, percentage points."""
         return self.modelled_pct - self.target_pct
 
+    def by_group(self) -> pd.DataFrame:
+        """``settlement, quintile, use_share`` (0–1) for every settlement and fifth."""
+        grid = pd.DataFrame([(s, q) for s in ("urban", "rural") for q in range(1, 6)], columns=["settlement", "quintile"])
+        return grid.assign(use_share=self.share(grid["settlement"], grid["quintile"]))
+
     def summary(self) -> str:
+        g = self.by_group().groupby("settlement")["use_share"].mean()
         return (f"Internet use: modelled {self.modelled_pct:.1f}% against {self.target_pct:.1f}% published ({self.year}); "
-                f"{100 * self.factor:.1f}% of covered device owners use it.")
+                f"of covered device owners {100 * g.get('urban', np.nan):.0f}% use it in towns, "
+                f"{100 * g.get('rural', np.nan):.0f}% in villages.")
 
 
 def _steps(conn: pd.DataFrame, devices: pd.DataFrame, needs: StudyNeeds, speed_uplift: float) -> pd.DataFrame:
@@ -97,8 +121,40 @@ def _steps(conn: pd.DataFrame, devices: pd.DataFrame, needs: StudyNeeds, speed_u
     return cells
 
 
-def calibrate_use(conn: pd.DataFrame, devices: pd.DataFrame, target_pct: float, year: int) -> UseCalibration:
-    """The use factor that makes modelled internet use of the whole population equal ``target_pct``.
+def fifth_shares(people: pd.DataFrame) -> pd.DataFrame:
+    """How national income fifths overlap the fifths within each settlement (the cascade's and the incomes').
+
+    With ``p_q`` the weighted share of a settlement's people in national fifth ``q`` (from ``people``:
+    ``settlement``, ``quintile``, ``weight``) and ``F`` its running total, national fifth ``q`` spans
+    the settlement's income ranks ``F(q−1)…F(q)``; the share of it in within-settlement fifth ``f``
+    is the overlap of that span with ``(f−1)/5…f/5``, divided by ``p_q`` (income rank is the same
+    order nationally and within the settlement).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``settlement, quintile`` (national), ``fifth`` (within the settlement) and ``share`` (0–1; the
+        shares of each national fifth sum to 1).
+    """
+    rows = []
+    for settlement, g in people.groupby("settlement"):
+        w = g.groupby("quintile")["weight"].sum().reindex(range(1, 6), fill_value=0.0).to_numpy(float)
+        p = w / w.sum()
+        top = np.cumsum(p)
+        for q in range(5):
+            if p[q] <= 0:
+                continue
+            lo, hi = top[q] - p[q], top[q]
+            for f in range(5):
+                overlap = max(0.0, min(hi, (f + 1) / 5) - max(lo, f / 5))
+                if overlap > 1e-12:
+                    rows.append({"settlement": settlement, "quintile": q + 1, "fifth": f + 1, "share": overlap / p[q]})
+    return pd.DataFrame(rows, columns=["settlement", "quintile", "fifth", "share"])
+
+
+def calibrate_use(conn: pd.DataFrame, devices: pd.DataFrame, target_pct: float, year: int, urban: float = 0.0,
+                  per_fifth: float = 0.0) -> UseCalibration:
+    """The level of internet use that makes modelled use of the whole population equal ``target_pct``.
 
     Parameters
     ----------
@@ -108,11 +164,23 @@ def calibrate_use(conn: pd.DataFrame, devices: pd.DataFrame, target_pct: float, 
         Published internet users, percent of the population (0–100).
     year : int
         The year of ``target_pct``.
+    urban, per_fifth : float
+        Stated log-odds of use in towns and per income fifth (0: the same share everywhere).
     """
+    from scipy.optimize import brentq
+
     cells = _steps(conn, devices, StudyNeeds(), 1.0)
-    reach = float((cells["population"] * cells["covered"] * cells["owns"]).sum() / cells["population"].sum())
-    factor = min(1.0, target_pct / 100 / reach) if reach > 0 else 0.0
-    return UseCalibration(factor, float(target_pct), int(year), 100 * factor * reach)
+    weight = (cells["population"] * cells["covered"] * cells["owns"]).to_numpy(float) / cells["population"].sum()
+    z = urban * (cells["settlement"] == "urban").to_numpy() + per_fifth * (cells["quintile"].to_numpy(float) - 3)
+
+    def modelled(level: float) -> float:
+        return float(weight @ (1 / (1 + np.exp(-(level + z)))))
+
+    goal = target_pct / 100
+    if goal >= weight.sum():  # out of reach: every covered device owner uses the internet
+        return UseCalibration(np.inf, urban, per_fifth, float(target_pct), int(year), 100 * float(weight.sum()))
+    level = brentq(lambda x: modelled(x) - goal, -30.0, 30.0, xtol=1e-12) if goal > 0 else -np.inf
+    return UseCalibration(level, urban, per_fifth, float(target_pct), int(year), 100 * modelled(level))
 
 
 @dataclass
@@ -130,25 +198,46 @@ class Cascade:
                                     needs.affordability_share, needs.within_fifth_log_sd)
         return self.cells["speed"].to_numpy(float) * share
 
-    def rows_of(self, people: pd.DataFrame) -> np.ndarray:
-        """Row of :attr:`cells` of each person of ``people`` (``district_code``, ``settlement``, ``quintile``).
+    def rows_of(self, people: pd.DataFrame, fifth: str = "quintile") -> np.ndarray:
+        """Row of :attr:`cells` of each person of ``people`` (``district_code``, ``settlement`` and the
+        within-settlement fifth in column ``fifth``).
 
         Raises
         ------
         ValueError
             When a person lives in a district, settlement and fifth the cascade does not cover.
         """
-        keys = ["district_code", "settlement", "quintile"]
-        rows = pd.MultiIndex.from_frame(self.cells[keys]).get_indexer(pd.MultiIndex.from_frame(people[keys]))
+        wanted = pd.MultiIndex.from_arrays([people["district_code"], people["settlement"], people[fifth]])
+        rows = pd.MultiIndex.from_frame(self.cells[["district_code", "settlement", "quintile"]]).get_indexer(wanted)
         if (rows < 0).any():
             raise ValueError(f"{int((rows < 0).sum())} people live in a district, settlement and fifth the access "
                              "cascade does not cover")
         return rows
 
+    def person_matrix(self, people: pd.DataFrame):
+        """(people × cells) sparse matrix of the share of each person in each cell of the cascade.
+
+        ``people`` give their national income fifth (``quintile``, a weighted sample with ``weight``);
+        the cascade's cells are fifths within each settlement (those of the ``incomes`` table), so each
+        person is spread over the within-settlement fifths their national fifth overlaps
+        (:func:`fifth_shares`).
+        """
+        from scipy.sparse import csr_matrix
+
+        spread = people[["district_code", "settlement", "quintile"]].reset_index(drop=True)
+        spread = spread.assign(_person=np.arange(len(spread))).merge(fifth_shares(people), on=["settlement", "quintile"])
+        return csr_matrix((spread["share"].to_numpy(float), (spread["_person"].to_numpy(), self.rows_of(spread, "fifth"))),
+                          shape=(len(people), len(self.cells)))
+
+    def per_person(self, people: pd.DataFrame, values: np.ndarray | None = None) -> np.ndarray:
+        """Each person's chance (0–1) of the cascade's last step (or of ``values``, one per cell)."""
+        values = self.cells["afford"].to_numpy(float) if values is None else np.asarray(values, float)
+        return self.person_matrix(people) @ values
+
     def able(self, people: pd.DataFrame) -> float:
         """Persons of ``people`` (a weighted sample: ``weight`` in persons) who can study online: each one's
-        weight times the last step of their district, settlement and fifth, summed."""
-        return float((people["weight"].to_numpy(float) * self.cells["afford"].to_numpy(float)[self.rows_of(people)]).sum())
+        weight times their chance of the last step (:meth:`per_person`), summed."""
+        return float((people["weight"].to_numpy(float) * self.per_person(people)).sum())
 
     def within(self, region: str = "all") -> Cascade:
         """The cascade of one region's cells (ISO 3166-2 code; ``"all"``: the whole country)."""
@@ -198,7 +287,7 @@ def cascade(conn: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, pl
         The pack's devices (shares by settlement and fifth), incomes (USD a month by settlement
         and fifth) and data plans (USD per GB) tables.
     calibration : UseCalibration
-        The use factor (:func:`calibrate_use`, on today's coverage).
+        Internet use among covered device owners (:func:`calibrate_use`, on today's coverage).
     needs : StudyNeeds
         Study hours, data rate, affordable share of income and income spread (central values).
     speed_uplift, price_factor : float
@@ -215,7 +304,7 @@ def cascade(conn: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, pl
     needs = needs or StudyNeeds()
     cells = _steps(conn, devices, needs, speed_uplift)
     cells["device"] = cells["covered"] * cells["owns"]
-    cells["uses"] = cells["device"] * calibration.factor
+    cells["uses"] = cells["device"] * calibration.share(cells["settlement"], cells["quintile"])
     cells["speed"] = cells["uses"] * cells["carries"]
     cells = cells.merge(incomes[["settlement", "quintile", "income_usd"]], on=["settlement", "quintile"], how="left")
     pricing = Pricing.of(plans, price_factor, home_fixed_share)
@@ -226,8 +315,20 @@ def cascade(conn: pd.DataFrame, devices: pd.DataFrame, incomes: pd.DataFrame, pl
                    calibration, needs, pricing)
 
 
+def _stated_slopes(pack) -> dict:
+    """The pack's stated effects of town and income fifth on internet use (log-odds; assumptions
+    ``learners.internet_logit``), or none (one share for everyone) when the pack states none."""
+    from ..core.errors import DataError
+
+    try:
+        stated = pack.assumed("learners").get("internet_logit") or {}
+    except DataError:
+        return {}
+    return {k: float(stated[k]) for k in ("urban", "quintile") if k in stated}
+
+
 def calibration_of(pack) -> UseCalibration:
-    """The use factor of a pack, calibrated to its latest published share of internet users.
+    """Internet use of a pack's covered device owners, calibrated to its latest published share of users.
 
     Raises
     ------
@@ -245,7 +346,9 @@ def calibration_of(pack) -> UseCalibration:
             raise DataError([Problem(f"{pack.root.name}/indicators", f"no internet_users_pct for {iso3}: the access "
                                      "cascade calibrates internet use to the latest published share of users")])
         row = sel.sort_values("year").iloc[-1]
-        kept["calibration"] = calibrate_use(pack.connectivity, pack.devices, float(row["value"]), int(row["year"]))
+        slopes = _stated_slopes(pack)
+        kept["calibration"] = calibrate_use(pack.connectivity, pack.devices, float(row["value"]), int(row["year"]),
+                                            slopes.get("urban", 0.0), slopes.get("quintile", 0.0))
     return kept["calibration"]
 
 

@@ -29,6 +29,13 @@ def step_label(tx, step: str) -> str:
     return tx(f"cascade.step_{step}")
 
 
+def _use_among_owners(casc, settlement: str) -> float:
+    """Share (0–1) of the covered device owners of a cascade's towns or villages who use the internet."""
+    c = casc.cells[casc.cells["settlement"] == settlement]
+    device = float((c["population"] * c["device"]).sum())
+    return float((c["population"] * c["uses"]).sum()) / device if device > 0 else float("nan")
+
+
 @builder
 def cascade_panel(pack, region: str = "all", scenario: str = "baseline", language: str = "en") -> Panel:
     """Who can study online, step by step: covered, a device, using the internet, speed, affordable data.
@@ -55,7 +62,8 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     """
     check_region(pack, region)
     tx = pack.texts(language)
-    casc = cascade_mod.of(pack, scenario).within(region)
+    country = cascade_mod.of(pack, scenario)
+    casc = country.within(region)
     whole = casc.by_area().assign(settlement="all")
     parts = casc.by_area(["settlement"])
     settlements = [s for s in ("urban", "rural") if s in set(parts["settlement"])]
@@ -78,7 +86,9 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     said = [tx("cascade.sentence", where=place, people=float(whole["population"].iloc[0]),
                **{s: 100 * share[s] for s in steps}),
             tx("cascade.published_use", value=cal.target_pct, year=cal.year, country=tx(f"area.{pack.meta.get('iso3', pack.country.upper())}")),
-            tx("cascade.calibration", factor=100 * cal.factor, modelled=cal.modelled_pct)]
+            tx("cascade.calibration", urban=100 * _use_among_owners(country, "urban"),
+               rural=100 * _use_among_owners(country, "rural"), b_urban=cal.urban, b_fifth=cal.per_fifth,
+               modelled=cal.modelled_pct)]
     said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)
     said += modelled_note(pack, tx, "cascade.modelled", TABLES)
     table = whole[["step", "step_share", "people"]].rename(columns={"step_share": "all"})

@@ -8,9 +8,9 @@ settlement can take it when
   as independent, so ``P(connection) = 1 − (1 − P_fixed)(1 − P_mobile)``;
 * and they own a device: a smartphone or a computer, ``1 − (1 − smartphone)(1 − computer)`` by
   settlement and income fifth (the pack's ``devices`` table), fifths being equal parts of the people;
-* and they use the internet: a share ``use_factor`` of covered device owners, the factor the access
-  cascade calibrates to the published share of internet users (:mod:`.cascade`; 1 counts every
-  covered device owner).
+* and they use the internet: a share ``use_share`` of covered device owners by settlement and income
+  fifth, as the access cascade calibrates it to the published share of internet users
+  (:mod:`.cascade`; 1 counts every covered device owner).
 
 Speeds are log-normal with the pack's median and log-standard deviation, scaled by ``speed_uplift``
 (a scenario, e.g. 4G expansion). Down and up speeds of one connection are taken as perfectly rank-
@@ -79,11 +79,11 @@ class Readiness:
     frame: pd.DataFrame
     hours_per_week: float
     speed_uplift: float
-    use_factor: float = 1.0
+    use_share: object = 1.0
 
     def to_frame(self) -> pd.DataFrame:
         """One row per district × settlement × quintile × profile: ``population`` (persons),
-        ``connection_share``, ``device_share`` and ``capable_share`` (0–1: connection × device × the use factor)."""
+        ``connection_share``, ``device_share`` and ``capable_share`` (0–1: connection × device × use)."""
         return self.frame.copy()
 
     def by_area(self, by: list[str]) -> pd.DataFrame:
@@ -112,7 +112,7 @@ class Readiness:
 
 def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | None = None,
               hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0,
-              use_factor: float = 1.0) -> Readiness:
+              use_share: pd.DataFrame | float = 1.0) -> Readiness:
     """Share of people able to take each content profile, by district × settlement × income fifth.
 
     Parameters
@@ -129,9 +129,10 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
         Hours of study a week (sets the offline package's size), > 0.
     speed_uplift : float
         Factor on every speed median (1 = today; 2 doubles them), > 0.
-    use_factor : float
-        Share (0–1) of covered device owners who use the internet
-        (:func:`~.cascade.calibration_of`; 1 counts every covered device owner).
+    use_share : pandas.DataFrame or float
+        Share (0–1) of covered device owners who use the internet: ``settlement, quintile,
+        use_share`` (:meth:`~.cascade.UseCalibration.by_group`), or one share for all (1 counts
+        every covered device owner).
 
     Returns
     -------
@@ -139,11 +140,17 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     """
     if speed_uplift <= 0 or hours_per_week <= 0:
         raise ValueError("speed_uplift and hours_per_week must be positive")
-    if not 0 <= use_factor <= 1:
-        raise ValueError("use_factor must be a share from 0 to 1")
+    use = use_share["use_share"] if isinstance(use_share, pd.DataFrame) else pd.Series([use_share])
+    if not use.between(0, 1).all():
+        raise ValueError("use_share must hold shares from 0 to 1")
     dev = device_share(devices)
     base = conn[["district_code", "region_code", "settlement", "population"]].assign(_row=np.arange(len(conn)))
     base = base.merge(dev, on="settlement", how="left")
+    if isinstance(use_share, pd.DataFrame):
+        base = base.merge(use_share[["settlement", "quintile", "use_share"]], on=["settlement", "quintile"], how="left")
+        uses = base.pop("use_share").fillna(1.0).to_numpy(float)
+    else:
+        uses = np.full(len(base), float(use_share))
     # equal fifths of each district × settlement (and equal halves by sex where devices give sex)
     base["population"] = base["population"] / base.groupby(["district_code", "settlement"])["quintile"].transform("size")
     row = base.pop("_row").to_numpy()
@@ -151,11 +158,11 @@ def readiness(conn: pd.DataFrame, devices: pd.DataFrame, profiles: list[str] | N
     for name in profiles or list(PROFILES):
         share = np.asarray(connection_share(conn, PROFILES[name], hours_per_week, speed_uplift), dtype=float)[row]
         rows.append(base.assign(connection_share=share,
-                                capable_share=share * base["device_share"].to_numpy() * use_factor, profile=name))
+                                capable_share=share * base["device_share"].to_numpy() * uses, profile=name))
     frame = pd.concat(rows, ignore_index=True)
     keys = ["district_code", "region_code", "settlement", "quintile", *(["sex"] if "sex" in dev else [])]
     return Readiness(frame[[*keys, "profile", "population", "connection_share", "device_share", "capable_share"]],
-                     hours_per_week, speed_uplift, use_factor)
+                     hours_per_week, speed_uplift, use_share)
 
 
 def download_hours(conn: pd.DataFrame, hours_per_week: float = StudyNeeds.hours_per_week, speed_uplift: float = 1.0,

@@ -44,7 +44,7 @@ ASSUMPTION_KEYS: dict[str, tuple[str, ...]] = {
     "devices": ("smartphone_share", "computer_share"),
     "plans": ("mobile_price_points", "price_point", "local_per_usd", "mobile_plan_gb", "volume_discount_exponent",
               "fixed_plans"),
-    "incomes": ("mean_monthly_income_local", "local_per_usd", "urban_rural_income_ratio",
+    "incomes": ("mean_monthly_income_local", "income_growth", "local_per_usd", "urban_rural_income_ratio",
                 "quintile_income_shares"),
     "learner_sample": ("sample_size", "allocation_power", "urban_quintile_probs", "language_shares",
                        "urban_jitter_km", "internet_logit", "enrolment_logit", "part_time_logit"),

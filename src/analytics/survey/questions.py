@@ -63,7 +63,7 @@ def _model(pack, what: str) -> dict:
         value = float(load.to_frame().set_index("link").loc["national", "peak_gbps"])
     else:
         ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,
-                                    use_factor=cascade.calibration_of(pack).factor)
+                                    use_share=cascade.calibration_of(pack).by_group())
         value = float(ready.index()["readiness_index"].iloc[0]) if what == "index" else \
             float(ready.by_area(["profile"]).set_index("profile").loc[what, "capable_share"])
     return {"share": value, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,

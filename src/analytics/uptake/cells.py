@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..models.cascade import fifth_shares
+
 KEYS = ["district_code", "region_code", "settlement", "sex", "quintile"]
 
 
@@ -72,17 +74,21 @@ def build(learners: pd.DataFrame, access: pd.DataFrame, reads: dict) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        One row per cell with ``part_time`` and ``adults`` (persons), ``capable`` and ``access`` (at the
-        central study needs), ``reads_tg``, ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells
+        One row per cell (``quintile`` the national income fifth, ``fifth`` the fifth within the
+        settlement that prices data against income) with ``part_time`` and ``adults`` (persons),
+        ``capable`` and ``access`` (at the central study needs), ``reads_tg``, ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells
         with nobody eligible are left out.
     """
     w = learners["weight"]
     adult = (learners["age_band"] == "25-34") & ~learners["enrolled"].astype(bool)
     people = learners.assign(part_time=w * learners["part_time"].astype(bool), adults=w * adult)
     g = people.groupby(KEYS, as_index=False)[["part_time", "adults"]].sum()
-    g = g.merge(reading_shares(learners, reads), on=KEYS).merge(
-        access[["district_code", "settlement", "quintile", "capable", "access"]],
-        on=["district_code", "settlement", "quintile"], how="left")
+    g = g.merge(reading_shares(learners, reads), on=KEYS)
+    # a national income fifth spreads over the fifths within its settlement (the cascade's and the incomes')
+    g = g.merge(fifth_shares(learners), on=["settlement", "quintile"])
+    g[["part_time", "adults"]] = g[["part_time", "adults"]].mul(g.pop("share"), axis=0)
+    g = g.merge(access[["district_code", "settlement", "quintile", "capable", "access"]].rename(
+        columns={"quintile": "fifth"}), on=["district_code", "settlement", "fifth"], how="left")
     g[["capable", "access"]] = g[["capable", "access"]].fillna(0.0)
     g["female"] = (g["sex"] == "female").astype(int)
     return g[(g["part_time"] + g["adults"]) > 0].reset_index(drop=True)

@@ -290,7 +290,8 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
         v.setdefault(name, np.full(n_draws, float(getattr(StudyNeeds, name))))
     if incomes is not None and pricing is not None:
         inc = incomes.set_index(["settlement", "quintile"])["income_usd"]
-        keys = list(zip(cells["settlement"], cells["quintile"], strict=True))
+        fifth = cells["fifth"] if "fifth" in cells else cells["quintile"]  # the fifth incomes are stated by
+        keys = list(zip(cells["settlement"], fifth, strict=True))
         levels = sorted(set(keys))
         income_group = np.array([levels.index(key) for key in keys], dtype=int)
         afford = affordability(v, inc.reindex(levels).to_numpy(float), pricing)  # (draws, K)

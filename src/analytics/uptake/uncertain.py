@@ -80,8 +80,8 @@ PARAMETERS: dict[str, Uncertain] = {
 #: has its range; the most likely value is the central choice.
 _NEEDS_WHY = {
     "hours_per_week": "choice: hours of online study a week, a part-time course load",
-    "content_mbps": "choice: average data rate of course content, Mbps: the content mix that sizes the network "
-                    "(0.55; 60 % of it with cached pages and phone-size video, 140 % with video at 480p)",
+    "content_mbps": "choice: average data rate of course content, Mbps, down and up: the content mix that sizes the "
+                    "network (0.71; 60 % of it with cached pages and phone-size video, 140 % with video at 480p)",
     "affordability_share": "choice: largest share of monthly income the course data may cost (above A4AI's "
                            "2 % for 1 GB, since a course needs several GB)",
     "within_fifth_log_sd": "choice: log-standard deviation of income within an income fifth",

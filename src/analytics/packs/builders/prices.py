@@ -87,12 +87,14 @@ def build_incomes(population: pd.DataFrame, assumptions: dict) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``settlement, quintile`` (1 = poorest), ``income_local`` and ``income_usd`` (per month).
+        ``settlement, quintile`` (1 = poorest fifth within the settlement), ``income_local`` and
+        ``income_usd`` (per month, ``mean_monthly_income_local`` × ``income_growth``).
     """
     urban_share = population.loc[population["settlement"] == "urban", "population"].sum() / \
         population["population"].sum()
     ratio = float(assumptions["urban_rural_income_ratio"])
-    mean = float(assumptions["mean_monthly_income_local"])
+    # the stated year's mean carried to the year of the price of data (a published wage series' growth)
+    mean = float(assumptions["mean_monthly_income_local"]) * float(assumptions["income_growth"])
     rural_mean = mean / (urban_share * ratio + (1 - urban_share))
     shares = np.asarray(assumptions["quintile_income_shares"], dtype=float)
     fx = float(assumptions["local_per_usd"])
