@@ -144,7 +144,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     drawn = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
     drawn_now = {k: np.empty((draws, len(labels))) for k, (_, labels) in codes.items()}
     for d in range(draws):  # coefficients, study needs and the sample itself drawn together
-        needs_d = StudyNeeds(**{k: rng.uniform(*r) for k, r in StudyNeeds.RANGES.items()})
+        needs_d = StudyNeeds(**{k: rng.triangular(lo, getattr(needs, k), hi)  # as the uptake model draws them
+                                for k, (lo, hi) in StudyNeeds.RANGES.items()})
         change_d = _change(model, X, spread @ cascade.afford_at(needs_d), betas[d]) if online else 0.0 * w
         rows = rows_of[d]
         for k, (g, labels) in codes.items():

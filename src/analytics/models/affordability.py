@@ -55,7 +55,7 @@ class StudyNeeds:
     within_fifth_log_sd: float = 0.25
 
     #: Stated range of each choice (low, high): the uncertainty band draws each from a triangular
-    #: distribution over it with the choice as its mode (uniformly in the access counterfactual).
+    #: distribution over it with the choice as its mode (in the access counterfactual and the uptake model alike).
     RANGES = {"hours_per_week": (4.0, 8.0), "content_mbps": (round(0.6 * MIX_MBPS, 4), round(1.4 * MIX_MBPS, 4)), "affordability_share": (0.03, 0.08),
               "within_fifth_log_sd": (0.15, 0.35)}
 
