@@ -240,7 +240,7 @@ def test_russian_notebook_maps_publishes_as_the_batch_page_and_its_widget_bar_re
     page.run_all()
     assert page.error_outputs() == []
     keys = ["nb01.intro", "nb01.gaps", "nb01.map", "nb01.distance", "nb01.regression", "nb01.decomposition",
-            "nb01.counterfactual"]
+            "cascade.intro", "nb01.counterfactual"]
     assert page.headings() == [heading_of(k, "ru") for k in keys]
     n_districts = len(pack.districts)
     assert page.shapes(2) == [n_districts, n_districts], "every map draws every district"
