@@ -50,7 +50,8 @@ def test_every_panel_reads_for_every_region_scenario_and_language(grid, small_ru
     folder, outcomes = small_run
     for o in (o for o in outcomes if o.notebook.startswith("03")):
         page = (folder / o.html).read_text(encoding="utf-8")
-        assert page.count('class="plotly-figure"') == 5, o.job
+        # two fans, the access cascade, the funnel, the calibration comparison, the costs
+        assert page.count('class="plotly-figure"') == 6, o.job
         assert "uptake-sliders" not in page and "widget-view" not in page  # the sliders are not on the page
         assert not re.search(r"\bnan\b|\bNaN\b|\binf\b", _text(folder / o.html)), o.job
 
