@@ -71,7 +71,7 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     names = {"all": place, "urban": tx("cascade.towns"), "rural": tx("cascade.villages")}
     steps = list(cascade_mod.STEPS)
     labels = [step_label(tx, s) for s in steps]
-    wrapped = ["<br>".join(textwrap.wrap(label, 32)) for label in labels]  # the bars keep their width on a phone
+    wrapped = ["<br>".join(textwrap.wrap(label, 22)) for label in labels]  # the bars keep their width on a phone
     hover = "%{fullData.name}<br>%{y}: " + percent_hover("%{x:.1f}", language) + "<extra></extra>"
     groups = ["all", *settlements] if len(settlements) > 1 else ["all"]
     frames = {"all": whole, **{s: parts[parts["settlement"] == s] for s in settlements}}
