@@ -210,12 +210,7 @@ SLOW_TESTS = {"test_sigkill_mid_run_then_resume_runs_every_job_once", "test_a_st
 
 
 def pytest_collection_modifyitems(items):
-    """Mark what is slow (``-m "not slow"`` runs the rest in about a minute; ``make test`` runs everything), and
-    group the tests for two workers (``pytest -n 2 --dist loadgroup``): every test that reads the session's
-    briefing (and the rest of its file) on one worker, so it is run once; every other file on one worker, so its
-    module fixtures are too."""
-    briefed = {item.path for item in items if "small_run" in getattr(item, "fixturenames", ())}
+    """Mark what is slow (``-m "not slow"`` runs the rest in about a minute; ``make test`` runs everything)."""
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.originalname in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group("session_briefing" if item.path in briefed else item.path.stem))
