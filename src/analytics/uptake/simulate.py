@@ -223,12 +223,14 @@ def cohort_curve(p: np.ndarray, q: np.ndarray, stay: np.ndarray, horizon: int) -
     """
     p, q, stay = (np.asarray(x, float)[:, None] for x in (p, q, stay))
     t = np.arange(horizon + 1, dtype=float)[None, :]
+    at_t = bass_cdf(t, p, q)  # (draws, horizon + 1); F is increasing, so F(min(t, x)) = where(t < x, F(t), F(x))
     left = stay * (np.arange(STOCK_PARTS) + 0.5)[None, :] / STOCK_PARTS  # (draws, parts): years left today
-    curve = bass_cdf(np.minimum(t[:, :, None], left[:, None, :]), p[:, :, None], q[:, :, None]).mean(axis=2)
+    at_left = bass_cdf(left, p, q)
+    curve = np.where(t[:, :, None] < left[:, None, :], at_t[:, :, None], at_left[:, None, :]).mean(axis=2)
     for k in range(1, horizon + 1):  # the arrivals of year k, mid-year
         a = k - 0.5
         start = bass_cdf(a, p, q)
-        joined = (bass_cdf(np.minimum(t, a + stay), p, q) - start) / (1 - start)
+        joined = (np.where(t < a + stay, at_t, bass_cdf(a + stay, p, q)) - start) / (1 - start)
         curve = curve + np.where(t > a, joined, 0.0) / stay
     return curve
 
