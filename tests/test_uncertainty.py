@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm, uniform
 
-from analytics.models.affordability import Households, Pricing, StudyNeeds, monthly_course_gb
+from analytics.models.affordability import Pricing, StudyNeeds, monthly_course_gb
 from analytics.models.sensitivity import sobol
 from analytics.packs import load_pack
 from analytics.uptake import drivers as drivers_mod
@@ -86,16 +86,15 @@ def test_drivers_name_only_inputs_that_act_and_sum_to_at_most_one(pack):
     assert d[d["output"] == "completed"].set_index("input").loc["cost_factor", "total_order"] < 0.01
 
 
-def test_home_internet_is_priced_at_the_plan_it_uses():
-    people = pd.DataFrame({"settlement": ["rural", "rural"], "quintile": [3, 3], "internet_home": [True, False]})
+def test_connected_households_are_priced_at_the_plan_they_use():
     plans = pd.DataFrame({"technology": ["mobile", "fixed"], "usd_per_gb": [1.65, 0.10]})
-    incomes = pd.DataFrame({"settlement": ["rural"], "quintile": [3], "income_usd": [100.0]})
     needs = StudyNeeds()
-    at = {p: Households(np.array([p]), np.array([100.0])).probability(needs)[0] for p in (1.65, 0.10)}
-    mixed = Households.of(people, plans, incomes, home_fixed_share=0.03).probability(needs)
-    assert mixed == pytest.approx([0.97 * at[1.65] + 0.03 * at[0.10], at[1.65]], rel=1e-12)
-    mobile = Households.of(people, plans, incomes).probability(needs)  # no fixed share stated: mobile for all
-    assert mobile == pytest.approx([at[1.65], at[1.65]], rel=1e-12)
+    gb = needs.monthly_gb()
+    at = {p: Pricing(p, p).afford(gb, 100.0, needs.affordability_share, needs.within_fifth_log_sd) for p in (1.65, 0.10)}
+    mixed = Pricing.of(plans, fixed_share=0.03).afford(gb, 100.0, needs.affordability_share, needs.within_fifth_log_sd)
+    assert mixed == pytest.approx(0.97 * at[1.65] + 0.03 * at[0.10], rel=1e-12)
+    mobile = Pricing.of(plans).afford(gb, 100.0, needs.affordability_share, needs.within_fifth_log_sd)
+    assert mobile == pytest.approx(at[1.65], rel=1e-12)  # no fixed share stated: mobile for everyone
 
 
 def test_uncertain_study_needs_keep_the_central_choices_as_their_mode():

@@ -3,12 +3,11 @@
 For each person of the learner sample the fitted national enrolment model gives a
 probability of studying now (``P``) and with distance set to zero (``P₀``): what studying
 would be if online study counted as much as living next to a campus. Online study removes
-distance only for people who can take it: with a device (smartphone or computer), a
-connection (home internet, or else mobile 4G where it covers them: the share ``cov_4g`` of
-their district and settlement) and data their household can afford
-(:func:`analytics.models.affordability.afford_probability`: a probability, so no threshold
-flips everyone at once). With ``c`` the probability that a person can study online, the
-modelled change is ``c · (P₀ − P)``.
+distance only for people who can take it: ``c``, the last step of the access cascade of
+their district, settlement and income fifth (:mod:`analytics.models.cascade`: reached by a
+network, a device, using the internet, a connection that carries the course, data their
+household can afford — a probability, so no threshold flips everyone at once). The modelled
+change is ``c · (P₀ − P)``.
 
 The scenario's rate is the **observed** rate plus the weighted mean modelled change, so the
 "now" on this panel is the same number as everywhere else on the page. It is an upper
