@@ -162,22 +162,41 @@ SESSION_JOBS = [
 
 
 @pytest.fixture(scope="session")
-def small_run(tmp_path_factory):
-    """The session's briefing (:data:`SESSION_JOBS`, en/ru/tg), run once: every browser, link, print and
-    phone test reads it."""
+def small_run(tmp_path_factory, worker_id):
+    """The session's briefing (:data:`SESSION_JOBS`, en/ru/tg), run once for the whole session: every
+    browser, link, print and phone test reads it.
+
+    With pytest-xdist the first worker to ask builds it under a file lock in the folder the workers
+    share; the others wait for the lock and read the same run (its outcomes are pickled beside it).
+    Tests only read the run folder, so sharing it is safe.
+    """
+    import fcntl
+    import pickle
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    done = shared / "small-run.pickle"
+    with (shared / "small-run.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            done.write_bytes(pickle.dumps(_build_small_run(shared / "small")))
+        folder, outcomes = pickle.loads(done.read_bytes())
+    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
+    return folder, outcomes
+
+
+def _build_small_run(tmp: Path) -> tuple:
+    """Run :data:`SESSION_JOBS` in en/ru/tg into ``tmp``; the run folder and the job outcomes."""
     import yaml
 
     from analytics.run import briefing
     from analytics.run.runner import run_briefing
 
-    tmp = tmp_path_factory.mktemp("small")
+    tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "small.yaml"
     path.write_text(yaml.safe_dump({
         "title": {"en": "Small briefing", "ru": "Краткая справка", "tg": "Маълумотномаи мухтасар"},
         "country": "tjk", "languages": ["en", "ru", "tg"], "jobs": SESSION_JOBS}))
-    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
-    assert all(o.status == "ok" for o in outcomes), [o.error for o in outcomes]
-    return folder, outcomes
+    return run_briefing(briefing.load(path), outputs=tmp / "out", workers=2, quiet=True)
 
 
 def run_briefings(tmp: Path, title: str, runs: dict) -> list:
