@@ -30,6 +30,7 @@ from analytics.report.record import key_reading, record
 from analytics.report.session import explore, show_text
 from analytics.survey import panels as sp
 from analytics.survey.params import PARAMETERS
+from analytics.uptake.runs import peak_studying
 
 check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
 pack = load_pack(country)
@@ -44,7 +45,7 @@ explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live
 show_text(pack, "nb04.questions", language)
 
 # %%
-questions = sp.questions_panel(pack, role, min_cell_size, language)
+questions = sp.questions_panel(pack, role, min_cell_size, peak_studying(pack, "all", "baseline"), language)
 questions
 
 # %%

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import numpy as np
 import pytest
 
 from analytics.models.content_profiles import PROFILES
@@ -18,11 +19,14 @@ def grid(pack):
     and the country and GBAO in Russian and Tajik with twice the speed. The notebook's own run (GBAO, en/ru/tg)
     is the session's briefing."""
     from analytics.connectivity import panels as cp
+    from analytics.uptake.runs import peak_studying
+
+    studying = {r: peak_studying(pack, r, "baseline") for r in REGIONS}  # the uptake model's active learners
 
     def page(region, profile="video_360p", speed=0.0, language="en"):
         return [cp.reach_panel(pack, region, profile, speed, "baseline", language),
                 cp.affordability_panel(pack, region, profile, 0.0, "baseline", language),
-                cp.capacity_panel(pack, region, 0.5, language)]
+                cp.capacity_panel(pack, region, 0.5, studying[region], language)]
 
     return {**{(r, "video_360p", 0.0, "en"): page(r) for r in REGIONS},
             **{("all", p, 0.0, "en"): page("all", p) for p in PROFILES},
@@ -63,6 +67,25 @@ def test_a_faster_network_reads_as_modelled_in_russian(grid, small_run):
     faster = grid[("all", "video_360p", 2.0, "ru")][0].reading
     assert any("Модельные данные" in s for s in faster.sentences)
     assert faster.numbers["readiness_score"] > grid[("all", "video_360p", 0.0, "en")][0].reading.numbers["readiness_score"]
+
+
+def test_the_network_load_is_that_of_the_uptake_models_active_learners(pack, grid):
+    """Page 02's peak and the survey's question 5 both load the network with the uptake model's active
+    learners studying at once in the busiest year (P50, band P10–P90), not with everyone who could."""
+    from analytics.survey.questions import research_table
+    from analytics.uptake.runs import peak_studying
+
+    studying = peak_studying(pack, "all", "baseline")
+    load = grid[("all", "video_360p", 0.0, "en")][2]
+    assert load.result.enrolled == pytest.approx(studying["p50"])
+    p50, p10 = (float(f"{studying[k]:.2g}") for k in ("p50", "p10"))  # two significant figures, as said
+    assert f"about {p50:,.0f} ({p10:,.0f}–" in load.reading.sentences[0]
+    # 7,400 studying × 10 % online × the mix's 0.55 Mbps = 0.41 Gbps (the sentence's figure)
+    national = studying["p50"] * 0.1 * load.result.mean_mbps / 1000
+    assert f"drawing {national:.2f} Gbps" in load.reading.sentences[0]
+    q5 = research_table(pack, "all", 5, studying).frame.set_index("indicator").loc["peak_national_gbps"]
+    assert q5["value"] == pytest.approx(national) and q5["value_low"] < q5["value"] < q5["value_high"]
+    assert np.isnan(research_table(pack, "all", 5).frame.set_index("indicator").loc["peak_national_gbps", "value"])
 
 
 def test_the_network_section_gives_lms_load_and_learners_per_circuit(small_run):

@@ -29,8 +29,10 @@ def survey_run(tmp_path_factory, small_run):
 def roles(pack):
     """Every panel for each role and minimum size, built in this process."""
     from analytics.survey import panels as sp
+    from analytics.uptake.runs import peak_studying
 
-    return {(role, k): [sp.questions_panel(pack, role, k, "en"), sp.language_panel(pack, role, k, "en"),
+    studying = peak_studying(pack, "all", "baseline")
+    return {(role, k): [sp.questions_panel(pack, role, k, studying, "en"), sp.language_panel(pack, role, k, "en"),
                         sp.rankings_panel(pack, role, k, 100, "en"), sp.crosstab_panel(pack, role, k, "en"),
                         sp.employers_panel(pack, k, "en")]
             for role in ("all", "teacher", "student") for k in (3, 5, 10)}

@@ -155,6 +155,19 @@ def test_bands_hold_the_median_and_years_add_up(base):
     assert len(d) == 11 * len(sim.districts) and (d["p10"] <= d["p90"] + 1e-6).all()
 
 
+def test_learners_studying_at_once_are_the_last_programme_years_of_starters(base):
+    """The stock on the network: in year y, those who started in the last ``programme_years`` years
+    (a plain loop over draws and years, written independently of the vectorised code)."""
+    sim = model.run(base, 11, 500, seed=3)
+    starts, stock = sim.by_year("active"), sim.studying()
+    for i in range(0, 500, 37):
+        d = int(round(sim.values["programme_years"][i]))
+        for y in range(11):
+            assert stock[i, y] == pytest.approx(starts[i, max(0, y - d + 1): y + 1].sum(), rel=1e-9)
+    # the stock never exceeds everyone who started, and exceeds one year's starters once they accumulate
+    assert (stock <= np.cumsum(starts, axis=1) * (1 + 1e-9)).all() and (stock[:, -1] > starts[:, -1]).all()
+
+
 def test_scenarios_move_the_funnel_the_way_their_levers_say(pack):
     cmp = model.compare(pack, n_draws=2_000).frame.pivot(index="scenario", columns="measure", values="p50")
     base = cmp.loc["baseline"]

@@ -189,7 +189,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
 
 
 @builder
-def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language: str = "en") -> Panel:
+def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying: dict | None = None,
+                   language: str = "en") -> Panel:
     """The peak traffic online courses would put on the national and international links, and a cache's saving.
 
     Parameters
@@ -201,6 +202,11 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
         access cascade's last step) go online.
     cache_share : float
         Share (0–1) of course traffic served from a national cache or mirror.
+    studying : dict, optional
+        The uptake model's active learners studying at once in the busiest year, in the region
+        (persons; ``p10``, ``p50``, ``p90``: :func:`analytics.uptake.runs.peak_studying`): the load is
+        that of the ``p50``, with the band in the sentence. Without it, every part-time student who
+        can study online is counted (the most who could be online).
     language : str
         One of the pack's reader languages.
 
@@ -216,7 +222,8 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
     check_region(pack, region)
     tx = pack.texts(language)
     learners = in_region(pack.learners, region)
-    enrolled = cascade_mod.of(pack).able(learners[learners["part_time"].astype(bool)])  # the most who could be online
+    able = cascade_mod.of(pack).able(learners[learners["part_time"].astype(bool)])  # the most who could be online
+    enrolled = able if studying is None else studying["p50"]
     load = cap_mod.capacity(enrolled, CONCURRENCY, cache_share)
     no_cache = cap_mod.capacity(enrolled, CONCURRENCY, 0.0)
     f = load.to_frame().set_index("link")["peak_gbps"]
@@ -234,8 +241,11 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, language
                       title=title(tx, tx("conn.capacity_title", where=place), modelled))
     per_circuit = CIRCUIT_MBPS / (PROFILES["video_360p"].down_mbps * CONCURRENCY)
     peak = float(f"{load.peak_learners:.2g}")  # two significant figures: a modelled count
-    said = [tx("conn.capacity_sentence", students=float(f"{enrolled:.2g}"), where=place, peak=peak,
-               concurrency=100 * CONCURRENCY, national=float(f["national"])),
+    said = [tx("conn.capacity_sentence", students=float(f"{able:.2g}"), where=place, peak=peak,
+               concurrency=100 * CONCURRENCY, national=float(f["national"])) if studying is None else
+            tx("conn.capacity_active_sentence", where=place, students=float(f"{able:.2g}"), peak=peak,
+               concurrency=100 * CONCURRENCY, national=float(f["national"]),
+               **{k: float(f"{v:.2g}") for k, v in studying.items()}),
             tx("conn.cache_sentence", share=100 * cache_share, before=before, after=float(f["international"]),
                learners=per_circuit),
             tx("conn.lms_sentence", peak=peak, lms=float(f["lms"]))]

@@ -228,15 +228,15 @@ def verdict(question: str, v: pd.DataFrame) -> str:
     q1 ``gap`` when at least half of teachers surely name human capacity (lower bound >= 50 %), else
     ``some``; q2 ``most`` (>= 80 % able to take 360p video), ``part`` (>= 40 %) or ``few``; q3 and q4
     ``most`` when the lower bound is above 50 %, else ``some``; q5 ``circuits`` (the peak in whole
-    1 Gbps circuits: ``one`` or ``circuits``). ``unknown`` when the indicator is withheld or was not asked.
+    1 Gbps circuits: ``one`` when even the band's top fits in one, else ``circuits``). ``unknown`` when the indicator is withheld or was not asked.
     """
     r = v.loc[DECIDES[question]]
     if r["method"] == "not asked" or r["suppressed"] or not np.isfinite(r["value"]):
         return "unknown"
     if question == "q2":
         return "most" if r["value"] >= 0.8 else "part" if r["value"] >= 0.4 else "few"
-    if question == "q5":
-        return "circuits" if r["value"] > 1 else "one"
+    if question == "q5":  # judged on the top of the band: "one" only if even P90 fits
+        return "circuits" if max(r["value"], r["value_high"]) > 1 else "one"
     sure = r["value_low"] >= 0.5
     return ("gap" if sure else "some") if question == "q1" else ("most" if sure else "some")
 
@@ -248,15 +248,24 @@ def _finding(tx, row, k: int) -> str:
     if row.suppressed:
         return tx("survey.withheld", k=k)
     if row.method == "modelled":
-        return tx(f"survey.model_{row.indicator}", value=row.value * (100 if row.value <= 1 else 1))
+        scale = 100 if row.indicator in SHARE_INDICATORS else 1  # shares in per cent; the index and Gbps as they are
+        return tx(f"survey.model_{row.indicator}", value=scale * row.value, low=scale * row.value_low,
+                  high=scale * row.value_high)
     return tx("survey.share_band", share=100 * row.value, low=100 * row.value_low, high=100 * row.value_high)
 
 
+#: Modelled indicators that are shares (0–1), shown in per cent.
+SHARE_INDICATORS = {"video_360p_capable"}
+
+
 @builder
-def questions_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
+def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: dict | None = None,
+                    language: str = "en") -> Panel:
     """The pilot's five research questions: the indicators that answer each, and a plain-language answer.
 
-    Parameters are those of :func:`language_panel`.
+    Parameters are those of :func:`language_panel`, and ``studying``: the uptake model's active
+    learners studying at once in the busiest year (``p10``, ``p50``, ``p90`` persons,
+    :func:`analytics.uptake.runs.peak_studying`) behind question 5's network load.
 
     Returns
     -------
@@ -268,7 +277,7 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, language: s
     from .questions import research_table
 
     tx = pack.texts(language)
-    research = research_table(pack, role, min_cell_size)
+    research = research_table(pack, role, min_cell_size, studying)
     table = research.frame
     shown = pd.DataFrame([{"question": tx(f"survey.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
                            "finding": _finding(tx, r, min_cell_size), "n": r.n if r.n else "—",

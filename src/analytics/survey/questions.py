@@ -9,9 +9,9 @@
 4. Can online courses count toward a degree? — students more motivated by a recognised certificate;
    respondents naming the lack of recognition as a disadvantage.
 5. How should the research network and the LMS be used? — the modelled peak load on the national
-   network if every part-time student who can study online (the access cascade's last step) took
-   courses (an upper bound of the uptake model's active learners), and teachers naming internet
-   access as a requirement.
+   network of the uptake model's active learners studying at once in the busiest year (passed in
+   from :func:`analytics.uptake.runs.peak_studying`), and teachers naming internet access as a
+   requirement.
 """
 
 from __future__ import annotations
@@ -49,18 +49,25 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> di
     return safe_share(asked["respondent_id"].isin(named), asked["weight"], k)
 
 
-def able_part_time(pack) -> float:
-    """Today's part-time students (persons, the learner sample's weights) who can study online: the access
-    cascade's last step in each one's district, settlement and income fifth — the most who could be online."""
-    learners = pack.learners
-    return cascade.of(pack).able(learners[learners["part_time"].astype(bool)])
+#: Share of active learners online at the busiest hour (as on the connectivity page).
+CONCURRENCY = 0.1
 
 
-def _model(pack, what: str) -> dict:
-    """Modelled evidence: no sampling interval (``n`` 0, method ``modelled``)."""
+def _peak_gbps(learners: float) -> float:
+    """National network load (Gbps) of ``learners`` studying, :data:`CONCURRENCY` of them online at once."""
+    return float(capacity.capacity(learners, CONCURRENCY, 0.0).to_frame().set_index("link").loc["national", "peak_gbps"])
+
+
+def _model(pack, what: str, studying: dict | None = None) -> dict:
+    """Modelled evidence: no sampling interval (``n`` 0, method ``modelled``); the peak load carries the
+    band of the uptake model's draws (P10–P90) in ``share_low`` and ``share_high``."""
     if what == "peak":
-        load = capacity.capacity(able_part_time(pack), 0.1, 0.0)
-        value = float(load.to_frame().set_index("link").loc["national", "peak_gbps"])
+        if studying is None:  # the uptake model's learners were not given: no figure
+            return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
+                    "suppressed": False, "method": "modelled"}
+        return {"share": _peak_gbps(studying["p50"]), "share_low": _peak_gbps(studying["p10"]),
+                "share_high": _peak_gbps(studying["p90"]), "respondents": NAN, "n": 0, "suppressed": False,
+                "method": "modelled"}
     else:
         ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,
                                     use_share=cascade.calibration_of(pack).by_group())
@@ -78,7 +85,7 @@ class ResearchTable(TableResult):
                          + f" ({r.method}, {r.strength})" for r in self.frame.itertuples())
 
 
-def research_table(pack, role: str = "all", k: int = 5) -> ResearchTable:
+def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = None) -> ResearchTable:
     """Each research question's indicators with their values, intervals, sample sizes and strength.
 
     Parameters
@@ -90,6 +97,9 @@ def research_table(pack, role: str = "all", k: int = 5) -> ResearchTable:
         Whose answers count.
     k : int
         Minimum respondents behind a published share (smaller ones are withheld).
+    studying : dict, optional
+        The uptake model's active learners studying at once in the busiest year (persons; ``p10``,
+        ``p50``, ``p90``): question 5's load. Without it that indicator has no value.
 
     Returns
     -------
@@ -114,7 +124,7 @@ def research_table(pack, role: str = "all", k: int = 5) -> ResearchTable:
             elif kind == "firm":
                 v = safe_share(firms[what].astype(bool), None, k)
             else:
-                v = _model(pack, what)
+                v = _model(pack, what, studying)
             width = v["share_high"] - v["share_low"]
             strength = ("modelled" if v["method"] == "modelled" else "none" if v["suppressed"] or v["n"] == 0
                         else "strong" if width < 0.2 else "moderate" if width < 0.4 else "weak")

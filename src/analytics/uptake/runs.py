@@ -16,6 +16,7 @@ from ..models import cascade as cascade_mod
 from ..models.affordability import Pricing
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
+from .common import area_districts
 from .course_costs import Costs, costs
 from .simulate import QUANTILES, Bands, Simulation, simulate
 from .uncertain import Uncertain, with_pack
@@ -127,6 +128,16 @@ def eligible_and_able(s: Setup, districts: list[str] | None = None) -> tuple[flo
     c = s.cells if districts is None else s.cells[s.cells["district_code"].isin(districts)]
     eligible = c["part_time"] + s.parameters["new_adult_share"].mode * c["adults"]
     return float(eligible.sum()), float((eligible * c["access"]).sum())
+
+
+def peak_studying(pack, region: str = "all", scenario: str = "baseline", horizon: int = 11,
+                  n_draws: int = 10_000, seed: int | None = 2027) -> dict[str, float]:
+    """The most active learners studying online at once in any year of the horizon (persons), in a region
+    (``"all"``: the country): ``p10``, ``p50``, ``p90`` over the scenario's draws
+    (:meth:`Simulation.studying`; the national simulation is made once per run)."""
+    sim = simulation(pack, scenario, horizon, n_draws, seed)[1]
+    peak = sim.studying(area_districts(pack, region)).max(axis=1)
+    return dict(zip(("p10", "p50", "p90"), map(float, np.quantile(peak, QUANTILES)), strict=True))
 
 
 def district_bands(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,

@@ -80,6 +80,22 @@ class Simulation:
         """(draws × years) of a stage: each year's new entrants to it."""
         return self.per_district[stage][:, self._cols(districts)].sum(axis=1)[:, None] * self.years
 
+    def studying(self, districts: list[str] | None = None) -> np.ndarray:
+        """(draws × years) active learners studying at once in each year (persons).
+
+        Everyone who starts in a year is counted as studying for the length of a programme
+        (``programme_years``, drawn; one year without it): the stock in year ``y`` is the sum of the
+        active entrants of the last ``programme_years`` years. Those who leave early stop sooner,
+        so this is the most the model's active learners put on the network.
+        """
+        y = self.by_year("active", districts)
+        n, h = y.shape
+        years = np.rint(self.values.get("programme_years", np.ones(n))).astype(int)
+        c = np.concatenate([np.zeros((n, 1)), np.cumsum(y, axis=1)], axis=1)  # c[:, t] = entrants of years < t
+        end = np.arange(1, h + 1)[None, :]
+        start = np.maximum(end - years[:, None], 0)
+        return c[:, 1:] - np.take_along_axis(c, start, axis=1)
+
     def by_district_year(self, stage: str) -> np.ndarray:
         """(draws × districts × years) of a stage (float32 to halve the memory)."""
         return (self.per_district[stage].astype(np.float32)[:, :, None] * self.years.astype(np.float32)[:, None, :])
