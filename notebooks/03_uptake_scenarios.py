@@ -98,6 +98,6 @@ drivers
 sliders(pack, region, scenario, horizon_years, n_draws, seed, language)  # sliders (live sessions only)
 
 # %% tags=["remove-cell"]
-record(pack, key_reading(fan, cascade, funnel, compare, cost, calibration),
+record(pack, key_reading(fan, cascade, funnel, compare, cost, calibration, drivers),
        tables={"uptake_bands": fan, "cascade": cascade, "funnel": funnel, "scenarios": compare, "calibration": calibration,
                "costs": cost, "drivers": drivers})

@@ -148,15 +148,15 @@ def offline_page(browser):
         p.close()
 
 
-#: The session's briefing: every notebook for GBAO, in the three languages (the profile also for the
-#: country, the access gaps also for the country and Dushanbe, a city without rural people). Replicates and draws are
-#: the declared parameters, smaller than the defaults: the pages are what these tests read.
+#: The session's briefing: every notebook for the country and GBAO, in the three languages (the access gaps
+#: also for Dushanbe, a city without rural people). Replicates and draws are the declared parameters, smaller
+#: than the defaults: the pages are what these tests read.
 SESSION_JOBS = [
     {"notebook": "00_country_profile", "grid": {"region": ["all", "TJ-GB"]}},
     {"notebook": "01_access_gaps", "grid": {"region": ["all", "TJ-GB", "TJ-DU"]},
      "parameters": {"grid_km": 5.0, "n_replicates": 50, "n_draws": 20}},
-    {"notebook": "02_connectivity", "grid": {"region": ["TJ-GB"]}},
-    {"notebook": "03_uptake_scenarios", "grid": {"region": ["TJ-GB"]}, "parameters": {"n_draws": 300}},
+    {"notebook": "02_connectivity", "grid": {"region": ["all", "TJ-GB"]}},
+    {"notebook": "03_uptake_scenarios", "grid": {"region": ["all", "TJ-GB"]}, "parameters": {"n_draws": 300}},
     {"notebook": "04_pilot_survey", "parameters": {"n_replicates": 100}},
 ]
 

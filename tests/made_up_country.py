@@ -238,7 +238,7 @@ def write_locales(pack: Path) -> None:
         (pack / "locales" / f"{language}.yaml").write_text(yaml.safe_dump(names, allow_unicode=True),
                                                           encoding="utf-8")
     messages = {k: v["en"] for k, v in i18n._entries().items()}
-    messages["index.key_messages"] = "Негизги жыйынтыктар"  # Kyrgyz: "key findings"
+    messages["index.questions"] = "Беш суроо"  # Kyrgyz: "five questions"
     (pack / "locales" / "messages-ky.yaml").write_text(yaml.safe_dump(messages, allow_unicode=True),
                                                        encoding="utf-8")
 

@@ -142,7 +142,7 @@ def _add_kyrgyz(pack_copy, drop: int = 0):
     names = yaml.safe_load((pack_copy / "locales" / "ru.yaml").read_text(encoding="utf-8"))
     (pack_copy / "locales" / "ky.yaml").write_text(yaml.safe_dump(names, allow_unicode=True), encoding="utf-8")
     messages = {k: v["en"] for k, v in i18n._entries().items()}
-    messages["index.key_messages"] = "Негизги жыйынтыктар"  # Kyrgyz: "key findings"
+    messages["index.questions"] = "Беш суроо"  # Kyrgyz: "five questions"
     for key in list(messages)[:drop]:
         del messages[key]
     (pack_copy / "locales" / "messages-ky.yaml").write_text(yaml.safe_dump(messages, allow_unicode=True),
@@ -163,7 +163,7 @@ def test_a_pack_may_add_a_reader_language(pack_copy, tmp_path):
     assert proc.returncode == 0, proc.stderr
     run = Path(proc.stdout.split("published ")[1].split()[0])
     index = (run / "index.html").read_text(encoding="utf-8")
-    assert 'lang="ky"' in index and "Негизги жыйынтыктар" in index
+    assert 'lang="ky"' in index and "Беш суроо" in index
     page = (run / "00_country_profile_TJ-GB_ky.html").read_text(encoding="utf-8")
     assert "36,1" in page  # Kyrgyz numbers (CLDR ky): decimal comma
     unknown = tmp_path / "uzbek.yaml"

@@ -7,6 +7,12 @@ from ..report.areas import check_region, in_region
 from .age_bands import AGE_BANDS
 
 
+def sample_grade(pack) -> str:
+    """Evidence grade of results from the learner sample: ``demonstration`` when the pack's sample is
+    generated to show the methods (modelled), ``measured`` when it is a real survey."""
+    return "demonstration" if pack.is_modelled("learners") else "measured"
+
+
 def has_rural(pack, region: str) -> bool:
     """Whether the area has rural people in the learner sample (a city-region has none)."""
     return bool((in_region(pack.learners, region)["settlement"] == "rural").any())

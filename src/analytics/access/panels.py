@@ -21,7 +21,7 @@ from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK, modelled_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import distance, participation
-from .common import age_text, check_area_and_age, has_rural, interval_text
+from .common import age_text, check_area_and_age, has_rural, interval_text, sample_grade
 
 
 @builder
@@ -107,7 +107,7 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", n_replicates: 
     headline = {"participation_pct": tx("access.headline_participation", age=age_text(age_band))}
     if "location_parity_index" in numbers:
         headline["location_parity_index"] = tx("access.location_parity_index")
-    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=pack.is_modelled("learners"),
+    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=pack.is_modelled("learners"), grade=sample_grade(pack),
                          headline=headline), view=view, result=gt)
 
 
@@ -167,7 +167,7 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     grey = int(d["suppressed"].sum())
     said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
                       people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=age_text(age_band))]
-    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=1, modelled=pack.is_modelled("learners")),
+    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=1, modelled=pack.is_modelled("learners"), grade=sample_grade(pack)),
                  figure=fig, result=participation.DistrictRates(rates))
 
 
@@ -223,7 +223,8 @@ def distance_panel(pack, region: str = "all", grid_km: float = 1.0, age_band: st
     if "settlements" not in pack.tables:  # placed by the old rule (distance.pack_places)
         said.append(tx("access.places_unknown"))
     reading = Reading({k + "_pct": 100 * v for k, v in shares.items()} | {"grid_cells": result.cells}, said,
-                      importance=2, modelled=modelled, headline={"beyond_25km_pct": tx("access.headline_far")})
+                      importance=2, modelled=modelled, grade="modelled" if modelled else "measured",
+                      headline={"beyond_25km_pct": tx("access.headline_far")})
     return Panel(reading, figure=fig, result=result)
 
 

@@ -21,7 +21,7 @@ from ..models.cascade_panel import TABLES as CASCADE_TABLES
 from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import Panel, Reading
+from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
@@ -29,8 +29,8 @@ from . import data_costs
 
 #: Hours of study a week behind every figure of the page: the study needs' central choice.
 HOURS_PER_WEEK = StudyNeeds.hours_per_week
-#: Share of enrolled learners online at the busiest hour (choice).
-CONCURRENCY = 0.1
+#: Share of learners online at the busiest hour (choice, :data:`analytics.models.capacity.CONCURRENCY`).
+CONCURRENCY = cap_mod.CONCURRENCY
 #: Capacity of one research circuit, Mbps (CAREN3 gave 1 Gbps circuits from Dushanbe).
 CIRCUIT_MBPS = 1000.0
 
@@ -119,8 +119,18 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                                                         "gb_per_month")},
                      {"capable_share": 1, "down_mbps": 2, "up_mbps": 2, "gb_per_month": 1})
     reading = Reading({"capable_pct": 100 * share, "readiness_score": index}, said + modelled_note(pack, tx, "conn.modelled", ("connectivity", "devices")), importance=3, modelled=modelled,
-        headline={"readiness_score": tx("conn.headline_index")})
+        grade="modelled", headline={"readiness_score": tx("conn.headline_index")},
+        answers=[_answer_q2(pack, tx, region, scenario, place)])
     return Panel(reading, figure=localise(fig, language), view=view, result=ready)
+
+
+def _answer_q2(pack, tx, region: str, scenario: str, place: str) -> dict:
+    """Question 2 (can students take online courses over today's internet?): the access cascade's last step."""
+    share = cascade_mod.of(pack, scenario).within(region).by_area().set_index("step")["step_share"]
+    afford, speed = 100 * share[cascade_mod.STEPS[-1]], 100 * share[cascade_mod.STEPS[-2]]
+    return answer("q2", tx("conn.answer_q2", where=place, afford=afford, speed=speed), "modelled",
+                  tx("conn.answer_q2_shown", afford=afford), afford, driver="online_share",
+                  finding=tx.get("pilot.finding.q2", ""))
 
 
 @builder
@@ -255,8 +265,20 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
     view = TableView(per_link, tx, {"profile": tx("conn.col_profile"), "down_mbps": tx("conn.col_down_mbps"),
                                     "learners": tx("conn.col_learners_circuit", concurrency=100 * CONCURRENCY)},
                      {"down_mbps": 2, "learners": 0})
+    answers = [] if studying is None else [_answer_q5(pack, tx, studying, cache_share, float(f["national"]))]
     reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
                        "peak_lms_gbps": float(f["lms"])},
                       said + modelled_note(pack, tx, "conn.modelled", ("learners", *CASCADE_TABLES)), importance=1,
-                      modelled=modelled)
+                      modelled=modelled, grade="modelled", answers=answers)
     return Panel(reading, figure=localise(fig, language), view=view, result=load)
+
+
+def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float) -> dict:
+    """Question 5 (how to use the research network and the LMS): the peak load of the uptake model's
+    active learners, in 1 Gbps circuits (judged on the band's top), and what a cache keeps at home."""
+    low, high = cap_mod.national_gbps(studying["p10"]), cap_mod.national_gbps(studying["p90"])
+    key = "conn.answer_q5_one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "conn.answer_q5_more"
+    shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
+    return answer("q5", tx(key, shown=shown, share=100 * cache_share, kept=national * cache_share), "modelled",
+                  shown, national, finding=tx.get("pilot.finding.q5", ""),
+                  change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY))

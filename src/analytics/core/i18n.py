@@ -32,8 +32,10 @@ SOURCE_LANGUAGE = "en"
 
 #: The only keys a country pack's locale files may add or override: names of areas and
 #: tables, and the pack's own texts in the reader's language (``source.<table>`` for a
-#: table's source, ``assumption.<section>.<name>`` for an assumption's source or reason).
-NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumption.")
+#: table's source, ``assumption.<section>.<name>`` for an assumption's source or reason,
+#: ``pilot.finding.<question>`` for what a pilot published on a research question and
+#: ``pilot.citation`` for that publication).
+NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumption.", "pilot.")
 
 CATALOG_FILE = "catalog.yaml"
 

@@ -22,6 +22,16 @@ from .content_profiles import PROFILES
 MIX = {"text_lms": 0.5, "video_360p": 1 / 3, "live_group_video": 1 / 6}
 
 
+#: Share of learners online at the busiest hour (a choice; every page that sizes the network uses it).
+CONCURRENCY = 0.1
+
+
+def national_gbps(learners: float, concurrency: float = CONCURRENCY) -> float:
+    """National network load (Gbps) of ``learners`` (persons) studying with the course mix, ``concurrency``
+    of them online at once."""
+    return float(capacity(learners, concurrency, 0.0).to_frame().set_index("link").loc["national", "peak_gbps"])
+
+
 @dataclass
 class Capacity:
     """Peak load of online courses, tidy (see :meth:`to_frame`)."""

@@ -100,6 +100,6 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
                       **{s: names[s] for s in settlements}},
                      {"all": 1, **{s: 1 for s in settlements}, "people": 0})
     numbers = {f"cascade_{s}_pct": 100 * share[s] for s in steps}
-    reading = Reading(numbers, said, importance=2, modelled=True,
+    reading = Reading(numbers, said, importance=2, modelled=True, grade="modelled",
                       headline={"cascade_afford_pct": tx("cascade.headline")})
     return Panel(reading, figure=localise(fig, language), view=view, result=casc)

@@ -226,7 +226,7 @@ def headlines(pack, region: str = "all", language: str = "en") -> Panel:
     ind = pack.indicators
     code, *others = areas(pack)
     country = area_name(tx, code)
-    out = Reading(importance=2)
+    out = Reading(importance=2, grade="measured")  # census totals and published indicators
     scope = pack.regions if region == "all" else pack.regions[pack.regions["region_code"] == region]
     out.numbers["census_population"] = int(scope["census_population"].sum())
     out.headline["census_population"] = tx("profile.headline_population", year=pack.meta.get("census_year", ""))

@@ -1,8 +1,11 @@
 """The landing page of a run in each language, and the briefing book.
 
-* ``index.html`` (first language) and ``index-<lang>.html``: key messages with their
-  numbers, taken from the jobs' recorded results (never scraped from HTML), links to
-  every page, and every failed job listed with its error.
+* ``index.html`` (first language) and ``index-<lang>.html``: the briefing's five research
+  questions, each with its answer, the number it rests on, its evidence grade in words, what
+  would change it most and a link to its page; the policy options side by side; the areas
+  table; every page in a grid of topic × area; every failed job with its error. All of it
+  comes from the jobs' recorded results (never scraped from HTML); nothing graded
+  ``demonstration`` reaches it.
 * ``briefing-<lang>.html``: the index and every page's article in one self-contained
   file with plotly.js embedded once; charts draw as they scroll into view.
 """
@@ -54,38 +57,73 @@ def language_links(languages: list[str], current: str, href, texts) -> list[dict
             for lang in languages if lang != current]
 
 
-#: Most key messages on an index.
-MAX_MESSAGES = 5
-
-
 def area_label(parameters: dict, texts) -> str:
     """The area a job covers, by name (the whole country when it has no region)."""
     region = parameters.get("region", "all")
     return texts("index.national") if region == "all" else texts.get(f"region.{region}", str(region))
 
 
-def key_messages(entries: list[JobEntry], texts) -> list[str]:
-    """At most :data:`MAX_MESSAGES` national key messages: the most important candidates, none twice.
+def _national(entries: list[JobEntry]) -> list[JobEntry]:
+    """The jobs for the whole country that ran, those of the baseline scenario (or none) first."""
+    ok = [e for e in entries if e.status == "ok" and e.parameters.get("region", "all") == "all"]
+    return sorted(ok, key=lambda e: e.parameters.get("scenario", "baseline") != "baseline")
 
-    Candidates are what each national job recorded (``messages``: text, importance,
-    modelled); ties keep the order of the jobs and of the panels within each job. A message
-    resting on modelled data is marked so.
+
+def answers(entries: list[JobEntry], texts, href) -> list[dict]:
+    """The five research questions, each with the first national answer recorded for it.
+
+    Returns
+    -------
+    list of dict
+        Per question (:data:`~analytics.report.panel.QUESTIONS`): ``question`` (its text), and when a
+        page answers it ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the
+        pilot published), ``driver`` (what would change it most) and ``href``.
     """
-    candidates = []
-    for order, e in enumerate(entries):
-        if e.status != "ok" or e.parameters.get("region", "all") != "all":
+    from ..report.panel import QUESTIONS
+
+    national = _national(entries)
+    drivers: dict[str, dict] = {}
+    for e in national:
+        for k, v in e.results.get("drivers", {}).items():
+            drivers.setdefault(k, v)
+    out = []
+    for q in QUESTIONS:
+        found = next(((e, a) for e in national for a in e.results.get("answers", []) if a["question"] == q), None)
+        row = {"question": texts(f"question.{q}"), "grade": "", "shown": "", "finding": "", "driver": "", "href": ""}
+        if found is None:
+            out.append(row | {"text": texts("index.no_answer")})
             continue
-        for k, m in enumerate(e.results.get("messages", [])):
-            candidates.append((-int(m.get("importance", 0)), order, k, m))
-    out, seen = [], set()
-    for *_, m in sorted(candidates, key=lambda c: c[:3]):
-        if m["text"] in seen:
-            continue
-        seen.add(m["text"])
-        out.append(f"{m['text']} ({texts('modelled')})" if m.get("modelled") else m["text"])
-        if len(out) == MAX_MESSAGES:
-            break
+        e, a = found
+        driver = drivers.get(a.get("driver", ""))
+        change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
+        row |= {"text": a["text"], "grade": texts(f"grade.{a['grade']}"), "shown": a.get("shown", ""),
+                "finding": a.get("finding", ""), "href": href(e), "driver": change}
+        out.append(row)
     return out
+
+
+def options(entries: list[JobEntry], texts) -> dict:
+    """The policy options side by side, from the first national page that recorded them (empty if none)."""
+    for e in _national(entries):
+        if e.results.get("options"):
+            return dict(e.results["options"], grade=texts(f"grade.{e.results['options'].get('grade', 'modelled')}"))
+    return {}
+
+
+def pages_grid(entries: list[JobEntry], texts, href) -> dict:
+    """Every page that ran, as a grid of topic (notebook) × area: each cell links its pages."""
+    areas: list[str] = []
+    rows: dict[str, dict[str, list[dict]]] = {}
+    for e in entries:
+        if e.status != "ok":
+            continue
+        area = area_label(e.parameters, texts)
+        if area not in areas:
+            areas.append(area)
+        params = param_text(e.parameters, texts, skip=("language", "country", "region"))
+        rows.setdefault(e.title, {}).setdefault(area, []).append({"href": href(e), "title": params})
+    grid = [{"topic": topic, "cells": [cells.get(a, []) for a in areas]} for topic, cells in rows.items()]
+    return {"areas": [a[:1].upper() + a[1:] for a in areas], "rows": grid}
 
 
 def area_table(entries: list[JobEntry], texts, href) -> dict:
@@ -105,7 +143,11 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
         area = area_label(e.parameters, texts)
         area = area[:1].upper() + area[1:]  # a table cell starts with a capital ("Вся страна")
         for h in e.results.get("headline", []):
-            columns.setdefault(h["key"], h["label"])
+            if h.get("grade") == "demonstration":  # a demonstration sample never reaches the index
+                continue
+            grade = h.get("grade")
+            label = h["label"] + (" — " + texts(f"grade.{grade}") if grade else "")
+            columns.setdefault(h["key"], label)
             cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e), h.get("low"), h.get("high")))
 
     def shown(key: str, value: float, low: float | None = None, high: float | None = None) -> str:
@@ -128,7 +170,8 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
 
 def index_body(title: str, entries: list[JobEntry], texts, languages: list[str], run_id: str,
                input_hash: str, in_book: bool = False) -> str:
-    """The landing content in one language: key messages, areas × key numbers, the pages, failures."""
+    """The landing content in one language: the five questions answered, the policy options, areas × key
+    numbers, the pages by topic and area, failures."""
     language = texts.language
     mine = [e for e in entries if e.language == language]
     date = datetime.now(UTC).strftime("%Y-%m-%d")
@@ -139,18 +182,18 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
     def href(e: JobEntry) -> str:
         return f"#{e.anchor}" if in_book else e.html
 
-    pages = [{"href": href(e), "text": f"{e.title} — {area_label(e.parameters, texts)}",
-              "params": param_text(e.parameters, texts, skip=("language", "country", "region"))}
-             for e in mine if e.status == "ok"]
     failed = [{"job": e.name, "status": e.status,
                "error": e.error.splitlines()[-1] if e.error else e.status} for e in mine if e.status != "ok"]
     links = [] if in_book else [{"href": f"briefing-{language}.html", "text": texts("index.book_link")},
                                 {"href": f"tables/{workbook_name(language)}", "text": texts("index.workbook_link")},
                                 {"href": f"methods-{language}.html", "text": texts("page.to_methods")}]
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
-                      key_messages_title=texts("index.key_messages"), messages=key_messages(mine, texts),
+                      questions_title=texts("index.questions"), answers=answers(mine, texts, href),
+                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page")},
+                      options_title=texts("index.options"), options=options(mine, texts),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
-                      area_heading=texts("index.area"), pages_title=texts("index.pages"), pages=pages,
+                      area_heading=texts("index.area"), pages_title=texts("index.pages_grid"),
+                      topic_heading=texts("index.topic"), grid=pages_grid(mine, texts, href),
                       failed=failed, failed_title=texts("index.failed"), **status_text(modelled, texts)))
 
 

@@ -21,7 +21,12 @@ class Reading:
     message (0 never, 3 the most important), ``modelled`` says it rests on modelled data
     (the index marks it so), ``headline`` names the numbers shown in the index's table of
     areas (key to its label in the page's language), and ``messages`` holds the candidates
-    gathered by :func:`~analytics.report.record.key_reading`.
+    gathered by :func:`~analytics.report.record.key_reading`. ``grade`` is the evidence
+    grade of the panel's numbers (one of :data:`GRADES`; a ``demonstration`` reading never
+    reaches the index); ``answers`` are the panel's answers to the briefing's research
+    questions (see :func:`answer`), ``options`` the policy options side by side (``columns``,
+    ``rows`` of text in the page's language, ``said``), ``drivers`` each headline's largest
+    source of uncertainty (headline key to ``input`` and ``output``, their names in the page's language).
     """
 
     numbers: dict[str, float] = field(default_factory=dict)
@@ -30,6 +35,15 @@ class Reading:
     modelled: bool = False
     headline: dict[str, str] = field(default_factory=dict)
     messages: list[dict] = field(default_factory=list)
+    grade: str = ""
+    answers: list[dict] = field(default_factory=list)
+    options: dict = field(default_factory=dict)
+    drivers: dict[str, dict] = field(default_factory=dict)
+    grades: dict[str, str] = field(default_factory=dict)  # headline key to its grade (set by key_reading)
+
+    def __post_init__(self):
+        if self.grade and self.grade not in GRADES:
+            raise ValueError(f"unknown evidence grade {self.grade!r}: expected one of {', '.join(GRADES)}")
 
     def summary(self) -> str:
         return "\n".join(self.sentences)
@@ -41,7 +55,47 @@ class Reading:
     def __add__(self, other: Reading) -> Reading:
         return Reading({**self.numbers, **other.numbers}, self.sentences + other.sentences,
                        max(self.importance, other.importance), self.modelled or other.modelled,
-                       {**self.headline, **other.headline}, self.messages + other.messages)
+                       {**self.headline, **other.headline}, self.messages + other.messages,
+                       self.grade or other.grade, self.answers + other.answers, self.options or other.options,
+                       {**self.drivers, **other.drivers}, {**self.grades, **other.grades})
+
+
+#: Evidence grades, strongest first: published (by the pilot or an agency), measured (official
+#: statistics), assumption (a stated choice), modelled (computed from assumptions), demonstration
+#: (a sample generated to show a method; never on the index).
+GRADES = ("published", "measured", "assumption", "modelled", "demonstration")
+#: The briefing's research questions (their text is the catalog's ``survey.<q>``).
+QUESTIONS = ("q1", "q2", "q3", "q4", "q5")
+
+
+def answer(question: str, text: str, grade: str, shown: str = "", value: float | None = None,
+           driver: str = "", finding: str = "", change: str = "") -> dict:
+    """One answer to a research question, for the briefing index.
+
+    Parameters
+    ----------
+    question : str
+        One of :data:`QUESTIONS`.
+    text : str
+        The answer in one sentence, in the page's language.
+    grade : str
+        Evidence grade of the number it rests on (:data:`GRADES`).
+    shown : str
+        That number as the page shows it (with its unit and band), in the page's language.
+    value : float, optional
+        The number itself (raw, as in the page's readings and CSVs).
+    driver : str
+        Headline key of the sensitivity table whose largest input would change the answer most.
+    finding : str
+        What the pilot published on the question, in the page's language (graded ``published``).
+    change : str
+        What would change the answer most, in the page's language, where no sensitivity table says it.
+    """
+    if question not in QUESTIONS or grade not in GRADES:
+        raise ValueError(f"answer to {question!r} graded {grade!r}: expected {QUESTIONS} and {GRADES}")
+    return {"question": question, "text": text, "grade": grade, "shown": shown,
+            "value": None if value is None else float(value), "driver": driver, "finding": finding,
+            "change": change}
 
 
 @dataclass

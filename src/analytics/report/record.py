@@ -51,8 +51,10 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
     dict
         ``country``, ``inputs`` (name, status, source, licence, vintage), ``modelled``
         (names of modelled inputs), ``numbers``, ``sentences``, ``messages`` (candidate key
-        messages: ``text``, ``importance``, ``modelled``), ``headline`` (``key``, ``label``,
-        ``value`` of the numbers for the index's table of areas, with ``low`` and ``high`` when the
+        messages: ``text``, ``importance``, ``modelled``, ``grade``), ``answers`` (to the research
+        questions), ``options`` (the policy options side by side), ``drivers`` (each headline's largest
+        source of uncertainty), ``headline`` (``key``, ``label``, ``value``, ``grade`` of the numbers for
+        the index's table of areas, with ``low`` and ``high`` when the
         reading holds the number's band as ``<key>_low`` and ``<key>_high``) and ``tables`` (name to
         ``{"columns": [...], "data": [[...], ...]}``); ``cache``: the computations of the run's
         cache this job made and those it read (:func:`analytics.core.cache.take_stats`).
@@ -74,7 +76,11 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         "numbers": {k: float(v) for k, v in (getattr(reading, "numbers", {}) or {}).items()},
         "sentences": list(getattr(reading, "sentences", []) or []),
         "messages": list(getattr(reading, "messages", []) or []),
+        "answers": list(getattr(reading, "answers", []) or []),
+        "options": dict(getattr(reading, "options", {}) or {}),
+        "drivers": dict(getattr(reading, "drivers", {}) or {}),
         "headline": [{"key": k, "label": label, "value": float(reading.numbers[k]),
+                      "grade": (getattr(reading, "grades", {}) or {}).get(k, ""),
                       **{end: float(reading.numbers[f"{k}_{end}"]) for end in ("low", "high")
                          if f"{k}_{end}" in reading.numbers}}
                      for k, label in (getattr(reading, "headline", {}) or {}).items() if k in reading.numbers],
@@ -134,5 +140,10 @@ def key_reading(*panels) -> object:
         out.sentences.extend(r.sentences[:1])
         out.headline.update({k: v for k, v in r.headline.items() if k in r.numbers})
         if r.sentences and r.importance > 0:
-            out.messages.append({"text": r.sentences[0], "importance": r.importance, "modelled": r.modelled})
+            out.messages.append({"text": r.sentences[0], "importance": r.importance, "modelled": r.modelled,
+                                 "grade": r.grade})
+        out.grades.update({k: r.grade for k in r.headline if k in r.numbers})
+        out.answers.extend(r.answers)
+        out.options = out.options or r.options
+        out.drivers.update(r.drivers)
     return out

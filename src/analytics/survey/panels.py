@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..report.figures import localise, title
-from ..report.panel import Panel, Reading
+from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
@@ -279,7 +279,7 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
     tx = pack.texts(language)
     research = research_table(pack, role, min_cell_size, studying)
     table = research.frame
-    shown = pd.DataFrame([{"question": tx(f"survey.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
+    shown = pd.DataFrame([{"question": tx(f"question.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
                            "finding": _finding(tx, r, min_cell_size), "n": r.n if r.n else "—",
                            "strength": tx(f"survey.strength_{r.strength}")} for r in table.itertuples()])
     view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "indicator", "finding", "n", "strength")},
@@ -292,6 +292,8 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
         said.append(tx(f"survey.answer_{q}_{verdict(q, v)}", evidence="; ".join(parts)))
     numbers = {f"{i}_pct": 100 * v.loc[i, "value"] for i in ("human_capacity", "certificate_motivation", "hire")
                if i in v.index and np.isfinite(v.loc[i, "value"])}
+    published = [answer(q, tx.get(f"pilot.finding.{q}", "") or tx("survey.no_finding"),
+                        "published" if tx.has(f"pilot.finding.{q}") else "assumption") for q in ("q1", "q3")]
     reading = Reading(numbers, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents", "employer_survey"]),
-                      importance=3, modelled=True)
+                      importance=3, modelled=True, grade="assumption", answers=published)
     return Panel(reading, view=view, result=research)

@@ -49,15 +49,6 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> di
     return safe_share(asked["respondent_id"].isin(named), asked["weight"], k)
 
 
-#: Share of active learners online at the busiest hour (as on the connectivity page).
-CONCURRENCY = 0.1
-
-
-def _peak_gbps(learners: float) -> float:
-    """National network load (Gbps) of ``learners`` studying, :data:`CONCURRENCY` of them online at once."""
-    return float(capacity.capacity(learners, CONCURRENCY, 0.0).to_frame().set_index("link").loc["national", "peak_gbps"])
-
-
 def _model(pack, what: str, studying: dict | None = None) -> dict:
     """Modelled evidence: no sampling interval (``n`` 0, method ``modelled``); the peak load carries the
     band of the uptake model's draws (P10–P90) in ``share_low`` and ``share_high``."""
@@ -65,8 +56,8 @@ def _model(pack, what: str, studying: dict | None = None) -> dict:
         if studying is None:  # the uptake model's learners were not given: no figure
             return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
                     "suppressed": False, "method": "modelled"}
-        return {"share": _peak_gbps(studying["p50"]), "share_low": _peak_gbps(studying["p10"]),
-                "share_high": _peak_gbps(studying["p90"]), "respondents": NAN, "n": 0, "suppressed": False,
+        return {"share": capacity.national_gbps(studying["p50"]), "share_low": capacity.national_gbps(studying["p10"]),
+                "share_high": capacity.national_gbps(studying["p90"]), "respondents": NAN, "n": 0, "suppressed": False,
                 "method": "modelled"}
     else:
         ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,

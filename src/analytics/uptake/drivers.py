@@ -139,5 +139,8 @@ def drivers_panel(pack, region: str = "all", scenario: str = "baseline", horizon
     view = TableView(shown, tx, {"output": tx("col.output"), "input": tx("col.input"),
                                  "first_pct": tx("uptake.col_first_pct"), "total_pct": tx("uptake.col_total_pct")},
                      {"first_pct": 0, "total_pct": 0})
-    reading = Reading(numbers, said + modelled_note(pack, tx, "uptake.modelled"), importance=1, modelled=True)
+    largest = {o: {"input": tx(f"uptake.input_{f[f['output'] == o].sort_values('rank').iloc[0].input}"),
+                   "output": tx(f"uptake.output_{o}")} for o in OUTPUTS}
+    reading = Reading(numbers, said + modelled_note(pack, tx, "uptake.modelled"), importance=1, modelled=True,
+                      grade="modelled", drivers=largest)
     return Panel(reading, view=view, result=result)

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..report.areas import check_region, where
 from ..report.figures import localise, title
-from ..report.panel import Panel, Reading
+from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
@@ -76,7 +76,7 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
     reading = Reading({"enrolled": enrolled["mid"], "enrolled_low": enrolled["low"], "enrolled_high": enrolled["high"],
                        "completed": completed["mid"], "completed_low": completed["low"],
                        "completed_high": completed["high"]},
-                      said + modelled_note(pack, tx, "uptake.modelled"), importance=3, modelled=True,
+                      said + modelled_note(pack, tx, "uptake.modelled"), importance=3, modelled=True, grade="modelled",
                       headline={"completed": tx("uptake.headline_completed")})
     return Panel(reading, figure=[localise(f, language) for f in figs], result=runs.district_bands(pack, scenario, horizon_years, n_draws, seed, area))
 
@@ -136,14 +136,19 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     cmp = comparison.frame
     wide = {}
     for r in cmp.itertuples():
-        digits = 1 if r.measure.endswith("_pp") else None
-        text = (tx("uptake.band_pp", mid=r.p50, low=r.p10, high=r.p90) if digits
-                else tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90)))
+        if r.measure.endswith("_pp"):
+            text = tx("uptake.band_pp", mid=r.p50, low=r.p10, high=r.p90)
+        elif r.measure.endswith("_pct"):
+            text = tx("uptake.band_pct", mid=r.p50, low=r.p10, high=r.p90)
+        else:
+            text = tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90))
         wide.setdefault(r.scenario, {"scenario": tx(f"param.scenario.{r.scenario}")})[r.measure] = text
     table = pd.DataFrame(list(wide.values()))
-    measures = ["enrolled", "completed", "certified", "urban_rural_gap_pp", "female_male_gap_pp", "usd_per_completer"]
-    view = TableView(table, tx, {"scenario": tx("uptake.col_scenario"),
-                                 **{m: tx(f"uptake.col_{m}") for m in measures}})
+    measures = ["able_pct", "enrolled", "completed", "certified", "urban_rural_gap_pp", "female_male_gap_pp",
+                "usd_per_completer"]
+    table = table[["scenario", *measures]]
+    columns = {"scenario": tx("uptake.col_scenario"), **{m: tx(f"uptake.col_{m}") for m in measures}}
+    view = TableView(table, tx, columns)
     mid = cmp.pivot(index="scenario", columns="measure", values="p50")
     best, cheap = mid["completed"].idxmax(), mid["usd_per_completer"].idxmin()
     b = cmp[(cmp.scenario == best) & (cmp.measure == "completed")].iloc[0]
@@ -153,8 +158,31 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
                low=sig(b.p10), high=sig(b.p90), baseline=sig(base.p50)),
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
-    reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True)
+    options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
+               "grade": "modelled"}
+    reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
+                      grade="modelled", options=options, answers=_answer_q4(pack, tx, cmp, horizon_years))
     return Panel(reading, view=view, result=comparison)
+
+
+def _answer_q4(pack, tx, cmp: pd.DataFrame, horizon: int) -> list[dict]:
+    """Question 4 (can online courses count toward a degree?): completers with recognised certificates
+    against the baseline, from the first scenario whose only lever is recognition."""
+    if "baseline" not in pack.scenarios:
+        return []
+    base = pack.scenario("baseline")
+    recognised = {**base.uptake, "recognised": True}  # the baseline with recognition as its only change
+    alone = [n for n, s in pack.scenarios.items() if s.uptake == recognised and s.access == base.access
+             and s.connectivity == base.connectivity and not base.uptake.get("recognised")]
+    done = cmp[cmp["measure"] == "completed"].set_index("scenario")
+    if not alone or "baseline" not in done.index:
+        return []
+    r, b = done.loc[alone[0]], done.loc["baseline"]
+    shown = tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90))
+    text = tx("uptake.answer_q4", scenario=tx(f"param.scenario.{alone[0]}"), shown=shown, years=horizon,
+              baseline=sig(b.p50))
+    return [answer("q4", text, "modelled", shown, float(r.p50), driver="completed",
+                   finding=tx.get("pilot.finding.q4", ""))]
 
 
 @builder

@@ -175,7 +175,8 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
     Comparison
         ``frame`` tidy: ``scenario``, ``measure`` (enrolled, completed, certified — persons over the horizon in
         the area; urban_rural_gap_pp, female_male_gap_pp — difference in the share of the enrolled who
-        complete, percentage points, national; usd_per_completer — national, by ``route``), ``p10``,
+        complete, percentage points, national; usd_per_completer — national, by ``route``; able_pct — share of
+        the eligible who can study online, percent, national), ``p10``,
         ``p50``, ``p90``.
     """
     rows = []
@@ -185,5 +186,6 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
         measures["urban_rural_gap_pp"] = sim.gap("urban", "rural")
         measures["female_male_gap_pp"] = sim.gap("female", "male")
         measures["usd_per_completer"] = run_costs(s, sim).per_completer(route)
+        measures["able_pct"] = 100 * sim.able
         rows += [{"scenario": name, "measure": m, **_band(v)} for m, v in measures.items()]
     return Comparison(pd.DataFrame(rows))
