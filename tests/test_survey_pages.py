@@ -121,3 +121,37 @@ def test_russian_and_tajik_pages(survey_run):
             text = _visible(folder / o.html)
             assert "{" not in text and "Reconstructed data" not in text
             assert ("39 %" in text) if o.language == "ru" else ("39" in text)
+
+
+def test_no_interval_or_test_on_an_assumed_share_anywhere(survey_run):
+    """The pilot's respondents, answers and firms are reconstructed from assumptions: the page, the recorded
+    tables (CSVs, workbook) and the research questions show their shares without a 95 % interval, a bootstrap of
+    the ranks or a test of association, and say why; only modelled indicators keep a band."""
+    for folder, o in survey_run:
+        for name in ("research_questions", "languages", "rankings", "employers"):
+            for r in _recorded(o, name):
+                if r.get("method") != "modelled":
+                    lows = [r[c] for c in r if c.endswith("_low") or c.endswith("_high") or c == "rank_support"]
+                    assert all(v is None for v in lows), (o.job, name, r)
+        research = _recorded(o, "research_questions")
+        assert {r["strength"] for r in research} <= {"assumption", "modelled", "none"}
+        if o.language == "en":
+            text = _visible(folder / o.html)
+            assert "chi-square" not in text.lower() and "bootstrap" not in text.lower()
+            assert "No test of association is shown" in text
+            assert "Published by the pilot: The pilot (3 universities and 2 NGOs" in text
+
+
+def test_a_surveyed_pack_keeps_its_intervals_and_tests(pack, monkeypatch):
+    """The same panels on answers that were surveyed (measured) give Wilson intervals, rank support and tests."""
+    from analytics.survey import panels as sp
+    from analytics.survey.questions import research_table
+
+    monkeypatch.setattr(type(pack), "is_modelled", lambda self, table: False)
+    table = research_table(pack, "all", 5).frame
+    mentions = table[table["indicator"] == "human_capacity"].iloc[0]
+    assert mentions["method"] == "wilson" and mentions["value_low"] < mentions["value"] < mentions["value_high"]
+    cross = sp.crosstab_panel(pack, "all", 5, "en")
+    assert cross.result.tests and any("degrees of freedom" in x for x in cross.reading.sentences)
+    ranks = sp.rankings_panel(pack, "all", 5, 50, "en").to_frame()
+    assert ranks["rank_support"].notna().all()

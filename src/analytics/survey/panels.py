@@ -32,7 +32,8 @@ def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: boo
     shown = frame[~frame["suppressed"]]
     names = [labels[i] for i in shown.index]
     value, low, high = 100 * shown["share"], 100 * shown["share_low"], 100 * shown["share_high"]
-    error = {"type": "data", "symmetric": False, "array": high - value, "arrayminus": value - low}
+    error = {"type": "data", "symmetric": False, "array": high - value, "arrayminus": value - low,
+             "visible": bool(low.notna().any())}  # no whiskers on assumed shares (no sampling error)
     bar = go.Bar(y=names, x=value, orientation="h", error_x=error) if horizontal else \
         go.Bar(x=names, y=value, error_y=error)
     bar.update(marker_color="#4c78a8", hovertemplate=("%{y}: %{x:.1f} %" if horizontal else "%{x}: %{y:.1f} %")
@@ -79,14 +80,15 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     tx = pack.texts(language)
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
+    observed = not pack.is_modelled("pilot_respondents")
     shares = safe_shares({lang: stated["course_language"] == lang for lang in LANGUAGES}, "course_language",
-                         stated["weight"], min_cell_size)
+                         stated["weight"], min_cell_size, observed)
     frame = shares.frame
     labels = [tx(f"survey.lang_{lang}") for lang in LANGUAGES]
     fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
-             tx("survey.lang_part", language=labels[i], share=100 * r.share, low=100 * r.share_low,
-                high=100 * r.share_high) for i, r in frame.iterrows()]
+             tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
+                low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
     said = [tx("survey.lang_sentence", n=len(stated), who=_who(tx, role), parts="; ".join(parts))]
     if role == "all" and not frame["suppressed"].any():
         same = all(round(100 * frame.loc[i, "share"]) == PUBLISHED[lang] for i, lang in enumerate(LANGUAGES))
@@ -118,6 +120,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
     tx = pack.texts(language)
     people = respondents(pack, role)
     mentions = pack.pilot_mentions
+    observed = not pack.is_modelled("pilot_mentions")
     figures, frames, said = [], [], []
     for question, roles in ASKED.items():
         asked = people[people["role"].isin(roles)]
@@ -128,19 +131,23 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         small = (r["respondents"] < min_cell_size) | (r["n"] - r["respondents"] < min_cell_size)
         small &= r["respondents"] > 0
         r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
+        if not observed:  # reconstructed answers: no sampling interval and no bootstrap of the ranks
+            r[["share_low", "share_high", "rank_support"]] = np.nan
         r["suppressed"] = small
         frames.append(r)
         labels = [_item(tx, i) for i in r["item"]]
         figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title", question=tx(f"survey.q_{question}"),
                                                              n=len(asked)), horizontal=True), language))
         top = [labels[i] for i in range(min(3, len(r)))]
-        said.append(tx("survey.rank_sentence", question=tx(f"survey.q_{question}"), first=top[0], second=top[1],
-                       third=top[2], support=100 * float(r["rank_support"].head(3).min())))
+        said.append(tx("survey.rank_sentence" if observed else "survey.rank_sentence_assumed",
+                       question=tx(f"survey.q_{question}"), first=top[0], second=top[1], third=top[2],
+                       support=100 * float(r["rank_support"].head(3).min()) if observed else 0.0))
     table = pd.concat(frames, ignore_index=True)
     shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
                          item=[_item(tx, i) for i in table["item"]],
                          share=100 * table["share"], rank_support=100 * table["rank_support"])
-    view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "rank", "item", "share", "rank_support")},
+    columns = ("question", "rank", "item", "share", "rank_support") if observed else ("question", "rank", "item", "share")
+    view = TableView(shown[list(columns)], tx, {c: tx(f"survey.col_{c}") for c in columns},
                      {"share": 1, "rank_support": 0, "rank": 0})
     reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_mentions"]), importance=2, modelled=True)
     return Panel(reading, figure=figures, view=view, result=Rankings(table))
@@ -163,6 +170,7 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     tx = pack.texts(language)
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
+    observed = not pack.is_modelled("pilot_respondents")
     tidy, shown, said, tests = [], [], [], []
     for group in GROUPS:
         if stated[group].nunique() < 2:
@@ -176,11 +184,15 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
             shown.append({"grouping": tx(f"survey.group_{group}"),
                           "group": tx("survey.total") if idx == "total" else tx.get(f"survey.value_{idx}".replace(" ", "_"), str(idx)),
                           **{c: ("‡" if s.withheld.loc[idx, c] else f"{int(row[c]):d}") for c in view.columns}})
+        if not observed:  # no test of association on answers reconstructed from assumptions
+            continue
         test = crosstab(stated, group, "course_language", stated["weight"])
         tests.append(test)
         key = "survey.assoc_yes" if test.p_value < 0.05 else "survey.assoc_no"
         said.append(tx(key, group=tx(f"survey.group_{group}"), stat=test.statistic, df=test.df, p=test.p_value,
                        method=tx(f"survey.method_{test.method.replace('-', '_')}")))
+    if not observed:
+        said.append(tx("survey.no_test"))
     frame = pd.concat(tidy, ignore_index=True)[["grouping", "group", "course_language", "respondents", "suppressed"]]
     table = pd.DataFrame(shown)
     view = TableView(table, tx, {"grouping": tx("survey.col_grouping"), "group": tx("survey.col_group"),
@@ -205,12 +217,14 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
     tx = pack.texts(language)
     firms = pack.employer_survey
     keys = ("willing_cocreate", "willing_hire", "willing_invest_training")
-    shares = safe_shares({k: firms[k].astype(bool) for k in keys}, "willing", None, min_cell_size)
+    observed = not pack.is_modelled("employer_survey")
+    shares = safe_shares({k: firms[k].astype(bool) for k in keys}, "willing", None, min_cell_size, observed)
     frame = shares.frame
     labels = [tx(f"survey.{k}") for k in keys]
     fig = _bars(tx, labels, frame, tx("survey.firms_title", n=len(firms)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
-             tx("survey.firm_part", what=labels[i], share=100 * r.share, low=100 * r.share_low, high=100 * r.share_high)
+             tx("survey.firm_part" if observed else "survey.firm_part_assumed", what=labels[i], share=100 * r.share,
+                low=100 * r.share_low, high=100 * r.share_high)
              for i, r in frame.iterrows()]
     said = [tx("survey.firms_sentence", n=len(firms), parts="; ".join(parts))]
     reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["employer_survey"]), importance=1, modelled=True)
@@ -251,6 +265,8 @@ def _finding(tx, row, k: int) -> str:
         scale = 100 if row.indicator in SHARE_INDICATORS else 1  # shares in per cent; the index and Gbps as they are
         return tx(f"survey.model_{row.indicator}", value=scale * row.value, low=scale * row.value_low,
                   high=scale * row.value_high)
+    if row.method == "assumption":
+        return tx("survey.share_assumed", share=100 * row.value)
     return tx("survey.share_band", share=100 * row.value, low=100 * row.value_low, high=100 * row.value_high)
 
 
@@ -289,7 +305,13 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
     for q in ("q1", "q2", "q3", "q4", "q5"):
         rows = table[table["question"] == q]
         parts = [f"{tx(f'survey.ind_{r.indicator}')}: {_finding(tx, r, min_cell_size)}" for r in rows.itertuples()]
-        said.append(tx(f"survey.answer_{q}_{verdict(q, v)}", evidence="; ".join(parts)))
+        decides = v.loc[DECIDES[q]]
+        if decides["method"] == "assumption" and not decides["suppressed"]:  # the pilot's words, not assumed shares
+            finding = tx.get(f"pilot.finding.{q}", "")
+            said.append(tx("survey.answer_published" if finding else "survey.answer_unpublished", number=q[1:],
+                           evidence="; ".join(parts), finding=finding))
+        else:
+            said.append(tx(f"survey.answer_{q}_{verdict(q, v)}", evidence="; ".join(parts)))
     numbers = {f"{i}_pct": 100 * v.loc[i, "value"] for i in ("human_capacity", "certificate_motivation", "hire")
                if i in v.index and np.isfinite(v.loc[i, "value"])}
     published = [answer(q, tx.get(f"pilot.finding.{q}", "") or tx("survey.no_finding"),

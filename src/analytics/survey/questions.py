@@ -46,7 +46,7 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> di
                 "method": "not asked"}
     m = pack.pilot_mentions
     named = set(m.loc[(m["question"] == question) & (m["item"] == item), "respondent_id"])
-    return safe_share(asked["respondent_id"].isin(named), asked["weight"], k)
+    return safe_share(asked["respondent_id"].isin(named), asked["weight"], k, not pack.is_modelled("pilot_mentions"))
 
 
 def _model(pack, what: str, studying: dict | None = None) -> dict:
@@ -97,8 +97,9 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
     ResearchTable
         ``frame``: ``question`` (q1…q5), ``indicator``, ``value`` (share 0–1; readiness index 0–100; Gbps),
         ``value_low``, ``value_high`` (95 %), ``respondents``, ``n``, ``suppressed``, ``method``
-        (wilson, taylor, modelled, not asked) and ``strength`` (strong: interval narrower than 20
-        points; moderate: narrower than 40; weak; modelled; none).
+        (wilson, taylor, modelled, assumption — answers reconstructed from stated choices, no interval —
+        or not asked) and ``strength`` (strong: interval narrower than 20 points; moderate: narrower
+        than 40; weak; modelled; assumption; none).
     """
     people = respondents(pack, role)
     firms = pack.employer_survey
@@ -109,15 +110,16 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
                 v = _mention(pack, people, *what, k)
             elif kind == "answer":
                 asked = people[people[what].notna()]
-                v = safe_share(asked[what].astype(bool), asked["weight"], k) if len(asked) else \
+                v = safe_share(asked[what].astype(bool), asked["weight"], k,
+                               not pack.is_modelled("pilot_respondents")) if len(asked) else \
                     {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
                      "suppressed": False, "method": "not asked"}
             elif kind == "firm":
-                v = safe_share(firms[what].astype(bool), None, k)
+                v = safe_share(firms[what].astype(bool), None, k, not pack.is_modelled("employer_survey"))
             else:
                 v = _model(pack, what, studying)
             width = v["share_high"] - v["share_low"]
-            strength = ("modelled" if v["method"] == "modelled" else "none" if v["suppressed"] or v["n"] == 0
+            strength = (v["method"] if v["method"] in ("modelled", "assumption") else "none" if v["suppressed"] or v["n"] == 0
                         else "strong" if width < 0.2 else "moderate" if width < 0.4 else "weak")
             rows.append({"question": question, "indicator": key, "value": v["share"], "value_low": v["share_low"],
                          "value_high": v["share_high"], "respondents": v["respondents"], "n": v["n"],

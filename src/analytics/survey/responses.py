@@ -33,11 +33,12 @@ def respondents(pack, role: str = "all") -> pd.DataFrame:
     return r.assign(weight=r["weight"] if "weight" in r else 1.0).reset_index(drop=True)
 
 
-def safe_share(yes: pd.Series, weights: pd.Series | None, k: int) -> dict:
+def safe_share(yes: pd.Series, weights: pd.Series | None, k: int, observed: bool = True) -> dict:
     """A share with its interval, or withheld when it rests on fewer than ``k`` respondents.
 
     Withheld when fewer than ``k`` answered yes, or fewer than ``k`` did not (the total would give
-    them away).
+    them away). ``observed=False`` (answers reconstructed from assumptions, not surveyed): the share
+    carries no interval (there is no sampling error to state) and its method is ``assumption``.
 
     Returns
     -------
@@ -49,9 +50,10 @@ def safe_share(yes: pd.Series, weights: pd.Series | None, k: int) -> dict:
     hidden = bool(s.n > 0 and (s.successes < k or s.n - s.successes < k) and s.successes > 0)
     hidden = hidden or (0 < s.n < k)
     nan = float("nan")
-    return {"share": nan if hidden else s.estimate, "share_low": nan if hidden else s.low,
-            "share_high": nan if hidden else s.high, "respondents": nan if hidden else float(s.successes),
-            "n": s.n, "suppressed": hidden, "method": s.method}
+    bare = hidden or not observed
+    return {"share": nan if hidden else s.estimate, "share_low": nan if bare else s.low,
+            "share_high": nan if bare else s.high, "respondents": nan if hidden else float(s.successes),
+            "n": s.n, "suppressed": hidden, "method": s.method if observed else "assumption"}
 
 
 class Shares(TableResult):
@@ -62,13 +64,15 @@ class Shares(TableResult):
     def summary(self) -> str:
         key = self.frame.columns[0]
         return "\n".join("{:<26} {}".format(getattr(r, key), "withheld" if r.suppressed else
-                                            f"{r.share:6.1%} [{r.share_low:.1%}, {r.share_high:.1%}] of {r.n}")
+                                            f"{r.share:6.1%} [{r.share_low:.1%}, {r.share_high:.1%}] of {r.n}"
+                                            if r.method != "assumption" else f"{r.share:6.1%} of {r.n} (assumption)")
                          for r in self.frame.itertuples())
 
 
-def safe_shares(items: dict[str, pd.Series], column: str, weights: pd.Series | None, k: int) -> Shares:
+def safe_shares(items: dict[str, pd.Series], column: str, weights: pd.Series | None, k: int,
+                observed: bool = True) -> Shares:
     """:func:`safe_share` of each item (name to its yes/no answers), one row each, named in ``column``."""
-    return Shares(pd.DataFrame([{column: name, **safe_share(yes, weights, k)} for name, yes in items.items()]))
+    return Shares(pd.DataFrame([{column: name, **safe_share(yes, weights, k, observed)} for name, yes in items.items()]))
 
 
 def likert(answers: pd.Series, levels: list, weights: pd.Series | None = None, k: int = 5) -> pd.DataFrame:
