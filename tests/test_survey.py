@@ -11,7 +11,6 @@ import pytest
 from analytics.packs import load_pack
 from analytics.survey import panels as sp
 from analytics.survey.crosstab import crosstab
-from analytics.survey.disclosure import recoverable, suppress
 from analytics.survey.estimates import share, shares_of, wilson
 from analytics.survey.questions import research_table
 from analytics.survey.rankings import rank
@@ -70,31 +69,6 @@ def test_rao_scott_with_equal_weights_is_pearson_times_n_minus_1_over_n():
     # every design effect is n/(n − 1) under equal weights, so the corrected statistic is X² (n − 1)/n
     assert pearson.method == "pearson" and weighted.method == "rao-scott"
     assert weighted.statistic == pytest.approx(pearson.statistic * (n - 1) / n, rel=1e-9)
-
-
-def _fixture() -> pd.DataFrame:
-    # cells of 1 to 4 respondents; with row and column totals published, the 3 in row U2 would be
-    # the total (20) minus 9 minus 8 if withheld alone
-    return pd.DataFrame({"en": [20, 3, 15, 1], "ru": [12, 9, 2, 30], "tg": [4, 8, 10, 25]},
-                        index=["U1", "U2", "U3", "U4"])
-
-
-@pytest.mark.parametrize("k", [3, 5, 10])
-def test_nothing_under_k_is_recoverable_from_the_published_table(k):
-    s = suppress(_fixture(), k)
-    shown = s.shown()
-    values = shown.to_numpy()
-    assert not ((values > 0) & (values < k)).any()  # no small count shown
-    assert recoverable(s) == []  # and none can be solved for from the rows, columns and totals
-    for line in [*s.withheld.to_numpy(), *s.withheld.to_numpy().T]:
-        assert line.sum() != 1
-
-
-def test_primary_suppression_alone_would_leak():
-    """Without the complementary cells, the same fixture gives a withheld cell away (the check can fail)."""
-    s = suppress(_fixture(), 5)
-    leaky = type(s)(s.counts, s.primary, s.primary, 5)
-    assert recoverable(leaky) != []
 
 
 def test_the_published_figures_are_reproduced_from_the_shipped_data(pack):

@@ -1,6 +1,6 @@
 """Panels of notebook 04_pilot_survey: course languages, the three rankings, cross-tabulations, employers.
 
-Every number passes disclosure control first (:mod:`.disclosure`, :func:`.responses.safe_share`):
+Every number passes disclosure control first (:mod:`.protection`, :func:`.responses.safe_share`):
 what rests on fewer than ``min_cell_size`` respondents is withheld from the chart, the table, the
 sentence and the recorded table alike, and marked. The responses are reconstructed from the
 pilot's published aggregates, and each panel says so.
@@ -17,8 +17,10 @@ from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
+from . import responses
 from .crosstab import CrossTabs, crosstab
-from .disclosure import suppress
+from .protection import protect
+from .questions import named_answers
 from .rankings import REPLICATES, Rankings, rank
 from .responses import ASKED, respondents, safe_shares
 
@@ -84,6 +86,12 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     shares = safe_shares({lang: stated["course_language"] == lang for lang in LANGUAGES}, "course_language",
                          stated["weight"], min_cell_size, observed)
     frame = shares.frame
+    plan = protect(pack, min_cell_size)  # a language's count is its role's total row in every cross-tabulation
+    split = next((g for g in GROUPS if (role, g) in plan.tables), None)
+    for i, lang in enumerate(LANGUAGES):
+        if split is None or plan.is_withheld(role, split, "total", lang):
+            frame.loc[i, ["share", "share_low", "share_high", "respondents"]] = np.nan
+            frame.loc[i, "suppressed"] = True
     labels = [tx(f"survey.lang_{lang}") for lang in LANGUAGES]
     fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
@@ -130,6 +138,11 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         r = rank(mentions[mentions["question"] == question], asked["respondent_id"], question, n_replicates).to_frame()
         small = (r["respondents"] < min_cell_size) | (r["n"] - r["respondents"] < min_cell_size)
         small &= r["respondents"] > 0
+        # withheld for another role: all = teacher + student would give the count back
+        small |= np.array([any(a is not None and len(a) and responses.small(a, min_cell_size)
+                               for a in (named_answers(pack, other, question, item)
+                                         for other in responses.ROLES if other != role))
+                           for item in r["item"]], dtype=bool)
         r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
         if not observed:  # reconstructed answers: no sampling interval and no bootstrap of the ranks
             r[["share_low", "share_high", "rank_support"]] = np.nan
@@ -171,20 +184,27 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
     observed = not pack.is_modelled("pilot_respondents")
+    plan = protect(pack, min_cell_size)  # protected together with every other role's tables
     tidy, shown, said, tests = [], [], [], []
     for group in GROUPS:
         if stated[group].nunique() < 2:
             continue
-        counts = pd.crosstab(stated[group], stated["course_language"]).reindex(columns=list(LANGUAGES), fill_value=0)
-        s = suppress(counts, min_cell_size)
-        t = s.to_frame(group, "course_language").rename(columns={group: "group"}).assign(grouping=group)
-        tidy.append(t)
-        view = s.shown()
+        view = plan.shown(role, group)
+        if view is None:  # this role's split of the breakdown cannot be protected with the others
+            said.append(tx("survey.split_withheld", group=tx(f"survey.group_{group}"), who=_who(tx, role)))
+            continue
+        withheld = plan.withheld[(role, group)]
+        t = view.stack(future_stack=True).rename("respondents").reset_index()
+        t.columns = ["group", "course_language", "respondents"]
+        tidy.append(t.assign(suppressed=withheld.stack(future_stack=True).to_numpy(), grouping=group))
         for idx, row in view.iterrows():
             shown.append({"grouping": tx(f"survey.group_{group}"),
                           "group": tx("survey.total") if idx == "total" else tx.get(f"survey.value_{idx}".replace(" ", "_"), str(idx)),
-                          **{c: ("‡" if s.withheld.loc[idx, c] else f"{int(row[c]):d}") for c in view.columns}})
+                          **{c: ("‡" if withheld.loc[idx, c] else f"{int(row[c]):d}") for c in view.columns}})
         if not observed:  # no test of association on answers reconstructed from assumptions
+            continue
+        if withheld.to_numpy().any():  # a test on the full counts would give the withheld cells back
+            said.append(tx("survey.test_withheld", group=tx(f"survey.group_{group}")))
             continue
         test = crosstab(stated, group, "course_language", stated["weight"])
         tests.append(test)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..core.results import TableResult
 from ..models import capacity, cascade, readiness
-from .responses import ASKED, respondents, safe_share
+from .responses import ASKED, linked, respondents, safe_share
 
 #: Indicators of each question: (key, kind, what) — kind "mention" (question, item), "answer"
 #: (column of the respondents), "firm" (column of the employer survey) or "model".
@@ -39,14 +39,31 @@ INDICATORS = {
 NAN = float("nan")
 
 
-def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int) -> dict:
+def named_answers(pack, role: str, question: str, item: str) -> pd.Series | None:
+    """Whether each respondent of a role asked ``question`` named ``item`` (None when none was asked)."""
+    people = respondents(pack, role)
     asked = people[people["role"].isin(ASKED[question])]
     if asked.empty:
-        return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,
-                "method": "not asked"}
+        return None
     m = pack.pilot_mentions
     named = set(m.loc[(m["question"] == question) & (m["item"] == item), "respondent_id"])
-    return safe_share(asked["respondent_id"].isin(named), asked["weight"], k, not pack.is_modelled("pilot_mentions"))
+    return asked["respondent_id"].isin(named)
+
+
+def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role: str = "all") -> dict:
+    yes = named_answers(pack, role, question, item)
+    if yes is None:
+        return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,
+                "method": "not asked"}
+    weights = respondents(pack, role).loc[yes.index, "weight"]
+    v = safe_share(yes, weights, k, not pack.is_modelled("pilot_mentions"))
+    return linked(v, lambda r: named_answers(pack, r, question, item), role, k)
+
+
+def _answered(pack, role: str, column: str) -> pd.Series | None:
+    people = respondents(pack, role)
+    asked = people[people[column].notna()]
+    return None if asked.empty else asked[column].astype(bool)
 
 
 def _model(pack, what: str, studying: dict | None = None) -> dict:
@@ -107,13 +124,14 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
     for question, indicators in INDICATORS.items():
         for key, kind, what in indicators:
             if kind == "mention":
-                v = _mention(pack, people, *what, k)
+                v = _mention(pack, people, *what, k, role)
             elif kind == "answer":
                 asked = people[people[what].notna()]
                 v = safe_share(asked[what].astype(bool), asked["weight"], k,
                                not pack.is_modelled("pilot_respondents")) if len(asked) else \
                     {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
                      "suppressed": False, "method": "not asked"}
+                v = linked(v, lambda r, what=what: _answered(pack, r, what), role, k)
             elif kind == "firm":
                 v = safe_share(firms[what].astype(bool), None, k, not pack.is_modelled("employer_survey"))
             else:

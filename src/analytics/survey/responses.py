@@ -56,6 +56,33 @@ def safe_share(yes: pd.Series, weights: pd.Series | None, k: int, observed: bool
             "n": s.n, "suppressed": hidden, "method": s.method if observed else "assumption"}
 
 
+#: The roles a page can be published for: a count for all is the sum of the teacher and student ones.
+ROLES = ("all", "teacher", "student")
+
+
+def small(yes: pd.Series, k: int) -> bool:
+    """Whether :func:`safe_share` withholds these answers at ``k`` (counted, unweighted)."""
+    answered = yes.dropna().astype(bool)
+    said, n = int(answered.sum()), len(answered)
+    return bool((said > 0 and (said < k or n - said < k)) or 0 < n < k)
+
+
+def withhold(v: dict) -> dict:
+    """A :func:`safe_share` result withheld (the same count is withheld for another role, and
+    ``all = teacher + student`` would give it back)."""
+    nan = float("nan")
+    return {**v, "share": nan, "share_low": nan, "share_high": nan, "respondents": nan, "suppressed": True}
+
+
+def linked(v: dict, answers_of, role: str, k: int) -> dict:
+    """``v`` (a share for ``role``) withheld when the same question's answers would be withheld for another
+    role: ``answers_of(role)`` gives that role's yes/no answers (None when the role was not asked)."""
+    if v["suppressed"] or not v["n"]:
+        return v
+    others = [answers_of(r) for r in ROLES if r != role]
+    return withhold(v) if any(a is not None and len(a) and small(a, k) for a in others) else v
+
+
 class Shares(TableResult):
     """Shares safe for publication, one row per item: the item's column (``course_language``, ``willing`` …),
     ``share``, ``share_low``, ``share_high`` (0–1, empty when withheld), ``respondents``, ``n``,

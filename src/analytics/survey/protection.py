@@ -1,0 +1,276 @@
+"""Disclosure control over everything the survey publishes together, and the attack that audits it.
+
+For each role (all, teacher, student) the survey page publishes the course language by institution,
+sex and settlement (and by role, for all), each table with its totals; the language shares are those
+tables' total rows. All of them are margins of one joint table (role × institution × sex ×
+settlement × course language), and a role=all table is the sum of the teacher and student ones, so
+protecting each table alone is not enough: ``all − teacher`` gives the student table.
+
+:func:`protect` withholds, over the whole set at once:
+
+1. **primary**: every count of 1 to ``k − 1`` respondents;
+2. **linked**: an entry withheld in one table is withheld wherever the same number is published
+   (the same cell in the all, teacher and student tables; a role's total row and the role=all
+   table's row for that role), so no table gives it back by difference;
+3. **complementary**: while a row or column holds exactly one withheld entry, one more entry of it
+   is withheld, chosen by position (the first shown cell after it, zeros included), never by its
+   value: the choice tells an attacker nothing about the counts;
+4. **audited**: :func:`audit` solves, by linear programming, the smallest and largest value of every
+   withheld entry that agrees with every published number of the set; while any range is narrower
+   than ``k`` respondents — or an attacker who also knew which entries are primary (1 to ``k − 1``)
+   could pin one to a single value — more entries of that line are withheld; if the set cannot be
+   protected that way, the role splits are withheld whole.
+
+The tests of association printed beside a table are computed from the full counts, so a page prints
+one only for a table with nothing withheld (:func:`~analytics.survey.panels.crosstab_panel`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core.cache import computed
+from ..core.results import TableResult
+
+TOTAL = "total"
+ROLES = ("all", "teacher", "student")
+GROUPS = ("role", "institution", "sex", "settlement")
+LANGUAGES = ("en", "ru", "tg")
+#: Rounds of extra suppression before a breakdown's role splits are withheld whole.
+MAX_ROUNDS = 30
+
+
+@dataclass
+class Plan:
+    """What the survey may publish at one minimum size ``k``: each (role, grouping) table of counts with
+    totals, and which of its entries are withheld (tables a role cannot split are absent)."""
+
+    tables: dict[tuple[str, str], pd.DataFrame]
+    withheld: dict[tuple[str, str], pd.DataFrame]
+    k: int
+    primary: dict[tuple[str, str], pd.DataFrame] | None = None  # entries of 1 to k − 1 respondents
+
+    def shown(self, role: str, grouping: str) -> pd.DataFrame | None:
+        """The table as published (withheld entries NaN), or None when it is not published."""
+        key = (role, grouping)
+        return None if key not in self.tables else self.tables[key].astype(float).mask(self.withheld[key])
+
+    def is_withheld(self, role: str, grouping: str, row: str, column: str) -> bool:
+        """Whether an entry is withheld (True for a table that is not published)."""
+        key = (role, grouping)
+        return key not in self.tables or bool(self.withheld[key].loc[row, column])
+
+
+def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
+    """``counts`` with a ``total`` column and a ``total`` row."""
+    out = counts.copy()
+    out[TOTAL] = out.sum(axis=1)
+    out.loc[TOTAL] = out.sum(axis=0)
+    return out
+
+
+def _stated(pack) -> pd.DataFrame:
+    r = pack.pilot_respondents
+    return r[r["course_language"].notna()]
+
+
+def _tables(people: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """Every (role, grouping) table the survey can publish, rows aligned across roles (a group with no
+    respondent in a role is a row of zeros there)."""
+    out = {}
+    for g in GROUPS:
+        levels = sorted(people[g].dropna().unique())
+        for role in ROLES:
+            sub = people if role == "all" else people[people["role"] == role]
+            if sub[g].nunique() < 2:
+                continue  # a role is one level of the role grouping: nothing to split
+            counts = pd.crosstab(sub[g], sub["course_language"]).reindex(index=levels, columns=list(LANGUAGES),
+                                                                          fill_value=0)
+            t = with_totals(counts)
+            t.index, t.columns = t.index.astype(str), t.columns.astype(str)
+            out[(role, g)] = t
+    return out
+
+
+def _links(tables) -> list[list[tuple]]:
+    """Groups of entries that publish one number: (role, grouping, row, column) of each."""
+    groups = []
+    for g in GROUPS:
+        roles = [r for r in ROLES if (r, g) in tables]
+        if g != "role" and len(roles) > 1:
+            t = tables[(roles[0], g)]
+            groups += [[(r, g, i, c) for r in roles] for i in t.index for c in t.columns]
+    if ("all", "role") in tables:  # the role=all table's row for a role is that role's total row
+        for role in ("teacher", "student"):
+            for c in tables[("all", "role")].columns:
+                same = [("all", "role", role, c)] + [(role, g, TOTAL, c) for g in GROUPS if (role, g) in tables]
+                groups.append(same)
+    for role in ROLES:  # every breakdown of a role shares its total row
+        keys = [(role, g) for g in GROUPS if (role, g) in tables]
+        if len(keys) > 1:
+            groups += [[(role, g, TOTAL, c) for _, g in keys] for c in tables[keys[0]].columns]
+    return groups
+
+
+def _complete_lines(t: pd.DataFrame, w: np.ndarray) -> bool:
+    """Withhold, by position, one more entry of every row or column with exactly one withheld; True if
+    anything changed."""
+    changed = False
+    r, c = w.shape
+    for axis in (0, 1):
+        for i in range(r if axis == 0 else c):
+            line = w[i, :] if axis == 0 else w[:, i]
+            if line.sum() != 1:
+                continue
+            at = int(np.flatnonzero(line)[0])
+            n = len(line)
+            order = [(at + s) % (n - 1) for s in range(1, n - 1)] if at < n - 1 else list(range(n - 1))
+            j = next((j for j in order if not line[j]), n - 1)  # the line's total when no cell is left
+            if axis == 0:
+                w[i, j] = True
+            else:
+                w[j, i] = True
+            changed = True
+    return changed
+
+
+def _settle(tables, withheld) -> None:
+    """Link and complete until nothing changes (in place)."""
+    links = _links(tables)
+    changed = True
+    while changed:
+        changed = False
+        for group in links:
+            if any(withheld[(r, g)].loc[i, c] for r, g, i, c in group) and \
+                    not all(withheld[(r, g)].loc[i, c] for r, g, i, c in group):
+                for r, g, i, c in group:
+                    withheld[(r, g)].loc[i, c] = True
+                changed = True
+        for key, t in tables.items():
+            w = withheld[key].to_numpy().copy()
+            if _complete_lines(t, w):
+                withheld[key].iloc[:, :] = w
+                changed = True
+
+
+def protect(pack, k: int = 5) -> Plan:
+    """The survey's cross-tabulations for every role, protected together at minimum size ``k`` (see the
+    module's description); made once per pack and ``k``."""
+    if k < 1:
+        raise ValueError("the minimum cell size k must be at least 1")
+    kept = pack.derived.setdefault(__name__, {})
+    if k not in kept:  # once per kernel, and once per briefing run (the run's cache)
+        kept[k] = computed(pack, "survey.protect", (int(k),), lambda: _protect(pack, k))
+    return kept[k]
+
+
+def _protect(pack, k: int) -> Plan:
+    tables = _tables(_stated(pack))
+    withheld = {key: (t > 0) & (t < k) for key, t in tables.items()}
+    for _ in range(MAX_ROUNDS):
+        _settle(tables, withheld)
+        plan = Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})
+        weak = audit(plan, _stated(pack)).weak()
+        if weak.empty:  # and no entry pinned by an attacker who also knows which ones are primary
+            pinned = audit(plan, _stated(pack), primary_range=True).frame
+            weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
+        if weak.empty:
+            break
+        for r in weak.itertuples():  # widen: withhold the next shown cell of the weak entry's row
+            t, w = tables[(r.role, r.grouping)], withheld[(r.role, r.grouping)]
+            row = [c for c in t.columns[:-1] if not w.loc[r.group, c]] if r.group != TOTAL else []
+            col = [i for i in t.index[:-1] if not w.loc[i, r.language]] if r.language != TOTAL else []
+            if row:
+                w.loc[r.group, row[0]] = True
+            elif col:
+                w.loc[col[0], r.language] = True
+    else:
+        for key in [key for key in tables if key[0] != "all"]:  # the role splits could not be protected
+            tables.pop(key), withheld.pop(key)
+        _settle(tables, withheld)
+    return Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})
+
+
+class Audit(TableResult):
+    """The attacker's range of every withheld entry: ``role``, ``grouping``, ``group``, ``language``,
+    ``low`` and ``high`` (respondents), ``width`` and ``protected`` (width at least ``k``)."""
+
+    def weak(self) -> pd.DataFrame:
+        """The withheld entries whose range is narrower than ``k``."""
+        return self.frame[~self.frame["protected"]]
+
+    def summary(self) -> str:
+        f = self.frame
+        return (f"{len(f)} withheld entries; narrowest range {f['width'].min():.1f} respondents; "
+                f"{int((~f['protected']).sum())} narrower than k" if len(f) else "nothing withheld")
+
+
+def _joint(people: pd.DataFrame) -> pd.DataFrame:
+    """Every combination of role, institution, sex, settlement and language (the attack's unknowns)."""
+    levels = [sorted(people[g].dropna().unique()) for g in GROUPS] + [list(LANGUAGES)]
+    return pd.MultiIndex.from_product(levels, names=[*GROUPS, "course_language"]).to_frame(index=False).astype(str)
+
+
+def _row(cells: pd.DataFrame, role: str, grouping: str, group: str, language: str) -> np.ndarray:
+    """The 0/1 coefficients of one published entry over the joint cells."""
+    m = np.ones(len(cells), dtype=bool)
+    if role != "all":
+        m &= (cells["role"] == role).to_numpy()
+    if group != TOTAL:
+        m &= (cells[grouping] == group).to_numpy()
+    if language != TOTAL:
+        m &= (cells["course_language"] == language).to_numpy()
+    return m.astype(float)
+
+
+def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]] | None = None,
+          primary_range: bool = False) -> Audit:
+    """The interval attack: for every withheld entry of the plan, its smallest and largest value over
+    all non-negative joint tables that reproduce every published entry of every table (and ``extra``
+    equalities an attacker may know: coefficients over :func:`_joint` cells, value).
+
+    ``primary_range``: the attacker also knows which withheld entries are primary and that each holds 1
+    to ``k − 1`` respondents (what knowing the suppression rule can tell). Uses
+    :func:`scipy.optimize.linprog` (HiGHS), the linear relaxation an attacker would solve first.
+    """
+    from scipy.optimize import linprog
+
+    cells = _joint(people)
+    known_a, known_b, hidden = [], [], []
+    for (role, g), t in plan.tables.items():
+        w = plan.withheld[(role, g)]
+        for i in t.index:
+            for c in t.columns:
+                a = _row(cells, role, g, i, c)
+                if w.loc[i, c]:
+                    hidden.append((role, g, i, c, a))
+                else:
+                    known_a.append(a)
+                    known_b.append(float(t.loc[i, c]))
+    for a, b in extra or []:
+        known_a.append(a)
+        known_b.append(b)
+    A, b = (np.array(known_a), np.array(known_b)) if known_a else (None, None)
+    ub_a, ub_b = [], []
+    if primary_range and plan.primary:
+        for role, g, i, c, a in hidden:
+            if plan.primary[(role, g)].loc[i, c]:
+                ub_a += [a, -a]
+                ub_b += [plan.k - 1, -1]
+    A_ub, b_ub = (np.array(ub_a), np.array(ub_b, float)) if ub_a else (None, None)
+    rows, seen = [], {}
+    for role, g, i, c, a in hidden:
+        key = a.tobytes()
+        if key not in seen:
+            lo = linprog(a, A_ub=A_ub, b_ub=b_ub, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
+            hi = linprog(-a, A_ub=A_ub, b_ub=b_ub, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
+            seen[key] = (lo.fun if lo.status == 0 else np.nan, -hi.fun if hi.status == 0 else np.inf)
+        low, high = seen[key]
+        rows.append({"role": role, "grouping": g, "group": i, "language": c, "low": low, "high": high})
+    frame = pd.DataFrame(rows, columns=["role", "grouping", "group", "language", "low", "high"])
+    frame["width"] = frame["high"] - frame["low"]
+    frame["protected"] = frame["width"] >= plan.k - 1e-9
+    return Audit(frame)

@@ -1,0 +1,141 @@
+"""The survey's disclosure control attacked as an attacker would, over everything published together.
+
+The attacker holds every cross-tabulation the survey page publishes for every role (all, teacher,
+student) at k = 3, 5 and 10, the research questions' counts, and knows the suppression rule. Three
+named attacks broke the former per-table control; each is here, and an interval attack by linear
+programming over the whole published set bounds what remains.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.survey import panels as sp
+from analytics.survey import protection as pr
+from analytics.survey.questions import research_table
+
+K = (3, 5, 10)
+
+
+@pytest.fixture(scope="module")
+def published(pack):
+    """The cross-tabulations exactly as the pages publish them (tidy, withheld counts empty)."""
+    return {(role, k): sp.crosstab_panel(pack, role, k, "en").to_frame() for role in pr.ROLES for k in K}
+
+
+def _as_plan(published, k: int) -> pr.Plan:
+    """The attacker's view: each published table as a grid of the shown counts and the withheld flags."""
+    tables, withheld = {}, {}
+    for role in pr.ROLES:
+        f = published[(role, k)]
+        for g, t in f.groupby("grouping"):
+            tables[(role, g)] = t.pivot(index="group", columns="course_language", values="respondents").fillna(0)
+            withheld[(role, g)] = t.pivot(index="group", columns="course_language", values="suppressed").astype(bool)
+    return pr.Plan(tables, withheld, k)
+
+
+@pytest.mark.parametrize("k", K)
+def test_attack_1_differencing_across_roles_gives_nothing_back(published, pack, k):
+    """all − teacher = student: a count withheld in one role's table is withheld in the others too, and a role's
+    total row is withheld wherever the role=all table's row for that role is."""
+    cells = {role: published[(role, k)].set_index(["grouping", "group", "course_language"]) for role in pr.ROLES}
+    for key in cells["all"].index:
+        if key[0] == "role":
+            continue
+        flags = [bool(cells[r].loc[key, "suppressed"]) for r in pr.ROLES if key in cells[r].index]
+        assert sum(flags) != 1 or len(flags) == 1, (k, key, flags)  # never one withheld beside two shown
+    for role in ("teacher", "student"):
+        for lang in ("en", "ru", "tg", "total"):
+            row = cells["all"].loc[("role", role, lang), "suppressed"]
+            totals = {bool(v) for (g, grp, c), v in cells[role]["suppressed"].items() if grp == "total" and c == lang}
+            assert totals == {bool(row)}, (k, role, lang)
+    # the research questions' counts: a count withheld for one role is withheld for every role asked
+    frames = {r: research_table(pack, r, k).frame.set_index("indicator") for r in pr.ROLES}
+    for ind in frames["all"].index:
+        asked = [r for r in pr.ROLES if frames[r].loc[ind, "n"]]
+        flags = [bool(frames[r].loc[ind, "suppressed"]) for r in asked]
+        assert all(flags) or not any(flags), (k, ind, dict(zip(asked, flags, strict=True)))
+
+
+@pytest.mark.parametrize("k", K)
+def test_the_interval_attack_over_every_published_table_leaves_each_withheld_count_a_range_of_k(published, pack, k):
+    """Linear programming over every number published for the pack at this k (every role, every breakdown,
+    totals): each withheld count can still take any value over a range of at least k respondents, and the
+    range holds the true count (the harness would see a wrong model of the tables)."""
+    plan = _as_plan(published, k)
+    people = pr._stated(pack)
+    found = pr.audit(plan, people).frame
+    assert len(found) and found["protected"].all(), found[~found["protected"]]
+    truth = pr._tables(people)
+    for r in found.itertuples():
+        value = truth[(r.role, r.grouping)].loc[r.group, r.language]
+        assert r.low - 1e-6 <= value <= r.high + 1e-6, r
+
+
+def test_attack_2_no_test_statistic_beside_a_table_with_withheld_cells(pack, monkeypatch):
+    """A chi-square computed on the full counts pins the withheld cells among the tables that fit the margins:
+    on a surveyed pack a test is printed only for a table with nothing withheld; on reconstructed answers never."""
+    for role, k in itertools.product(pr.ROLES, K):
+        assert sp.crosstab_panel(pack, role, k, "en").result.tests == []  # the shipped pack's answers are reconstructed
+    monkeypatch.setattr(type(pack), "is_modelled", lambda self, table: False)
+    printed = 0
+    for role, k in itertools.product(pr.ROLES, K):
+        panel = sp.crosstab_panel(pack, role, k, "en")
+        frame = panel.to_frame()
+        full = {g for g, t in frame.groupby("grouping") if not t["suppressed"].any()}
+        assert len(panel.result.tests) == len(full), (role, k)
+        stated = sum("degrees of freedom" in s for s in panel.reading.sentences)
+        refused = sum("No test of association is shown for" in s for s in panel.reading.sentences)
+        assert stated == len(full) and refused == frame["grouping"].nunique() - len(full)
+        printed += stated
+    assert printed > 0  # the surveyed pack does get its tests where nothing is withheld
+
+
+@pytest.mark.parametrize("k", K)
+def test_attack_3_the_suppression_pattern_tells_nothing_more(published, pack, k):
+    """Knowing the rule: complementary cells are chosen by position, never by value (the same primary cells give
+    the same pattern whatever the other counts), zeros can be withheld, and even an attacker who knew which
+    withheld counts are primary (1 to k − 1) cannot pin any count to one value."""
+    rng = np.random.default_rng(k)
+    for _ in range(50):
+        values = pd.DataFrame(rng.integers(k, 40, size=(4, 3)), index=list("abcd"), columns=["en", "ru", "tg"])
+        values.iloc[rng.integers(0, 4), rng.integers(0, 3)] = rng.integers(1, k)  # one primary cell
+        shown = values >= k
+        other = values.where(~shown, rng.integers(k, 90, size=values.shape))  # every other count changed
+        t, u = pr.with_totals(values), pr.with_totals(other)
+        a, b = ((t > 0) & (t < k)).to_numpy(), ((u > 0) & (u < k)).to_numpy()
+        assert (a == b).all()
+        while pr._complete_lines(t, a):
+            pass
+        while pr._complete_lines(u, b):
+            pass
+        assert (a == b).all()  # the pattern depends on where the primary cell is, not on any count
+    zero = pr.with_totals(pd.DataFrame([[3, 0, 20], [9, 7, 12]], index=["a", "b"], columns=["en", "ru", "tg"]))
+    w = ((zero > 0) & (zero < 5)).to_numpy()
+    while pr._complete_lines(zero, w):
+        pass
+    assert w[0, 1]  # the next cell after the primary 3 is a 0, and it is withheld: "withheld ≥ 1" is not known
+    plan = pr.protect(pack, k)
+    pinned = pr.audit(plan, pr._stated(pack), primary_range=True).frame
+    assert (pinned["width"] >= min(1.0, k - 2) - 1e-9).all(), pinned.sort_values("width").head()
+
+
+def test_the_former_per_table_rule_falls_to_these_attacks(pack):
+    """The harness has the power to see a leak: each table protected on its own (its counts of 1 to k − 1
+    withheld) gives counts back by differencing across roles, which attack 1 would report."""
+    people = pr._stated(pack)
+    leaks = 0
+    for g in ("institution", "sex", "settlement"):
+        grids = {r: pr.with_totals(pd.crosstab((people if r == "all" else people[people["role"] == r])[g],
+                                               (people if r == "all" else people[people["role"] == r])["course_language"]))
+                 for r in pr.ROLES}
+        hidden = {r: (t > 0) & (t < 5) for r, t in grids.items()}
+        for i in grids["all"].index:
+            for c in grids["all"].columns:
+                flags = [bool(hidden[r].loc[i, c]) if i in hidden[r].index else False for r in pr.ROLES]
+                leaks += sum(flags) == 1
+    assert leaks > 0
