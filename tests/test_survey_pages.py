@@ -139,7 +139,7 @@ def test_no_interval_or_test_on_an_assumed_share_anywhere(survey_run):
             text = _visible(folder / o.html)
             assert "chi-square" not in text.lower() and "bootstrap" not in text.lower()
             assert "No test of association is shown" in text
-            assert "Published by the pilot: The pilot (3 universities and 2 NGOs" in text
+            assert "financial resources as the top requirements. This is what the pilot published" in text
 
 
 def test_a_surveyed_pack_keeps_its_intervals_and_tests(pack, monkeypatch):

@@ -189,6 +189,8 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                                 {"href": f"methods-{language}.html", "text": texts("page.to_methods")}]
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
+                      pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
+                      if texts.has("pilot.citation") else "",
                       labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page")},
                       options_title=texts("index.options"), options=options(mine, texts),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),

@@ -252,7 +252,7 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
 
 
 #: The indicator that decides each question's answer, and the thresholds of its verdicts.
-DECIDES = {"q1": "human_capacity", "q2": "video_360p_capable", "q3": "hire", "q4": "certificate_motivation",
+DECIDES = {"q1": "human_capacity", "q2": "cascade_afford", "q3": "hire", "q4": "certificate_motivation",
            "q5": "peak_national_gbps"}
 
 
@@ -260,7 +260,7 @@ def verdict(question: str, v: pd.DataFrame) -> str:
     """The answer a question's deciding indicator supports: judged on its interval, not its point alone.
 
     q1 ``gap`` when at least half of teachers surely name human capacity (lower bound >= 50 %), else
-    ``some``; q2 ``most`` (>= 80 % able to take 360p video), ``part`` (>= 40 %) or ``few``; q3 and q4
+    ``some``; q2 ``most`` (>= 80 % able to take 360p video), ``part`` (>= 40 %) or ``few`` of everyone able to study online; q3 and q4
     ``most`` when the lower bound is above 50 %, else ``some``; q5 ``circuits`` (the peak in whole
     1 Gbps circuits: ``one`` when even the band's top fits in one, else ``circuits``). ``unknown`` when the indicator is withheld or was not asked.
     """
@@ -291,7 +291,7 @@ def _finding(tx, row, k: int) -> str:
 
 
 #: Modelled indicators that are shares (0–1), shown in per cent.
-SHARE_INDICATORS = {"video_360p_capable"}
+SHARE_INDICATORS = {"cascade_afford"}
 
 
 @builder

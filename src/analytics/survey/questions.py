@@ -2,8 +2,9 @@
 
 1. Can universities build online courses? — teachers naming human capacity as a requirement;
    respondents naming a lack of ICT skills as a disadvantage.
-2. Can students and teachers take online courses over today's connections? — the connectivity
-   model's share able to take 360p video and its readiness index (modelled, no sampling interval);
+2. Can students and teachers take online courses over today's connections? — the share of everyone
+   who can study online (the access cascade's last step) and the readiness index (modelled, no
+   sampling interval);
    respondents naming poor connectivity as a disadvantage.
 3. Will employers help? — firms willing to co-create courses, to hire completers, to invest in training.
 4. Can online courses count toward a degree? — students more motivated by a recognised certificate;
@@ -27,7 +28,7 @@ from .responses import ASKED, linked, respondents, safe_share
 INDICATORS = {
     "q1": [("human_capacity", "mention", ("requirement", "human capacity")),
            ("ict_skills", "mention", ("disadvantage", "lack of ICT skills"))],
-    "q2": [("video_360p_capable", "model", "video_360p"), ("readiness_index", "model", "index"),
+    "q2": [("cascade_afford", "model", "afford"), ("readiness_index", "model", "index"),
            ("poor_connectivity", "mention", ("disadvantage", "poor connectivity"))],
     "q3": [("cocreate", "firm", "willing_cocreate"), ("hire", "firm", "willing_hire"),
            ("invest", "firm", "willing_invest_training")],
@@ -76,6 +77,9 @@ def _model(pack, what: str, studying: dict | None = None) -> dict:
         return {"share": capacity.national_gbps(studying["p50"]), "share_low": capacity.national_gbps(studying["p10"]),
                 "share_high": capacity.national_gbps(studying["p90"]), "respondents": NAN, "n": 0, "suppressed": False,
                 "method": "modelled"}
+    elif what == "afford":  # the access cascade's last step, the country's "can study online"
+        share = cascade.of(pack).within("all").by_area().set_index("step")["step_share"]
+        value = float(share[cascade.STEPS[-1]])
     else:
         ready = readiness.readiness(readiness.connectivity_of(pack), pack.devices,
                                     use_share=cascade.calibration_of(pack).by_group())
