@@ -121,3 +121,54 @@ def test_packs_cannot_run_code_or_write_outside(pack_copy, tmp_path, table, key,
         assert "Traceback" not in proc.stderr
     assert _snapshot(pack_copy) == before  # nothing written
     assert not (tmp_path / "outside.csv").exists() and not (pack_copy.parent / "outside.csv").exists()
+
+
+#: Outputs a notebook may carry that must never act on a published page (the hostile pass's cases, B7).
+PAYLOADS = [
+    {"text/html": '<meta http-equiv="refresh" content="0;url=http://example.invalid/">'},
+    {"text/html": '<form action="http://example.invalid/"><input type="password" name="p"></form>'},
+    {"text/html": '<a id="js" href="javascript:alert(2)">click</a> <a id="ext" href="http://example.invalid/">out</a>'},
+    {"text/html": '<iframe src="http://example.invalid/"></iframe><object data="http://example.invalid/x"></object>'},
+    {"text/html": '<p onmouseover="alert(3)" id="ev">hover</p><img src="http://example.invalid/i.png">'},
+    {"text/html": "<script>alert(4)</script><script src='http://example.invalid/s.js'></script>"},
+    {"text/html": '<svg onload="alert(5)"><script>alert(6)</script></svg><style>body{display:none}</style>'},
+    {"image/png": 'x" onerror="alert(11)'},
+    {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(7)"><script>alert(8)</script></svg>'},
+    {"text/markdown": "[link](javascript:alert(9)) <script>alert(10)</script>"},
+]
+
+
+def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offline_page, tmp_path):
+    """A saved notebook whose outputs carry scripts, forms, frames, refreshes, event attributes, foreign links and
+    a malformed image publishes inert: in Chromium no dialog, no request, no navigation and none of those
+    elements; its legitimate tables and sentences are still there."""
+    import nbformat
+
+    folder, outcomes = small_run
+    source = next(folder.glob("notebooks/04_pilot_survey*_en.ipynb"))
+    nb = nbformat.read(source, as_version=4)
+    outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
+    cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
+    nb.cells.insert(len(nb.cells) - 1, cell)
+    saved = tmp_path / "04_pilot_survey.ipynb"
+    nbformat.write(nb, saved)
+    proc = run_cli("publish", str(saved), "--outputs", str(tmp_path / "pub"))
+    assert proc.returncode == 0, proc.stderr
+    (page_path,) = [p for p in (tmp_path / "pub").rglob("*.html") if "04_pilot_survey" in p.name]
+    dialogs = []
+    page = offline_page(page_path)
+    page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.page.hover("text=hover") if page.page.locator("text=hover").count() else None
+    page.page.wait_for_timeout(1500)
+    assert dialogs == [] and page.requests == [], (dialogs, page.requests)
+    assert page.page.url == page_path.resolve().as_uri()  # no refresh took the reader elsewhere
+    found = page.page.evaluate("""() => ({
+        bad: document.querySelectorAll('meta[http-equiv="refresh" i], form, input, iframe, object, embed, svg script, '
+            + 'img[src^="http"], [onmouseover], [onload], [onerror], a[href^="javascript"], a[href^="http"]').length,
+        scripts: [...document.scripts].filter(s => !s.type).length,
+        hidden: getComputedStyle(document.body).display})""")
+    assert found == {"bad": 0, "scripts": 3 if page.page.locator(".plotly-figure").count() else 0,
+                     "hidden": "block"}, found
+    text = page.page.inner_text("body")
+    assert "click" in text and "hover" in text  # text kept, only what acts is removed
+    assert "No test of association is shown" in text  # the page's own sentences are all there

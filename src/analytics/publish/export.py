@@ -14,6 +14,7 @@ form) and pulls require.js and MathJax from CDNs. This exporter instead:
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -51,11 +52,30 @@ class Fragment:
     n_figures: int
 
 
+#: What a published page keeps of a notebook's HTML (and rendered markdown): text structure and tables,
+#: classes and spans, links within the page or the run; nothing that runs, navigates, asks or loads.
+SAFE_TAGS = {"a", "b", "br", "caption", "code", "col", "colgroup", "div", "em", "h1", "h2", "h3", "h4", "h5",
+             "h6", "hr", "i", "li", "ol", "p", "pre", "section", "small", "span", "strong", "sub", "sup", "table",
+             "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "del", "blockquote"}
+SAFE_ATTRIBUTES = {"*": {"class", "title", "lang", "colspan", "rowspan"}, "a": {"href"}}
+BASE64 = re.compile(r"[A-Za-z0-9+/=\s]+")
+
+
+def safe_html(text: str) -> str:
+    """``text`` with everything but :data:`SAFE_TAGS` and :data:`SAFE_ATTRIBUTES` removed (the content of
+    scripts and styles too), and no link or address leaving the page (no scheme is allowed: relative links
+    and anchors only). Uses the ``nh3`` binding of the ammonia sanitiser."""
+    import nh3
+
+    return nh3.clean(text, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=set(),
+                     clean_content_tags={"script", "style"}, link_rel=None)
+
+
 def _markdown(text: str) -> str:
     import mistune
 
     md = mistune.create_markdown(plugins=["table", "strikethrough"], escape=True)
-    return md(text)
+    return safe_html(md(text))
 
 
 def notebook_fragment(nb, prefix: str = "fig", texts=None) -> Fragment:
@@ -145,12 +165,16 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         return (f'<figure class="{kind}">{heading}<div class="plotly-figure" id="{html.escape(fig_id)}"></div>'
                 f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>'
                 f"{print_table(spec['data'], texts)}</figure>", fig_id)
-    if "text/html" in data:  # from the suite's own views and readings, which escape their text
-        return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"], None
-    if "image/svg+xml" in data:
-        return data["image/svg+xml"], None
+    if "text/html" in data:  # the suite's views and readings, and whatever else a notebook displays: sanitised
+        return safe_html(_joined(data["text/html"])), None
+    if "image/svg+xml" in data:  # an image element runs no script an SVG may hold
+        svg = base64.b64encode(_joined(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
+        return f'<img alt="" src="data:image/svg+xml;base64,{svg}">', None
     if "image/png" in data:
-        return f'<img alt="" src="data:image/png;base64,{data["image/png"]}">', None
+        png = _joined(data["image/png"])
+        if not BASE64.fullmatch(png):  # not base64: never written into an attribute
+            return None
+        return f'<img alt="" src="data:image/png;base64,{png.strip()}">', None
     if "text/markdown" in data:
         return _markdown(data["text/markdown"]), None
     if "text/plain" in data:
