@@ -14,6 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "data" / "tjk"
 CLI = [sys.executable, "-m", "analytics.cli"]
 
+#: The test notebooks outside notebooks/ (tests/fixtures): a briefing runs them only when they are named
+#: explicitly, as ``--notebook`` on the command line or ``notebooks=`` of :func:`analytics.run.briefing.load`.
+FIXTURE_NOTEBOOKS = tuple(sorted((Path(__file__).parent / "fixtures").glob("*.ipynb")))
+FIXTURE_FLAGS = [flag for nb in FIXTURE_NOTEBOOKS for flag in ("--notebook", str(nb))]
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

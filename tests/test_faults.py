@@ -14,7 +14,7 @@ import psutil
 import pytest
 import yaml
 
-from .conftest import CLI, ROOT, run_cli
+from .conftest import CLI, FIXTURE_FLAGS, FIXTURE_NOTEBOOKS, ROOT, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -45,7 +45,7 @@ def test_sigkill_mid_run_then_resume_runs_every_job_once(tmp_path):
         {"notebook": str(FIXTURES / "ok.ipynb"), "grid": {"value": [1, 2]}},
         {"notebook": str(FIXTURES / "waits.ipynb"), "parameters": {"marker": str(marker)}}]}))
     out = tmp_path / "out"
-    proc = subprocess.Popen([*CLI, "brief", str(path), "--outputs", str(out), "--workers", "2", "--quiet"],
+    proc = subprocess.Popen([*CLI, "brief", *FIXTURE_FLAGS, str(path), "--outputs", str(out), "--workers", "2", "--quiet"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         partial = _wait_for(lambda: next(iter((out / "killed").glob(".*.partial")), None), 60, "a staging folder")
@@ -62,9 +62,9 @@ def test_sigkill_mid_run_then_resume_runs_every_job_once(tmp_path):
         proc.wait(timeout=30)
     assert partial.exists() and not list((out / "killed").glob("2*"))  # nothing published, nothing lost
     marker.unlink()
-    note = run_cli("brief", str(path), "--outputs", str(tmp_path / "elsewhere"), "--quiet")
+    note = run_cli("brief", *FIXTURE_FLAGS, str(path), "--outputs", str(tmp_path / "elsewhere"), "--quiet")
     assert note.returncode == 0  # a fresh run of the briefing elsewhere is not confused by it
-    resumed = run_cli("brief", "--resume", str(partial), "--outputs", str(out), "--quiet")
+    resumed = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(partial), "--outputs", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     final = Path(resumed.stdout.split("published ")[1].split()[0])
     jobs = {j["job"]: j for j in json.loads((final / "manifest.json").read_text())["jobs"]}
@@ -81,7 +81,7 @@ def test_a_stale_run_is_reported_not_reused(tmp_path):
     (stale / ".run.json").write_text(json.dumps({"pid": 999_999_999, "briefing": "x"}))
     path = tmp_path / "ok_only.yaml"
     path.write_text(yaml.safe_dump({"title": "t", "country": "tjk", "languages": ["en"], "jobs": [{"notebook": str(FIXTURES / "ok.ipynb")}]}))
-    proc = run_cli("brief", str(path), "--outputs", str(tmp_path / "out"), "--quiet")
+    proc = run_cli("brief", *FIXTURE_FLAGS, str(path), "--outputs", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert f"an interrupted run was left at {stale}; resume it with analytics brief --resume" in proc.stderr
     assert stale.exists()
@@ -125,7 +125,7 @@ def test_a_lost_dask_scheduler_still_publishes_the_finished_jobs(tmp_path):
         {"notebook": str(FIXTURES / "waits.ipynb"), "parameters": {"marker": str(marker)}}]}))
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     with ThreadPoolExecutor(1) as pool:
-        run = pool.submit(run_briefing, briefing.load(path), outputs=tmp_path / "out",
+        run = pool.submit(run_briefing, briefing.load(path, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out",
                           scheduler=cluster.scheduler_address, quiet=True)
         _wait_for(lambda: any((tmp_path / "out" / "lost").glob(".*.partial/.jobs/ok_en.json")), 90, "the quick job")
         cluster.close()

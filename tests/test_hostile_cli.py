@@ -12,7 +12,7 @@ import yaml
 
 from analytics.run import briefing
 
-from .conftest import run_cli
+from .conftest import FIXTURE_FLAGS, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OK = str(FIXTURES / "ok.ipynb")
@@ -34,6 +34,9 @@ def _good(**change) -> dict:
 ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefghijk", "bcdefghijkl", strict=True)) + \
     "title: t\njobs: [{notebook: ok}]\n"
+
+#: Cases run without naming the test notebooks on the command line.
+UNNAMED = {"a notebook not named on the command line"}
 
 CASES = {
     # usage errors (typer's own copy of click)
@@ -76,7 +79,8 @@ CASES = {
                           "line 2: key 'title' is given twice (first on line 1)"),
     "language as a parameter": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "parameters": {"language": "ru"}}]))],
                                 "'language' comes from the briefing's 'languages'"),
-    "a notebook that is not one": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": str(_file(t, "x.ipynb", "[]"))}]))],
+    "a notebook that is not one": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": str(_file(t, "x.ipynb", "[]"))}])),
+                                              "--notebook", str(t / "x.ipynb")],
                                    "is not a Jupyter notebook"),
     "a parameter given twice": (lambda t: ["run", OK, "-p", "value=1", "-p", "value=2"], "parameter 'value' is given twice"),
     # runs and resumes that cannot be
@@ -93,6 +97,12 @@ CASES = {
     "resume a page outside the run": (lambda t: ["brief", "--resume", str(_manifest(
         t, '{"jobs": [{"job": "a", "status": "ok", "html": "../../../../etc/passwd"}]}'))],
         "its list of jobs is damaged"),
+    # B1: a notebook outside the suite's folder runs only when named on the command line
+    "a notebook not named on the command line": (lambda t: ["brief", _yaml(t, _good())], "is not one of the suite's notebooks"),
+    # B10: a small file naming a huge product of grids is refused before any job is built
+    "a grid product of a billion jobs": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "00_country_profile", "grid": {
+        "year_from": list(range(1000)), "year_to": list(range(1000)), "region": ["all"] * 1000}}]))],
+        "a briefing runs at most 5,000"),
     "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
                             "is not an address like tcp://host:8786"),
     "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],
@@ -127,6 +137,8 @@ def _attempt(tmp_path: Path, case: str) -> tuple[str, subprocess.CompletedProces
     cmd = args(work)
     if "--outputs" not in cmd and cmd[0] == "brief":
         cmd += ["--outputs", str(base / "outputs")]
+    if cmd[0] == "brief" and case not in UNNAMED:  # the test notebooks, named as a user would
+        cmd += FIXTURE_FLAGS
     return case, run_cli(*cmd, timeout=120, process=True), base / "outputs"
 
 
@@ -146,7 +158,7 @@ def test_hostile_input_gets_one_line_and_exit_2(tmp_path):
 
 
 def test_negative_and_positive_grid_values_are_two_jobs(tmp_path):
-    spec = briefing.load(_yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [-2000, 2000]}}])))
+    spec = briefing.load(_yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [-2000, 2000]}}])), [OK])
     assert [j.name for j in spec.jobs] == ["ok_-2000_en", "ok_2000_en"]
 
 
@@ -168,7 +180,7 @@ def test_workers_are_capped_by_jobs_cores_and_memory(tmp_path):
     assert worker_count(1000, 24) == worker_count(None, 24) <= cores
     assert worker_count(1000, 1) == 1
     path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1, 2, 3]}}]), name="many")
-    proc = run_cli("brief", path, "--workers", "1000", "--outputs", str(tmp_path / "out"), "--quiet")
+    proc = run_cli("brief", *FIXTURE_FLAGS, path, "--workers", "1000", "--outputs", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 0, proc.stderr
     run = Path(proc.stdout.split("published ")[1].split()[0])
     manifest = json.loads((run / "manifest.json").read_text())
@@ -192,23 +204,23 @@ def test_a_grid_too_large_for_memory_is_refused_before_allocation(pack):
 
 def test_resume_refuses_a_run_of_other_data_unless_forced(tmp_path):
     path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1]}}]), name="resumable")
-    first = run_cli("brief", path, "--outputs", str(tmp_path / "out"), "--quiet")
+    first = run_cli("brief", *FIXTURE_FLAGS, path, "--outputs", str(tmp_path / "out"), "--quiet")
     assert first.returncode == 0, first.stderr
     run = Path(first.stdout.split("published ")[1].split()[0])
     manifest = run / "manifest.json"
     doc = json.loads(manifest.read_text())
     doc["input_hash"] = "000000000000"
     manifest.write_text(json.dumps(doc))
-    proc = run_cli("brief", "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
+    proc = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 2 and "the input data have changed (input hash 000000000000 then" in proc.stderr
     assert len(list((tmp_path / "out" / "resumable").iterdir())) == 1  # nothing new
-    forced = run_cli("brief", "--resume", str(run), "--force", "--outputs", str(tmp_path / "out"), "--quiet")
+    forced = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(run), "--force", "--outputs", str(tmp_path / "out"), "--quiet")
     assert forced.returncode == 0, forced.stderr
     second = Path(forced.stdout.split("published ")[1].split()[0])
     jobs = json.loads((second / "manifest.json").read_text())["jobs"]
     assert jobs[0]["reused"] and jobs[0]["input_hash"] == doc["jobs"][0]["input_hash"]
     other = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1]}}]), name="other")
-    proc = run_cli("brief", other, "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
+    proc = run_cli("brief", *FIXTURE_FLAGS, other, "--resume", str(run), "--outputs", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 2 and "it ran briefing 'resumable', not 'other'" in proc.stderr
 
 

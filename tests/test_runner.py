@@ -15,7 +15,7 @@ from analytics.run import briefing
 from analytics.run.notebooks import capability
 from analytics.run.runner import run_briefing
 
-from .conftest import ROOT, run_cli
+from .conftest import FIXTURE_FLAGS, FIXTURE_NOTEBOOKS, ROOT, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +46,7 @@ def fixture(name: str) -> str:
 ])
 def test_bad_briefings_stop_before_running(tmp_path, jobs, expected):
     path = write_briefing(tmp_path, jobs)
-    proc = run_cli("brief", str(path), "--outputs", str(tmp_path / "out"))
+    proc = run_cli("brief", *FIXTURE_FLAGS, str(path), "--outputs", str(tmp_path / "out"))
     assert proc.returncode == 2, proc.stderr
     for text in expected:
         assert text in proc.stderr, proc.stderr
@@ -57,10 +57,10 @@ def test_bad_briefings_stop_before_running(tmp_path, jobs, expected):
 def test_bad_yaml_and_unknown_language(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: [unclosed\n")
-    proc = run_cli("brief", str(bad))
+    proc = run_cli("brief", *FIXTURE_FLAGS, str(bad))
     assert proc.returncode == 2 and "not valid YAML" in proc.stderr
     path = write_briefing(tmp_path, [{"notebook": "00_country_profile"}], languages=("en", "fr"))
-    proc = run_cli("brief", str(path))
+    proc = run_cli("brief", *FIXTURE_FLAGS, str(path))
     assert proc.returncode == 2 and "language 'fr' is not available; choose from en, ru, tg" in proc.stderr
 
 
@@ -94,7 +94,7 @@ def faulty_run(tmp_path_factory):
     ])
     # 15 s per job, counted once its kernel is up: the fixture notebooks take under a second of it on a
     # busy 2-core machine; the hanging job takes all of it
-    proc = run_cli("brief", str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "15",
+    proc = run_cli("brief", *FIXTURE_FLAGS, str(path), "--outputs", str(tmp / "out"), "--workers", "2", "--timeout", "15",
                    "--quiet")
     run_dir = next((tmp / "out" / "fixture").iterdir())
     return tmp, path, marker, proc, run_dir
@@ -122,7 +122,7 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
 def test_resume_reruns_only_failed_jobs(faulty_run):
     tmp, path, marker, _, first = faulty_run
     marker.unlink()  # mend the flaky job
-    proc = run_cli("brief", "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "30", "--quiet")
+    proc = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(first), "--outputs", str(tmp / "out"), "--timeout", "30", "--quiet")
     second = Path(proc.stdout.split("published ")[1].split()[0])
     assert second != first and first.exists()  # a new run; the first is untouched
     jobs = {j["job"]: j for j in json.loads((second / "manifest.json").read_text())["jobs"]}
@@ -148,7 +148,7 @@ def test_two_concurrent_runs_never_overwrite_each_other(tmp_path):
 
     path = write_briefing(tmp_path, [{"notebook": fixture("ok")}])
     with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda _: run_briefing(briefing.load(path), outputs=tmp_path / "out", workers=1,
+        runs = list(pool.map(lambda _: run_briefing(briefing.load(path, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out", workers=1,
                                                     quiet=True), range(2)))
     (first, a), (second, b) = runs
     assert first != second and first.exists() and second.exists()
@@ -158,7 +158,7 @@ def test_two_concurrent_runs_never_overwrite_each_other(tmp_path):
 
 def test_warm_kernel_job_cannot_see_the_previous_jobs_state(tmp_path):
     path = write_briefing(tmp_path, [{"notebook": fixture("leak_set")}, {"notebook": fixture("leak_check")}])
-    folder, outcomes = run_briefing(briefing.load(path), outputs=tmp_path / "out", workers=1, quiet=True)
+    folder, outcomes = run_briefing(briefing.load(path, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out", workers=1, quiet=True)
     by = {o.job: o for o in outcomes}
     assert by["leak_set_en"].status == "ok"
     assert by["leak_check_en"].status == "ok", by["leak_check_en"].error
@@ -167,7 +167,7 @@ def test_warm_kernel_job_cannot_see_the_previous_jobs_state(tmp_path):
     assert by["leak_check_en"].worker == by["leak_set_en"].worker
     # the next run of this process takes that kernel, still warm, and sees nothing of this run either
     again = write_briefing(tmp_path, [{"notebook": fixture("leak_check")}], name="again")
-    _, later = run_briefing(briefing.load(again), outputs=tmp_path / "out", workers=1, quiet=True)
+    _, later = run_briefing(briefing.load(again, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out", workers=1, quiet=True)
     assert later[0].status == "ok", later[0].error
     assert later[0].kernel_jobs == by["leak_check_en"].kernel_jobs + 1
 
@@ -178,7 +178,7 @@ def test_jobs_run_on_a_dask_cluster(tmp_path):
 
     path = write_briefing(tmp_path, [{"notebook": fixture("ok"), "grid": {"value": [1, 2, 3]}}])
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        folder, outcomes = run_briefing(briefing.load(path), outputs=tmp_path / "out",
+        folder, outcomes = run_briefing(briefing.load(path, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out",
                                         scheduler=cluster.scheduler_address, quiet=True)
     assert [o.status for o in outcomes] == ["ok", "ok", "ok"]
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -189,4 +189,4 @@ def test_jobs_run_on_a_dask_cluster(tmp_path):
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     path = write_briefing(tmp_path, [{"notebook": fixture("ok")}])
     with pytest.raises(ParameterError, match="cannot reach the Dask scheduler"):
-        run_briefing(briefing.load(path), outputs=tmp_path / "out", scheduler="tcp://127.0.0.1:9", quiet=True)
+        run_briefing(briefing.load(path, FIXTURE_NOTEBOOKS), outputs=tmp_path / "out", scheduler="tcp://127.0.0.1:9", quiet=True)

@@ -155,6 +155,9 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
                                      help="With --resume: reuse finished jobs even if the briefing, data or versions changed."),
           outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/)."),
           quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
+          notebook: list[Path] = typer.Option(None, "--notebook",
+                                              help="A notebook outside notebooks/ the briefing may run (repeat for "
+                                                   "several); without it a briefing runs only the suite's notebooks."),
           no_cache: bool = typer.Option(False, "--no-cache",
                                         help="Compute everything in every job (by default each computation is made "
                                              "once per run and shared by every language and page that shows it).")):
@@ -173,7 +176,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
             briefing = Path(previous["briefing"])
     if briefing is None:
         raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")
-    spec = briefing_mod.load(briefing)
+    spec = briefing_mod.load(briefing, notebooks=notebook or ())
     typer.echo(spec.summary(), err=True)
     parent = (outputs or paths.outputs_root()) / spec.name
     for old in stale_runs(parent):

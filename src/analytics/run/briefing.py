@@ -21,12 +21,13 @@ type and, for country/region/language, value) and reports every problem at once.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core import i18n
+from ..core import i18n, paths
 from ..core.errors import ParameterError
 
 
@@ -77,8 +78,12 @@ def job_name(base: str, grid_values: dict[str, Any], language: str) -> str:
     return "_".join([base, *(slug(v) for v in grid_values.values()), language])
 
 
-def load(path: str | Path) -> Briefing:
+def load(path: str | Path, notebooks: tuple | list = ()) -> Briefing:
     """Read, check and expand a briefing file; nothing runs before every problem is reported.
+
+    A job runs one of the suite's notebooks (``notebooks/``); a notebook elsewhere on disk runs only
+    when it is also in ``notebooks`` (named by the user on the command line, ``--notebook PATH``), so
+    a briefing shipped beside a notebook in a contributed pack cannot run that notebook's code.
 
     Raises
     ------
@@ -101,26 +106,39 @@ def load(path: str | Path) -> Briefing:
     briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc["country"]),
                         languages=languages,
                         about={k: doc[k] for k in ("author", "organisation", "contact") if doc.get(k)})
-    planned, problems = _plan(briefing, doc["jobs"], path)
+    planned, problems = _plan(briefing, doc["jobs"], path, {Path(n).resolve() for n in notebooks})
     problems += _name_jobs(briefing, planned, path)
     if problems:
         raise ParameterError("\n".join(dict.fromkeys(problems)))
     return briefing
 
 
-def _plan(briefing: Briefing, entries: list[dict], path: Path) -> tuple[list[tuple], list[str]]:
+#: Most jobs a briefing may make (every entry's grid product × languages).
+MAX_JOBS = 5_000
+
+
+def _plan(briefing: Briefing, entries: list[dict], path: Path, allowed: set[Path]) -> tuple[list[tuple], list[str]]:
     """Every (entry number, base name, grid values, notebook, checked values, language) of the briefing."""
     from .notebooks import check_job, notebook_path
 
-    planned, problems = [], []
+    planned, problems, total = [], [], 0
     for k, entry in enumerate(entries, start=1):
         try:
             nb = notebook_path(entry["notebook"])
+            if nb.parent != paths.notebooks_dir().resolve() and nb not in allowed:
+                raise ParameterError(f"notebook {nb} is not one of the suite's notebooks ({paths.notebooks_dir()}); "
+                                     f"to run it, name it on the command line: --notebook {nb}")
             declared = _names(nb)
         except ParameterError as exc:
             problems.append(f"{path}: job {k}: {exc}")
             continue
         grid, fixed = entry.get("grid") or {}, entry.get("parameters") or {}
+        size = math.prod(len(v) if isinstance(v, list) else 1 for v in grid.values()) * len(briefing.languages)
+        total += size
+        if total > MAX_JOBS:  # counted before any job is built: a small file can name a huge product
+            problems.append(f"{path}: job {k}: the briefing's grids make {total:,} jobs up to here; a briefing runs "
+                            f"at most {MAX_JOBS:,} (split it into several briefings)")
+            break
         base = entry.get("name") or nb.stem
         for combo in [dict(zip(grid, vals, strict=True)) for vals in itertools.product(*grid.values())] or [{}]:
             for lang in briefing.languages:
