@@ -99,3 +99,15 @@ def test_a_bad_file_is_one_line_and_exit_2(tmp_path, pack_copy, rows, expected):
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
     assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before
     assert not (pack_copy / "measured" / "ookla_mobile.csv").exists()
+
+
+def test_ingest_never_writes_through_a_linked_measured_folder(ookla_file, pack_copy, tmp_path):
+    """B5: measured/ linked to a folder outside the pack: refused, nothing written there or in pack.yaml."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (pack_copy / "measured").symlink_to(outside, target_is_directory=True)
+    before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
+    out = run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy))
+    assert out.returncode == 2 and "symbolic link" in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+    assert list(outside.iterdir()) == [] and (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before

@@ -172,3 +172,19 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     text = page.page.inner_text("body")
     assert "click" in text and "hover" in text  # text kept, only what acts is removed
     assert "No test of association is shown" in text  # the page's own sentences are all there
+
+
+@pytest.mark.parametrize("name", ["locales/en.yaml", "assumptions.yaml", "scenarios.yaml", "pack.yaml"])
+def test_a_linked_pack_file_is_refused_and_its_target_never_shown(pack_copy, tmp_path, name):
+    """B4: a pack file that is a symbolic link to a file outside the pack is refused by name; the error never
+    prints what the target holds."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("root-SECRET-20228: 'x'\nregion.TJ-GB: SECRET-VALUE\n", encoding="utf-8")
+    target = pack_copy / name
+    target.unlink()
+    target.symlink_to(secret)
+    proc = run_cli("validate", str(pack_copy))
+    said = proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in said, said
+    assert "symbolic link" in said and name.split("/")[-1] in said
+    assert "SECRET" not in said

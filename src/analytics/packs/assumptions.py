@@ -9,6 +9,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import DataError, Problem
+from . import files
 
 FILE = "assumptions.yaml"
 
@@ -20,7 +21,7 @@ def read(pack: Path) -> dict[str, Any]:
         raise DataError([Problem(f"{Path(pack).name}/{FILE}", "assumptions file not found")])
     label = f"{Path(pack).name}/{FILE}"
     try:
-        doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+        doc = yamlio.load(files.read_text(Path(pack), path, label)) or {}
     except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError([Problem(label, f"not a valid assumptions file: {yamlio.one_line(exc)}")]) from None
     if not isinstance(doc, dict):

@@ -23,6 +23,7 @@ import yaml
 from ..core import paths, yamlio
 from ..core.errors import DataError, Problem
 from ..core.i18n import LANGUAGES, NAME_PREFIXES
+from . import files
 
 FOLDER = "locales"
 
@@ -36,8 +37,8 @@ def pack_languages(pack: Path) -> list[str]:
 def _languages(pack: Path, _key: tuple) -> tuple[str, ...]:
     """``pack_languages``, read once per version of ``pack.yaml``."""
     try:
-        meta = yamlio.load((pack / "pack.yaml").read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError, yamlio.YamlProblem, UnicodeDecodeError):
+        meta = yamlio.load(files.read_text(pack, pack / "pack.yaml", "pack.yaml")) or {}
+    except (OSError, DataError, yaml.YAMLError, yamlio.YamlProblem, UnicodeDecodeError):
         return LANGUAGES
     found = meta.get("languages") if isinstance(meta, dict) else None
     if isinstance(found, list) and found and all(isinstance(x, str) for x in found):
@@ -64,7 +65,10 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
                                            "must give every message of the suite in it"))
             continue
         try:
-            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+            doc = yamlio.load(files.read_text(pack, path, label)) or {}
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
         except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
             problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
             continue
@@ -94,7 +98,10 @@ def read_names(pack: Path) -> dict[str, dict[str, str]]:
         if not path.is_file():
             continue
         try:
-            doc = yamlio.load(path.read_text(encoding="utf-8")) or {}
+            doc = yamlio.load(files.read_text(pack, path, label)) or {}
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
         except yamlio.YamlProblem as exc:
             problems.append(Problem(label, str(exc)))
             continue
@@ -105,8 +112,9 @@ def read_names(pack: Path) -> dict[str, dict[str, str]]:
             problems.append(Problem(label, "expected a mapping of name keys to texts"))
             continue
         bad = [str(k) for k in doc if not str(k).startswith(NAME_PREFIXES)]
-        if bad:
-            problems.append(Problem(label, f"keys {', '.join(repr(k) for k in bad[:5])} are not allowed; a pack may "
+        if bad:  # a key is named only when it looks like one (a file's text is never echoed)
+            shown = [repr(k) if re.fullmatch(r"[\w.\-]{1,80}", k) else "(a key that is not a name)" for k in bad[:5]]
+            problems.append(Problem(label, f"keys {', '.join(shown)} are not allowed; a pack may "
                                            f"only add or override names ({', '.join(p + '*' for p in NAME_PREFIXES)})"))
         nested = [str(k) for k, v in doc.items() if not isinstance(v, str | int | float)]
         if nested:

@@ -17,6 +17,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import DataError, Problem
+from . import files
 from .registry import BUILDERS
 from .schemas import TableSchema
 
@@ -73,7 +74,7 @@ def read_metadata(pack: Path) -> dict:
         raise DataError([Problem(str(meta_path), "metadata file not found; every pack needs one "
                                                  "listing its tables")])
     try:
-        meta = yamlio.load(meta_path.read_text(encoding="utf-8"))
+        meta = yamlio.load(files.read_text(pack, meta_path, str(meta_path)))
     except yamlio.YamlProblem as exc:
         raise DataError([Problem(str(meta_path), str(exc))]) from None
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:

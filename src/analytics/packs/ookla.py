@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError
+from . import files
 
 #: Columns of Ookla's open-data tiles, and whether each must be numeric.
 COLUMNS = {"quadkey": False, "tile": False, "avg_d_kbps": True, "avg_u_kbps": True, "avg_lat_ms": True,
@@ -229,8 +230,10 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
     if not (pack_dir / "pack.yaml").is_file():
         raise ParameterError(f"{pack_dir}: not a country pack (no pack.yaml)")
     pack = load_pack(root=pack_dir)
-    result = ingest(path, pack.districts, kind)
     target = pack_dir / "measured" / f"ookla_{kind}.csv"
+    if (why := files.problem(pack_dir, target)) is not None:  # never write through a link out of the pack
+        raise ParameterError(f"{pack_dir}/measured/ookla_{kind}.csv {why}")
+    result = ingest(path, pack.districts, kind)
     meta_path = pack_dir / "pack.yaml"
     old_meta = meta_path.read_text(encoding="utf-8")
     old_table = target.read_bytes() if target.exists() else None

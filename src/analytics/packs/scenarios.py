@@ -16,6 +16,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import DataError, Problem
+from . import files
 
 FILE = "scenarios.yaml"
 
@@ -87,7 +88,7 @@ def read(pack: Path) -> dict[str, Scenario]:
     if not path.exists():  # a pack without the file has the baseline alone, named by the suite's catalogs
         return {"baseline": Scenario("baseline", {}, **{s: {k: d for k, (d, _) in v.items()} for s, v in LEVERS.items()})}
     try:
-        doc = yamlio.load(path.read_text(encoding="utf-8"))
+        doc = yamlio.load(files.read_text(pack, path, label))
     except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError([Problem(label, f"not a valid scenarios file: {yamlio.one_line(exc)}")]) from None
     if not isinstance(doc, dict) or "baseline" not in doc:
