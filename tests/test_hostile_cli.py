@@ -103,6 +103,11 @@ CASES = {
     "a grid product of a billion jobs": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "00_country_profile", "grid": {
         "year_from": list(range(1000)), "year_to": list(range(1000)), "region": ["all"] * 1000}}]))],
         "a briefing runs at most 5,000"),
+    # B6: a notebook named "...ipynb" would publish one level above outputs/
+    "a notebook named dots": (lambda t: ["run", str(_copy(t, OK, "...ipynb")), "--outputs", str(t / "out")],
+                              "must be letters, digits, '-' and '_' before .ipynb"),
+    "publish a notebook named dots": (lambda t: ["publish", str(_copy(t, OK, "...ipynb")), "--outputs", str(t / "out")],
+                                      "must be letters, digits, '-' and '_' before .ipynb"),
     "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
                             "is not an address like tcp://host:8786"),
     "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],
@@ -113,6 +118,12 @@ CASES = {
 def _bytes(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "raw.yaml"
     path.write_bytes(data)
+    return path
+
+
+def _copy(tmp_path: Path, source: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(Path(source).read_bytes())
     return path
 
 

@@ -30,6 +30,15 @@ TOP_KEYS = ("title", "description", "author", "organisation", "contact", "countr
 JOB_KEYS = ("notebook", "name", "grid", "parameters")
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
+
+
+def page_name(notebook: Path) -> str:
+    """The name a notebook run on its own publishes under (its file name), refused unless it is a slug: it
+    becomes a folder and a file of the run, so ``..``, ``/`` or markup never do."""
+    if not SLUG.match(Path(notebook).stem):
+        raise ParameterError(f"{notebook}: a notebook's file name names its published page, so it must be letters, "
+                             "digits, '-' and '_' before .ipynb (rename it, e.g. my_notebook.ipynb)")
+    return Path(notebook).stem
 SCALARS = (str, int, float, bool)
 
 

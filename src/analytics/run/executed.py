@@ -102,6 +102,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     """
     import nbformat
 
+    from .briefing_file import page_name
     from .notebooks import check_job
     from .runner import one_job_briefing, run_briefing
 
@@ -109,6 +110,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     where = str(path)
     if path.suffix != ".ipynb" or not path.is_file():
         raise ParameterError(f"{where}: no such notebook (give the saved .ipynb file)")
+    page_name(path)
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a damaged file

@@ -351,7 +351,10 @@ def run_notebook(notebook: str | Path, params: dict[str, Any], outputs: Path | N
 
 def one_job_briefing(nb: Path, values: dict[str, Any], language: str | None = None) -> Briefing:
     """A briefing of one job: ``nb`` with checked parameter ``values``, published as ``outputs/<notebook>/``."""
+    from .briefing_file import page_name
+
     lang = language or str(values.get("language", "en"))
+    page_name(nb)
     job = Job(name=nb.stem, notebook=nb, parameters=values, language=lang)
     if not values.get("country"):
         raise ParameterError(f"notebook {nb.stem} takes no 'country' parameter, so it cannot be run on its own; "
