@@ -38,6 +38,10 @@ ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 #: Cases run without naming the test notebooks on the command line.
 UNNAMED = {"a notebook not named on the command line"}
 
+# B11: fewer than 100 aliases, nested so that they expand to 9**9 values (a type check's message would hang)
+NESTED_ALIASES = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
 CASES = {
     # usage errors (typer's own copy of click)
     "unknown option": (lambda t: ["brief", "--bogus"], "No such option: --bogus"),
@@ -61,6 +65,8 @@ CASES = {
                           "'parameters' must map parameter names"),
     "title not text": (lambda t: ["brief", _yaml(t, _good(title={"en": 123}))], "'title' must be text"),
     "alias bomb": (lambda t: ["brief", _yaml(t, ALIAS_BOMB)], "more than 100 YAML aliases"),
+    "nested aliases": (lambda t: ["brief", _yaml(t, NESTED_ALIASES + "title: *i\nlanguages: [en]\njobs: [{notebook: ok}]\n")],
+                       "YAML aliases here expand to more than 200,000 values"),
     "job name with a path": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": "../../../../x"}]))],
                              "'name' must be letters, digits"),
     "absolute job name": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": "/tmp/x"}]))],

@@ -188,3 +188,16 @@ def test_a_linked_pack_file_is_refused_and_its_target_never_shown(pack_copy, tmp
     assert proc.returncode == 2 and "Traceback" not in said, said
     assert "symbolic link" in said and name.split("/")[-1] in said
     assert "SECRET" not in said
+
+
+@pytest.mark.parametrize("name", ["scenarios.yaml", "assumptions.yaml"])
+def test_nested_aliases_in_a_pack_file_are_refused_at_once(pack_copy, name):
+    """B11: 72 aliases nested 8 levels (9**9 values once followed) in a contributed pack file: one clear error,
+    no hang (the type checks never walk or print the expanded value)."""
+    from .test_hostile_cli import NESTED_ALIASES
+
+    path = pack_copy / name
+    path.write_text(NESTED_ALIASES + path.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy), timeout=60)
+    assert proc.returncode == 2 and "expand to more than 200,000 values" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 MAX_ALIASES = 100
+#: Most values a YAML text may expand to once its aliases are followed.
+MAX_VALUES = 200_000
 
 
 class YamlProblem(ValueError):
@@ -40,14 +42,31 @@ class Loader(_BASE):
 
 
 def _check_aliases(text: str) -> None:
-    """Refuse more than :data:`MAX_ALIASES` aliases before anything is built (a parse of events only)."""
-    count = 0
+    """Refuse more than :data:`MAX_ALIASES` aliases, or aliases that expand to more than :data:`MAX_VALUES`
+    values (aliases nested in aliases multiply), before anything is built (a parse of events only)."""
+    count, sizes, stack, stack_anchor = 0, {}, [0], []
     for event in yaml.parse(text, Loader=_BASE):
         if isinstance(event, yaml.AliasEvent):
             count += 1
             if count > MAX_ALIASES:
                 raise YamlProblem(f"line {event.start_mark.line + 1}: more than {MAX_ALIASES} YAML aliases; "
                                   "write the values out instead")
+            stack[-1] += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1] += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            stack.append(0)
+            stack_anchor.append(event.anchor)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size, anchor = stack.pop() + 1, stack_anchor.pop()
+            if anchor:
+                sizes[anchor] = size
+            stack[-1] += size
+        if stack[-1] > MAX_VALUES:
+            raise YamlProblem(f"line {event.start_mark.line + 1}: YAML aliases here expand to more than "
+                              f"{MAX_VALUES:,} values; write the values out instead")
 
 
 def load(text: str) -> Any:
