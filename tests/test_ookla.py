@@ -89,6 +89,10 @@ def test_ingest_into_a_pack_marks_the_table_measured(ookla_file, pack_copy):
     ([{"quadkey": "1", "tile": "x", "avg_d_kbps": "fast", "avg_u_kbps": 1, "avg_lat_ms": 1, "tests": 1,
        "devices": 1}], "avg_d_kbps hold VARCHAR, expected numbers"),
     ([_tile(2.35, 48.85, 1, 1, 1, 100, 1)], "no tile lies inside the country's districts"),
+    # B14/B15: nonsense a file used to pass with (a tile inside the country's box)
+    ([_tile(70.0, 37.0, float("inf"), 1, 1, 100, 1)], "infinite speed or latency"),
+    ([_tile(70.0, 37.0, 1000, 1, 1, 2.5, 1)], "a count that is not a whole number"),
+    ([_tile(70.0, 37.0, 1000, 1, 1, 10**12, 1)], "a count that is not a whole number up to 1,000,000,000"),
 ])
 def test_a_bad_file_is_one_line_and_exit_2(tmp_path, pack_copy, rows, expected):
     path = tmp_path / "bad.parquet"

@@ -29,6 +29,8 @@ from . import files
 #: Columns of Ookla's open-data tiles, and whether each must be numeric.
 COLUMNS = {"quadkey": False, "tile": False, "avg_d_kbps": True, "avg_u_kbps": True, "avg_lat_ms": True,
            "tests": True, "devices": True}
+#: Largest count of tests or devices accepted in one tile (Ookla's largest tiles hold tens of thousands).
+MAX_COUNT = 10**9
 #: Fewest tests a district needs to be reported (as in Ookla's tutorial).
 MIN_TESTS = 50
 #: Zoom of the quadkey prefixes used to cut the file down to the country's bounding box.
@@ -166,11 +168,14 @@ def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
         f"SELECT CAST(quadkey AS VARCHAR) AS quadkey, avg_d_kbps, avg_u_kbps, avg_lat_ms, tests, devices "
         f"FROM read_parquet(?) WHERE substr(CAST(quadkey AS VARCHAR), 1, {PREFIX_ZOOM}) IN (SELECT p FROM prefixes)",
         [str(path)]).df()
-    numbers = tiles[["avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]]
-    bad = numbers.isna().any(axis=1) | (numbers < 0).any(axis=1)
+    numbers = tiles[["avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]].astype(float)
+    counts = numbers[["tests", "devices"]]
+    bad = (numbers.isna().any(axis=1) | (numbers < 0).any(axis=1) | ~np.isfinite(numbers).all(axis=1)
+           | (counts != counts.round()).any(axis=1) | (counts > MAX_COUNT).any(axis=1))
     if bad.any():
-        raise ParameterError(f"{path}: {int(bad.sum())} tile(s) in the country's box have a missing or negative "
-                             "speed, latency or count; expected values of at least 0")
+        raise ParameterError(f"{path}: {int(bad.sum())} tile(s) in the country's box have a missing, negative or "
+                             f"infinite speed or latency, or a count that is not a whole number up to {MAX_COUNT:,}; "
+                             "expected finite values of at least 0 and whole counts")
     lon, lat = tile_centres(tiles["quadkey"])
     points = gpd.GeoDataFrame(tiles, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
     placed = gpd.sjoin(points, districts[["district_code", "region_code", "geometry"]].to_crs("EPSG:4326"),

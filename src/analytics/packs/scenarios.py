@@ -8,6 +8,8 @@ file says only what each scenario changes.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,8 +31,8 @@ LEVERS: dict[str, dict[str, tuple[Any, str]]] = {
                "recognised": (False, "bool"), "blended": (False, "bool")},
 }
 _EXPECTED = {"bool": "true or false", "share_or_null": "a share from 0 to 1, or null",
-             "positive": "a number above 0 (1 = as today)",
-             "shares": "language codes with shares from 0 to 1 summing to 1 (within 0.05)",
+             "positive": "a number from 0.01 to 100 (1 = as today)",
+             "shares": "the pack's language codes with shares from 0 to 1 summing to 1 (within 0.05)",
              "price_point": "null or a point of the pack's dated mobile prices (assumptions.yaml, "
                             "prices.mobile_price_points)"}
 
@@ -50,20 +52,21 @@ class Scenario:
         return f"{self.name} ({self.label.get('en', self.name)}): " + "; ".join(parts)
 
 
-def _bad(kind: str, value: Any) -> bool:
+def _bad(kind: str, value: Any, languages: tuple = ("en", "ru", "tg")) -> bool:
     if kind == "bool":
         return not isinstance(value, bool)
     if kind == "share_or_null":
         return value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
                                       or not 0 <= value <= 1)
-    if kind == "positive":
-        return isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    if kind == "positive":  # a factor on today's speed or price: finite, from a hundredth to a hundredfold
+        return isinstance(value, bool) or not isinstance(value, int | float) or not 0.01 <= value <= 100
     if kind == "price_point":
         return value is not None and not isinstance(value, str)
     if not isinstance(value, dict) or not value:
         return True
     shares = list(value.values())
-    return (any(isinstance(s, bool) or not isinstance(s, int | float) or not 0 <= s <= 1 for s in shares)
+    return (any(k not in languages for k in value)
+            or any(isinstance(s, bool) or not isinstance(s, int | float) or not 0 <= s <= 1 for s in shares)
             or abs(sum(shares) - 1) > 0.05)
 
 
@@ -96,8 +99,15 @@ def read(pack: Path) -> dict[str, Scenario]:
     problems: list[Problem] = []
     base = {s: {k: d for k, (d, _) in levers.items()} for s, levers in LEVERS.items()}
     out = {}
+    from .locales import pack_languages
+
+    languages = tuple(pack_languages(pack))
     for name in ["baseline", *[n for n in doc if n != "baseline"]]:
         entry = doc[name]
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}", name):
+            problems.append(Problem(label, f"a scenario is named {str(name)[:40]!r}; a scenario's name is letters, "
+                                           "digits, '-' and '_' (it names pages and table rows)"))
+            continue
         if not isinstance(entry, dict):
             problems.append(Problem(label, f"scenario '{name}' must be a mapping with label and sections"))
             continue
@@ -122,10 +132,11 @@ def read(pack: Path) -> dict[str, Scenario]:
                                                f"expected {', '.join(levers)}{hint}"))
             values = {**base[section], **{k: v for k, v in given.items() if k in levers}}
             for key, (_, kind) in levers.items():
-                if key in given and _bad(kind, given[key]):
-                    problems.append(Problem(label, f"scenario '{name}': {section}.{key} is {given[key]!r}; "
+                if key in given and _bad(kind, given[key], languages):
+                    problems.append(Problem(label, f"scenario '{name}': {section}.{key} is {reprlib.repr(given[key])}; "
                                                    f"expected {_EXPECTED[kind]}"))
-            if isinstance(values.get("content_languages"), dict) and not _bad("shares", values["content_languages"]):
+            if isinstance(values.get("content_languages"), dict) and not _bad("shares", values["content_languages"],
+                                                                               languages):
                 total = sum(values["content_languages"].values())
                 values["content_languages"] = {k: v / total for k, v in values["content_languages"].items()}
             sections[section] = values
