@@ -280,3 +280,25 @@ def test_published_tables_are_tidy_and_the_same_in_every_language(small_run):
     for col in ("odds_ratio", "odds_ratio_low", "odds_ratio_high", "ame", "ame_low", "ame_high"):
         assert pd.api.types.is_float_dtype(reg[col]), col
     assert (reg["odds_ratio_low"] <= reg["odds_ratio"]).all() and (reg["odds_ratio"] <= reg["odds_ratio_high"]).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "tg"])
+def test_the_summary_for_a_meeting_prints_on_a_few_a4_pages(small_run, browser, lang, pack):
+    """summary-<lang>.html: the five answers, the options, the areas table and the limitations; printed to A4 by
+    Chromium it takes at most 20 pages, and no table is wider than its box (nothing cut at the right edge)."""
+    folder, _ = small_run
+    tx = pack.texts(lang)
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    try:
+        page.goto((folder / f"summary-{lang}.html").as_uri())
+        page.emulate_media(media="print")
+        text = page.inner_text("body")
+        assert tx("index.questions") in text and tx("summary.limitations") in text and tx("index.options") in text
+        assert page.locator("section.answer").count() == 5
+        assert page.evaluate("[...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1)"
+                             ".length") == 0
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # page objects, not the /Pages tree
+        assert 1 <= pages <= 20, pages
+    finally:
+        page.close()

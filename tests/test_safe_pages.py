@@ -54,7 +54,8 @@ def hostile_run(tmp_path_factory):
 
 def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
     docs = sorted(hostile_run.glob("*.html"))
-    assert {d.name for d in docs} == {"index.html", "briefing-en.html", "methods-en.html", "profile_TJ-GB_en.html"}
+    assert {d.name for d in docs} == {"index.html", "briefing-en.html", "methods-en.html", "summary-en.html",
+                                      "profile_TJ-GB_en.html"}
     for doc in docs:
         dialogs = []
         page = offline_page(doc)

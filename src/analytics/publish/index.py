@@ -168,10 +168,15 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
     return {"columns": list(columns.values()), "rows": rows}
 
 
+#: Limitations listed in the printed summary (catalog keys ``summary.limit_<n>``).
+LIMITATIONS = 5
+
+
 def index_body(title: str, entries: list[JobEntry], texts, languages: list[str], run_id: str,
-               input_hash: str, in_book: bool = False) -> str:
+               input_hash: str, in_book: bool = False, summary: bool = False) -> str:
     """The landing content in one language: the five questions answered, the policy options, areas × key
-    numbers, the pages by topic and area, failures."""
+    numbers, the pages by topic and area, failures. ``summary``: the printed summary instead (no grid of
+    pages, no failures; the limitations at the end)."""
     language = texts.language
     mine = [e for e in entries if e.language == language]
     date = datetime.now(UTC).strftime("%Y-%m-%d")
@@ -184,7 +189,8 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
 
     failed = [{"job": e.name, "status": e.status,
                "error": e.error.splitlines()[-1] if e.error else e.status} for e in mine if e.status != "ok"]
-    links = [] if in_book else [{"href": f"briefing-{language}.html", "text": texts("index.book_link")},
+    links = [] if in_book or summary else [{"href": f"summary-{language}.html", "text": texts("summary.link")},
+                                           {"href": f"briefing-{language}.html", "text": texts("index.book_link")},
                                 {"href": f"tables/{workbook_name(language)}", "text": texts("index.workbook_link")},
                                 {"href": f"methods-{language}.html", "text": texts("page.to_methods")}]
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
@@ -195,8 +201,11 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       options_title=texts("index.options"), options=options(mine, texts),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
                       area_heading=texts("index.area"), pages_title=texts("index.pages_grid"),
-                      topic_heading=texts("index.topic"), grid=pages_grid(mine, texts, href),
-                      failed=failed, failed_title=texts("index.failed"), **status_text(modelled, texts)))
+                      topic_heading=texts("index.topic"),
+                      grid={"rows": []} if summary else pages_grid(mine, texts, href),
+                      limitations_title=texts("summary.limitations"),
+                      limitations=[texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)] if summary else [],
+                      failed=[] if summary else failed, failed_title=texts("index.failed"), **status_text(modelled, texts)))
 
 
 def workbook_name(language: str) -> str:
@@ -212,6 +221,21 @@ def write_indexes(folder: Path, title_in, entries: list[JobEntry], languages: li
         body = index_body(title_in(lang), entries, texts_in(lang), languages, run_id, input_hash)
         name = index_name(lang, languages)
         (folder / name).write_text(document(body, title_in(lang), lang), encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def write_summaries(folder: Path, title_in, entries: list[JobEntry], languages: list[str], texts_in,
+                    run_id: str, input_hash: str) -> list[str]:
+    """Write one printable summary per language (``summary-<lang>.html``): the five answers, the options, the
+    areas table and the limitations, for a meeting; return their file names."""
+    names = []
+    for lang in languages:
+        texts = texts_in(lang)
+        title = f"{title_in(lang)}: {texts('summary.title')}"
+        body = index_body(title, entries, texts, languages, run_id, input_hash, summary=True)
+        name = f"summary-{lang}.html"
+        (folder / name).write_text(document(body, title, lang), encoding="utf-8")
         names.append(name)
     return names
 
