@@ -52,3 +52,28 @@ def test_table_views_escape_every_cell_and_heading_and_use_the_locale():
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<b>" not in html and "&lt;b&gt;Name&lt;/b&gt;" in html
     assert "1\u00a0234,5" in html and ">2022<" in html
+
+
+def test_dollar_amounts_are_never_typeset_as_formulas():
+    """'At US$ 4.65 per GB … US$ 0.07' is text: section markdown escapes its dollars (JupyterLab and Voilà render
+    them as dollars, and so does the exported page); readings and tables carry the classes MathJax skips."""
+    import pandas as pd
+
+    from analytics.core.i18n import Texts
+    from analytics.publish.export import _markdown
+    from analytics.report.panel import Reading
+    from analytics.report.session import text_bundle
+    from analytics.report.views import TableView
+
+    said = "At US$ 4.65 per GB the poorest fifth pays more; the price must fall to US$ 0.07 per GB."
+    html = Reading({}, [said])._repr_html_()
+    assert 'class="reading tex2jax_ignore mathjax_ignore"' in html and "US$ 4.65" in html
+    table = TableView(pd.DataFrame({"usd": [4.65]}), Texts("en"), {"usd": "US$ per GB"}, {"usd": 2})._repr_html_()
+    assert 'class="tex2jax_ignore mathjax_ignore"' in table
+    class Pack:  # a pack whose section text holds two dollar amounts
+        def texts(self, language):
+            return lambda key: "## Cost\nAt US$ 4.65 per GB … US$ 0.07 per GB."
+
+    markdown = text_bundle(Pack(), "nb02.cost", "en")["text/markdown"]
+    assert markdown.count(r"\$") == 2 and "$" not in markdown.replace(r"\$", "")  # escaped for the notebook
+    assert "\\$" not in _markdown(r"At US\$ 4.65 … US\$ 0.07") and "US$ 4.65" in _markdown(r"At US\$ 4.65 … US\$ 0.07")

@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Classes MathJax 2 and 3 leave alone: "US$ 4.65 … US$ 0.07" in a sentence is text, not a formula.
+NO_MATH = "tex2jax_ignore mathjax_ignore"
 #: Mimetype of the output of a section that does not apply (the exporter leaves the section out).
 SKIP_MIME = "application/vnd.analytics.skip+json"
 
@@ -50,7 +52,7 @@ class Reading:
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(s)}</li>" for s in self.sentences)
-        return f'<ul class="reading">{items}</ul>'
+        return f'<ul class="reading {NO_MATH}">{items}</ul>'
 
     def __add__(self, other: Reading) -> Reading:
         return Reading({**self.numbers, **other.numbers}, self.sentences + other.sentences,

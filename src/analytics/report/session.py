@@ -121,7 +121,9 @@ def geo_bundle() -> dict:
 def text_bundle(pack, key: str, language: str) -> dict:
     """The output of a section's text: its markdown in ``language``, keyed for the exporter."""
     texts = pack.texts(language) if pack is not None else _suite_texts(language)
-    return {TEXT_MIME: {"key": key, "language": language}, "text/markdown": texts(key)}
+    # "US$ 4.65 … US$ 0.07" must not become a formula in JupyterLab or Voilà: a markdown-escaped dollar
+    # renders as a dollar there and in the exported page
+    return {TEXT_MIME: {"key": key, "language": language}, "text/markdown": texts(key).replace("$", r"\$")}
 
 
 def _suite_texts(language: str):

@@ -58,8 +58,10 @@ class TableView:
         """A pandas ``Styler``: no index, every cell and heading HTML-escaped, numbers in the locale."""
         df = self.shown()
         formatters = {self.labels[c]: self._formatter(c) for c in self.labels}
+        from .panel import NO_MATH
+
         return (df.style.hide(axis="index").format(formatters, escape="html")
-                .format_index(escape="html", axis=1))
+                .format_index(escape="html", axis=1).set_table_attributes(f'class="{NO_MATH}"'))
 
     def _repr_html_(self) -> str:
         return self.styled().to_html()
