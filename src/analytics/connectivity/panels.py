@@ -281,4 +281,5 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float) ->
     shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
     return answer("q5", tx(key, shown=shown, share=100 * cache_share, kept=national * cache_share), "modelled",
                   shown, national, finding=tx.get("pilot.finding.q5", ""),
-                  change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY))
+                  change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY,
+                            flip=100 * CONCURRENCY * (CIRCUIT_MBPS / 1000) / max(float(high), 1e-9)))

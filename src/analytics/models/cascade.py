@@ -191,6 +191,9 @@ class Cascade:
     calibration: UseCalibration
     needs: StudyNeeds
     pricing: Pricing
+    #: How national income fifths overlap the fifths within each settlement (:func:`fifth_shares`), from the
+    #: whole population sample: a subgroup's people keep their place in the settlement's income ranks.
+    fifths: pd.DataFrame | None = None
 
     def afford_at(self, needs: StudyNeeds) -> np.ndarray:
         """Each cell's ``afford`` step under other study needs (the steps before it unchanged)."""
@@ -220,12 +223,13 @@ class Cascade:
         ``people`` give their national income fifth (``quintile``, a weighted sample with ``weight``);
         the cascade's cells are fifths within each settlement (those of the ``incomes`` table), so each
         person is spread over the within-settlement fifths their national fifth overlaps
-        (:func:`fifth_shares`).
+        (:func:`fifth_shares` of the whole population sample, :attr:`fifths`; of ``people`` when it has none).
         """
         from scipy.sparse import csr_matrix
 
         spread = people[["district_code", "settlement", "quintile"]].reset_index(drop=True)
-        spread = spread.assign(_person=np.arange(len(spread))).merge(fifth_shares(people), on=["settlement", "quintile"])
+        fifths = self.fifths if self.fifths is not None else fifth_shares(people)
+        spread = spread.assign(_person=np.arange(len(spread))).merge(fifths, on=["settlement", "quintile"])
         return csr_matrix((spread["share"].to_numpy(float), (spread["_person"].to_numpy(), self.rows_of(spread, "fifth"))),
                           shape=(len(people), len(self.cells)))
 
@@ -244,7 +248,7 @@ class Cascade:
         if region == "all":
             return self
         return Cascade(self.cells[self.cells["region_code"] == region].reset_index(drop=True), self.calibration,
-                       self.needs, self.pricing)
+                       self.needs, self.pricing, self.fifths)
 
     def by_area(self, by: list[str] | None = None) -> pd.DataFrame:
         """Tidy: ``by`` columns, ``step``, ``people`` (persons) and ``step_share`` (0–1 of ``population``)."""
@@ -367,4 +371,5 @@ def of(pack, scenario: str = "baseline", needs: StudyNeeds | None = None) -> Cas
         home_fixed = float(pack.assumed("prices").get("home_fixed_share", 0.0))
         kept[key] = cascade(conn, pack.devices, pack.incomes, pack.plans, calibration_of(pack), needs,
                             spec.connectivity["speed_uplift"], spec.connectivity["price_factor"], home_fixed)
+        kept[key].fifths = fifth_shares(pack.learners)  # the population sample places every subgroup
     return kept[key]

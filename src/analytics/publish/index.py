@@ -240,6 +240,20 @@ def write_summaries(folder: Path, title_in, entries: list[JobEntry], languages: 
     return names
 
 
+def write_readme(folder: Path, languages: list[str], texts_in) -> list[str]:
+    """Write ``README.txt``: in each language, which file of the run to send to whom; return its name."""
+    parts = []
+    for lang in languages:
+        t = texts_in(lang)
+        lines = [t("readme.heading"), "=" * len(t("readme.heading")),
+                 t("readme.summary", file=f"summary-{lang}.html"), t("readme.book", file=f"briefing-{lang}.html"),
+                 t("readme.index", file=index_name(lang, languages)), t("readme.workbook", file=workbook_name(lang)),
+                 t("readme.methods", file=f"methods-{lang}.html"), t("readme.manifest")]
+        parts.append("\n".join(lines[:2] + [f"- {line}" for line in lines[2:]]))
+    (folder / "README.txt").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return ["README.txt"]
+
+
 def write_books(folder: Path, title_in, entries: list[JobEntry], languages: list[str], texts_in,
                 run_id: str, input_hash: str) -> list[str]:
     """Write one briefing book per language; return their file names."""

@@ -262,7 +262,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     """
     from ..core.i18n import check_language
     from ..packs.locales import pack_languages
-    from ..publish.index import write_books, write_indexes, write_summaries
+    from ..publish.index import write_books, write_indexes, write_readme, write_summaries
     from ..publish.methods import write_methods
     from ..publish.workbook import write_tables
 
@@ -313,6 +313,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_summaries(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
+        files += write_readme(tmp, briefing.languages, texts_in)
         written, tables = write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
         files += written
         files += write_methods(tmp, briefing.about, entries, briefing.languages, texts_in,
