@@ -102,3 +102,17 @@ def test_the_network_section_gives_lms_load_and_learners_per_circuit(small_run):
     rows = list(csv.DictReader((folder / "tables" / "02_connectivity_TJ-GB__network_load.csv").open(encoding="utf-8-sig")))
     assert {r["link"] for r in rows} == {"national", "international", "lms"}
     assert float(next(r for r in rows if r["link"] == "lms")["peak_gbps"]) == pytest.approx(lms)
+
+
+def test_the_page_header_shows_the_price_and_speed_used_not_the_zero_that_asked_for_them(small_run, pack):
+    """price_per_gb_usd 0 and speed_uplift 0 mean "the scenario's": the header's parameter line shows the values
+    used (the price the sentences quote, the scenario's speed factor), never the 0."""
+    folder, outcomes = small_run
+    for o in (o for o in outcomes if o.notebook.startswith("02")):
+        tx = pack.texts(o.language)
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (folder / o.html).read_text(encoding="utf-8")))
+        line = text.split(tx("page.parameters") + ":", 1)[1][:400]
+        price = o.results["numbers"]["price_usd_per_gb"]
+        assert f"{tx('param.price_per_gb_usd')}: {tx.number(price, None)}" in line, line
+        assert f"{tx('param.speed_uplift')}: {tx.number(1.0, None)}" in line, line  # the baseline's factor
+        assert f"{tx('param.price_per_gb_usd')}: 0;" not in line and f"{tx('param.speed_uplift')}: 0;" not in line

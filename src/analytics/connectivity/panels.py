@@ -74,7 +74,7 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         settlement × income fifth × profile, with the connection and device shares behind them).
     """
     check_region(pack, region)
-    speed_uplift = speed_uplift or levers(pack, scenario)["speed_uplift"]
+    asked, speed_uplift = speed_uplift, speed_uplift or levers(pack, scenario)["speed_uplift"]
     prof = profile(content_profile)
     tx = pack.texts(language)
     conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
@@ -120,7 +120,8 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                      {"capable_share": 1, "down_mbps": 2, "up_mbps": 2, "gb_per_month": 1})
     reading = Reading({"capable_pct": 100 * share, "readiness_score": index}, said + modelled_note(pack, tx, "conn.modelled", ("connectivity", "devices")), importance=3, modelled=modelled,
         grade="modelled", headline={"readiness_score": tx("conn.headline_index")},
-        answers=[_answer_q2(pack, tx, region, scenario, place)])
+        answers=[_answer_q2(pack, tx, region, scenario, place)],
+        effective={} if asked else {"speed_uplift": float(speed_uplift)})
     return Panel(reading, figure=localise(fig, language), view=view, result=ready)
 
 
@@ -194,7 +195,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     if not price_per_gb_usd:  # priced at the scenario's point of the dated series: say which
         said += price_point_note(pack, tx, levers(pack, scenario))
     reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
-                      said + modelled_note(pack, tx, "conn.modelled", ("incomes", "plans")), importance=2, modelled=modelled)
+                      said + modelled_note(pack, tx, "conn.modelled", ("incomes", "plans")), importance=2, modelled=modelled,
+                      effective={} if price_per_gb_usd else {"price_per_gb_usd": float(aff.usd_per_gb)})
     return Panel(reading, figure=localise(fig, language), result=aff)
 
 

@@ -137,7 +137,7 @@ def chrome_values(title: str, job: PageJob, results: dict) -> dict:
     tx = job.texts
     date = datetime.now(UTC).strftime("%Y-%m-%d")
     meta = [f"{tx('page.date')}: {date} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
-            f"{tx('page.parameters')}: {param_text(job.parameters, tx, skip=('language',))}"]
+            f"{tx('page.parameters')}: {param_text({**job.parameters, **results.get('effective', {})}, tx, skip=('language',))}"]
     closing = f"{tx('page.run')}: {job.run_id}"
     return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx),
             "sources_title": tx("page.sources"), "sources": sources(results, tx), "closing": closing}

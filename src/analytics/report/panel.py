@@ -42,6 +42,7 @@ class Reading:
     options: dict = field(default_factory=dict)
     drivers: dict[str, dict] = field(default_factory=dict)
     grades: dict[str, str] = field(default_factory=dict)  # headline key to its grade (set by key_reading)
+    effective: dict[str, float] = field(default_factory=dict)  # parameter to the value used where 0 meant "the default"
 
     def __post_init__(self):
         if self.grade and self.grade not in GRADES:
@@ -59,7 +60,8 @@ class Reading:
                        max(self.importance, other.importance), self.modelled or other.modelled,
                        {**self.headline, **other.headline}, self.messages + other.messages,
                        self.grade or other.grade, self.answers + other.answers, self.options or other.options,
-                       {**self.drivers, **other.drivers}, {**self.grades, **other.grades})
+                       {**self.drivers, **other.drivers}, {**self.grades, **other.grades},
+                       {**self.effective, **other.effective})
 
 
 #: Evidence grades, strongest first: published (by the pilot or an agency), measured (official

@@ -53,7 +53,7 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         (names of modelled inputs), ``numbers``, ``sentences``, ``messages`` (candidate key
         messages: ``text``, ``importance``, ``modelled``, ``grade``), ``answers`` (to the research
         questions), ``options`` (the policy options side by side), ``drivers`` (each headline's largest
-        source of uncertainty), ``headline`` (``key``, ``label``, ``value``, ``grade`` of the numbers for
+        source of uncertainty), ``effective`` (the value used for a parameter left at 0, "the default"), ``headline`` (``key``, ``label``, ``value``, ``grade`` of the numbers for
         the index's table of areas, with ``low`` and ``high`` when the
         reading holds the number's band as ``<key>_low`` and ``<key>_high``) and ``tables`` (name to
         ``{"columns": [...], "data": [[...], ...]}``); ``cache``: the computations of the run's
@@ -79,6 +79,7 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         "answers": list(getattr(reading, "answers", []) or []),
         "options": dict(getattr(reading, "options", {}) or {}),
         "drivers": dict(getattr(reading, "drivers", {}) or {}),
+        "effective": {k: float(v) for k, v in (getattr(reading, "effective", {}) or {}).items()},
         "headline": [{"key": k, "label": label, "value": float(reading.numbers[k]),
                       "grade": (getattr(reading, "grades", {}) or {}).get(k, ""),
                       **{end: float(reading.numbers[f"{k}_{end}"]) for end in ("low", "high")
@@ -146,4 +147,5 @@ def key_reading(*panels) -> object:
         out.answers.extend(r.answers)
         out.options = out.options or r.options
         out.drivers.update(r.drivers)
+        out.effective.update(r.effective)
     return out
