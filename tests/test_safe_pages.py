@@ -74,7 +74,7 @@ def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
         assert SCRIPT in text, doc.name  # the region's name, as written (header parameters, sentences)
         if doc.name.startswith("methods"):
             assert f"Author {SCRIPT}" in text  # the briefing's author, on the methods page
-        elif doc.name.startswith(("index", "briefing")):
+        elif doc.name.startswith(("index", "briefing", "summary")):
             assert f"Briefing {SCRIPT} {IMG}" in text, doc.name  # the briefing's title
         else:  # job names are slugs (a name with markup is refused: tests/test_hostile_cli.py)
             assert f"Boundaries {IMG}" in text, doc.name  # a source from pack.yaml, in the footer

@@ -247,8 +247,8 @@ def write_readme(folder: Path, languages: list[str], texts_in) -> list[str]:
         t = texts_in(lang)
         lines = [t("readme.heading"), "=" * len(t("readme.heading")),
                  t("readme.summary", file=f"summary-{lang}.html"), t("readme.book", file=f"briefing-{lang}.html"),
-                 t("readme.index", file=index_name(lang, languages)), t("readme.workbook", file=workbook_name(lang)),
-                 t("readme.methods", file=f"methods-{lang}.html"), t("readme.manifest")]
+                 t("readme.index", file=index_name(lang, languages)), t("readme.workbook", file=f"tables/{workbook_name(lang)}"),
+                 t("readme.methods", file=f"methods-{lang}.html"), t("readme.manifest", file="manifest.json")]
         parts.append("\n".join(lines[:2] + [f"- {line}" for line in lines[2:]]))
     (folder / "README.txt").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     return ["README.txt"]
