@@ -116,6 +116,9 @@ CASES = {
                               "must be letters, digits, '-' and '_' before .ipynb"),
     "publish a notebook named dots": (lambda t: ["publish", str(_copy(t, OK, "...ipynb")), "--outputs", str(t / "out")],
                                       "must be letters, digits, '-' and '_' before .ipynb"),
+    # B9: a 30 MB notebook would make a 30 MB page and a large process: refused before it is read
+    "publish a huge notebook": (lambda t: ["publish", str(_file(t, "big.ipynb", " " * 30_000_000))],
+                                "a published notebook is at most 25 MB"),
     "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
                             "is not an address like tcp://host:8786"),
     "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],

@@ -29,6 +29,8 @@ from . import files
 #: Columns of Ookla's open-data tiles, and whether each must be numeric.
 COLUMNS = {"quadkey": False, "tile": False, "avg_d_kbps": True, "avg_u_kbps": True, "avg_lat_ms": True,
            "tests": True, "devices": True}
+#: Deepest zoom a tile's quadkey may have (one digit per zoom level; Ookla publishes zoom 16).
+MAX_ZOOM = 23
 #: Largest count of tests or devices accepted in one tile (Ookla's largest tiles hold tens of thousands).
 MAX_COUNT = 10**9
 #: Fewest tests a district needs to be reported (as in Ookla's tutorial).
@@ -164,9 +166,14 @@ def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
     prefixes = covering_prefixes(tuple(districts.total_bounds))
     con.execute("CREATE TEMP TABLE prefixes (p VARCHAR)")
     con.executemany("INSERT INTO prefixes VALUES (?)", [[p] for p in prefixes])
+    inside = f"FROM read_parquet(?) WHERE substr(CAST(quadkey AS VARCHAR), 1, {PREFIX_ZOOM}) IN (SELECT p FROM prefixes)"
+    malformed = con.execute(f"SELECT count(*) {inside} AND NOT regexp_full_match(CAST(quadkey AS VARCHAR), "
+                            f"'[0-3]{{{PREFIX_ZOOM},{MAX_ZOOM}}}')", [str(path)]).fetchone()[0]
+    if malformed:  # checked in the database, before a long or foreign key reaches Python
+        raise ParameterError(f"{path}: {malformed} tile(s) in the country's box have a quadkey that is not "
+                             f"{PREFIX_ZOOM} to {MAX_ZOOM} digits 0–3 (Ookla's tiles are zoom 16)")
     tiles = con.execute(
-        f"SELECT CAST(quadkey AS VARCHAR) AS quadkey, avg_d_kbps, avg_u_kbps, avg_lat_ms, tests, devices "
-        f"FROM read_parquet(?) WHERE substr(CAST(quadkey AS VARCHAR), 1, {PREFIX_ZOOM}) IN (SELECT p FROM prefixes)",
+        f"SELECT CAST(quadkey AS VARCHAR) AS quadkey, avg_d_kbps, avg_u_kbps, avg_lat_ms, tests, devices {inside}",
         [str(path)]).df()
     numbers = tiles[["avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]].astype(float)
     counts = numbers[["tests", "devices"]]

@@ -79,6 +79,10 @@ def check_explored(nb, values: dict[str, Any], where: str) -> None:
                                      "run all cells and save, then publish")
 
 
+#: Largest saved notebook ``publish`` reads (bytes): the suite's executed notebooks are 0.1–3 MB.
+MAX_NOTEBOOK_BYTES = 25_000_000
+
+
 def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple[Path, JobOutcome]:
     """Publish an executed notebook as a one-job run, without running it.
 
@@ -111,6 +115,9 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     if path.suffix != ".ipynb" or not path.is_file():
         raise ParameterError(f"{where}: no such notebook (give the saved .ipynb file)")
     page_name(path)
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:  # before reading: a page holds what the notebook holds
+        raise ParameterError(f"{where}: the notebook is {path.stat().st_size / 1e6:,.0f} MB; a published notebook "
+                             f"is at most {MAX_NOTEBOOK_BYTES / 1e6:,.0f} MB (clear large outputs and save it again)")
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a damaged file
