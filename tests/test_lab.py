@@ -330,17 +330,19 @@ def test_bad_parameter_is_one_short_message(lab_page, lab):
 
 def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_run):
     port = free_port()
-    notebook = lab["clone"] / "notebooks" / "00_country_profile.ipynb"
     log = (lab["tmp"] / "voila.log").open("w")
-    # as `make dashboard` starts it: the project's offline template (no stylesheet from a CDN)
+    # as `make dashboard` starts it: the notebooks folder, the project's offline template (nothing from a CDN)
     env = {**lab["env"], "JUPYTER_PATH": str(ROOT / "src" / "analytics" / "publish")}
-    proc = subprocess.Popen([str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}",
+    proc = subprocess.Popen([str(BIN / "voila"), str(lab["clone"] / "notebooks"), "--no-browser", f"--port={port}",
                              "--Voila.ip=127.0.0.1", "--template=offline"], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     page = LabPage(browser, f"http://127.0.0.1:{port}")
     try:
         wait_for_port(port, proc)
-        page.page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        page.page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)  # the start page lists the notebooks
+        page.page.wait_for_selector("text=00_country_profile", timeout=60_000)
+        assert page.external == []  # no stylesheet from a CDN on the start page either
+        page.page.goto(f"http://127.0.0.1:{port}/voila/render/00_country_profile.ipynb", timeout=120_000)
         try:
             page.page.wait_for_function(f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] > 0",
                                         timeout=180_000)
