@@ -118,3 +118,34 @@ def test_ingest_never_writes_through_a_linked_measured_folder(ookla_file, pack_c
     assert out.returncode == 2 and "symbolic link" in out.stderr, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
     assert list(outside.iterdir()) == [] and (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_file_name_with_control_characters_is_refused_by_name(ookla_file, pack_copy, tmp_path):
+    """B14: a DEL in the file's name went into pack.yaml and the error blamed pack.yaml; now the name is refused."""
+    odd = tmp_path / "tiles\x7f.parquet"
+    odd.write_bytes(ookla_file.read_bytes())
+    before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
+    out = run_cli("ingest", "ookla", str(odd), "--pack", str(pack_copy))
+    assert out.returncode == 2 and "control characters" in out.stderr and "pack.yaml" not in out.stderr, out.stderr
+    assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before and not (pack_copy / "measured").exists()
+
+
+def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_copy, monkeypatch):
+    """B14: when the pack does not validate after the table is written, the table, its entry and the measured/
+    folder the ingest made all go."""
+    from analytics.packs import load as load_mod
+    from analytics.packs import ookla
+
+    real, calls = load_mod.load_pack, []
+
+    def failing_second_load(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("validation failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_mod, "load_pack", failing_second_load)
+    before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        ookla.ingest_into_pack(ookla_file, pack_copy)
+    assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before and not (pack_copy / "measured").exists()

@@ -241,8 +241,11 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
     pack_dir = Path(pack_dir)
     if not (pack_dir / "pack.yaml").is_file():
         raise ParameterError(f"{pack_dir}: not a country pack (no pack.yaml)")
+    if any(ord(c) < 32 or ord(c) == 127 for c in Path(path).name):  # the name goes into pack.yaml as the source
+        raise ParameterError(f"{Path(path).name!r}: the file name holds control characters; rename the file")
     pack = load_pack(root=pack_dir)
     target = pack_dir / "measured" / f"ookla_{kind}.csv"
+    made_folder = not target.parent.exists()
     if (why := files.problem(pack_dir, target)) is not None:  # never write through a link out of the pack
         raise ParameterError(f"{pack_dir}/measured/ookla_{kind}.csv {why}")
     result = ingest(path, pack.districts, kind)
@@ -259,6 +262,8 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
         meta_path.write_text(old_meta, encoding="utf-8")
         if old_table is None:
             target.unlink(missing_ok=True)
+            if made_folder and target.parent.is_dir() and not any(target.parent.iterdir()):
+                target.parent.rmdir()  # the folder this ingest made goes with it
         else:
             target.write_bytes(old_table)
         raise
