@@ -168,14 +168,15 @@ def protect(pack, k: int = 5) -> Plan:
 
 
 def _protect(pack, k: int) -> Plan:
-    tables = _tables(_stated(pack))
+    people = _stated(pack)
+    tables = _tables(people)
     withheld = {key: (t > 0) & (t < k) for key, t in tables.items()}
     for _ in range(MAX_ROUNDS):
         _settle(tables, withheld)
         plan = Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})
-        weak = audit(plan, _stated(pack)).weak()
+        weak = audit(plan, people).weak()
         if weak.empty:  # and no entry pinned by an attacker who also knows which ones are primary
-            pinned = audit(plan, _stated(pack), primary_range=True).frame
+            pinned = audit(plan, people, primary_range=True).frame
             weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
         if weak.empty:
             break

@@ -56,7 +56,7 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role:
     if yes is None:
         return {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0, "suppressed": False,
                 "method": "not asked"}
-    weights = respondents(pack, role).loc[yes.index, "weight"]
+    weights = people.loc[yes.index, "weight"]  # people: the role's respondents, as named_answers reads them
     v = safe_share(yes, weights, k, not pack.is_modelled("pilot_mentions"))
     return linked(v, lambda r: named_answers(pack, r, question, item), role, k)
 
