@@ -93,6 +93,7 @@ def test_ingest_into_a_pack_marks_the_table_measured(ookla_file, pack_copy):
     ([_tile(70.0, 37.0, float("inf"), 1, 1, 100, 1)], "infinite speed or latency"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 2.5, 1)], "a count that is not a whole number"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 10**12, 1)], "a count that is not a whole number up to 1,000,000,000"),
+    ([_tile(70.0, 37.0, 1000, 1, 1, 2**63 + 5, 1)], "a count that is not a whole number up to 1,000,000,000"),
     # B12: a valid prefix followed by letters, and a 400,000-character key: refused in the database, at once
     ([dict(_tile(70.0, 37.0, 1000, 1, 1, 100, 1), quadkey=quadkey(70.0, 37.0, 16) + "abcdef")], "digits 0–3"),
     ([dict(_tile(70.0, 37.0, 1000, 1, 1, 100, 1), quadkey=quadkey(70.0, 37.0, 16) + "0" * 400_000)], "digits 0–3"),
@@ -149,3 +150,29 @@ def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_c
     with pytest.raises(RuntimeError):
         ookla.ingest_into_pack(ookla_file, pack_copy)
     assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before and not (pack_copy / "measured").exists()
+
+
+def test_an_ingest_keeps_the_tables_permissions_whether_it_lands_or_rolls_back(ookla_file, pack_copy, monkeypatch):
+    """B5: a table readable by its owner only (0600) stays 0600 when a new ingest replaces it, and when a
+    failed ingest puts it back (it came back 0644)."""
+    from analytics.packs import load as load_mod
+    from analytics.packs import ookla
+
+    assert run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy)).returncode == 0
+    table = pack_copy / "measured" / "ookla_mobile.csv"
+    table.chmod(0o600)
+    assert run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy)).returncode == 0
+    assert table.stat().st_mode & 0o777 == 0o600
+    real, calls = load_mod.load_pack, []
+
+    def failing_second_load(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("validation failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_mod, "load_pack", failing_second_load)
+    before = table.read_bytes()
+    with pytest.raises(RuntimeError):
+        ookla.ingest_into_pack(ookla_file, pack_copy)
+    assert table.read_bytes() == before and table.stat().st_mode & 0o777 == 0o600

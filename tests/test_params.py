@@ -77,3 +77,38 @@ def test_params_command_lists_allowed_values():
     assert proc.returncode == 0
     assert "grid_km (float, default 1.0): cell size of the distance grid, km" in proc.stdout
     assert "between 0.25 and 50" in proc.stdout and "in the tjk pack one of \"baseline\"" in proc.stdout
+
+
+def test_cells_that_reach_a_live_kernel_after_a_refused_parameter_do_not_run():
+    """Issue 27: JupyterLab's Run All sends every cell at once; the kernel drops the cells already waiting when
+    one fails, but cells that reach it later used to run (jupyter/jupyter_client#569). Here notebook 01's cells
+    reach a live kernel in two parts, as in that race: the parameters and set-up cells (region "TJ-XX"), then,
+    after the refusal, the rest. The rest run as empty cells: one note under the first, no output, no second
+    error; the parameters cell and the set-up still run, so fixing the value lets the notebook run again."""
+    from jupyter_client.manager import start_new_kernel
+
+    from analytics.core import i18n
+
+    from . import inprocess
+
+    code = [source for _, source in inprocess.cells("01_access_gaps")]
+    bad = code[0].replace('region: str = "all"', 'region: str = "TJ-XX"')
+    assert bad != code[0]
+    km, kc = start_new_kernel(kernel_name="analytics")
+    try:
+        def run(source: str) -> list[tuple[str, str]]:
+            said = []
+            kc.execute_interactive(source, timeout=120, output_hook=lambda m: said.append(
+                (m["msg_type"], m["content"].get("ename") or m["content"].get("text", ""))) if m["msg_type"] in (
+                "error", "stream", "display_data", "execute_result") else None)
+            return said
+
+        assert run(bad) == []
+        assert run(code[1]) == [("error", "ParameterError")]
+        later = [run(source) for source in code[2:5]]
+        note = str(i18n.package_catalog("en")["session.halted"])
+        assert later == [[("stream", note + "\n")], [], []], later
+        assert run(code[0]) == [] and run(code[1]) == []  # the value fixed: the set-up passes
+        assert run("print(type(pack).__name__)") == [("stream", "Pack\n")]  # and cells run again
+    finally:
+        km.shutdown_kernel(now=True)

@@ -202,3 +202,55 @@ def test_nested_aliases_in_a_pack_file_are_refused_at_once(pack_copy, name):
     proc = run_cli("validate", str(pack_copy), timeout=60)
     assert proc.returncode == 2 and "expand to more than 200,000 values" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+#: B8: saved notebooks damaged by hand or by another tool; each change is made to a fresh executed notebook.
+DAMAGED = {
+    "widget state a string": ("application/vnd.analytics.explored+json", lambda out: "a string",
+                              "the widget bar's state is not parameter names with plain values"),
+    "results a list": ("application/vnd.analytics.results+json", lambda out: [1, 2],
+                       "the recorded results are not a mapping"),
+    "an input without its source": ("application/vnd.analytics.results+json",
+                                    lambda out: {**out, "inputs": [{k: v for k, v in i.items() if k != "source"}
+                                                                   for i in out["inputs"]]},
+                                    "a recorded input lacks its table name or source"),
+    "results of another version": ("application/vnd.analytics.results+json",
+                                   lambda out: {k: v for k, v in out.items() if k != "answers"},
+                                   "the recorded results lack 'answers'"),
+    "an array of objects": ("application/vnd.plotly.v1+json",
+                            lambda out: {**out, "data": [{**out["data"][0], "x": {"dtype": "object", "bdata": "AAAA"}}]},
+                            "a chart's array has type 'object', not numbers"),
+    "a margin in words": ("application/vnd.plotly.v1+json",
+                          lambda out: {**out, "layout": {**out["layout"], "margin": {"t": "abc"}}},
+                          "a chart's margins are not numbers"),
+    "a trace that is a number": ("application/vnd.plotly.v1+json", lambda out: {**out, "data": [5]},
+                                 "a chart's trace is not a mapping"),
+}
+
+
+def test_a_damaged_saved_notebook_is_one_message_and_writes_nothing(small_run, tmp_path):
+    """Each damaged notebook: exit 2, one `error:` line naming the file, the cell and what was expected; no
+    traceback; no folder left under outputs/ (the checks run before anything is written)."""
+    folder, _ = small_run
+    source = json.loads(next(folder.glob("notebooks/00_country_profile_all_en.ipynb")).read_text())
+    if not any("explored+json" in o.get("data", {}) for c in source["cells"] for o in c.get("outputs", [])):
+        cell = next(c for c in source["cells"] if c["cell_type"] == "code" and c.get("outputs"))
+        cell["outputs"].append({"output_type": "display_data", "metadata": {},
+                                "data": {"application/vnd.analytics.explored+json": {}, "text/plain": ""}})
+
+    def attempt(case: str):
+        mime, change, _ = DAMAGED[case]
+        nb = json.loads(json.dumps(source))
+        out = next(o for c in nb["cells"] for o in c.get("outputs", []) if mime in o.get("data", {}))
+        out["data"][mime] = change(out["data"][mime])
+        saved = tmp_path / (re.sub(r"\W+", "_", case) + ".ipynb")
+        saved.write_text(json.dumps(nb))
+        return run_cli("publish", str(saved), "--outputs", str(tmp_path / "out"))
+
+    results = {case: attempt(case) for case in DAMAGED}
+    for case, proc in results.items():
+        said = proc.stderr.strip()
+        assert proc.returncode == 2 and "Traceback" not in said, (case, said)
+        assert said.startswith("error: ") and len(said.splitlines()) == 1, (case, said)
+        assert DAMAGED[case][2] in said and "_ipynb" not in said and "cell " in said, (case, said)
+    assert not (tmp_path / "out").exists()

@@ -87,10 +87,15 @@ def check_parameters(decl: Declaration, namespace: dict[str, Any]) -> dict[str, 
     ------
     ParameterError
         Naming every bad parameter and its allowed values (shown in a notebook as one short
-        message, without a traceback).
+        message, without a traceback). In a live session the cells below it then do not run
+        until this check passes again (:mod:`analytics.core.kernel`).
     """
+    from ..core import kernel
+
+    kernel.watch()
     values = decl.check_namespace(namespace)
     found = pack_problems(decl, values)
     if found:
         raise ParameterError("\n".join(f"parameters cell: {p}" for p in found))
+    kernel.clear()
     return values

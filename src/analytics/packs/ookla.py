@@ -252,8 +252,11 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
     meta_path = pack_dir / "pack.yaml"
     old_meta = meta_path.read_text(encoding="utf-8")
     old_table = target.read_bytes() if target.exists() else None
+    old_mode = target.stat().st_mode & 0o7777 if old_table is not None else None
     vintage = vintage or Path(path).stem
     write_table(result.frame, target, "table")
+    if old_mode is not None:
+        target.chmod(old_mode)  # the new table keeps the permissions the old one had (0600 stays 0600)
     if f"\n  ookla_{kind}:\n" not in old_meta:
         meta_path.write_text(old_meta.rstrip("\n") + "\n" + table_entry(kind, Path(path).name, vintage), encoding="utf-8")
     try:
@@ -266,5 +269,6 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
                 target.parent.rmdir()  # the folder this ingest made goes with it
         else:
             target.write_bytes(old_table)
+            target.chmod(old_mode)
         raise
     return result

@@ -19,10 +19,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-import os
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from ..core.kernel import live
 
 #: Mimetype of a section's text shown by :func:`show_text` (the exporter renders it as markdown).
 TEXT_MIME = "application/vnd.analytics.text+json"
@@ -34,26 +35,6 @@ STATE_MIME = "application/vnd.analytics.explored+json"
 
 #: Drop-downs :func:`explore` offers, in this order, when the notebook declares them.
 EXPLORED = ("region", "language", "scenario", "age_band", "content_profile", "role")
-
-
-#: Set by the briefing runner in its kernels: a batch run draws no widgets and keeps no registry.
-BATCH_ENV = "ANALYTICS_BATCH"
-
-
-def live() -> bool:
-    """Whether this is a specialist's live session (a Jupyter kernel that is not a batch run's).
-
-    Only a live session keeps the registries of builders and texts that the drop-downs redraw, and
-    draws the drop-downs and sliders: a batch kernel, or plain Python, does neither.
-    """
-    if os.environ.get(BATCH_ENV):
-        return False
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython ships with the suite
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 @dataclass

@@ -109,6 +109,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     from .briefing_file import page_name
     from .notebooks import check_job
     from .runner import one_job_briefing, run_briefing
+    from .saved import check_outputs
 
     path = Path(notebook)
     where = str(path)
@@ -122,6 +123,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several kinds for a damaged file
         raise ParameterError(f"{where}: not a readable notebook ({type(exc).__name__})") from None
+    check_outputs(nb, where)
     check_executed(nb, where)
     values = check_job(path, executed_parameters(nb, where))
     check_explored(nb, values, where)
@@ -141,7 +143,11 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
             outcomes.append(outcome)
         return outcomes
 
-    folder, outcomes = run_briefing(briefing, outputs=outputs, quiet=True, execute=rendered)
+    try:
+        folder, outcomes = run_briefing(briefing, outputs=outputs, quiet=True, execute=rendered)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:  # outputs the checks let by
+        raise ParameterError(f"{where}: its saved outputs cannot be made into a page ({type(exc).__name__}); "
+                             "run all cells and save it again, then publish") from None
     return folder, outcomes[0]
 
 

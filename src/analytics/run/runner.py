@@ -22,8 +22,8 @@ from typing import Any
 from ..core import paths
 from ..core.cache import CACHE_ENV
 from ..core.errors import ParameterError
+from ..core.kernel import BATCH_ENV
 from ..packs.hashing import combined_hash, pack_hashes, sha256
-from ..report.session import BATCH_ENV
 from . import resume as resume_mod
 from .briefing import Briefing, Job
 from .jobs import JobOutcome, JobSpec, run_job, texts_for
@@ -286,6 +286,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         reachable(scheduler)  # before anything is written
     parent = (outputs or paths.outputs_root()) / briefing.name
     run_id = new_run_id()
+    made_parent = not parent.exists()
     tmp = staging_dir(parent, run_id)
     resume_mod.start_record(tmp, {**record, "run_id": run_id})
     try:
@@ -334,6 +335,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         shutil.rmtree(tmp / resume_mod.CACHE_DIR, ignore_errors=True)
         if not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):
             shutil.rmtree(tmp, ignore_errors=True)  # nothing finished: nothing to keep
+            if made_parent and not any(parent.iterdir()):
+                parent.rmdir()  # nor an empty folder this run made
         raise
     if resume and Path(resume).name.endswith(".partial") and Path(resume).resolve().parent == parent.resolve():
         shutil.rmtree(resume, ignore_errors=True)  # the interrupted run lives on in the new one

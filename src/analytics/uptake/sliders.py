@@ -8,9 +8,9 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
+from ..core.kernel import live
 from ..report.areas import where
 from ..report.figures import figure_bundle, localise
-from ..report.session import live
 from .common import area_districts
 from .figures import fan_data, fan_figures, funnel_data, funnel_figure
 from .runs import Setup, run, setup_of
