@@ -49,10 +49,14 @@ lab: setup notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 ## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
-## from a CDN), at http://localhost:8866/
+## from a CDN), at http://localhost:8866/. A kernel whose tab is closed is shut down once it has been
+## idle for CULL_IDLE seconds (checked every CULL_EVERY seconds).
+CULL_IDLE ?= 300
+CULL_EVERY ?= 60
 dashboard: setup notebooks
 	JUPYTER_PATH=$(CURDIR)/src/analytics/publish $(BIN)/voila notebooks --template=offline \
-	  --no-browser --port=8866 --Voila.ip=127.0.0.1
+	  --no-browser --port=8866 --Voila.ip=127.0.0.1 \
+	  --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) --MappingKernelManager.cull_interval=$(CULL_EVERY)
 
 ## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/
 ## (plotly.js at the version plotly.py embeds; the result is committed under src/analytics/publish/assets/).

@@ -151,9 +151,9 @@ def _manifest(tmp_path: Path, text: str) -> Path:
     return run
 
 
-def _attempt(tmp_path: Path, case: str) -> tuple[str, subprocess.CompletedProcess, Path]:
+def _attempt(tmp_path: Path, case: str, process: bool = False) -> tuple[str, list, subprocess.CompletedProcess, Path]:
     args, _ = CASES[case]
-    base = tmp_path / re.sub(r"\W+", "-", case)
+    base = tmp_path / (re.sub(r"\W+", "-", case) + ("-process" if process else ""))
     work = base / "work"
     work.mkdir(parents=True)
     cmd = args(work)
@@ -161,22 +161,32 @@ def _attempt(tmp_path: Path, case: str) -> tuple[str, subprocess.CompletedProces
         cmd += ["--outputs", str(base / "outputs")]
     if cmd[0] == "brief" and case not in UNNAMED:  # the test notebooks, named as a user would
         cmd += FIXTURE_FLAGS
-    return case, run_cli(*cmd, timeout=120, process=True), base / "outputs"
+    return case, cmd, run_cli(*cmd, timeout=120, process=process), base / "outputs"
+
+
+def _check(case: str, proc: subprocess.CompletedProcess, outputs: Path) -> None:
+    expected = CASES[case][1]
+    assert proc.returncode == 2, (case, proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr, case
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and expected in proc.stderr, (case, proc.stderr)
+    assert not outputs.exists(), case  # nothing ran, nothing was written
 
 
 def test_hostile_input_gets_one_line_and_exit_2(tmp_path):
-    """Every case of the corpus through the real CLI (four processes at a time)."""
+    """Every case of the corpus through the CLI's entry point, in this process (the same code from argument
+    parsing to exit code); then the first case of each command again as a real process, four at a time, so
+    what a user's shell sees (exit code, standard error, no traceback) is proven on fresh interpreters too."""
     from concurrent.futures import ThreadPoolExecutor
 
+    first = {}
+    for case, cmd, proc, outputs in (_attempt(tmp_path, case) for case in sorted(CASES)):
+        _check(case, proc, outputs)
+        first.setdefault(cmd[0] if cmd[0] != "ingest" else " ".join(cmd[:2]), case)
+    assert set(first) >= {"brief", "run", "publish"}, first  # each command of the corpus, as a process too
     with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda case: _attempt(tmp_path, case), sorted(CASES)))
-    for case, proc, outputs in results:
-        expected = CASES[case][1]
-        assert proc.returncode == 2, (case, proc.returncode, proc.stdout, proc.stderr)
-        assert "Traceback" not in proc.stderr, case
-        errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
-        assert len(errors) == 1 and expected in proc.stderr, (case, proc.stderr)
-        assert not outputs.exists(), case  # nothing ran, nothing was written
+        for case, _, proc, outputs in pool.map(lambda case: _attempt(tmp_path, case, process=True), first.values()):
+            _check(case, proc, outputs)
 
 
 def test_negative_and_positive_grid_values_are_two_jobs(tmp_path):

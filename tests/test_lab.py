@@ -22,7 +22,7 @@ import pytest
 
 from analytics.core import i18n
 
-from .conftest import CLI, ROOT, SESSION_JOBS
+from .conftest import ROOT, SESSION_JOBS, run_cli
 
 BIN = Path(sys.executable).parent
 
@@ -273,8 +273,7 @@ def test_russian_notebook_maps_publishes_as_the_batch_page_and_its_widget_bar_re
     assert page.shapes(2) == [n_districts, n_districts], "every map draws every district"
     saved = notebooks / "access_ru.ipynb"
     page.save(saved)
-    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = run_cli("publish", str(saved), "--outputs", str(lab["tmp"] / "pub"))
     assert out.returncode == 0, out.stderr
     published = Path(out.stdout.split("published ", 1)[1].strip())
     folder, outcomes = small_run
@@ -297,8 +296,7 @@ def test_russian_notebook_maps_publishes_as_the_batch_page_and_its_widget_bar_re
     assert page.errors == [] and page.external == []
     page.save(saved)
     # the saved charts show GBAO while the parameters cell says "all": publishing refuses
-    out = subprocess.run([*CLI, "publish", str(saved), "--outputs", str(lab["tmp"] / "pub")],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = run_cli("publish", str(saved), "--outputs", str(lab["tmp"] / "pub"))
     assert out.returncode == 2 and "widget bar" in out.stderr and "Traceback" not in out.stderr, out.stderr
 
 

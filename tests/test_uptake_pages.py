@@ -96,3 +96,50 @@ def test_russian_and_tajik_pages_say_modelled_in_their_own_words(small_run, grid
             assert ("По модельной оценке" if o.language == "ru" else "Тибқи арзёбии моделӣ") in text
             assert "Modelled" not in text and "{" not in text
             assert re.search(r"\d \d{3}", text)  # thousands grouped with a space, as the locale writes them
+
+
+def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
+    """Issue 27: notebook 03's slider charts kept the country, English and the baseline after the drop-downs
+    chose GBAO, Russian and blended delivery. In a live kernel, the notebook's cells run, then the widget bar's
+    redraw: the sliders are made anew in Russian, their charts name GBAO in Russian, and the offline-reach
+    slider is open only because blended delivery is on (the baseline's is closed, with a note saying why)."""
+    from jupyter_client.manager import start_new_kernel
+
+    from analytics.core import i18n
+
+    from . import inprocess
+
+    code = [source for _, source in inprocess.cells("03_uptake_scenarios")]
+    code[0] = code[0].replace("n_draws: int = 10000", "n_draws: int = 300")
+    assert "n_draws: int = 300" in code[0]
+    probe = ("import warnings\nimport ipywidgets as w\nfrom analytics.report import session\n"
+             "with warnings.catch_warnings():\n    warnings.simplefilter('ignore')\n"
+             "    s = [x for x in w.Widget.widgets.values() if isinstance(x, w.FloatSlider)][-4:]\n"
+             "print([x.description for x in s], s[2].disabled)")
+    km, kc = start_new_kernel(kernel_name="analytics")
+    try:
+        def run(source: str) -> list:
+            said = []
+            reply = kc.execute_interactive(source, timeout=300, output_hook=lambda m: said.append(m))
+            assert reply["content"]["status"] == "ok", source[:200]
+            return said
+
+        for source in code:
+            run(source)
+        before = "".join(m["content"]["text"] for m in run(probe) if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+        en = i18n.package_catalog("en")
+        assert en["uptake.lever_market_share"] in before and before.rstrip().endswith("True"), before
+        updates = run("session.redraw({'region': 'TJ-GB', 'language': 'ru', 'scenario': 'blended_tv_offline'}, "
+                      "globals())")
+        after = "".join(m["content"]["text"] for m in run(probe) if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+        ru = i18n.package_catalog("ru")
+        assert ru["uptake.lever_market_share"] in after and after.rstrip().endswith("False"), after
+        charts = [m["content"]["data"]["application/vnd.plotly.v1+json"] for m in updates
+                  if m["msg_type"] == "update_display_data"
+                  and m["content"]["transient"]["display_id"].startswith("analytics.uptake.sliders.sliders")
+                  and "application/vnd.plotly.v1+json" in m["content"]["data"]]
+        assert len(charts) == 3, len(charts)
+        titles = [str(c["layout"]["title"]) for c in charts]
+        assert all("ГБАО" in t for t in titles), titles
+    finally:
+        km.shutdown_kernel(now=True)

@@ -158,10 +158,10 @@ class Panel:
         output per part under display ids, so ``update=True`` (the widget bar) replaces them in
         place; a part the new panel lacks is emptied.
         """
-        from IPython.display import display, update_display
+        from IPython.display import display
 
         from .figures import figure_bundle, has_geo
-        from .session import figure_slots, geo_bundle
+        from .session import figure_slots, geo_bundle, put
 
         key = getattr(self, "display_key", None)
         figures = [f for f in (self.figure if isinstance(self.figure, list) else [self.figure]) if f is not None]
@@ -190,9 +190,5 @@ class Panel:
                 continue
             if key is None:
                 display(out, raw=isinstance(out, dict))
-            elif update:
-                if part.startswith("figure-"):  # JupyterLab's plotly renderer never redraws a drawn chart:
-                    update_display(empty, raw=True, display_id=f"{key}-{part}")  # a new one replaces it
-                update_display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
             else:
-                display(out, raw=isinstance(out, dict), display_id=f"{key}-{part}")
+                put(out, f"{key}-{part}", update, fresh=part.startswith("figure-"))

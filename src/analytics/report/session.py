@@ -70,7 +70,7 @@ def builder(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         panel = func(*args, **kwargs)
-        if not live():
+        if not live() or panel is None:
             return panel
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
@@ -81,6 +81,22 @@ def builder(func):
         return panel
 
     return wrapper
+
+
+def put(out, display_id: str, update: bool = False, fresh: bool = False) -> None:
+    """Show an output under a display id, or (``update``) replace what that id shows (the widget bar's
+    redraw). ``fresh`` (charts): JupyterLab's plotly renderer never redraws a drawn chart, so an empty
+    output replaces it first.
+    """
+    from IPython.display import display, update_display
+
+    raw = isinstance(out, dict)
+    if not update:
+        display(out, raw=raw, display_id=display_id)
+        return
+    if fresh:
+        update_display({"text/html": "", "text/plain": ""}, raw=True, display_id=display_id)
+    update_display(out, raw=raw, display_id=display_id)
 
 
 def figure_slots(key: str, needed: int) -> int:
@@ -126,11 +142,9 @@ def show_text(pack, key: str, language: str) -> None:
     language : str
         Language code (``en``, ``ru``, ``tg`` or one the pack adds).
     """
-    from IPython.display import display
-
     if live():
         _texts[f"text-{key}"] = (pack, key)
-    display(text_bundle(pack, key, language), raw=True, display_id=f"text-{key}")
+    put(text_bundle(pack, key, language), f"text-{key}")
 
 
 def explore(declaration, namespace: dict[str, Any]):
@@ -185,10 +199,7 @@ def explore(declaration, namespace: dict[str, Any]):
 
 def _show_state(values: dict[str, Any], update: bool = False) -> None:
     """The values the panels show, as a hidden output of the bar's cell (see :data:`STATE_MIME`)."""
-    from IPython.display import display, update_display
-
-    (update_display if update else display)({STATE_MIME: dict(values), "text/plain": ""}, raw=True,
-                                            display_id="analytics-explored")
+    put({STATE_MIME: dict(values), "text/plain": ""}, "analytics-explored", update)
 
 
 def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
@@ -213,12 +224,10 @@ def redraw(values: dict[str, Any], namespace: dict[str, Any]) -> None:
 
     ``values`` are checked against nothing here: the drop-downs only offer declared values.
     """
-    from IPython.display import update_display
-
     namespace.update(values)
     language = values.get("language", namespace.get("language", "en"))
     for display_id, (pack, key) in list(_texts.items()):
-        update_display(text_bundle(pack, key, language), raw=True, display_id=display_id)
+        put(text_bundle(pack, key, language), display_id, update=True)
     for key, call in list(_calls.items()):
         defaults = {k: p.default for k, p in inspect.signature(call.func).parameters.items()}
         # a panel handed from one builder to the next (a fitted model) was made with the old

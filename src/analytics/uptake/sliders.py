@@ -11,6 +11,7 @@ from dataclasses import replace
 from ..core.kernel import live
 from ..report.areas import where
 from ..report.figures import figure_bundle, localise
+from ..report.session import builder
 from .common import area_districts
 from .figures import fan_data, fan_figures, funnel_data, funnel_figure
 from .runs import Setup, run, setup_of
@@ -65,53 +66,82 @@ def recompute(pack, s: Setup, region: str, horizon_years: int, n_draws: int, see
     return figures
 
 
+@builder
 def sliders(pack, region: str = "all", scenario: str = "baseline", horizon_years: int = 11, n_draws: int = 10_000,
-             seed: int = 2027, language: str = "en"):
+            seed: int = 2027, language: str = "en"):
     """Sliders over the scenario's levers; every move redraws the fan chart and the funnel below them.
 
-    Parameters are those of :func:`~analytics.uptake.panels.fan_panel`.
+    Parameters are those of :func:`~analytics.uptake.panels.fan_panel`. A builder of the session: the
+    widget bar's region, scenario and language make the sliders and their charts anew.
 
     Returns
     -------
-    None
-        Outside a live session, nothing. Displays the sliders, two check boxes (recognised certificates, blended delivery) and the
-        two charts, which every move replaces in place.
+    Sliders or None
+        Outside a live session, nothing. In one, the sliders, two check boxes (recognised certificates,
+        blended delivery) and the three charts, which every move replaces in place.
     """
     if not live():  # a batch run draws no sliders: its page would drop them
         return None
-    import ipywidgets as widgets
-    from IPython.display import display, update_display
+    return Sliders(pack, region, scenario, horizon_years, n_draws, seed, language)
 
-    tx = pack.texts(language)
-    base = setup_of(pack, scenario)
-    content = pack.scenarios[scenario].uptake["content_languages"]
-    style, layout = {"description_width": "initial"}, widgets.Layout(width="420px")
-    sliders = {k: widgets.FloatSlider(value=base.parameters[k].mode, min=lo, max=hi, step=step, style=style,
-                                      layout=layout, description=tx(f"uptake.lever_{k}"), continuous_update=False)
-               for k, (lo, hi, step) in SLIDERS.items()}
-    tajik = widgets.FloatSlider(value=content.get("tg", 0.0), min=0, max=1, step=0.05, style=style, layout=layout,
-                                description=tx("uptake.lever_tajik"), continuous_update=False)
-    recognised = widgets.Checkbox(value=base.recognised, description=tx("uptake.lever_recognised"), indent=False)
-    blended = widgets.Checkbox(value=base.blended, description=tx("uptake.lever_blended"), indent=False)
-    ids = ("uptake-sliders-enrolled", "uptake-sliders-completed", "uptake-sliders-funnel")
-    empty = {"text/html": "", "text/plain": ""}
 
-    drawn: list = []
+class Sliders:
+    """The live sliders of :func:`sliders` and the charts they redraw (displayed by :meth:`show`)."""
 
-    def redraw(_=None, first: bool = False):
-        s = with_levers(base, {k: w.value for k, w in sliders.items()}, recognised.value, blended.value,
-                        tajik.value, content)
-        drawn[:] = recompute(pack, s, region, horizon_years, n_draws, seed, language, drawn or None)
-        for display_id, fig in zip(ids, drawn, strict=True):
-            bundle = figure_bundle(localise(fig, language))
-            if first:
-                display(bundle, raw=True, display_id=display_id)
-            else:  # JupyterLab's plotly renderer never redraws a drawn chart: an empty output first
-                update_display(empty, raw=True, display_id=display_id)
-                update_display(bundle, raw=True, display_id=display_id)
+    def __init__(self, pack, region: str, scenario: str, horizon_years: int, n_draws: int, seed: int,
+                 language: str):
+        import ipywidgets as widgets
 
-    for w in [*sliders.values(), tajik, recognised, blended]:
-        w.observe(redraw, names="value")
-    display(widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"), *sliders.values(),
-                          tajik, widgets.HBox([recognised, blended])]))
-    redraw(first=True)
+        self.pack, self.region, self.language = pack, region, language
+        self.run_args = (horizon_years, n_draws, seed)
+        tx = pack.texts(language)
+        self.base = setup_of(pack, scenario)
+        self.content = pack.scenarios[scenario].uptake["content_languages"]
+        style, layout = {"description_width": "initial"}, widgets.Layout(width="420px")
+        self.levers = {k: widgets.FloatSlider(value=self.base.parameters[k].mode, min=lo, max=hi, step=step,
+                                              style=style, layout=layout, description=tx(f"uptake.lever_{k}"),
+                                              continuous_update=False)
+                       for k, (lo, hi, step) in SLIDERS.items()}
+        self.tajik = widgets.FloatSlider(value=self.content.get("tg", 0.0), min=0, max=1, step=0.05, style=style,
+                                         layout=layout, description=tx("uptake.lever_tajik"), continuous_update=False)
+        self.recognised = widgets.Checkbox(value=self.base.recognised, description=tx("uptake.lever_recognised"),
+                                           indent=False)
+        self.blended = widgets.Checkbox(value=self.base.blended, description=tx("uptake.lever_blended"), indent=False)
+        # TV and offline packages reach learners only through blended delivery: the slider waits for its box
+        self.offline_note = widgets.HTML(f"<small>{html.escape(tx('uptake.lever_offline_needs_blended'))}</small>")
+        self.box = widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"),
+                                 *self.levers.values(), self.offline_note, self.tajik,
+                                 widgets.HBox([self.recognised, self.blended])])
+        self._follow_blended()
+        self.drawn: list = []
+        for w in [*self.levers.values(), self.tajik, self.recognised, self.blended]:
+            w.observe(self._moved, names="value")
+
+    def _follow_blended(self) -> None:
+        self.levers["offline_reach"].disabled = not self.blended.value
+        self.offline_note.layout.display = None if not self.blended.value else "none"
+
+    def _moved(self, _=None) -> None:
+        self._follow_blended()
+        self._draw(update=True)
+
+    def _draw(self, update: bool) -> None:
+        from ..report.session import put
+
+        s = with_levers(self.base, {k: w.value for k, w in self.levers.items()}, self.recognised.value,
+                        self.blended.value, self.tajik.value, self.content)
+        self.drawn[:] = recompute(self.pack, s, self.region, *self.run_args, self.language, self.drawn or None)
+        key = getattr(self, "display_key", "uptake-sliders")
+        for i, fig in enumerate(self.drawn):
+            put(figure_bundle(localise(fig, self.language)), f"{key}-figure-{i}", update, fresh=True)
+
+    def _ipython_display_(self):
+        self.show()
+
+    def show(self, update: bool = False) -> None:
+        """Display the sliders and their three charts, or (``update``) replace those shown."""
+        from ..report.session import put
+
+        self.drawn = []
+        put(self.box, f"{getattr(self, 'display_key', 'uptake-sliders')}-controls", update)
+        self._draw(update)
