@@ -121,6 +121,11 @@ CASES = {
                                 "a published notebook is at most 25 MB"),
     "malformed scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://host:notaport"],
                             "is not an address like tcp://host:8786"),
+    # hostile pass: NUL, ESC and a right-to-left override in a title went raw into the pages
+    "control characters in the title": (lambda t: ["brief", _yaml(t, _good(title="A\x1b[31m\u202e b\x00"))],
+                                        "holds control or text-direction characters"),
+    "scheduler with an unclosed IPv6 bracket": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "http://[::1"],
+                                                "is not an address like tcp://host:8786"),
     "unreachable scheduler": (lambda t: ["brief", _yaml(t, _good()), "--scheduler", "tcp://127.0.0.1:9"],
                               "cannot reach the Dask scheduler"),
 }

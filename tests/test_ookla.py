@@ -94,6 +94,8 @@ def test_ingest_into_a_pack_marks_the_table_measured(ookla_file, pack_copy):
     ([_tile(70.0, 37.0, 1000, 1, 1, 2.5, 1)], "a count that is not a whole number"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 10**12, 1)], "a count that is not a whole number up to 1,000,000,000"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 2**63 + 5, 1)], "a count that is not a whole number up to 1,000,000,000"),
+    # hostile pass: a list where a speed belongs ("DOUBLE[]" passed the type check)
+    ([dict(_tile(70.0, 37.0, 1000, 1, 1, 100, 1), avg_d_kbps=[1.0, 2.0])], "expected numbers"),
     # B12: a valid prefix followed by letters, and a 400,000-character key: refused in the database, at once
     ([dict(_tile(70.0, 37.0, 1000, 1, 1, 100, 1), quadkey=quadkey(70.0, 37.0, 16) + "abcdef")], "digits 0–3"),
     ([dict(_tile(70.0, 37.0, 1000, 1, 1, 100, 1), quadkey=quadkey(70.0, 37.0, 16) + "0" * 400_000)], "digits 0–3"),

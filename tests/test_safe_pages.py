@@ -129,6 +129,7 @@ PAYLOADS = [
     {"text/html": '<meta http-equiv="refresh" content="0;url=http://example.invalid/">'},
     {"text/html": '<form action="http://example.invalid/"><input type="password" name="p"></form>'},
     {"text/html": '<a id="js" href="javascript:alert(2)">click</a> <a id="ext" href="http://example.invalid/">out</a>'},
+    {"text/html": '<a id="pr" href="//example.invalid/x">another site, no scheme</a>'},
     {"text/html": '<iframe src="http://example.invalid/"></iframe><object data="http://example.invalid/x"></object>'},
     {"text/html": '<p onmouseover="alert(3)" id="ev">hover</p><img src="http://example.invalid/i.png">'},
     {"text/html": "<script>alert(4)</script><script src='http://example.invalid/s.js'></script>"},
@@ -148,6 +149,8 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     folder, outcomes = small_run
     source = next(folder.glob("notebooks/04_pilot_survey*_en.ipynb"))
     nb = nbformat.read(source, as_version=4)
+    chart = next(o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {}))
+    chart["data"]["application/vnd.plotly.v1+json"]["data"][0]["name"] = "<!--<script>"  # would swallow the page
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
     nb.cells.insert(len(nb.cells) - 1, cell)
@@ -165,7 +168,8 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     assert page.page.url == page_path.resolve().as_uri()  # no refresh took the reader elsewhere
     found = page.page.evaluate("""() => ({
         bad: document.querySelectorAll('meta[http-equiv="refresh" i], form, input, iframe, object, embed, svg script, '
-            + 'img[src^="http"], [onmouseover], [onload], [onerror], a[href^="javascript"], a[href^="http"]').length,
+            + 'img[src^="http"], [onmouseover], [onload], [onerror], a[href^="javascript"], a[href^="http"], '
+            + 'a[href^="//"]').length,
         scripts: [...document.scripts].filter(s => !s.type).length,
         hidden: getComputedStyle(document.body).display})""")
     assert found == {"bad": 0, "scripts": 3 if page.page.locator(".plotly-figure").count() else 0,
@@ -173,6 +177,9 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     text = page.page.inner_text("body")
     assert "click" in text and "hover" in text  # text kept, only what acts is removed
     assert "No test of association is shown" in text  # the page's own sentences are all there
+    n = page.page.locator(".plotly-figure").count()
+    page.wait_for_figures(n)  # every chart drawn, the one named "<!--<script>" too
+    assert n >= 2 and page.page.locator("footer").count() == 1  # nothing swallowed the rest of the page
 
 
 @pytest.mark.parametrize("name", ["locales/en.yaml", "assumptions.yaml", "scenarios.yaml", "pack.yaml"])
@@ -222,9 +229,21 @@ DAMAGED = {
                             "a chart's array has type 'object', not numbers"),
     "a margin in words": ("application/vnd.plotly.v1+json",
                           lambda out: {**out, "layout": {**out["layout"], "margin": {"t": "abc"}}},
-                          "a chart's margins are not numbers"),
+                          "a chart's margins are not finite numbers"),
     "a trace that is a number": ("application/vnd.plotly.v1+json", lambda out: {**out, "data": [5]},
                                  "a chart's trace is not a mapping"),
+    "an infinite margin": ("application/vnd.plotly.v1+json",
+                           lambda out: {**out, "layout": {**out["layout"], "margin": {"t": float("inf")}}},
+                           "a chart's margins are not finite numbers"),
+    "a number that is NaN": ("application/vnd.analytics.results+json",
+                             lambda out: {**out, "numbers": {**out["numbers"], "x": float("nan")}},
+                             "the recorded results' 'numbers' are not names with numbers"),
+    "a table named as a path": ("application/vnd.analytics.results+json",
+                                lambda out: {**out, "tables": {"../../evil": {"columns": ["a"], "data": [[1]]}}},
+                                "a recorded table is named '../../evil'"),
+    "options of the wrong shape": ("application/vnd.analytics.results+json",
+                                   lambda out: {**out, "options": {"x": 5}},
+                                   "the recorded results' 'options' are not names with their entries"),
 }
 
 
@@ -254,3 +273,16 @@ def test_a_damaged_saved_notebook_is_one_message_and_writes_nothing(small_run, t
         assert said.startswith("error: ") and len(said.splitlines()) == 1, (case, said)
         assert DAMAGED[case][2] in said and "_ipynb" not in said and "cell " in said, (case, said)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_published_csv_cell_never_runs_as_a_spreadsheet_formula():
+    """Hostile pass: a text cell "=cmd|' /C calc'!A0" went verbatim into tables/*.csv. Text that a spreadsheet
+    reads as a formula gets a leading apostrophe; numbers, negative ones too, are left as they are."""
+    import pandas as pd
+
+    from analytics.publish.workbook import inert
+
+    df = inert(pd.DataFrame({"text": ["=cmd|' /C calc'!A0", "+1", "-x", "@SUM(A1)", "plain", None],
+                             "number": [1, -2, 3.5, 0, -0.25, 7]}))
+    assert df["text"].tolist()[:5] == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@SUM(A1)", "plain"]
+    assert df["text"].isna().tolist()[5] and df["number"].tolist() == [1, -2, 3.5, 0, -0.25, 7]

@@ -67,14 +67,20 @@ def test_misspelt_column(pack_copy):
 @pytest.mark.parametrize("rel,cells,expected", [
     # data row index 2 is spreadsheet row 4 (the header is row 1)
     (CENSUS, {(2, "population"): "about two million"},
-     ["column 'population', row 4: expected a whole number, found 'about two million'"]),
+     ["column 'population', row 4: expected a whole number up to 1,000,000,000,000,000, found 'about two million'"]),
     (CENSUS, {(0, "population"): "-5", (3, "population"): ""},
      ["column 'population', row 2: -5 below the minimum", "column 'population', row 5: empty cell"]),
     (DISTRICT_NAMES, {(5, "region_code"): "TJ-XX"},
      ["district_names.csv: column 'region_code', row 7: 'TJ-XX' not found in tjk/raw/boundaries"]),
     (DISTRICT_NAMES, {(4, "district_code"): "TJ-GB-MUR"},  # the code of data row 3
      ["column 'district_code', rows 5, 6: duplicate values"]),
-], ids=["wrong type", "negative and missing population", "unknown region code", "duplicate codes"])
+    # hostile pass: a count beyond 64 bits was reported as -9223372036854775808, and "inf" passed as a number
+    (CENSUS, {(1, "population"): "99999999999999999999999"},
+     ["column 'population', row 3: expected a whole number up to 1,000,000,000,000,000, found '99999999999999999999999'"]),
+    (CENSUS, {(1, "population"): "inf"},
+     ["column 'population', row 3: expected a whole number up to 1,000,000,000,000,000, found 'inf'"]),
+], ids=["wrong type", "negative and missing population", "unknown region code", "duplicate codes", "a count beyond 64 bits",
+        "infinity"])
 def test_bad_cells_are_named_with_file_column_and_rows(pack_copy, rel, cells, expected):
     def change(d):
         for (row, col), value in cells.items():
@@ -140,6 +146,20 @@ def test_layer_with_no_crs(pack_copy):
     assert "districts.gpkg: layer has no CRS; expected lon/lat degrees (EPSG:4326)" in out
 
 
+def test_a_point_where_an_area_belongs_and_a_table_without_rows(pack_copy):
+    """Hostile pass: a Point in the districts layer and a CSV with a header alone both passed validation (the
+    empty table then broke the connectivity notebook)."""
+    gdf = gpd.read_file(pack_copy / DISTRICTS)
+    gdf.loc[gdf.index[2], "geometry"] = gdf.geometry.iloc[2].representative_point()
+    gdf.to_file(pack_copy / DISTRICTS, driver="GeoJSON")
+    header = (pack_copy / CENSUS).read_text(encoding="utf-8").splitlines()[0]
+    (pack_copy / CENSUS).write_text(header + "\n", encoding="utf-8")
+    code, out = validate(pack_copy)
+    assert code == 2, out
+    assert "districts.geojson: column 'geometry', row 3: Point geometry; expected a polygon for each area" in out
+    assert f"{CENSUS}: the table has a header but no rows; expected at least one row of data" in out
+
+
 def test_russian_locale_csv_is_read_correctly(pack_copy):
     original = pd.read_csv(pack_copy / INDICATORS)
     # What a Russian-locale spreadsheet writes: ';' between fields, ',' as decimal mark, cp1251.
@@ -158,7 +178,7 @@ def test_russian_locale_csv_with_bad_numbers_is_rejected_clearly(pack_copy):
     original.to_csv(pack_copy / INDICATORS, sep=";", decimal=",", index=False)
     code, out = validate(pack_copy)
     assert code == 2
-    assert "indicators.csv: column 'value', row 12: expected a number, found 'n/a'" in out
+    assert "indicators.csv: column 'value', row 12: expected a finite number, found 'n/a'" in out
 
 
 def test_every_problem_is_reported_at_once(pack_copy):

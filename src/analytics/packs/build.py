@@ -179,3 +179,8 @@ def _build_one(pack: Path, info: TableInfo, tables: dict, overrides: dict, assum
     except TypeError as exc:  # options the builder does not take
         raise DataError([Problem(f"{pack.name}/pack.yaml", f"table '{info.name}': builder {info.built_by} "
                                  f"cannot take these inputs or options ({exc})")]) from None
+    except (ValueError, ArithmeticError) as exc:  # a value of the wrong kind ("many" where a count belongs)
+        where = f"section '{spec['assumptions']}' of assumptions.yaml" if spec.get("assumptions") else "its inputs"
+        raise DataError([Problem(f"{pack.name}/assumptions.yaml" if spec.get("assumptions") else f"{pack.name}/pack.yaml",
+                                 f"builder {info.built_by} cannot read {where} for table '{info.name}': "
+                                 f"{str(exc).splitlines()[0][:160]}; expected numbers where numbers belong")]) from None

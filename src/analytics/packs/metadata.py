@@ -109,7 +109,10 @@ def path_problem(pack: Path, name: str, rel: object, built: bool) -> str | None:
     if not isinstance(rel, str) or not rel.strip():
         return f"table '{name}' has path {rel!r}; expected a file path inside the pack"
     root = pack.resolve()
-    target = (pack / rel).resolve()
+    try:
+        target = (pack / rel).resolve()
+    except (RuntimeError, OSError):  # a link that leads to itself
+        return f"table '{name}' has path {rel!r}, which goes round a loop of symbolic links; expected a file path"
     if Path(rel).is_absolute() or not target.is_relative_to(root):
         return f"table '{name}' has path {rel!r}, which leads outside the pack folder; expected a path inside it"
     if built:

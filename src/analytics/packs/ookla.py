@@ -123,7 +123,8 @@ def _check_file(con, path: Path) -> int:
         raise ParameterError(f"{where}: missing column(s) {', '.join(missing)}; an Ookla open-data tile file has "
                              f"{', '.join(COLUMNS)}")
     numeric = ("INT", "BIGINT", "DOUBLE", "FLOAT", "DECIMAL", "SMALLINT", "HUGEINT", "UBIGINT", "UINTEGER", "INTEGER")
-    text = [c for c, needs in COLUMNS.items() if needs and not types[c].startswith(numeric)]
+    text = [c for c, needs in COLUMNS.items()  # a list column ("DOUBLE[]") or a struct is not a number
+            if needs and (not types[c].startswith(numeric) or any(ch in types[c] for ch in "[]<>") or "STRUCT" in types[c])]
     if text:
         raise ParameterError(f"{where}: column(s) {', '.join(text)} hold {', '.join(types[c] for c in text)}, "
                              "expected numbers (kbps, ms, counts)")

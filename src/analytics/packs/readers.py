@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,8 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
         return ReadResult(None, [Problem(label, f"cannot be read as CSV: {exc}")], notes, 2)
     df.columns = [str(c).strip() for c in df.columns]
     problems = check_columns(df, schema, label)
+    if df.empty:  # a header alone passed every column check, then broke the notebooks that read it
+        problems.append(Problem(label, "the table has a header but no rows; expected at least one row of data"))
     for col in schema.columns:
         if col.name in df.columns:
             df[col.name], found = coerce_column(df[col.name], col, label, 2, decimal_comma)
@@ -94,10 +97,14 @@ def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     import shapely
 
     try:
-        gdf = gpd.read_file(path)
+        with warnings.catch_warnings():  # GDAL's warnings (an unclosed ring …) would print before the one message
+            warnings.simplefilter("ignore")
+            gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         return ReadResult(None, [Problem(label, f"cannot be read as a vector layer: {exc}")], [], 1)
     problems: list[Problem] = []
+    if len(gdf) == 0:
+        problems.append(Problem(label, "the layer has no features; expected one polygon per area"))
     if gdf.crs is None:
         problems.append(Problem(label, f"layer has no CRS; expected lon/lat degrees ({schema.crs})"))
     elif not gdf.crs.is_geographic:
@@ -114,7 +121,11 @@ def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     if empty.any():
         problems.append(Problem(label, "empty geometry; expected a polygon", "geometry",
                                 tuple(int(i) + 1 for i in empty.to_numpy().nonzero()[0])))
-    invalid = ~empty & ~gdf.geometry.is_valid
+    other = ~empty & ~gdf.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    if other.any():
+        problems.append(Problem(label, f"{gdf.geometry[other].geom_type.iloc[0]} geometry; expected a polygon for "
+                                       "each area", "geometry", tuple(int(i) + 1 for i in other.to_numpy().nonzero()[0])))
+    invalid = ~empty & ~other & ~gdf.geometry.is_valid
     if invalid.any():
         reason = shapely.is_valid_reason(gdf.geometry[invalid].iloc[0])
         problems.append(Problem(label, f"invalid geometry ({reason}); expected valid polygons",

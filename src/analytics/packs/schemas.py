@@ -36,6 +36,8 @@ import pandas as pd
 from ..core.errors import Problem
 
 TYPES = ("str", "int", "float", "bool")
+#: Largest whole number a table may hold (beyond it a count is no count, and 64-bit integers wrap round).
+MAX_INT = 1e15
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 
@@ -186,12 +188,12 @@ def coerce_column(raw: pd.Series, col: ColumnSpec, file: str, offset: int,
             num = pd.to_numeric(text, errors="coerce")
         else:
             num = s.astype(float)
-        bad = ~empty & num.isna()
+        bad = ~empty & (num.isna() | ~np.isfinite(num.astype(float)))  # "inf" parses, but is no measurement
         if col.type == "int":
-            frac = ~empty & num.notna() & (num % 1 != 0)
+            frac = ~empty & num.notna() & ((num % 1 != 0) | (num.astype(float).abs() > MAX_INT))
             bad = bad | frac
         if bad.any():
-            kind = "a whole number" if col.type == "int" else "a number"
+            kind = f"a whole number up to {MAX_INT:,.0f}" if col.type == "int" else "a finite number"
             problems.append(Problem(file, f"expected {kind}, found {_sample(raw[bad])}",
                                     col.name, _spreadsheet_rows(bad, offset)))
         num = num.where(~bad)

@@ -40,8 +40,10 @@ def plotly_js() -> str:
 
 
 def _script_json(obj) -> str:
-    """JSON safe to place inside a <script> element."""
-    return json.dumps(obj, separators=(",", ":")).replace("</", "<\\/")
+    """JSON safe to place inside a <script> element: no ``<``, ``>`` or ``&`` as such (JSON's ``\\u`` escapes),
+    so neither ``</script>`` nor ``<!--`` in a chart's text can end or swallow the element."""
+    return (json.dumps(obj, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
 
 
 @dataclass
@@ -68,7 +70,14 @@ def safe_html(text: str) -> str:
     import nh3
 
     return nh3.clean(text, tags=SAFE_TAGS, attributes=SAFE_ATTRIBUTES, url_schemes=set(),
-                     clean_content_tags={"script", "style"}, link_rel=None)
+                     clean_content_tags={"script", "style"}, link_rel=None, attribute_filter=_local_links)
+
+
+def _local_links(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a link only if it stays in the run: ``//host/…`` (another site, with no scheme) is dropped."""
+    if attribute == "href" and value.strip().replace("\\", "/").startswith("//"):
+        return None
+    return value
 
 
 def _markdown(text: str) -> str:

@@ -35,6 +35,15 @@ _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(df):
+    """``df`` with every text cell a spreadsheet would run as a formula prefixed by ``'`` (shown as text)."""
+    return df.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+
+
 def _cell(value):
     """A value as a workbook cell takes it: None for a missing or infinite number, no control characters."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -183,7 +192,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
             df = pd.DataFrame(tab["data"], columns=tab["columns"])
-            data = df.to_csv(index=False).encode("utf-8")
+            data = inert(df).to_csv(index=False).encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
             if digest not in csv_of:
                 csv = f"{stem}__{name}.csv"

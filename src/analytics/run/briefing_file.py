@@ -26,6 +26,9 @@ from ..core import yamlio
 from ..core.errors import ParameterError
 
 MAX_BYTES = 1_000_000
+#: Characters a briefing's texts may not hold: C0/C1 controls (a newline is allowed in the description only
+#: through the YAML block, which arrives as "\n") and the bidirectional overrides that reorder what a reader sees.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TOP_KEYS = ("title", "description", "author", "organisation", "contact", "country", "languages", "jobs")
 JOB_KEYS = ("notebook", "name", "grid", "parameters")
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
@@ -125,6 +128,13 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
             bad_langs = [k for k in title if k not in languages]
             if bad_langs:
                 bad(("title",), f"'title' has languages {', '.join(map(repr, bad_langs))}; expected {', '.join(languages)}")
+    texts = [(k, doc[k]) for k in ("description", "author", "organisation", "contact") if isinstance(doc.get(k), str)]
+    texts += [("title", t) for t in ([title] if isinstance(title, str) else
+                                     title.values() if isinstance(title, dict) else []) if isinstance(t, str)]
+    for key, text in texts:
+        if CONTROL.search(text):
+            bad((key,), f"{key!r} holds control or text-direction characters (e.g. NUL, ESC, U+202E); "
+                        "expected plain text")
     if "description" in doc and not isinstance(doc["description"], str):
         bad(("description",), f"'description' must be text; found {_kind(doc['description'])}")
     country = doc.get("country")

@@ -10,6 +10,7 @@ as a one-job briefing would, under ``outputs/<notebook>/<run-id>/``. From inside
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 from pathlib import Path
@@ -40,7 +41,7 @@ def executed_parameters(nb, where: str) -> dict[str, Any]:
                     continue
                 try:
                     values[target.id] = ast.literal_eval(node.value)
-                except ValueError:
+                except (ValueError, TypeError, MemoryError, RecursionError):  # {[1]: 2} is a TypeError
                     raise ParameterError(f"{where}: parameter '{target.id}' is not a plain value "
                                          f"in the {tag} cell") from None
     if not values:
@@ -106,6 +107,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     """
     import nbformat
 
+    from ..core import paths
     from .briefing_file import page_name
     from .notebooks import check_job
     from .runner import one_job_briefing, run_briefing
@@ -121,6 +123,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
                              f"is at most {MAX_NOTEBOOK_BYTES / 1e6:,.0f} MB (clear large outputs and save it again)")
     try:
         nb = nbformat.read(path, as_version=4)
+        json.dumps(nb, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be written to a page
     except Exception as exc:  # nbformat raises several kinds for a damaged file
         raise ParameterError(f"{where}: not a readable notebook ({type(exc).__name__})") from None
     check_outputs(nb, where)
@@ -143,9 +146,18 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
             outcomes.append(outcome)
         return outcomes
 
+    parent = Path(outputs or paths.outputs_root()) / briefing.name
+    before = set(parent.glob(".*.partial")) if parent.is_dir() else set()
+    made = not parent.exists()
     try:
         folder, outcomes = run_briefing(briefing, outputs=outputs, quiet=True, execute=rendered)
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:  # outputs the checks let by
+    except ParameterError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - outputs the checks let by: a damaged notebook, not a bug to show
+        for staged in set(parent.glob(".*.partial")) - before if parent.is_dir() else ():
+            shutil.rmtree(staged, ignore_errors=True)  # nothing of a refused notebook is kept
+        if made and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
         raise ParameterError(f"{where}: its saved outputs cannot be made into a page ({type(exc).__name__}); "
                              "run all cells and save it again, then publish") from None
     return folder, outcomes[0]

@@ -139,7 +139,10 @@ def check_job(notebook: str | Path, values: dict[str, Any], job: str | None = No
     """
     name = Path(notebook).stem
     where = f"job {job!r} ({name})" if job else f"notebook {name}"
-    decl = declared(notebook)
+    try:
+        decl = declared(notebook)
+    except ParameterError as exc:  # the notebook's metadata names no capability of the suite
+        raise ParameterError(f"{notebook}: {exc}") from None
     if decl is not None:
         problems = decl.problems(values)
         full = decl.effective(values)

@@ -168,8 +168,12 @@ def reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[Job
             if published:
                 then = replace(spec, run_id=str(previous_record.get("run_id", "")),
                                input_hash=str(rec.get("input_hash") or previous_record.get("input_hash", "")))
-                nb = nbformat.read(Path(spec.folder) / rec["ipynb"], as_version=4)
-                render_outcome(then, nb, outcome, write=False)
+                try:
+                    nb = nbformat.read(Path(spec.folder) / rec["ipynb"], as_version=4)
+                    render_outcome(then, nb, outcome, write=False)
+                except Exception:  # noqa: BLE001 - a damaged saved notebook: the job runs again instead
+                    to_run.append(spec)
+                    continue
             outcome.reused = True
             reused.append(outcome)
         else:

@@ -208,8 +208,8 @@ def reachable(address: str, seconds: float = 3.0) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    try:
+    try:  # urlsplit itself refuses "http://[::1" (an unclosed IPv6 bracket)
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
         host, port = parts.hostname, parts.port
     except ValueError:
         host = port = None

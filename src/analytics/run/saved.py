@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+import re
 from numbers import Real
 
 from ..core.errors import ParameterError
@@ -25,6 +27,8 @@ ARRAY_DTYPES = {"i1": 1, "u1": 1, "i2": 2, "u2": 2, "i4": 4, "u4": 4, "f4": 4, "
 RESULT_FIELDS = {"country": str, "inputs": list, "modelled": list, "numbers": dict, "sentences": list,
                  "messages": list, "answers": list, "options": dict, "drivers": dict, "effective": dict,
                  "headline": list, "tables": dict, "cache": dict}
+#: A recorded table's name (it becomes part of a file name).
+TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,79}")
 #: Each recorded input's fields (text, or empty).
 INPUT_FIELDS = ("table", "status", "source", "licence", "vintage", "description")
 
@@ -54,7 +58,8 @@ def check_outputs(nb, where: str) -> None:
 
 
 def _number(value) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+    """A finite number (not a boolean, NaN or infinity: the manifest is strict JSON)."""
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _results(value) -> str | None:
@@ -79,10 +84,19 @@ def _results(value) -> str | None:
     for name in ("messages", "answers", "headline"):
         if not all(isinstance(m, dict) for m in value[name]):
             return f"the recorded results' '{name}' are not mappings"
+    for name in ("options", "drivers"):
+        if not all(isinstance(k, str) and isinstance(v, dict | list | str) for k, v in value[name].items()):
+            return f"the recorded results' '{name}' are not names with their entries"
+    if not all(isinstance(h.get("key"), str) and _number(h.get("value")) for h in value["headline"]):
+        return "a recorded headline number lacks its key or a finite value"
     for name, table in value.get("tables", {}).items():
+        if not TABLE_NAME.fullmatch(name):
+            return f"a recorded table is named {str(name)[:60]!r}; expected letters, digits, '_' and '-'"
         if not (isinstance(table, dict) and isinstance(table.get("columns"), list)
-                and isinstance(table.get("data"), list) and all(isinstance(r, list) for r in table["data"])):
-            return f"the recorded table '{str(name)[:60]}' is not columns and rows"
+                and all(isinstance(c, str) for c in table["columns"]) and isinstance(table.get("data"), list)
+                and all(isinstance(r, list) and len(r) == len(table["columns"])
+                        and all(v is None or isinstance(v, str | int | float) for v in r) for r in table["data"])):
+            return f"the recorded table '{name}' is not named columns and rows of plain values of their length"
     return None
 
 
@@ -107,7 +121,7 @@ def _figure(value) -> str | None:
         return "a chart's trace is not a mapping"
     margin = value.get("layout", {}).get("margin", {})
     if not isinstance(margin, dict) or not all(_number(v) or isinstance(v, bool) for v in margin.values()):
-        return "a chart's margins are not numbers"
+        return "a chart's margins are not finite numbers"
     return _arrays(value)
 
 
