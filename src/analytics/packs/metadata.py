@@ -91,6 +91,9 @@ def read_metadata(pack: Path) -> dict:
     for key in ("country", "iso3", "name", "capital_region"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(f"'{key}' must be text; found {meta[key]!r}")
+    if isinstance(meta.get("country"), str) and meta["country"] != Path(pack).name:
+        problems.append(f"'country' is {meta['country'][:40]!r}, but the pack's folder is {Path(pack).name!r}; "
+                        "expected the folder's name (the lower-case ISO3 code, e.g. tjk)")
     if "currency" in meta and not (isinstance(meta["currency"], str) and len(meta["currency"]) == 3
                                    and meta["currency"].isupper()):
         problems.append(f"'currency' must be an ISO 4217 code such as TJS; found {meta['currency']!r}")
