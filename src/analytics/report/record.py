@@ -111,8 +111,7 @@ def record(pack, reading=None, tables: dict | None = None, inputs: list[str] | N
     """
     from IPython.display import display
 
-    display({RESULTS_MIME: results(pack, reading, tables, inputs),
-             "text/plain": "results recorded for the briefing"}, raw=True)
+    display({RESULTS_MIME: results(pack, reading, tables, inputs), "text/plain": ""}, raw=True)  # shows nothing
 
 
 def key_reading(*panels) -> object:

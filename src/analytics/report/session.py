@@ -174,7 +174,7 @@ def explore(declaration, namespace: dict[str, Any]):
     pack = namespace.get("pack")
     boxes = {}
     for name in _explored:
-        options = _options(declaration, name, pack)
+        options = _options(declaration, name, pack, namespace.get("language", "en"))
         label = pack.texts(namespace.get("language", "en")).get(f"param.{name}", name) if pack else name
         boxes[name] = widgets.Dropdown(options=options, value=namespace[name], description=label,
                                        style={"description_width": "initial"},
@@ -202,10 +202,10 @@ def _show_state(values: dict[str, Any], update: bool = False) -> None:
     put({STATE_MIME: dict(values), "text/plain": ""}, "analytics-explored", update)
 
 
-def _options(declaration, name: str, pack) -> list[tuple[str, Any]]:
-    """The values a drop-down offers, each with its name in the pack's language where known."""
+def _options(declaration, name: str, pack, language: str = "en") -> list[tuple[str, Any]]:
+    """The values a drop-down offers, each with its name in the session's ``language`` where known."""
     param = next(p for p in declaration.params if p.name == name)
-    texts = pack.texts("en") if pack is not None else _suite_texts("en")
+    texts = pack.texts(language) if pack is not None else _suite_texts(language)
     if param.source == "region" and pack is not None:
         codes = ["all", *pack.regions["region_code"]]
         return [(texts("index.national") if c == "all" else texts.get(f"region.{c}", c), c) for c in codes]
