@@ -133,11 +133,9 @@ def test_a_file_name_with_control_characters_is_refused_by_name(ookla_file, pack
     assert (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before and not (pack_copy / "measured").exists()
 
 
-def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_copy, monkeypatch):
-    """B14: when the pack does not validate after the table is written, the table, its entry and the measured/
-    folder the ingest made all go."""
+def fail_the_check_after_writing(monkeypatch) -> None:
+    """Make the pack's second load in an ingest (its check after the table is written) fail."""
     from analytics.packs import load as load_mod
-    from analytics.packs import ookla
 
     real, calls = load_mod.load_pack, []
 
@@ -148,6 +146,14 @@ def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_c
         return real(*args, **kwargs)
 
     monkeypatch.setattr(load_mod, "load_pack", failing_second_load)
+
+
+def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_copy, monkeypatch):
+    """B14: when the pack does not validate after the table is written, the table, its entry and the measured/
+    folder the ingest made all go."""
+    from analytics.packs import ookla
+
+    fail_the_check_after_writing(monkeypatch)
     before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
     with pytest.raises(RuntimeError):
         ookla.ingest_into_pack(ookla_file, pack_copy)
@@ -157,7 +163,6 @@ def test_a_rolled_back_ingest_leaves_no_empty_measured_folder(ookla_file, pack_c
 def test_an_ingest_keeps_the_tables_permissions_whether_it_lands_or_rolls_back(ookla_file, pack_copy, monkeypatch):
     """B5: a table readable by its owner only (0600) stays 0600 when a new ingest replaces it, and when a
     failed ingest puts it back (it came back 0644)."""
-    from analytics.packs import load as load_mod
     from analytics.packs import ookla
 
     assert run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy)).returncode == 0
@@ -165,15 +170,7 @@ def test_an_ingest_keeps_the_tables_permissions_whether_it_lands_or_rolls_back(o
     table.chmod(0o600)
     assert run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy)).returncode == 0
     assert table.stat().st_mode & 0o777 == 0o600
-    real, calls = load_mod.load_pack, []
-
-    def failing_second_load(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("validation failed")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(load_mod, "load_pack", failing_second_load)
+    fail_the_check_after_writing(monkeypatch)
     before = table.read_bytes()
     with pytest.raises(RuntimeError):
         ookla.ingest_into_pack(ookla_file, pack_copy)
