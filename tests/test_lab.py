@@ -400,3 +400,48 @@ def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_ru
         proc.terminate()
         proc.wait(15)
         log.close()
+
+
+def test_the_dashboard_shuts_down_the_kernels_of_closed_tabs(browser, tmp_path):
+    """Issue 27: Voilà left every kernel alive after its tab closed (10 kernels, 3.2 GB after 10 visits). With the
+    culling settings `make dashboard` passes (here 8 s idle, checked every 2 s): five tabs open five kernels, and
+    once the tabs close none is left after the idle time."""
+    import nbformat
+    import psutil
+
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ndashboard:", 1)[1].split("\n\n", 1)[0]
+    flags = re.findall(r"--MappingKernelManager\.(cull_\w+)=\$\((\w+)\)", recipe)
+    assert dict(flags) == {"cull_idle_timeout": "CULL_IDLE", "cull_interval": "CULL_EVERY"}, recipe
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('dashboard ready')")])
+    nb.metadata["kernelspec"] = {"name": "analytics", "display_name": "Distance-learning analytics", "language": "python"}
+    nbformat.write(nb, folder / "tiny.ipynb")
+    port = free_port()
+    log = (tmp_path / "voila.log").open("w")
+    proc = subprocess.Popen([str(BIN / "voila"), str(folder), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+                             "--MappingKernelManager.cull_idle_timeout=8", "--MappingKernelManager.cull_interval=2"],
+                            stdout=log, stderr=subprocess.STDOUT)
+
+    def kernels() -> int:
+        return sum("ipykernel" in " ".join(c.cmdline()) for c in psutil.Process(proc.pid).children(recursive=True))
+
+    try:
+        wait_for_port(port, proc)
+        pages = []
+        for _ in range(5):
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/voila/render/tiny.ipynb", timeout=120_000)
+            page.wait_for_selector("text=dashboard ready", timeout=120_000)
+            pages.append(page)
+        assert kernels() == 5
+        for page in pages:
+            page.close()
+        deadline = time.monotonic() + 8 + 30  # the idle time, and room for a busy machine
+        while kernels() and time.monotonic() < deadline:
+            time.sleep(1)
+        assert kernels() == 0
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
