@@ -107,6 +107,9 @@ CASES = {
         "its list of jobs is damaged"),
     # B1: a notebook outside the suite's folder runs only when named on the command line
     "a notebook not named on the command line": (lambda t: ["brief", _yaml(t, _good())], "is not one of the suite's notebooks"),
+    # hostile pass: --notebook /etc/passwd was accepted silently
+    "a --notebook that is no notebook": (lambda t: ["brief", _yaml(t, _good()), "--notebook", "/etc/passwd"],
+                                         "--notebook /etc/passwd: not a notebook file (.ipynb)"),
     # B10: a small file naming a huge product of grids is refused before any job is built
     "a grid product of a billion jobs": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "00_country_profile", "grid": {
         "year_from": list(range(1000)), "year_to": list(range(1000)), "region": ["all"] * 1000}}]))],

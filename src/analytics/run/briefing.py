@@ -106,6 +106,9 @@ def load(path: str | Path, notebooks: tuple | list = ()) -> Briefing:
     briefing = Briefing(path=path, name=path.stem, title=title, country=str(doc["country"]),
                         languages=languages,
                         about={k: doc[k] for k in ("author", "organisation", "contact") if doc.get(k)})
+    for named in notebooks:  # --notebook names a notebook the user means to run: it must be one
+        if Path(named).suffix != ".ipynb" or not Path(named).is_file():
+            raise ParameterError(f"--notebook {named}: not a notebook file (.ipynb)")
     planned, problems = _plan(briefing, doc["jobs"], path, {Path(n).resolve() for n in notebooks})
     problems += _name_jobs(briefing, planned, path)
     if problems:
