@@ -10,6 +10,8 @@ from html import unescape
 import pytest
 import yaml
 
+from analytics.report.record import RESULT_FIELDS
+
 from .conftest import PACK, run_cli
 
 SCRIPT = "<script>alert(1)</script>"
@@ -267,11 +269,23 @@ def test_a_damaged_saved_notebook_is_one_message_and_writes_nothing(small_run, t
         return run_cli("publish", str(saved), "--outputs", str(tmp_path / "out"))
 
     results = {case: attempt(case) for case in DAMAGED}
+    results_mime = "application/vnd.analytics.results+json"
+    recorded = next(o["data"][results_mime] for c in source["cells"] for o in c.get("outputs", [])
+                    if results_mime in o.get("data", {}))
+    assert {k: type(v) for k, v in recorded.items()} == RESULT_FIELDS  # the check knows every field record() writes
+    nb = json.loads(json.dumps(source))
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    cell["source"] = "".join(cell["source"]) + "\nnote = '\udfff'\n"  # a lone surrogate (hostile pass)
+    (tmp_path / "surrogate.ipynb").write_text(json.dumps(nb))
+    results["a lone surrogate in the parameters cell"] = run_cli("publish", str(tmp_path / "surrogate.ipynb"),
+                                                                 "--outputs", str(tmp_path / "out"))
+    expected = {**{case: said for case, (_, _, said) in DAMAGED.items()},
+                "a lone surrogate in the parameters cell": "the parameters cell holds characters that are not text"}
     for case, proc in results.items():
         said = proc.stderr.strip()
         assert proc.returncode == 2 and "Traceback" not in said, (case, said)
         assert said.startswith("error: ") and len(said.splitlines()) == 1, (case, said)
-        assert DAMAGED[case][2] in said and "_ipynb" not in said and "cell " in said, (case, said)
+        assert expected[case] in said and "_ipynb" not in said and "cell" in said, (case, said)
     assert not (tmp_path / "out").exists()
 
 

@@ -63,11 +63,6 @@ def clear() -> None:
     _state.update(halted=False, noted=None)
 
 
-def halted() -> bool:
-    """Whether the notebook is halted by an error the user caused."""
-    return _state["halted"]
-
-
 def _on_error(shell, etype, value, tb, tb_offset=None):
     """IPython's handler for an AnalyticsError: show it as usual (one line), then halt."""
     language = shell.user_ns.get("language")

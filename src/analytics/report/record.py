@@ -18,6 +18,10 @@ import json
 from ..core.cache import take_stats
 
 RESULTS_MIME = "application/vnd.analytics.results+json"
+#: The fields of :func:`results` and the type of each (what ``analytics publish`` checks a saved notebook for).
+RESULT_FIELDS = {"country": str, "inputs": list, "modelled": list, "numbers": dict, "sentences": list,
+                 "messages": list, "answers": list, "options": dict, "drivers": dict, "effective": dict,
+                 "headline": list, "tables": dict, "cache": dict}
 
 
 def tidy(table):

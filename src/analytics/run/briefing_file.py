@@ -26,8 +26,8 @@ from ..core import yamlio
 from ..core.errors import ParameterError
 
 MAX_BYTES = 1_000_000
-#: Characters a briefing's texts may not hold: C0/C1 controls (a newline is allowed in the description only
-#: through the YAML block, which arrives as "\n") and the bidirectional overrides that reorder what a reader sees.
+#: Characters a briefing's texts may not hold: C0/C1 control characters other than tab and newline, and the
+#: bidirectional overrides that reorder what a reader sees.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TOP_KEYS = ("title", "description", "author", "organisation", "contact", "country", "languages", "jobs")
 JOB_KEYS = ("notebook", "name", "grid", "parameters")

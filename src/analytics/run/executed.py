@@ -10,7 +10,6 @@ as a one-job briefing would, under ``outputs/<notebook>/<run-id>/``. From inside
 from __future__ import annotations
 
 import ast
-import json
 import os
 import shutil
 from pathlib import Path
@@ -34,6 +33,8 @@ def executed_parameters(nb, where: str) -> dict[str, Any]:
                 tree = ast.parse(cell.source)
             except SyntaxError as exc:
                 raise ParameterError(f"{where}: the {tag} cell is not valid Python (line {exc.lineno})") from None
+            except ValueError:  # a lone surrogate or a NUL byte in the cell's text
+                raise ParameterError(f"{where}: the {tag} cell holds characters that are not text") from None
             for node in tree.body:
                 target = node.target if isinstance(node, ast.AnnAssign) else (
                     node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
@@ -107,7 +108,6 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     """
     import nbformat
 
-    from ..core import paths
     from .briefing_file import page_name
     from .notebooks import check_job
     from .runner import one_job_briefing, run_briefing
@@ -123,7 +123,6 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
                              f"is at most {MAX_NOTEBOOK_BYTES / 1e6:,.0f} MB (clear large outputs and save it again)")
     try:
         nb = nbformat.read(path, as_version=4)
-        json.dumps(nb, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be written to a page
     except Exception as exc:  # nbformat raises several kinds for a damaged file
         raise ParameterError(f"{where}: not a readable notebook ({type(exc).__name__})") from None
     check_outputs(nb, where)
@@ -146,18 +145,11 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
             outcomes.append(outcome)
         return outcomes
 
-    parent = Path(outputs or paths.outputs_root()) / briefing.name
-    before = set(parent.glob(".*.partial")) if parent.is_dir() else set()
-    made = not parent.exists()
-    try:
+    try:  # the runner removes what it staged: nothing of a refused notebook is kept
         folder, outcomes = run_briefing(briefing, outputs=outputs, quiet=True, execute=rendered)
     except ParameterError:
         raise
     except Exception as exc:  # noqa: BLE001 - outputs the checks let by: a damaged notebook, not a bug to show
-        for staged in set(parent.glob(".*.partial")) - before if parent.is_dir() else ():
-            shutil.rmtree(staged, ignore_errors=True)  # nothing of a refused notebook is kept
-        if made and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
         raise ParameterError(f"{where}: its saved outputs cannot be made into a page ({type(exc).__name__}); "
                              "run all cells and save it again, then publish") from None
     return folder, outcomes[0]

@@ -333,7 +333,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         final = publish(tmp, parent / run_id)
     except BaseException:
         shutil.rmtree(tmp / resume_mod.CACHE_DIR, ignore_errors=True)
-        if not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):
+        if execute is not None or not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):  # publish: no resume
             shutil.rmtree(tmp, ignore_errors=True)  # nothing finished: nothing to keep
             if made_parent and not any(parent.iterdir()):
                 parent.rmdir()  # nor an empty folder this run made

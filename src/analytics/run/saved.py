@@ -15,7 +15,7 @@ from numbers import Real
 
 from ..core.errors import ParameterError
 from ..report.figures import PLOTLY_MIME
-from ..report.record import RESULTS_MIME
+from ..report.record import RESULT_FIELDS, RESULTS_MIME
 from ..report.session import STATE_MIME, TEXT_MIME
 
 #: The binary array types plotly.py writes (``{"dtype": ..., "bdata": ...}``): numbers only.
@@ -23,10 +23,6 @@ ARRAY_DTYPES = {"i1": 1, "u1": 1, "i2": 2, "u2": 2, "i4": 4, "u4": 4, "f4": 4, "
                 "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4, "uint32": 4,
                 "float32": 4, "float64": 8}
 
-#: Recorded results: each field the publisher reads and the type it must have.
-RESULT_FIELDS = {"country": str, "inputs": list, "modelled": list, "numbers": dict, "sentences": list,
-                 "messages": list, "answers": list, "options": dict, "drivers": dict, "effective": dict,
-                 "headline": list, "tables": dict, "cache": dict}
 #: A recorded table's name (it becomes part of a file name).
 TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,79}")
 #: Each recorded input's fields (text, or empty).
