@@ -112,6 +112,8 @@ def test_validate_names_each_missing_assumption_and_area_name(made_up, tmp_path)
     doc = yaml.safe_load((pack / "assumptions.yaml").read_text(encoding="utf-8"))
     del doc["prices"]["local_per_usd"]
     del doc["population"]["male_share"]
+    doc["population"]["urban_total"]["value"] = "many"  # hostile pass: only `pack build` refused it
+    doc["connectivity"]["log_sd"]["value"]["fixed"] = float("nan")
     (pack / "assumptions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     names = pack / "locales" / "ru.yaml"
     names.write_text("\n".join(line for line in names.read_text(encoding="utf-8").splitlines()
@@ -123,6 +125,9 @@ def test_validate_names_each_missing_assumption_and_area_name(made_up, tmp_path)
     assert "section 'prices' lacks local_per_usd, which builder plans reads for table 'plans'" in err
     assert "section 'prices' lacks local_per_usd, which builder incomes reads for table 'incomes'" in err
     assert "qvr/locales/ru.yaml: no name for area.QVR" in err
+    assert ("qvr/assumptions.yaml: population.urban_total = 'many': expected a number (builder population "
+            "computes with it for table 'population')") in err
+    assert "connectivity.log_sd.fixed = nan: expected a number" in err
 
 
 def test_builders_read_exactly_the_assumptions_the_registry_lists(pack_copy):

@@ -105,6 +105,10 @@ CASES = {
     "resume a page outside the run": (lambda t: ["brief", "--resume", str(_manifest(
         t, '{"jobs": [{"job": "a", "status": "ok", "html": "../../../../etc/passwd"}]}'))],
         "its list of jobs is damaged"),
+    # hostile pass: a manifest naming a briefing that is gone gave the file's error with no word of the manifest
+    "resume naming a briefing that is gone": (lambda t: ["brief", "--resume", str(_manifest(
+        t, '{"jobs": [], "briefing": "/nonexistent/gone.yaml"}'))],
+        "the run's manifest names the briefing /nonexistent/gone.yaml, which is not there now"),
     # B1: a notebook outside the suite's folder runs only when named on the command line
     "a notebook not named on the command line": (lambda t: ["brief", _yaml(t, _good())], "is not one of the suite's notebooks"),
     # hostile pass: --notebook /etc/passwd was accepted silently

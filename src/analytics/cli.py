@@ -174,6 +174,10 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
             if not isinstance(previous.get("briefing"), str):
                 raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
             briefing = Path(previous["briefing"])
+            if not briefing.is_file():
+                raise ParameterError(f"--resume {resume}: the run's manifest names the briefing {briefing}, which "
+                                     "is not there now; give the briefing file after the command")
+            typer.echo(f"resuming {resume} with the briefing its manifest names: {briefing}", err=True)
     if briefing is None:
         raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")
     spec = briefing_mod.load(briefing, notebooks=notebook or ())

@@ -9,6 +9,7 @@ every file is reported at once as a :class:`~analytics.core.errors.DataError`.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,7 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
 
 def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]:
     """Every key each built table's builder reads from its ``assumptions`` section, present."""
-    from .registry import ASSUMPTION_KEYS
+    from .registry import ASSUMPTION_KEYS, TEXT_KEYS
 
     wanted = {n: i for n, i in infos.items() if i.built_by in ASSUMPTION_KEYS and i.raw.get("assumptions")}
     if not wanted:
@@ -194,7 +195,24 @@ def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]
         if lacking:
             problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"section '{section}' lacks "
                                     f"{', '.join(lacking)}, which builder {info.built_by} reads for table '{name}'"))
+        for key in sorted(set(ASSUMPTION_KEYS[info.built_by]) - set(lacking) - TEXT_KEYS):
+            bad = _not_numbers(have[key], f"{section}.{key}")
+            if bad:
+                shown = "; ".join(f"{where} = {value!r:.40}" for where, value in bad[:3])
+                problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"{shown}: expected a number "
+                                        f"(builder {info.built_by} computes with it for table '{name}')"))
     return problems
+
+
+def _not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every place inside ``value`` (mappings and lists walked) that is not a finite number."""
+    if isinstance(value, dict):
+        return [bad for k, v in value.items() for bad in _not_numbers(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [bad for i, v in enumerate(value) for bad in _not_numbers(v, f"{where}[{i}]")]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return [(where, value)]
+    return []
 
 
 def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict,

@@ -57,6 +57,12 @@ ASSUMPTION_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Assumption keys whose values are words (a statistic's name, a price point's label, listed answers);
+#: every other key's values are numbers all the way down (``validate`` refuses ``urban_total: "many"``).
+TEXT_KEYS: frozenset[str] = frozenset({"speed_statistic", "price_point", "requirements", "advantages",
+                                       "disadvantages"})
+
+
 def builder(name: str) -> Callable:
     """The function registered as ``name`` (raises ``KeyError`` for an unknown name)."""
     module, _, func = BUILDERS[name].partition(":")
