@@ -64,16 +64,8 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
             problems.append(Problem(label, f"file not found: the pack adds the reader language {language!r}, so it "
                                            "must give every message of the suite in it"))
             continue
-        try:
-            doc = yamlio.load(files.read_text(pack, path, label)) or {}
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        except (yamlio.YamlProblem, yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
-            problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
-            continue
-        if not isinstance(doc, dict):
-            problems.append(Problem(label, "expected a mapping of message keys to texts"))
+        doc = _mapping(pack, path, label, "message keys", problems)
+        if doc is None:
             continue
         missing = [k for k in keys() if k not in doc]
         if missing:
@@ -83,6 +75,25 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
     if problems:
         raise DataError(problems)
     return out
+
+
+def _mapping(pack: Path, path: Path, label: str, keys: str, problems: list[Problem]) -> dict | None:
+    """A locale file read as a mapping of ``keys`` to texts; None (with its problem added) when it is not one."""
+    try:
+        doc = yamlio.load(files.read_text(pack, path, label)) or {}
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+    except yamlio.YamlProblem as exc:
+        problems.append(Problem(label, str(exc)))
+        return None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
+        return None
+    if not isinstance(doc, dict):
+        problems.append(Problem(label, f"expected a mapping of {keys} to texts"))
+        return None
+    return doc
 
 
 def read_names(pack: Path) -> dict[str, dict[str, str]]:
@@ -97,19 +108,8 @@ def read_names(pack: Path) -> dict[str, dict[str, str]]:
             continue
         if not path.is_file():
             continue
-        try:
-            doc = yamlio.load(files.read_text(pack, path, label)) or {}
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        except yamlio.YamlProblem as exc:
-            problems.append(Problem(label, str(exc)))
-            continue
-        except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
-            problems.append(Problem(label, f"not valid YAML: {yamlio.one_line(exc)}"))
-            continue
-        if not isinstance(doc, dict):
-            problems.append(Problem(label, "expected a mapping of name keys to texts"))
+        doc = _mapping(pack, path, label, "name keys", problems)
+        if doc is None:
             continue
         bad = [str(k) for k in doc if not str(k).startswith(NAME_PREFIXES)]
         if bad:  # a key is named only when it looks like one (a file's text is never echoed)
