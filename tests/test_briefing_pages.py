@@ -11,6 +11,8 @@ import pytest
 
 from analytics.core import i18n
 
+from . import printed
+
 pytestmark = pytest.mark.browser
 
 PHONE = 390  # CSS px: a phone held upright
@@ -99,6 +101,7 @@ def test_index_pages_link_every_page_and_lead_with_the_five_answers(small_run, o
 
 ANSWER_JS = """[...document.querySelectorAll('section.answer')].map(s => ({
     question: s.querySelector('h3').textContent, text: s.querySelector('.answer-text').textContent,
+    verdict: (s.querySelector('p.verdict') || {}).textContent || '',
     grade: (s.querySelector('dd.grade') || {}).textContent || '', number: (s.querySelector('dd.number') || {}).textContent || '',
     href: (s.querySelector('p.see a') || {href: ''}).getAttribute('href')}))"""
 
@@ -137,9 +140,38 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     p50 = s[(s["scenario"] == "recognised_certificates") & (s["measure"] == "completed")]["p50"].iloc[0]
     assert found[3]["number"].startswith(tx.number(float(f"{p50:.2g}"), 0, grouping=True))
     assert found[3]["href"] == job["03"]["html"]
+    # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
+    # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
+    assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
+    level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"
+    assert found[1]["verdict"] == tx(f"conn.verdict_q2_{level}", afford=afford)
+    assert tx.number(afford, 0) in found[1]["verdict"]
+    assert "TARENA" in found[4]["verdict"] and "Moodle" in found[4]["verdict"]
     # no number of the demonstration sample: the access page's parity index and online-study share stay off
     text = index.page.inner_text("body")
     assert tx("access.location_parity_index") not in text and tx("access.headline_online") not in text
+    assert index.requests == [] and index.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_phone(small_run, offline_page, pack,
+                                                                                    lang):
+    """"What to do": every scenario, the most completers first, with its whole cost over the horizon (the
+    uptake page's comparison CSV, two significant figures); on a phone each option is a block that fits."""
+    folder, _ = small_run
+    tx = pack.texts(lang)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    job = next(j for j in manifest["jobs"] if j["job"].startswith("03") and j["parameters"]["language"] == lang
+               and j["parameters"].get("region", "all") == "all")
+    s = pd.read_csv(folder / job["results"]["tables"]["scenarios"]["csv"], encoding="utf-8-sig")
+    completed = s[s["measure"] == "completed"].set_index("scenario")["p50"].sort_values(ascending=False)
+    index = offline_page(folder / ("index.html" if lang == "en" else f"index-{lang}.html"), width=PHONE)
+    rows = index.page.evaluate("[...document.querySelectorAll('table.options tbody tr')].map(r => "
+                               "[...r.children].map(c => c.textContent))")
+    assert [r[0] for r in rows] == [f"{i}. {tx(f'param.scenario.{n}')}" for i, n in enumerate(completed.index, 1)]
+    total = s[(s["scenario"] == completed.index[0]) & (s["measure"] == "total_usd")]["p50"].iloc[0]
+    assert rows[0][-1].startswith(tx.number(float(f"{total:.2g}"), 0, grouping=True))
+    assert index.page.evaluate("document.documentElement.scrollWidth") <= PHONE
     assert index.requests == [] and index.errors == []
 
 
@@ -295,10 +327,59 @@ def test_the_summary_for_a_meeting_prints_on_a_few_a4_pages(small_run, browser, 
         text = page.inner_text("body")
         assert tx("index.questions") in text and tx("summary.limitations") in text and tx("index.options") in text
         assert page.locator("section.answer").count() == 5
-        assert page.evaluate("[...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1)"
-                             ".length") == 0
+        assert printed.too_wide(page) == []  # no table or chart wider than A4 or clipped by its box
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # page objects, not the /Pages tree
         assert 1 <= pages <= 20, pages
+        empty = printed.pages(pdf)  # the PDF itself, rendered: what the paper shows
+        assert len(empty) == pages
+        assert not [(i + 1, round(e, 2)) for i, e in enumerate(empty[:-1]) if e > 0.8]  # the last may end short
     finally:
         page.close()
+
+
+def test_the_briefing_book_prints_on_a4_with_nothing_cut_and_no_near_empty_page_inside_a_section(small_run, browser,
+                                                                                                 pack):
+    """The whole book in Russian, printed as Chromium prints it (beforeprint draws every chart first): no table or
+    chart wider than A4's content box or clipped by its box, and no page more than 80 % empty except the last of
+    a section (a page, or the methods that end the book); the sources of a notebook's pages are listed once."""
+    folder, _ = small_run
+    tx = pack.texts("ru")
+    page = browser.new_page(viewport={"width": printed.CONTENT_PX, "height": 900})
+    try:
+        page.goto((folder / "briefing-ru.html").as_uri())
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('svg'))")
+        assert printed.too_wide(page) == []
+        assert page.locator("article.methods").count() == 1
+        assert page.locator(f"text={tx('book.sources_above')}").count() >= 1
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    finally:
+        page.close()
+    empty, texts = printed.pages(pdf), printed.page_texts(pdf)
+    starts = [bool(re.search(rf"{tx('page.job')}:\s", t)) or tx("methods.title") in t for t in texts]  # a section's 1st page
+    near_empty = [i + 1 for i, e in enumerate(empty[:-1]) if e > 0.8 and not starts[i + 1]]
+    assert near_empty == [], [(p, round(empty[p - 1], 2), texts[p - 1][:120]) for p in near_empty]
+
+
+def test_the_print_measures_see_a_table_too_wide_a_clipped_chart_and_a_near_empty_page(browser):
+    """The measures behind the summary's print test have the power to fail: a table of 40 columns is wider than
+    A4's content box, a drawing clipped by its chart's box is found, and a page holding one line before a
+    forced break is over 80 % empty (a full page of text is not)."""
+    from analytics.publish.chrome import document
+
+    wide = "<table><tr>" + "".join(f"<td>column{i:02d}</td>" for i in range(40)) + "</tr></table>"
+    clipped = ('<div class="plotly-figure" style="overflow:hidden;width:300px">'
+               '<svg class="main-svg" style="width:900px;max-width:none" height="50"></svg></div>')
+    text = "<p>" + " ".join(["words"] * 4000) + "</p>"
+    body = f"<h1>One line</h1><div style='break-before:page'>{wide}{clipped}</div>{text}"
+    page = browser.new_page()
+    try:
+        page.set_content(document(body, "t"))
+        found = printed.too_wide(page)
+        empty = printed.pages(page.pdf(format="A4", prefer_css_page_size=True))
+    finally:
+        page.close()
+    assert any(f.startswith("document") for f in found) and any(f.startswith("table") for f in found), found
+    assert "svg.main-svg wider than its chart" in found
+    assert empty[0] > 0.9 and min(empty[1:]) < 0.2

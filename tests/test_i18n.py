@@ -26,6 +26,27 @@ def test_every_catalog_key_has_every_language():
         assert set(entry) == set(i18n.LANGUAGES), key
 
 
+def test_every_notebook_parameter_has_a_label_in_every_language():
+    """A page's parameter line named "n_replicates: 50" in Russian: every declared parameter has its label."""
+    from analytics.core.declarations import declaration
+
+    capabilities = [p.parent.name for p in (ROOT / "src" / "analytics").glob("*/params.py")]
+    missing = [(cap, lang, p.name) for cap in capabilities for p in declaration(cap).params for lang in i18n.LANGUAGES
+               if f"param.{p.name}" not in i18n.package_catalog(lang)]
+    assert len(capabilities) == 5 and missing == []
+
+
+def test_no_catalog_gives_a_key_twice():
+    """A key written twice in one catalog file silently took the later text (a new column label was lost to an
+    older one of the same name): read as a user's file is read, a repeated key is an error."""
+    from importlib import resources
+
+    from analytics.core import yamlio
+
+    for rel in i18n.catalog_files():
+        yamlio.load(resources.files("analytics").joinpath(rel).read_text("utf-8"))
+
+
 def test_catalogs_are_one_per_folder_and_found_without_importing_capabilities():
     assert set(i18n.catalog_files()) >= {"access/catalog.yaml", "profile/catalog.yaml", "publish/catalog.yaml",
                                          "report/catalog.yaml"}
@@ -92,6 +113,18 @@ def test_numbers_follow_the_reader_locale(lang, number, percent, big):
     tx = i18n.Texts(lang)
     assert tx("profile.headline_enrolment", value=36.123, year=2015).count(percent) == 1
     assert "2015" in tx("profile.headline_enrolment", value=36.123, year=2015)  # a year is never grouped
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_written_percent_sign_is_spaced_as_cldr_spaces_it(lang):
+    """"2 %-и" beside "32%-и" on one Tajik page: every percent sign written after a number or a placeholder in
+    the catalogs and the pack's locale files takes the space (none, or a no-break space) of CLDR's pattern
+    (a quoted value, such as OULAD's band «10-20%», stays as the data writes it)."""
+    space = numbers.percent(5, 0, lang, False)[1:-1]  # what CLDR puts between the number and its sign
+    texts = [v for v in i18n.package_catalog(lang).values() for v in (v.values() if isinstance(v, dict) else [v])]
+    texts += [str(v) for v in yaml.safe_load((PACK / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")).values()]
+    wrong = sorted({m.group(0) for t in texts for m in re.finditer(r"[\d}]([ \u00a0]?)%(?![»\"”])", str(t)) if m.group(1) != space})
+    assert not wrong, wrong
 
 
 def test_format_specs_in_messages():

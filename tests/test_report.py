@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -77,3 +79,32 @@ def test_dollar_amounts_are_never_typeset_as_formulas():
     markdown = text_bundle(Pack(), "nb02.cost", "en")["text/markdown"]
     assert markdown.count(r"\$") == 2 and "$" not in markdown.replace(r"\$", "")  # escaped for the notebook
     assert "\\$" not in _markdown(r"At US\$ 4.65 … US\$ 0.07") and "US$ 4.65" in _markdown(r"At US\$ 4.65 … US\$ 0.07")
+
+
+def test_a_charts_printed_numbers_list_years_in_order_whatever_the_traces_cover():
+    """Two traces, 2020–2022 and 2018–2023 (a country and its comparators): the printed table's rows run 2018 …
+    2023, each value beside its year (before, the union kept the first trace's order: 2020, 2021, 2022, 2018 …)."""
+    from analytics.core.i18n import Texts
+    from analytics.publish.export import print_table
+
+    data = [{"type": "scatter", "name": "TJK", "x": [2020, 2021, 2022], "y": [1.0, 2.0, 3.0]},
+            {"type": "scatter", "name": "WLD", "x": [2018, 2019, 2020, 2021, 2022, 2023],
+             "y": [5, 6, 7, 8, 9, 10]}]
+    html = print_table(data, Texts("en"))
+    years = re.findall(r"<tr><td>(\d{4})</td>", html)
+    assert years == ["2018", "2019", "2020", "2021", "2022", "2023"]
+    assert "<tr><td>2020</td><td>1.0</td><td>7.0</td></tr>" in html
+
+
+def test_a_wide_table_is_printed_turned_on_its_side():
+    """A table of nine columns (the scenario comparison) does not fit A4: published, it is followed by a copy
+    with a row per column and a column per row, shown only on paper; a table of three columns is left alone."""
+    from analytics.publish.export import safe_html, turned
+
+    wide = pd.DataFrame({f"c{i}": [f"a{i}", f"b{i}"] for i in range(9)})
+    html = turned(safe_html(TableView(wide, Texts("ru"), {c: c.upper() for c in wide})._repr_html_()))
+    copy = re.search(r'<table class="print-only turned">(.*?)</table>', html, re.S).group(1)
+    rows = [re.findall(r"<t[hd]>(.*?)</t[hd]>", r) for r in re.findall(r"<tr>(.*?)</tr>", copy)]
+    assert rows == [["C0", "a0", "b0"]] + [[f"C{i}", f"a{i}", f"b{i}"] for i in range(1, 9)]
+    narrow = TableView(wide.iloc[:, :3], Texts("ru"), {c: c for c in ("c0", "c1", "c2")})._repr_html_()
+    assert turned(safe_html(narrow)) == safe_html(narrow) and "wide" not in narrow

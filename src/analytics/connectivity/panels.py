@@ -129,9 +129,10 @@ def _answer_q2(pack, tx, region: str, scenario: str, place: str) -> dict:
     """Question 2 (can students take online courses over today's internet?): the access cascade's last step."""
     share = cascade_mod.of(pack, scenario).within(region).by_area().set_index("step")["step_share"]
     afford, speed = 100 * share[cascade_mod.STEPS[-1]], 100 * share[cascade_mod.STEPS[-2]]
+    level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"  # the survey answer's thirds
     return answer("q2", tx("conn.answer_q2", where=place, afford=afford, speed=speed), "modelled",
                   tx("conn.answer_q2_shown", afford=afford), afford, driver="online_share",
-                  finding=tx.get("pilot.finding.q2", ""))
+                  finding=tx.get("pilot.finding.q2", ""), verdict=tx(f"conn.verdict_q2_{level}", afford=afford))
 
 
 @builder
@@ -279,9 +280,11 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float) ->
     """Question 5 (how to use the research network and the LMS): the peak load of the uptake model's
     active learners, in 1 Gbps circuits (judged on the band's top), and what a cache keeps at home."""
     low, high = cap_mod.national_gbps(studying["p10"]), cap_mod.national_gbps(studying["p90"])
-    key = "conn.answer_q5_one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "conn.answer_q5_more"
+    fits = "one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "more"
     shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
-    return answer("q5", tx(key, shown=shown, share=100 * cache_share, kept=national * cache_share), "modelled",
-                  shown, national, finding=tx.get("pilot.finding.q5", ""),
+    named = {k: f" ({tx(f'pilot.{k}')})" if tx.has(f"pilot.{k}") else "" for k in ("network", "lms")}
+    return answer("q5", tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share),
+                  "modelled", shown, national, finding=tx.get("pilot.finding.q5", ""),
+                  verdict=tx(f"conn.verdict_q5_{fits}", **named),
                   change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY,
                             flip=100 * CONCURRENCY * (CIRCUIT_MBPS / 1000) / max(float(high), 1e-9)))

@@ -33,8 +33,9 @@ SOURCE_LANGUAGE = "en"
 #: The only keys a country pack's locale files may add or override: names of areas and
 #: tables, and the pack's own texts in the reader's language (``source.<table>`` for a
 #: table's source, ``assumption.<section>.<name>`` for an assumption's source or reason,
-#: ``pilot.finding.<question>`` for what a pilot published on a research question and
-#: ``pilot.citation`` for that publication).
+#: ``pilot.finding.<question>`` for what a pilot published on a research question,
+#: ``pilot.verdict.<question>`` for that finding in one line, ``pilot.citation`` for that
+#: publication, ``pilot.network`` and ``pilot.lms`` for the names of the research network and the LMS).
 NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumption.", "pilot.")
 
 CATALOG_FILE = "catalog.yaml"
@@ -189,6 +190,10 @@ class Texts:
     def get(self, key: str, default: str) -> str:
         """The message ``key``, or ``default`` when no catalog has it."""
         return self(key) if self.has(key) else default
+
+    def today(self) -> str:
+        """Today's date (UTC) in this language's long format (CLDR)."""
+        return numbers.today(self.language)
 
     def plural(self, key: str, n: float, **values) -> str:
         """The form of ``key`` that CLDR's plural rules choose for ``n``, with ``n`` placed in it."""

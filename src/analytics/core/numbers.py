@@ -92,6 +92,15 @@ def plural_category(n: float, language: str) -> str:
     return _locale(language).plural_form(abs(n))
 
 
+def today(language: str) -> str:
+    """Today's date (UTC) as the language writes it in full, by CLDR (``"4 декабря 2026 г."``)."""
+    from datetime import UTC, datetime
+
+    from babel.dates import format_date
+
+    return format_date(datetime.now(UTC).date(), format="long", locale=_locale(language))
+
+
 def plotly_separators(language: str) -> str:
     """plotly's ``layout.separators`` for the language: decimal mark then thousands separator."""
     s = _symbols(language)

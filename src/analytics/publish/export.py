@@ -175,7 +175,7 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
                 f'<script type="application/json" data-figure="{html.escape(fig_id)}">{_script_json(spec)}</script>'
                 f"{print_table(spec['data'], texts)}</figure>", fig_id)
     if "text/html" in data:  # the suite's views and readings, and whatever else a notebook displays: sanitised
-        return safe_html(_joined(data["text/html"])), None
+        return turned(safe_html(_joined(data["text/html"]))), None
     if "image/svg+xml" in data:  # an image element runs no script an SVG may hold
         svg = base64.b64encode(_joined(data["image/svg+xml"]).encode("utf-8")).decode("ascii")
         return f'<img alt="" src="data:image/svg+xml;base64,{svg}">', None
@@ -189,6 +189,27 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
     if "text/plain" in data:
         return f"<pre>{html.escape(data['text/plain'])}</pre>", None
     return None
+
+
+_WIDE = re.compile(r'<table[^>]*class="[^"]*\bwide\b[^"]*"[^>]*>.*?</table>', re.S)
+
+
+def turned(fragment: str) -> str:
+    """``fragment`` with each table marked ``wide`` (:data:`analytics.report.views.PRINT_COLUMNS`) followed by
+    a copy turned on its side for paper (class ``print-only``: a row per column, a column per row); the page's
+    style hides the wide one in print. Cells are taken as they are (already sanitised)."""
+    def turn(found: re.Match) -> str:
+        rows = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+                for row in re.findall(r"<tr[^>]*>(.*?)</tr>", found.group(0), re.S)]
+        if not rows or any(len(r) != len(rows[0]) for r in rows):
+            return found.group(0)
+        columns = list(zip(*rows, strict=True))
+        head = "".join(f"<th>{c}</th>" for c in columns[0])
+        body = "".join("<tr><th>" + c[0] + "</th>" + "".join(f"<td>{v}</td>" for v in c[1:]) + "</tr>"
+                       for c in columns[1:])
+        return found.group(0) + f'<table class="print-only turned"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    return _WIDE.sub(turn, fragment)
 
 
 def _values(array) -> list:
@@ -240,6 +261,8 @@ def print_table(data: list[dict], texts) -> str:
         keys += [c for c in cats if c not in keys]
     if not series:
         return ""
+    if all(isinstance(k, int | float) and not isinstance(k, bool) or str(k).isdigit() for k in keys):
+        keys.sort(key=float)  # years of several traces in one order (2018, 2019, 2020 … not 2020, 2018 …)
     head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in series) if any(n for n, _ in series) else ""
     body = "".join("<tr><td>" + html.escape(_plain(k)) + "</td>"
                    + "".join(f"<td>{html.escape(num(values[k])) if k in values else ''}</td>" for _, values in series)

@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -76,7 +76,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
     -------
     list of dict
         Per question (:data:`~analytics.report.panel.QUESTIONS`): ``question`` (its text), and when a
-        page answers it ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the
+        page answers it ``verdict`` (the answer in one line), ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the
         pilot published), ``driver`` (what would change it most) and ``href``.
     """
     from ..report.panel import QUESTIONS
@@ -89,14 +89,15 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
     out = []
     for q in QUESTIONS:
         found = next(((e, a) for e in national for a in e.results.get("answers", []) if a["question"] == q), None)
-        row = {"question": texts(f"question.{q}"), "grade": "", "shown": "", "finding": "", "driver": "", "href": ""}
+        row = {"question": texts(f"question.{q}"), "verdict": "", "grade": "", "shown": "", "finding": "", "driver": "", "href": ""}
         if found is None:
             out.append(row | {"text": texts("index.no_answer")})
             continue
         e, a = found
         driver = drivers.get(a.get("driver", ""))
         change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
-        row |= {"text": a["text"], "grade": texts(f"grade.{a['grade']}"), "shown": a.get("shown", ""),
+        row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": texts(f"grade.{a['grade']}"),
+                "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
         out.append(row)
     return out
@@ -179,8 +180,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
     pages, no failures; the limitations at the end)."""
     language = texts.language
     mine = [e for e in entries if e.language == language]
-    date = datetime.now(UTC).strftime("%Y-%m-%d")
-    meta = [f"{texts('page.date')}: {date} · {texts('page.run')}: {run_id}"]
+    meta = [f"{texts('page.date')}: {texts.today()} · {texts('page.run')}: {run_id}"]
     nav = [] if in_book else language_links(languages, language, lambda lang: index_name(lang, languages), texts)
     modelled = sorted({m for e in mine for m in e.results.get("modelled", [])})
 
@@ -199,6 +199,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       if texts.has("pilot.citation") else "",
                       labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page")},
                       options_title=texts("index.options"), options=options(mine, texts),
+                      options_ranked=texts("index.options_ranked"),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
                       area_heading=texts("index.area"), pages_title=texts("index.pages_grid"),
                       topic_heading=texts("index.topic"),
@@ -254,14 +255,35 @@ def write_readme(folder: Path, languages: list[str], texts_in) -> list[str]:
     return ["README.txt"]
 
 
+#: The sources block at the foot of a book's article (the chrome's footer macro).
+_SOURCES = re.compile(r'<footer class="page"><strong>.*?</strong><ul>.*?</ul>', re.S)
+
+
+def sources_once(articles: list[str], texts) -> list[str]:
+    """The book's articles with a sources list that repeats the article before it replaced by one line saying
+    so: a notebook's pages for several areas list the same sources once, not once a page."""
+    out, before = [], None
+    for article in articles:
+        found = _SOURCES.search(article)
+        block = found.group(0) if found else None
+        if block is not None and block == before:
+            article = article.replace(block, f'<footer class="page"><p class="grade">{texts("book.sources_above")}</p>',
+                                      1)
+        out.append(article)
+        before = block
+    return out
+
+
 def write_books(folder: Path, title_in, entries: list[JobEntry], languages: list[str], texts_in,
-                run_id: str, input_hash: str) -> list[str]:
-    """Write one briefing book per language; return their file names."""
+                run_id: str, input_hash: str, appendix: dict | None = None) -> list[str]:
+    """Write one briefing book per language (the index, every page's article, then ``appendix[lang]``: the
+    methods); return their file names."""
     names = []
     for lang in languages:
         body = index_body(title_in(lang), entries, texts_in(lang), languages, run_id, input_hash, in_book=True)
         body = body.replace('<header class="page">', '<header class="page book">', 1)
-        articles = [e.article for e in entries if e.language == lang and e.status == "ok"]
+        articles = sources_once([e.article for e in entries if e.language == lang and e.status == "ok"], texts_in(lang))
+        articles += [(appendix or {}).get(lang, "")]
         doc = document(str(Markup(body)) + "\n" + "\n".join(articles), title_in(lang), lang, lazy=True)
         name = f"briefing-{lang}.html"
         (folder / name).write_text(doc, encoding="utf-8")

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup
@@ -64,7 +63,7 @@ def methods_body(meta: dict, notebooks: list[tuple[str, str]], texts, pack_dir: 
                  input_hash: str, run_id: str, nav: list[dict]) -> str:
     """The content of the methods page in the language of ``texts``."""
     about = [(texts(f"methods.{k}"), meta[k]) for k in ("author", "organisation", "contact") if meta.get(k)]
-    about += [(texts("page.date"), datetime.now(UTC).strftime("%Y-%m-%d")), (texts("page.run"), run_id)]
+    about += [(texts("page.date"), texts.today()), (texts("page.run"), run_id)]
     sections = [{"title": title, "html": Markup(_markdown(texts.get(f"methods.{stem}", "")))}
                 for stem, title in notebooks if texts.has(f"methods.{stem}")]
     return str(render("methods.html.j2", title=texts("methods.title"), nav=nav, about=about,
@@ -82,8 +81,9 @@ def methods_body(meta: dict, notebooks: list[tuple[str, str]], texts, pack_dir: 
 
 
 def write_methods(folder: Path, meta: dict, entries, languages: list[str], texts_in, pack_dir: Path,
-                  hashes: dict[str, str], input_hash: str, run_id: str) -> list[str]:
-    """Write the methods page of every language; return their file names."""
+                  hashes: dict[str, str], input_hash: str, run_id: str, book: dict | None = None) -> list[str]:
+    """Write the methods page of every language; return their file names. ``book``, when given, receives
+    each language's methods as an article for the end of the briefing book (no links to other files)."""
     from .index import index_name, language_links
 
     names = []
@@ -93,6 +93,9 @@ def write_methods(folder: Path, meta: dict, entries, languages: list[str], texts
         nav = [{"href": index_name(lang, languages), "text": texts("page.to_index")}]
         nav += language_links(languages, lang, methods_name, texts)
         body = methods_body(meta, notebooks, texts, pack_dir, hashes, input_hash, run_id, nav)
+        if book is not None:
+            book[lang] = ('<article class="job methods" id="methods">'
+                          + methods_body(meta, notebooks, texts, pack_dir, hashes, input_hash, run_id, []) + "</article>")
         name = methods_name(lang)
         (folder / name).write_text(document(body, texts("methods.title"), lang), encoding="utf-8")
         names.append(name)

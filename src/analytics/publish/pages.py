@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from markupsafe import Markup
 
@@ -135,8 +134,7 @@ def area_title(parameters: dict, texts) -> str:
 def chrome_values(title: str, job: PageJob, results: dict) -> dict:
     """The values the chrome templates need for one job's page or book article."""
     tx = job.texts
-    date = datetime.now(UTC).strftime("%Y-%m-%d")
-    meta = [f"{tx('page.date')}: {date} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
+    meta = [f"{tx('page.date')}: {tx.today()} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
             f"{tx('page.parameters')}: {param_text({**job.parameters, **results.get('effective', {})}, tx, skip=('language',))}"]
     closing = f"{tx('page.run')}: {job.run_id}"
     return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx),

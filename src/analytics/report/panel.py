@@ -73,7 +73,7 @@ QUESTIONS = ("q1", "q2", "q3", "q4", "q5")
 
 
 def answer(question: str, text: str, grade: str, shown: str = "", value: float | None = None,
-           driver: str = "", finding: str = "", change: str = "") -> dict:
+           driver: str = "", finding: str = "", change: str = "", verdict: str = "") -> dict:
     """One answer to a research question, for the briefing index.
 
     Parameters
@@ -94,12 +94,15 @@ def answer(question: str, text: str, grade: str, shown: str = "", value: float |
         What the pilot published on the question, in the page's language (graded ``published``).
     change : str
         What would change the answer most, in the page's language, where no sensitivity table says it.
+    verdict : str
+        The answer in one line that starts with yes, no or in part, in the page's language: what a reader
+        takes away before the sentence that explains it.
     """
     if question not in QUESTIONS or grade not in GRADES:
         raise ValueError(f"answer to {question!r} graded {grade!r}: expected {QUESTIONS} and {GRADES}")
     return {"question": question, "text": text, "grade": grade, "shown": shown,
             "value": None if value is None else float(value), "driver": driver, "finding": finding,
-            "change": change}
+            "change": change, "verdict": verdict}
 
 
 @dataclass
@@ -182,7 +185,7 @@ class Panel:
         for i in range(slots):
             parts.append((f"figure-{i}", figure_bundle(figures[i], wrap_title=True) if i < len(figures) else empty))
         if self.view is not None and self.applies:
-            parts.append(("view", self.view.styled()))
+            parts.append(("view", {"text/html": self.view._repr_html_(), "text/plain": self.view.shown().to_string()}))
         elif key is not None:
             parts.append(("view", empty))
         for part, out in parts:

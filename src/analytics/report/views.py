@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+#: Most columns a table prints with as it is; a wider one is marked ``wide`` and printed turned on its
+#: side (A4 holds about seven columns of numbers with their bands; see ``publish.export.turned``).
+PRINT_COLUMNS = 7
+
 
 @dataclass
 class TableView:
@@ -64,7 +68,14 @@ class TableView:
                 .format_index(escape="html", axis=1).set_table_attributes(f'class="{NO_MATH}"'))
 
     def _repr_html_(self) -> str:
-        return self.styled().to_html()
+        """The table; one of more than :data:`PRINT_COLUMNS` columns has the class ``wide`` (a published
+        page prints it turned on its side)."""
+        from .panel import NO_MATH
+
+        html = self.styled().to_html()
+        if len(self.labels) <= PRINT_COLUMNS:
+            return html
+        return html.replace(f'class="{NO_MATH}"', f'class="{NO_MATH} wide"', 1)
 
 
 def labelled(frame: pd.DataFrame, texts, prefix: str = "col.", digits: dict[str, int] | None = None) -> TableView:

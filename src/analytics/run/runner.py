@@ -311,14 +311,16 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         outcomes = sorted(reused + ran, key=lambda o: order[o.job])
         entries = [entry(o) for o in outcomes]
         texts_in = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}.__getitem__
+        book_methods: dict[str, str] = {}
         files = write_indexes(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
-        files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
+        files += write_methods(tmp, briefing.about, entries, briefing.languages, texts_in,
+                               paths.pack_dir(briefing.country), hashes, input_hash, run_id, book_methods)
+        files += write_books(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash,
+                             book_methods)
         files += write_summaries(tmp, briefing.title_in, entries, briefing.languages, texts_in, run_id, input_hash)
         files += write_readme(tmp, briefing.languages, texts_in)
         written, tables = write_tables(tmp, briefing.name, entries, briefing.languages, texts_in)
         files += written
-        files += write_methods(tmp, briefing.about, entries, briefing.languages, texts_in,
-                               paths.pack_dir(briefing.country), hashes, input_hash, run_id)
         write_manifest(tmp, run_id, outcomes, hashes, {
             **record, "title": briefing.title, "languages": briefing.languages,
             "resumed_from": str(resume) if resume else None, "forced": bool(resume and force), "files": files,

@@ -335,7 +335,8 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
     numbers = {f"{i}_pct": 100 * v.loc[i, "value"] for i in ("human_capacity", "certificate_motivation", "hire")
                if i in v.index and np.isfinite(v.loc[i, "value"])}
     published = [answer(q, tx.get(f"pilot.finding.{q}", "") or tx("survey.no_finding"),
-                        "published" if tx.has(f"pilot.finding.{q}") else "assumption") for q in ("q1", "q3")]
+                        "published" if tx.has(f"pilot.finding.{q}") else "assumption",
+                        verdict=tx.get(f"pilot.verdict.{q}", "")) for q in ("q1", "q3")]
     reading = Reading(numbers, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents", "employer_survey"]),
                       importance=3, modelled=True, grade="assumption", answers=published)
     return Panel(reading, view=view, result=research)

@@ -73,6 +73,9 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
                low=enrolled["low"], high=enrolled["high"], peak=peak),
             tx("uptake.fan_sentence_2", completed=completed["mid"], low=completed["low"], high=completed["high"],
                draws=n_draws)]
+    eligible, able = runs.eligible_and_able(s, area)  # for scale: the people these counts come from
+    said.append(tx("uptake.fan_context", where=place, part_time=sig(runs.part_time_today(s, area)),
+                   eligible=sig(eligible), able=sig(able)))
     reading = Reading({"enrolled": enrolled["mid"], "enrolled_low": enrolled["low"], "enrolled_high": enrolled["high"],
                        "completed": completed["mid"], "completed_low": completed["low"],
                        "completed_high": completed["high"]},
@@ -124,9 +127,10 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     Returns
     -------
     Panel
-        A table: per scenario, enrolled, completers and certified in the area over the horizon, the
-        urban–rural and female–male gaps in the share of the enrolled who complete (percentage points,
-        national) and the cost per completer (USD, national, in-house development), each "P50 (P10–P90)";
+        A table, the scenario with the most completers first: per scenario, enrolled, completers and
+        certified in the area over the horizon, the urban–rural and female–male gaps in the share of the
+        enrolled who complete (percentage points, national), the cost per completer and the programme's
+        whole cost over the horizon (USD, national, in-house development), each "P50 (P10–P90)";
         sentences on the scenario with the most completers and the lowest cost per completer;
         ``result`` the tidy comparison.
     """
@@ -143,13 +147,15 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
         else:
             text = tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90))
         wide.setdefault(r.scenario, {"scenario": tx(f"param.scenario.{r.scenario}")})[r.measure] = text
-    table = pd.DataFrame(list(wide.values()))
-    measures = ["able_pct", "enrolled", "completed", "certified", "urban_rural_gap_pp", "female_male_gap_pp",
-                "usd_per_completer"]
-    table = table[["scenario", *measures]]
-    columns = {"scenario": tx("uptake.col_scenario"), **{m: tx(f"uptake.col_{m}") for m in measures}}
-    view = TableView(table, tx, columns)
     mid = cmp.pivot(index="scenario", columns="measure", values="p50")
+    ranked = mid["completed"].sort_values(ascending=False, kind="stable").index  # most completers first
+    table = pd.DataFrame([wide[name] for name in ranked])
+    measures = ["able_pct", "enrolled", "completed", "certified", "urban_rural_gap_pp", "female_male_gap_pp",
+                "usd_per_completer", "total_usd"]
+    table = table[["scenario", *measures]]
+    columns = {"scenario": tx("uptake.col_scenario"), **{m: tx(f"uptake.col_{m}") for m in measures},
+               "total_usd": tx("uptake.col_total_usd_horizon")}  # the costs table's "total" is one route's
+    view = TableView(table, tx, columns)
     best, cheap = mid["completed"].idxmax(), mid["usd_per_completer"].idxmin()
     b = cmp[(cmp.scenario == best) & (cmp.measure == "completed")].iloc[0]
     c = cmp[(cmp.scenario == cheap) & (cmp.measure == "usd_per_completer")].iloc[0]
@@ -158,6 +164,10 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
                low=sig(b.p10), high=sig(b.p90), baseline=sig(base.p50)),
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
+    for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
+        t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
+        said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
+                       low=sig(t.p10), high=sig(t.p90), years=horizon_years))
     options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
                "grade": "modelled"}
     reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
@@ -181,8 +191,10 @@ def _answer_q4(pack, tx, cmp: pd.DataFrame, horizon: int) -> list[dict]:
     shown = tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90))
     text = tx("uptake.answer_q4", scenario=tx(f"param.scenario.{alone[0]}"), shown=shown, years=horizon,
               baseline=sig(b.p50))
+    # the pilot's word on accreditation leads; without one, what recognition would change by the model
+    verdict = tx.get("pilot.verdict.q4", "") or tx("uptake.verdict_q4", shown=shown, baseline=sig(b.p50))
     return [answer("q4", text, "modelled", shown, float(r.p50), driver="completed",
-                   finding=tx.get("pilot.finding.q4", ""))]
+                   finding=tx.get("pilot.finding.q4", ""), verdict=verdict)]
 
 
 @builder
@@ -291,6 +303,9 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
     else:
         said.append(tx("uptake.cost_sentence_2_short", budget=c.budget_usd, delivery=sig(per_head.p50),
                        del_low=sig(per_head.p10), del_high=sig(per_head.p90), **costs_of))
+    if buys.p50 > 0:  # for scale (the short budget's sentence says it already): delivery against development
+        said.append(tx("uptake.cost_context", usd=sig(low.p50), delivery=sig(per_head.p50), del_low=sig(per_head.p10),
+                       del_high=sig(per_head.p90)))
     if region != "all":
         said.append(tx("uptake.cost_national", where=where(tx, pack, region)))
     reading = Reading({"usd_per_completer": sig(low.p50), "usd_per_completer_low": sig(low.p10),

@@ -130,6 +130,12 @@ def eligible_and_able(s: Setup, districts: list[str] | None = None) -> tuple[flo
     return float(eligible.sum()), float((eligible * c["access"]).sum())
 
 
+def part_time_today(s: Setup, districts: list[str] | None = None) -> float:
+    """Today's part-time (correspondence) students in ``districts`` (None: every district), persons."""
+    c = s.cells if districts is None else s.cells[s.cells["district_code"].isin(districts)]
+    return float(c["part_time"].sum())
+
+
 def peak_studying(pack, region: str = "all", scenario: str = "baseline", horizon: int = 11,
                   n_draws: int = 10_000, seed: int | None = 2027) -> dict[str, float]:
     """The most active learners studying online at once in any year of the horizon (persons), in a region
@@ -175,7 +181,8 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
     Comparison
         ``frame`` tidy: ``scenario``, ``measure`` (enrolled, completed, certified — persons over the horizon in
         the area; urban_rural_gap_pp, female_male_gap_pp — difference in the share of the enrolled who
-        complete, percentage points, national; usd_per_completer — national, by ``route``; able_pct — share of
+        complete, percentage points, national; usd_per_completer and total_usd — the programme's cost
+        over the horizon, national, by ``route``; able_pct — share of
         the eligible who can study online, percent, national), ``p10``,
         ``p50``, ``p90``.
     """
@@ -185,7 +192,9 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
         measures = {st: sim.total(st, districts) for st in ("enrolled", "completed", "certified")}
         measures["urban_rural_gap_pp"] = sim.gap("urban", "rural")
         measures["female_male_gap_pp"] = sim.gap("female", "male")
-        measures["usd_per_completer"] = run_costs(s, sim).per_completer(route)
+        spent = run_costs(s, sim)
+        measures["usd_per_completer"] = spent.per_completer(route)
+        measures["total_usd"] = spent.total[route]
         measures["able_pct"] = 100 * sim.able
         rows += [{"scenario": name, "measure": m, **_band(v)} for m, v in measures.items()]
     return Comparison(pd.DataFrame(rows))
