@@ -119,7 +119,7 @@ def main() -> None:
     content = pack.scenarios["baseline"].uptake["content_languages"]
     figures = recompute(pack, s, "all", args.horizon, args.draws, 2027, "en")  # the first draw of the charts
     start = time.perf_counter()
-    moved = with_levers(s, {"completion": 0.5}, True, False, 0.3, content)
+    moved = with_levers(s, {"completion": 0.5}, True, False, 0.3, content, "tg")
     recompute(pack, moved, "all", args.horizon, args.draws, 2027, "en", figures)
     bundles = [figure_bundle(f) for f in figures]  # what is sent to the notebook
     slider = time.perf_counter() - start

@@ -151,7 +151,7 @@ def write_metadata(pack: Path) -> None:
     meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     meta.update({"name": "Veridia", "capital_region": "QV-AL", "city_regions": ["QV-AL", "QV-BR"],
                  "currency": CURRENCY, "census_year": CENSUS_YEAR, "comparators": ["KGZ", "WLD"],
-                 "languages": LANGUAGES})
+                 "languages": LANGUAGES, "national_language": "ky"})
     t = meta["tables"]
     oulad = dict(t["oulad_students"])  # the UK Open University's learners: an outside calibration set
     # Veridia publishes no district populations and no list of places: its districts share their regions by
@@ -175,7 +175,7 @@ def write_metadata(pack: Path) -> None:
     t["district_names"]["columns"]["district_code"]["pattern"] = "QV-[A-Z]{2}-[A-Z]{3}"
     t["institutions_reference"]["columns"]["lat"].update({"min": -40.0, "max": -38.0})
     t["institutions_reference"]["columns"]["lon"].update({"min": -20.0, "max": -17.0})
-    t["learners"]["columns"]["language"]["allowed"] = ["ru", "en", "other"]
+    t["learners"]["columns"]["language"]["allowed"] = ["ky", "ru", "en", "other"]
     for name, spec in t.items():
         spec["source"] = f"made-up data of the test country Veridia ({name})"
         spec["vintage"] = f"census of {CENSUS_YEAR}" if "census" in name else "made up"
@@ -211,13 +211,33 @@ def write_assumptions(pack: Path) -> None:
     prices["fixed_plans"] = {"value": [{"mbps": 10, "gb": 200, "price_local": 20},
                                        {"mbps": 50, "gb": 800, "price_local": 35}], "why": why}
     learners["sample_size"] = {"value": 2500, "why": why}
-    learners["language_shares"] = {"value": {"default": {"ru": 0.7, "en": 0.05, "other": 0.25},
-                                             "QV-AL": {"ru": 0.85, "en": 0.1, "other": 0.05}}, "why": why}
+    learners["language_shares"] = {"value": {"default": {"ky": 0.6, "ru": 0.3, "en": 0.02, "other": 0.08},
+                                             "QV-AL": {"ky": 0.3, "ru": 0.6, "en": 0.08, "other": 0.02}}, "why": why}
+    # Veridia's courses are in Kyrgyz, Russian and English (no Tajik): who reads each beside its own speakers
+    doc["uptake"]["reads"] = {"value": {"ky": {"urban": 0.5, "rural": 0.3}, "ru": {"urban": 0.7, "rural": 0.4},
+                                        "en": {"urban": 0.2, "rural": 0.05}}, "why": why}
     for entries in doc.values():  # every reason and source is Veridia's own
         for entry in ([entries] if "value" in entries else entries.values()):
             entry.pop("source", None)
             entry["why"] = why
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+#: Veridia's scenarios: today's course languages, and one with half the courses in its own language.
+SCENARIOS = {
+    "baseline": {"label": {"en": "Baseline", "ru": "Базовый", "tg": "Асосӣ", "ky": "Негизги"},
+                 "uptake": {"content_languages": {"ky": 0.1, "ru": 0.6, "en": 0.3}, "recognised": False,
+                            "blended": False}},
+    "own_language": {"label": {"en": "Half the courses in Kyrgyz", "ru": "Половина курсов на кыргызском",
+                               "tg": "Нисфи курсҳо бо забони қирғизӣ", "ky": "Курстардын жарымы кыргызча"},
+                     "uptake": {"content_languages": {"ky": 0.5, "ru": 0.4, "en": 0.1}}},
+}
+
+
+def write_scenarios(pack: Path) -> None:
+    """Replace the scaffold's example scenarios with Veridia's own (:data:`SCENARIOS`)."""
+    (pack / "scenarios.yaml").write_text(yaml.safe_dump(SCENARIOS, allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
 
 
 def write_locales(pack: Path) -> None:
@@ -256,6 +276,7 @@ def fill_pack(pack: Path) -> None:
     write_reference(pack)
     write_metadata(pack)
     write_assumptions(pack)
+    write_scenarios(pack)
     write_locales(pack)
 
 

@@ -86,6 +86,45 @@ def test_the_made_up_country_reads_its_own_facts(made_up):
     assert "Веридия" in ru and "переписи 2011 года" in ru
 
 
+def test_courses_in_the_packs_own_language_raise_completers(made_up):
+    """Issue 28: course languages are the pack's. Veridia's courses are in Kyrgyz, Russian and English; moving
+    half of them into Kyrgyz (read by its 60 % of Kyrgyz speakers and half the others in towns) raises
+    completers above the baseline's. Before, a Kyrgyz share was read by no one and lowered them."""
+    manifest = json.loads((made_up["run"] / "manifest.json").read_text(encoding="utf-8"))
+    job = next(j for j in manifest["jobs"] if j["job"].startswith("03_uptake_scenarios") and j["job"].endswith("_en"))
+    table = pd.read_csv(made_up["run"] / job["results"]["tables"]["scenarios"]["csv"], encoding="utf-8-sig")
+    done = table[table["measure"] == "completed"].set_index("scenario")["p50"]
+    # the chance a course is in a language the learner reads, by hand for a Kyrgyz speaker in a village: reads
+    # ky 1, ru 0.4, en 0.05 → baseline 0.1 + 0.24 + 0.015 = 0.355, own language 0.5 + 0.16 + 0.005 = 0.665;
+    # completion's odds fall for a course not read (0.3–0.8), so completers rise (same draws in both scenarios)
+    assert set(done.index) == set(veridia.SCENARIOS) and done["own_language"] > done["baseline"], done
+
+
+def test_a_pack_states_its_own_course_languages(made_up, tmp_path):
+    """No other country's course languages by default: a baseline without them, a Tajik share in a pack whose
+    courses are not in Tajik, and a national language no course is in are each named by validate."""
+    pack = tmp_path / "qvr"
+    shutil.copytree(made_up["pack"], pack)
+    scenarios = yaml.safe_load((pack / "scenarios.yaml").read_text(encoding="utf-8"))
+    del scenarios["baseline"]["uptake"]["content_languages"]
+    scenarios["own_language"]["uptake"]["content_languages"] = {"tg": 0.5, "ru": 0.5}
+    (pack / "scenarios.yaml").write_text(yaml.safe_dump(scenarios, allow_unicode=True, sort_keys=False),
+                                         encoding="utf-8")
+    err = run_cli("validate", str(pack)).stderr
+    assert re.search(r"qvr/scenarios.yaml: scenario 'own_language': uptake.content_languages is \{[^}]*'tg': 0.5[^}]*\}; "
+                     r"expected the pack's course languages \(assumptions.yaml, uptake.reads\)", err), err
+    (pack / "scenarios.yaml").write_text(yaml.safe_dump({"baseline": {"label": {"en": "B"}}}), encoding="utf-8")
+    meta = (pack / "pack.yaml").read_text(encoding="utf-8").replace("national_language: ky", "national_language: uz")
+    (pack / "pack.yaml").write_text(meta, encoding="utf-8")
+    proc = run_cli("validate", str(pack))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "national_language is 'uz'; expected one of the course languages of uptake.reads (ky, ru, en)" in proc.stderr
+    meta = meta.replace("national_language: uz", "national_language: ky")
+    (pack / "pack.yaml").write_text(meta, encoding="utf-8")
+    proc = run_cli("validate", str(pack))
+    assert "qvr/scenarios.yaml: scenario 'baseline' states no uptake.content_languages" in proc.stderr, proc.stderr
+
+
 def test_the_made_up_population_equals_its_census_totals(made_up):
     pack = made_up["pack"]
     population = pd.read_csv(pack / "modelled" / "population.csv")

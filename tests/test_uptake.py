@@ -195,9 +195,9 @@ def test_costs_by_hand(base):
 
 
 def test_a_slider_move_changes_what_it_should(base):
-    up = with_levers(base, {"completion": 0.6}, False, False, 0.17 / 0.99, {"en": 0.39, "ru": 0.43, "tg": 0.17})
+    up = with_levers(base, {"completion": 0.6}, False, False, 0.17 / 0.99, {"en": 0.39, "ru": 0.43, "tg": 0.17}, "tg")
     assert model.run(up, 11, 1_000, 1).total("completed").mean() > model.run(base, 11, 1_000, 1).total("completed").mean()
-    tajik = with_levers(base, {}, False, False, 1.0, {"en": 0.39, "ru": 0.43, "tg": 0.17})
+    tajik = with_levers(base, {}, False, False, 1.0, {"en": 0.39, "ru": 0.43, "tg": 0.17}, "tg")
     assert tajik.match.mean() > base.match.mean()
 
 
@@ -242,7 +242,7 @@ def test_a_scenario_prices_data_at_another_point_of_the_dated_series(tmp_path):
     ("baseline: {label: {en: B}}\ncheap: {label: {en: C}, connectivity: {price_factor: 1.0e-300}}",
      "connectivity.price_factor is 1e-300; expected a number from 0.01 to 100"),
     ("baseline: {label: {en: B}, uptake: {content_languages: {xx: 1.0}}}",
-     "uptake.content_languages is {'xx': 1.0}; expected the pack's language codes"),
+     "uptake.content_languages is {'xx': 1.0}; expected the pack's course languages"),
     ("baseline: {label: {en: B}}\n~: {label: {en: N}}", "a scenario is named 'None'; a scenario's name is letters"),
     ("baseline: {label: {en: B}, access: {teleport: 1}}", "unknown access lever 'teleport'"),
     ("other: {label: {en: O}}", "includes 'baseline'"),

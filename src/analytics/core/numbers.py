@@ -107,6 +107,12 @@ def plotly_separators(language: str) -> str:
     return s["decimal"] + s["group"]
 
 
+def language_in(language: str, reader: str) -> str:
+    """The name of ``language`` in the ``reader``'s language, from CLDR (``"tg"`` for a Russian reader →
+    ``"таджикский"``); the code itself when CLDR has no name."""
+    return _locale(reader).languages.get(language, language)
+
+
 def language_name(language: str) -> str:
     """The language's name in itself, capitalised (``"ky"`` → ``"Кыргызча"``), from CLDR."""
     name = _locale(language).get_display_name(language) or language

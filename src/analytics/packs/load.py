@@ -204,22 +204,54 @@ def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]
     return problems
 
 
-def _not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
-    """Every place inside ``value`` (mappings and lists walked) that is not a finite number."""
+def course_languages_stated(pack: Path) -> list[Problem]:
+    """A pack with an uptake section says who reads which course language, and its scenarios the share of
+    courses in each (the uptake model has no default: another country's course languages would be wrong)."""
+    have = scenario_file.assumption_values(pack, "uptake") if (pack / assumptions.FILE).exists() else {}
+    if not have:
+        return []
+    label = f"{pack.name}/{assumptions.FILE}"
+    reads = have.get("reads")
+    if not isinstance(reads, dict) or not reads or not all(isinstance(k, str) for k in reads):
+        return [Problem(label, "uptake.reads must map each language a course may be in (e.g. ky, ru, en) to the "
+                               "share of those whose best language is another who read it (one share, or one by "
+                               "settlement); notebooks 02, 03 and 04 need it")]
+    own = read_metadata(pack).get("national_language")
+    if own is not None and own not in reads:
+        return [Problem(f"{pack.name}/{METADATA_FILE}", f"national_language is {own!r}; expected one of the course "
+                                                        f"languages of uptake.reads ({', '.join(map(str, reads))})")]
+    bad = _not_numbers(reads, "uptake.reads")
+    bad += [(w, v) for w, v in _leaves(reads, "uptake.reads") if (w, v) not in bad and not 0 <= v <= 1]
+    if bad:
+        return [Problem(label, "; ".join(f"{w} = {v!r:.40}" for w, v in bad[:3]) + ": expected a share from 0 to 1")]
+    try:
+        found = scenario_file.read(pack)
+    except DataError:  # the scenarios file's own problems are reported where the pack is loaded
+        return []
+    return [Problem(f"{pack.name}/{scenario_file.FILE}", scenario_file.UNSTATED.format(scenario=name))
+            for name, sc in found.items() if sc.uptake.get("content_languages") is None]
+
+
+def _leaves(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every value inside ``value`` (mappings and lists walked) with where it is (``a.b[2]``)."""
     if isinstance(value, dict):
-        return [bad for k, v in value.items() for bad in _not_numbers(v, f"{where}.{k}")]
+        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{where}.{k}")]
     if isinstance(value, list):
-        return [bad for i, v in enumerate(value) for bad in _not_numbers(v, f"{where}[{i}]")]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return [(where, value)]
-    return []
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{where}[{i}]")]
+    return [(where, value)]
+
+
+def _not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every place inside ``value`` that is not a finite number."""
+    return [(w, v) for w, v in _leaves(value, where)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)]
 
 
 def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict,
                    messages: dict | None = None) -> list[Problem]:
     """Cross-table checks: districts for every region, populations that add up, names in every language,
     and every assumption the builders read."""
-    problems = assumptions_needed(pack, infos)
+    problems = assumptions_needed(pack, infos) + course_languages_stated(pack)
     regions, districts = tables.get("regions"), tables.get("districts")
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
     if regions is not None and districts is not None and {"region_code"} <= set(districts.columns):

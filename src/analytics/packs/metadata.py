@@ -29,7 +29,7 @@ BUILT_FOLDERS = ("derived", "modelled")
 
 #: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
 PACK_KEYS = ("country", "iso3", "name", "capital_region", "city_regions", "currency", "census_year", "comparators",
-             "languages", "tables")
+             "languages", "national_language", "tables")
 TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
               "built_by", "inputs", "options", "assumptions")
 

@@ -2,7 +2,8 @@
 
 The scaffold holds a ``pack.yaml`` whose top names the new country and whose tables are the
 example pack's (Tajikistan's), to be changed table by table; an ``assumptions.yaml`` with
-every key the builders read, each with the example's value and source to replace; a locale
+every key the builders and models read, each with the example's value and source to replace; a
+``scenarios.yaml`` with the example's scenarios, to be replaced by the country's own; a locale
 file per reader language listing the keys it needs; and a README in ``raw/`` and
 ``reference/`` saying what to put there. See ``docs/country-packs.md``.
 """
@@ -30,6 +31,7 @@ city_regions: []       # regions that are one city, cut out of the districts aro
 currency: ""           # ISO 4217 code of prices and incomes (columns *_local)
 census_year: 2000      # year of the census behind census_population
 comparators: []        # area codes (ISO3, or ECA, WLD) shown beside the country
+# national_language: ky  # the country's own language of instruction, one of uptake.reads in assumptions.yaml
 
 """
 
@@ -39,6 +41,14 @@ ASSUMPTIONS_HEAD = """# Assumptions for {iso3}: every number the builders use, e
 
 """
 
+
+
+SCENARIOS_HEAD = """# Named scenarios for {iso3}, made by `analytics pack new {iso3}` from the example pack data/{example}/:
+# every scenario below is the example's. Replace them with your country's: the baseline's course languages
+# (uptake.content_languages, the pack's own languages of uptake.reads in assumptions.yaml), and the
+# options your ministry weighs. Notebooks 01-04 read this file; `analytics validate` checks it.
+
+"""
 
 def _example_dir() -> Path:
     folder = paths.pack_dir(EXAMPLE)
@@ -76,6 +86,8 @@ def new_pack(iso3: str, root: Path | str | None = None) -> list[Path]:
         dest / "pack.yaml": PACK_HEAD.format(**values) + _tables_section(meta_text),
         dest / "assumptions.yaml": ASSUMPTIONS_HEAD.format(**values)
         + (example / "assumptions.yaml").read_text(encoding="utf-8"),
+        dest / "scenarios.yaml": SCENARIOS_HEAD.format(**values)
+        + (example / "scenarios.yaml").read_text(encoding="utf-8"),
     }
     import yaml
 

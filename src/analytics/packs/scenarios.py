@@ -21,18 +21,23 @@ from ..core.errors import DataError, Problem
 from . import files
 
 FILE = "scenarios.yaml"
+#: What a pack whose scenarios state no course languages is told (by the uptake model and by ``validate``).
+UNSTATED = ("scenario '{scenario}' states no uptake.content_languages: the share of courses in each of the "
+            "pack's course languages (assumptions.yaml, uptake.reads), e.g. {{ky: 0.5, ru: 0.4, en: 0.1}}; "
+            "notebooks 02, 03 and 04 need it for the course-uptake model")
 
 #: Each section's levers with their default (the baseline's, unless the file sets it) and a check.
 LEVERS: dict[str, dict[str, tuple[Any, str]]] = {
     "access": {"online": (True, "bool"), "rural_4g_at_least": (None, "share_or_null")},
     "connectivity": {"speed_uplift": (1.0, "positive"), "price_factor": (1.0, "positive"),
                      "price_point": (None, "price_point")},
-    "uptake": {"content_languages": ({"en": 0.39, "ru": 0.43, "tg": 0.17}, "shares"),
+    "uptake": {"content_languages": (None, "shares"),  # no default: the pack's baseline states its own
                "recognised": (False, "bool"), "blended": (False, "bool")},
 }
 _EXPECTED = {"bool": "true or false", "share_or_null": "a share from 0 to 1, or null",
              "positive": "a number from 0.01 to 100 (1 = as today)",
-             "shares": "the pack's language codes with shares from 0 to 1 summing to 1 (within 0.05)",
+             "shares": "the pack's course languages (assumptions.yaml, uptake.reads) with shares from 0 to 1 "
+                       "summing to 1 (within 0.05)",
              "price_point": "null or a point of the pack's dated mobile prices (assumptions.yaml, "
                             "prices.mobile_price_points)"}
 
@@ -52,7 +57,7 @@ class Scenario:
         return f"{self.name} ({self.label.get('en', self.name)}): " + "; ".join(parts)
 
 
-def _bad(kind: str, value: Any, languages: tuple = ("en", "ru", "tg")) -> bool:
+def _bad(kind: str, value: Any, languages: tuple = ()) -> bool:
     if kind == "bool":
         return not isinstance(value, bool)
     if kind == "share_or_null":
@@ -99,9 +104,7 @@ def read(pack: Path) -> dict[str, Scenario]:
     problems: list[Problem] = []
     base = {s: {k: d for k, (d, _) in levers.items()} for s, levers in LEVERS.items()}
     out = {}
-    from .locales import pack_languages
-
-    languages = tuple(pack_languages(pack))
+    languages = course_languages(pack)
     for name in ["baseline", *[n for n in doc if n != "baseline"]]:
         entry = doc[name]
         if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}", name):
@@ -175,6 +178,12 @@ def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str,
     if problems:
         raise DataError(problems)
     return scenarios
+
+
+def course_languages(pack: Path) -> tuple[str, ...]:
+    """The languages a course may be in: the keys of the pack's ``uptake.reads`` (who reads each), else none."""
+    reads = assumption_values(pack, "uptake").get("reads")
+    return tuple(str(k) for k in reads) if isinstance(reads, dict) else ()
 
 
 def assumption_values(pack: Path, section: str) -> dict[str, Any]:

@@ -9,8 +9,8 @@ Each cell holds, from the pack's tables (all modelled for Tajikistan):
   covered, a device, using the internet, a connection that carries the content mix, data the
   household can afford);
 * ``match`` (0–1): the chance that a course, drawn from the scenario's mix of course languages, is in a
-  language the learner reads (home language from the sample; who else reads Tajik, Russian and
-  English from ``assumptions.yaml``, section ``uptake``).
+  language the learner reads (home language from the sample; who else reads each course language
+  from ``assumptions.yaml``, ``uptake.reads``).
 """
 
 from __future__ import annotations
@@ -42,20 +42,28 @@ def access_share(cascade) -> pd.DataFrame:
 
 
 def reading_shares(learners: pd.DataFrame, reads: dict) -> pd.DataFrame:
-    """Share (0–1) of each cell who read Tajik, Russian and English well enough to study.
+    """Share (0–1) of each cell who read each course language well enough to study in it.
 
-    ``reads`` is the pack's ``uptake`` section: ``reads_russian`` and ``reads_english`` by
-    settlement, ``reads_tajik_other`` (those whose best language is not Tajik).
+    ``reads`` is the pack's ``uptake`` section; its ``reads`` maps each language a course may be in to
+    the share of those whose best language is another who read it well enough (one share, or one by
+    settlement). Those whose best language it is (the learner sample's ``language``) always do:
+    ``reads_<lang>`` = home + (1 − home) × that share.
     """
+    languages = course_languages(reads)
     w = learners["weight"]
-    home = learners.assign(_tg=w * (learners["language"] == "tg"), _ru=w * (learners["language"] == "ru"), _w=w)
-    g = home.groupby(KEYS, as_index=False)[["_tg", "_ru", "_w"]].sum()
-    tg, ru = g["_tg"] / g["_w"], g["_ru"] / g["_w"]
-    settle = g["settlement"]
-    g["reads_tg"] = tg + (1 - tg) * reads["reads_tajik_other"]
-    g["reads_ru"] = ru + (1 - ru) * settle.map(reads["reads_russian"])
-    g["reads_en"] = settle.map(reads["reads_english"]).astype(float)
-    return g[[*KEYS, "reads_tg", "reads_ru", "reads_en"]]
+    home = learners.assign(_w=w, **{f"_{lang}": w * (learners["language"] == lang) for lang in languages})
+    g = home.groupby(KEYS, as_index=False)[[f"_{lang}" for lang in languages] + ["_w"]].sum()
+    for lang in languages:
+        share = g[f"_{lang}"] / g["_w"]
+        other = reads["reads"][lang]
+        other = g["settlement"].map(other).astype(float) if isinstance(other, dict) else float(other)
+        g[f"reads_{lang}"] = share + (1 - share) * other
+    return g[[*KEYS, *(f"reads_{lang}" for lang in languages)]]
+
+
+def course_languages(reads: dict) -> list[str]:
+    """The languages a course may be in: those of the pack's ``uptake.reads`` (codes such as ``"tg"``)."""
+    return list(reads["reads"])
 
 
 def build(learners: pd.DataFrame, access: pd.DataFrame, reads: dict) -> pd.DataFrame:
@@ -76,7 +84,8 @@ def build(learners: pd.DataFrame, access: pd.DataFrame, reads: dict) -> pd.DataF
     pandas.DataFrame
         One row per cell (``quintile`` the national income fifth, ``fifth`` the fifth within the
         settlement that prices data against income) with ``part_time`` and ``adults`` (persons),
-        ``capable`` and ``access`` (at the central study needs), ``reads_tg``, ``reads_ru``, ``reads_en`` (0–1) and ``female`` (0/1); cells
+        ``capable`` and ``access`` (at the central study needs), ``reads_<lang>`` for each course language
+        (0–1) and ``female`` (0/1); cells
         with nobody eligible are left out.
     """
     w = learners["weight"]

@@ -14,6 +14,7 @@ from ..core.paths import fingerprint
 from ..core.results import TableResult
 from ..models import cascade as cascade_mod
 from ..models.affordability import Pricing
+from ..packs import scenarios as scenario_file
 from . import cells as cells_mod
 from .calibration import Calibration, calibrate
 from .common import area_districts
@@ -73,6 +74,8 @@ def setup(pack, scenario: str = "baseline") -> Setup:
     Setup
     """
     spec = pack.scenario(scenario)
+    if spec.uptake["content_languages"] is None:
+        raise DataError([Problem(f"{pack.root.name}/{scenario_file.FILE}", scenario_file.UNSTATED.format(scenario=scenario))])
     uptake = pack.assumed("uptake")
     cascade = cascade_mod.of(pack, scenario)
     cells = cells_mod.build(pack.learners, cells_mod.access_share(cascade), uptake)

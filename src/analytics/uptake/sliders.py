@@ -9,6 +9,7 @@ import html
 from dataclasses import replace
 
 from ..core.kernel import live
+from ..core.numbers import language_in
 from ..report.areas import where
 from ..report.figures import figure_bundle, localise
 from ..report.session import builder
@@ -28,18 +29,19 @@ def moved(parameter: Uncertain, mode: float) -> Uncertain:
     return replace(parameter, low=max(0.0, parameter.low + shift), mode=mode, high=min(1.0, parameter.high + shift))
 
 
-def with_levers(s: Setup, modes: dict[str, float], recognised: bool, blended: bool, tajik_share: float,
-                content: dict[str, float]) -> Setup:
-    """A setup with slider values: parameter modes, recognition, blended delivery and Tajik content.
+def with_levers(s: Setup, modes: dict[str, float], recognised: bool, blended: bool, own_share: float,
+                content: dict[str, float], own: str) -> Setup:
+    """A setup with slider values: parameter modes, recognition, blended delivery and the courses in the
+    country's own language.
 
-    ``tajik_share`` (0–1) of courses are in Tajik; the rest keep the scenario's proportions of the
-    other languages.
+    ``own_share`` (0–1) of courses are in the language ``own`` (the pack's ``national_language``); the
+    rest keep the scenario's proportions of the other languages.
     """
     from .cells import language_match
 
-    others = {k: v for k, v in content.items() if k != "tg"}
+    others = {k: v for k, v in content.items() if k != own}
     rest = sum(others.values()) or 1.0
-    mix = {"tg": tajik_share, **{k: (1 - tajik_share) * v / rest for k, v in others.items()}}
+    mix = {own: own_share, **{k: (1 - own_share) * v / rest for k, v in others.items()}}
     params = {**s.parameters, **{k: moved(s.parameters[k], v) for k, v in modes.items()}}
     return replace(s, parameters=params, recognised=recognised, blended=blended, match=language_match(s.cells, mix))
 
@@ -102,19 +104,23 @@ class Sliders:
                                               style=style, layout=layout, description=tx(f"uptake.lever_{k}"),
                                               continuous_update=False)
                        for k, (lo, hi, step) in SLIDERS.items()}
-        self.tajik = widgets.FloatSlider(value=self.content.get("tg", 0.0), min=0, max=1, step=0.05, style=style,
-                                         layout=layout, description=tx("uptake.lever_tajik"), continuous_update=False)
+        # the country's own language of instruction (pack.yaml), else the first course language
+        self.own = pack.meta.get("national_language") or next(iter(self.content))
+        self.own_share = widgets.FloatSlider(value=self.content.get(self.own, 0.0), min=0, max=1, step=0.05,
+                                             style=style, layout=layout, continuous_update=False,
+                                             description=tx("uptake.lever_own_language",
+                                                            name=language_in(self.own, language)))
         self.recognised = widgets.Checkbox(value=self.base.recognised, description=tx("uptake.lever_recognised"),
                                            indent=False)
         self.blended = widgets.Checkbox(value=self.base.blended, description=tx("uptake.lever_blended"), indent=False)
         # TV and offline packages reach learners only through blended delivery: the slider waits for its box
         self.offline_note = widgets.HTML(f"<small>{html.escape(tx('uptake.lever_offline_needs_blended'))}</small>")
         self.box = widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"),
-                                 *self.levers.values(), self.offline_note, self.tajik,
+                                 *self.levers.values(), self.offline_note, self.own_share,
                                  widgets.HBox([self.recognised, self.blended])])
         self._follow_blended()
         self.drawn: list = []
-        for w in [*self.levers.values(), self.tajik, self.recognised, self.blended]:
+        for w in [*self.levers.values(), self.own_share, self.recognised, self.blended]:
             w.observe(self._moved, names="value")
 
     def _follow_blended(self) -> None:
@@ -129,7 +135,7 @@ class Sliders:
         from ..report.session import put
 
         s = with_levers(self.base, {k: w.value for k, w in self.levers.items()}, self.recognised.value,
-                        self.blended.value, self.tajik.value, self.content)
+                        self.blended.value, self.own_share.value, self.content, self.own)
         self.drawn[:] = recompute(self.pack, s, self.region, *self.run_args, self.language, self.drawn or None)
         key = getattr(self, "display_key", "uptake-sliders")
         for i, fig in enumerate(self.drawn):
