@@ -34,7 +34,7 @@ from analytics.packs import load_pack
 from analytics.packs.choices import check_parameters
 from analytics.report.record import key_reading, record
 from analytics.report.session import explore, show_text
-from analytics.uptake.runs import peak_studying
+from analytics.uptake.runs import busiest_studying, peak_studying
 
 check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes, before any work
 pack = load_pack(country)
@@ -70,7 +70,8 @@ cost
 show_text(pack, "nb02.capacity", language)
 
 # %%
-load = cp.capacity_panel(pack, region, cache_share, peak_studying(pack, region, scenario), language)
+load = cp.capacity_panel(pack, region, cache_share, peak_studying(pack, region, scenario),
+                         busiest_studying(pack, region), language)
 load
 
 # %% tags=["remove-cell"]

@@ -101,7 +101,8 @@ def test_index_pages_link_every_page_and_lead_with_the_five_answers(small_run, o
 
 ANSWER_JS = """[...document.querySelectorAll('section.answer')].map(s => ({
     question: s.querySelector('h3').textContent, text: s.querySelector('.answer-text').textContent,
-    verdict: (s.querySelector('p.verdict') || {}).textContent || '',
+    verdict: s.querySelector('p.verdict') ? s.querySelector('p.verdict').firstChild.textContent.trim() : '',
+    verdict_grade: (s.querySelector('.verdict-grade') || {}).textContent || '',
     grade: (s.querySelector('dd.grade') || {}).textContent || '', number: (s.querySelector('dd.number') || {}).textContent || '',
     href: (s.querySelector('p.see a') || {href: ''}).getAttribute('href')}))"""
 
@@ -143,6 +144,8 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
+    # question 4's line is the pilot's (published) before a modelled number: it says so
+    assert [a["verdict_grade"] for a in found] == ["", "", "", f"({tx('grade.published')})", ""]
     level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"
     assert found[1]["verdict"] == tx(f"conn.verdict_q2_{level}", afford=afford)
     assert tx.number(afford, 0) in found[1]["verdict"]

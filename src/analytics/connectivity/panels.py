@@ -8,6 +8,7 @@ and each panel says so in a sentence of its own.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 
 import plotly.graph_objects as go
@@ -203,7 +204,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
 
 @builder
 def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying: dict | None = None,
-                   language: str = "en") -> Panel:
+                   busiest: dict | None = None, language: str = "en") -> Panel:
     """The peak traffic online courses would put on the national and international links, and a cache's saving.
 
     Parameters
@@ -220,6 +221,10 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
         (persons; ``p10``, ``p50``, ``p90``: :func:`analytics.uptake.runs.peak_studying`): the load is
         that of the ``p50``, with the band in the sentence. Without it, every part-time student who
         can study online is counted (the most who could be online).
+    busiest : dict, optional
+        The same for the scenario with the most learners at once (``scenario`` and ``p10``, ``p50``,
+        ``p90``: :func:`analytics.uptake.runs.busiest_studying`): question 5's answer says how many 1 Gbps
+        circuits that option would need.
     language : str
         One of the pack's reader languages.
 
@@ -268,7 +273,7 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
     view = TableView(per_link, tx, {"profile": tx("conn.col_profile"), "down_mbps": tx("conn.col_down_mbps"),
                                     "learners": tx("conn.col_learners_circuit", concurrency=100 * CONCURRENCY)},
                      {"down_mbps": 2, "learners": 0})
-    answers = [] if studying is None else [_answer_q5(pack, tx, studying, cache_share, float(f["national"]))]
+    answers = [] if studying is None else [_answer_q5(pack, tx, studying, cache_share, float(f["national"]), busiest)]
     reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
                        "peak_lms_gbps": float(f["lms"])},
                       said + modelled_note(pack, tx, "conn.modelled", ("learners", *CASCADE_TABLES)), importance=1,
@@ -276,15 +281,25 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
     return Panel(reading, figure=localise(fig, language), view=view, result=load)
 
 
-def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float) -> dict:
+def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, busiest: dict | None = None) -> dict:
     """Question 5 (how to use the research network and the LMS): the peak load of the uptake model's
-    active learners, in 1 Gbps circuits (judged on the band's top), and what a cache keeps at home."""
+    active learners, in 1 Gbps circuits (judged on the band's top), and what a cache keeps at home; with
+    ``busiest``, what the option with the most learners at once would need."""
     low, high = cap_mod.national_gbps(studying["p10"]), cap_mod.national_gbps(studying["p90"])
     fits = "one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "more"
     shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
     named = {k: f" ({tx(f'pilot.{k}')})" if tx.has(f"pilot.{k}") else "" for k in ("network", "lms")}
-    return answer("q5", tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share),
-                  "modelled", shown, national, finding=tx.get("pilot.finding.q5", ""),
-                  verdict=tx(f"conn.verdict_q5_{fits}", **named),
+    text = tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share)
+    verdict = tx(f"conn.verdict_q5_{fits}", **named)
+    top = None if busiest is None else float(cap_mod.national_gbps(busiest["p90"]))
+    if top is not None and top > CIRCUIT_MBPS / 1000:
+        circuits = math.ceil(top / (CIRCUIT_MBPS / 1000))  # enough at the top of that option's band
+        option = {"scenario": tx(f"param.scenario.{busiest['scenario']}"), "circuits": circuits,
+                  "gbps": float(cap_mod.national_gbps(busiest["p50"])), "high": top}
+        if fits == "one":  # the baseline fits one circuit, but that is not the whole answer
+            text = tx("conn.answer_q5_one_baseline", shown=shown, share=100 * cache_share, kept=national * cache_share)
+        text += " " + tx("conn.answer_q5_busiest", **option)
+        verdict = tx("conn.verdict_q5_grow", **named, **option)
+    return answer("q5", text, "modelled", shown, national, finding=tx.get("pilot.finding.q5", ""), verdict=verdict,
                   change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY,
                             flip=100 * CONCURRENCY * (CIRCUIT_MBPS / 1000) / max(float(high), 1e-9)))

@@ -79,7 +79,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         page answers it ``verdict`` (the answer in one line), ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the
         pilot published), ``driver`` (what would change it most) and ``href``.
     """
-    from ..report.panel import QUESTIONS
+    from ..report.panel import GRADES, QUESTIONS
 
     national = _national(entries)
     drivers: dict[str, dict] = {}
@@ -96,7 +96,9 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         e, a = found
         driver = drivers.get(a.get("driver", ""))
         change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
+        said = a.get("verdict_grade") if a.get("verdict_grade") in GRADES else ""
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": texts(f"grade.{a['grade']}"),
+                "verdict_grade": texts(f"grade.{said}") if said else "",
                 "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
         out.append(row)
@@ -197,7 +199,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
                       pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
                       if texts.has("pilot.citation") else "",
-                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page")},
+                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page", "open")},
                       options_title=texts("index.options"), options=options(mine, texts),
                       options_ranked=texts("index.options_ranked"),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
@@ -206,7 +208,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       grid={"rows": []} if summary else pages_grid(mine, texts, href),
                       limitations_title=texts("summary.limitations"),
                       limitations=[texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)] if summary else [],
-                      failed=[] if summary else failed, failed_title=texts("index.failed"), **status_text(modelled, texts)))
+                      failed=[] if summary else failed, failed_title=texts("index.failed"), **status_text(modelled, texts, [i for e in mine for i in e.results.get("inputs", [])])))
 
 
 def workbook_name(language: str) -> str:
@@ -233,7 +235,7 @@ def write_summaries(folder: Path, title_in, entries: list[JobEntry], languages: 
     names = []
     for lang in languages:
         texts = texts_in(lang)
-        title = f"{title_in(lang)}: {texts('summary.title')}"
+        title = f"{title_in(lang)} — {texts('summary.title')}"
         body = index_body(title, entries, texts, languages, run_id, input_hash, summary=True)
         name = f"summary-{lang}.html"
         (folder / name).write_text(document(body, title, lang), encoding="utf-8")

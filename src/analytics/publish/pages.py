@@ -81,10 +81,22 @@ def table_names(names: list[str], texts) -> str:
     return ", ".join(texts.get(f"table.{n}", n) for n in names)
 
 
-def status_text(modelled: list[str], texts) -> dict:
-    """The banner's two texts: the modelled warning (empty when all inputs are measured) and the measured note."""
-    return {"modelled_text": texts("modelled_banner", tables=table_names(modelled, texts)) if modelled else "",
-            "measured_text": texts("measured_only")}
+#: The status of a table rebuilt from a publication's aggregates (the pilot's survey), told apart on the banner.
+RECONSTRUCTED = "reconstructed from published aggregates"
+
+
+def status_text(modelled: list[str], texts, inputs: list[dict] = ()) -> dict:
+    """The banner's two texts: the modelled warning (empty when all inputs are measured) and the measured note.
+
+    Tables of ``inputs`` (the recorded inputs, with their ``status``) that were reconstructed from published
+    aggregates get a sentence of their own: the published figures are kept, the single answers assumed.
+    """
+    rebuilt = list(dict.fromkeys(i["table"] for i in inputs if i.get("status") == RECONSTRUCTED))
+    made = [t for t in modelled if t not in rebuilt]
+    parts = ([texts("modelled_banner", tables=table_names(made, texts))] if made else []) + \
+        ([texts("reconstructed_banner", tables=table_names([t for t in rebuilt if t in modelled], texts))]
+         if set(rebuilt) & set(modelled) else [])
+    return {"modelled_text": " ".join(parts), "measured_text": texts("measured_only")}
 
 
 def param_text(parameters: dict, texts, skip: tuple[str, ...] = ()) -> str:
@@ -137,7 +149,7 @@ def chrome_values(title: str, job: PageJob, results: dict) -> dict:
     meta = [f"{tx('page.date')}: {tx.today()} · {tx('page.run')}: {job.run_id} · {tx('page.job')}: {job.name}",
             f"{tx('page.parameters')}: {param_text({**job.parameters, **results.get('effective', {})}, tx, skip=('language',))}"]
     closing = f"{tx('page.run')}: {job.run_id}"
-    return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx),
+    return {"title": f"{title} — {area_title(job.parameters, tx)}", "meta": meta, **status_text(results.get("modelled") or [], tx, results.get("inputs") or []),
             "sources_title": tx("page.sources"), "sources": sources(results, tx), "closing": closing}
 
 

@@ -73,7 +73,8 @@ QUESTIONS = ("q1", "q2", "q3", "q4", "q5")
 
 
 def answer(question: str, text: str, grade: str, shown: str = "", value: float | None = None,
-           driver: str = "", finding: str = "", change: str = "", verdict: str = "") -> dict:
+           driver: str = "", finding: str = "", change: str = "", verdict: str = "",
+           verdict_grade: str = "") -> dict:
     """One answer to a research question, for the briefing index.
 
     Parameters
@@ -97,12 +98,15 @@ def answer(question: str, text: str, grade: str, shown: str = "", value: float |
     verdict : str
         The answer in one line that starts with yes, no or in part, in the page's language: what a reader
         takes away before the sentence that explains it.
+    verdict_grade : str
+        Evidence grade of the verdict when it differs from the number's (a pilot's finding, ``published``,
+        leading a modelled number).
     """
     if question not in QUESTIONS or grade not in GRADES:
         raise ValueError(f"answer to {question!r} graded {grade!r}: expected {QUESTIONS} and {GRADES}")
     return {"question": question, "text": text, "grade": grade, "shown": shown,
             "value": None if value is None else float(value), "driver": driver, "finding": finding,
-            "change": change, "verdict": verdict}
+            "change": change, "verdict": verdict, "verdict_grade": verdict_grade if verdict_grade != grade else ""}
 
 
 @dataclass

@@ -164,6 +164,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
                low=sig(b.p10), high=sig(b.p90), baseline=sig(base.p50)),
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
+    said.append(tx("uptake.compare_cost_scope", years=horizon_years))  # what the whole cost leaves out
     for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
         t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
         said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
@@ -194,7 +195,8 @@ def _answer_q4(pack, tx, cmp: pd.DataFrame, horizon: int) -> list[dict]:
     # the pilot's word on accreditation leads; without one, what recognition would change by the model
     verdict = tx.get("pilot.verdict.q4", "") or tx("uptake.verdict_q4", shown=shown, baseline=sig(b.p50))
     return [answer("q4", text, "modelled", shown, float(r.p50), driver="completed",
-                   finding=tx.get("pilot.finding.q4", ""), verdict=verdict)]
+                   finding=tx.get("pilot.finding.q4", ""), verdict=verdict,
+                   verdict_grade="published" if tx.has("pilot.verdict.q4") else "modelled")]
 
 
 @builder

@@ -149,6 +149,15 @@ def peak_studying(pack, region: str = "all", scenario: str = "baseline", horizon
     return dict(zip(("p10", "p50", "p90"), map(float, np.quantile(peak, QUANTILES)), strict=True))
 
 
+def busiest_studying(pack, region: str = "all", horizon: int = 11, n_draws: int = 10_000,
+                     seed: int | None = 2027) -> dict:
+    """:func:`peak_studying` of the scenario with the most learners studying at once (median), with its name
+    (``scenario``): the network a ministry choosing that option would have to carry."""
+    peaks = {name: peak_studying(pack, region, name, horizon, n_draws, seed) for name in pack.scenarios}
+    name = max(peaks, key=lambda n: peaks[n]["p50"])
+    return {"scenario": name, **peaks[name]}
+
+
 def district_bands(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int = 10_000,
                    seed: int | None = 2027, districts: list[str] | None = None) -> Bands:
     """The bands of every stage by district and year (:meth:`Simulation.area_bands`), made once per run."""
