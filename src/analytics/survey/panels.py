@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..core.numbers import language_in
 from ..report.figures import localise, title
 from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note
@@ -22,10 +23,8 @@ from .crosstab import CrossTabs, crosstab
 from .protection import protect
 from .questions import named_answers
 from .rankings import REPLICATES, Rankings, rank
-from .responses import ASKED, respondents, safe_shares
+from .responses import ASKED, course_languages, published_languages, respondents, safe_shares
 
-LANGUAGES = ("en", "ru", "tg")
-PUBLISHED = {"en": 39, "ru": 43, "tg": 17}  # World Bank blog on the 2013–14 pilot, percent
 GROUPS = ("role", "institution", "sex", "settlement")
 
 
@@ -57,6 +56,17 @@ def _who(tx, role: str) -> str:
     return tx(f"survey.who_{role}")
 
 
+def language_word(tx, code: str) -> str:
+    """A course language's name in a sentence: the catalog's, else CLDR's in the reader's language."""
+    return tx.get(f"survey.lang_{code}", language_in(code, tx.language))
+
+
+def language_label(tx, code: str) -> str:
+    """A course language's name for a chart or a column (a capital first)."""
+    name = language_word(tx, code)
+    return name[:1].upper() + name[1:]
+
+
 @builder
 def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: str = "en") -> Panel:
     """The language of the online courses respondents took, with intervals, beside the published figures.
@@ -80,30 +90,33 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         shares and the published 39 / 43 / 17 %; ``result`` the shares (withheld ones empty, flagged).
     """
     tx = pack.texts(language)
+    languages, published = course_languages(pack), published_languages(pack)  # the pack's, not one pilot's
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
     observed = not pack.is_modelled("pilot_respondents")
-    shares = safe_shares({lang: stated["course_language"] == lang for lang in LANGUAGES}, "course_language",
+    shares = safe_shares({lang: stated["course_language"] == lang for lang in languages}, "course_language",
                          stated["weight"], min_cell_size, observed)
     frame = shares.frame
     plan = protect(pack, min_cell_size)  # a language's count is its role's total row in every cross-tabulation
     split = next((g for g in GROUPS if (role, g) in plan.tables), None)
-    for i, lang in enumerate(LANGUAGES):
+    for i, lang in enumerate(languages):
         if split is None or plan.is_withheld(role, split, "total", lang):
             frame.loc[i, ["share", "share_low", "share_high", "respondents"]] = np.nan
             frame.loc[i, "suppressed"] = True
-    labels = [tx(f"survey.lang_{lang}") for lang in LANGUAGES]
+    labels = [language_label(tx, lang) for lang in languages]
     fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
     said = [tx("survey.lang_sentence", n=len(stated), who=_who(tx, role), parts="; ".join(parts))]
-    if role == "all" and not frame["suppressed"].any():
-        same = all(round(100 * frame.loc[i, "share"]) == PUBLISHED[lang] for i, lang in enumerate(LANGUAGES))
-        said.append(tx("survey.lang_published" if same else "survey.lang_differs", **PUBLISHED))
-    elif role != "all":
-        said.append(tx("survey.lang_published_all", **PUBLISHED))
-    reading = Reading({f"{lang}_pct": 100 * frame.loc[i, "share"] for i, lang in enumerate(LANGUAGES)
+    listed = ", ".join(tx("survey.lang_item", name=language_word(tx, k), share=v) for k, v in published.items())
+    if published and role == "all" and not frame["suppressed"].any():
+        same = all(round(100 * frame.loc[i, "share"]) == round(published.get(lang, -1))
+                   for i, lang in enumerate(languages))
+        said.append(tx("survey.lang_published" if same else "survey.lang_differs", shares=listed))
+    elif published and role != "all":
+        said.append(tx("survey.lang_published_all", shares=listed))
+    reading = Reading({f"{lang}_pct": 100 * frame.loc[i, "share"] for i, lang in enumerate(languages)
                        if not frame.loc[i, "suppressed"]},
                       said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=2, modelled=True)
     return Panel(reading, figure=localise(fig, language), result=shares)
@@ -216,7 +229,7 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     frame = pd.concat(tidy, ignore_index=True)[["grouping", "group", "course_language", "respondents", "suppressed"]]
     table = pd.DataFrame(shown)
     view = TableView(table, tx, {"grouping": tx("survey.col_grouping"), "group": tx("survey.col_group"),
-                                 **{lang: tx(f"survey.lang_{lang}") for lang in LANGUAGES},
+                                 **{lang: language_label(tx, lang) for lang in course_languages(pack)},
                                  "total": tx("survey.total")})
     said.append(tx("survey.withheld_mark", k=min_cell_size))
     reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=0, modelled=True)

@@ -34,11 +34,11 @@ import pandas as pd
 
 from ..core.cache import computed
 from ..core.results import TableResult
+from .responses import course_languages
 
 TOTAL = "total"
 ROLES = ("all", "teacher", "student")
 GROUPS = ("role", "institution", "sex", "settlement")
-LANGUAGES = ("en", "ru", "tg")
 #: Rounds of extra suppression before a breakdown's role splits are withheld whole.
 MAX_ROUNDS = 30
 
@@ -77,9 +77,9 @@ def _stated(pack) -> pd.DataFrame:
     return r[r["course_language"].notna()]
 
 
-def _tables(people: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+def _tables(people: pd.DataFrame, languages: list[str]) -> dict[tuple[str, str], pd.DataFrame]:
     """Every (role, grouping) table the survey can publish, rows aligned across roles (a group with no
-    respondent in a role is a row of zeros there)."""
+    respondent in a role is a row of zeros there), a column per course language."""
     out = {}
     for g in GROUPS:
         levels = sorted(people[g].dropna().unique())
@@ -87,7 +87,7 @@ def _tables(people: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
             sub = people if role == "all" else people[people["role"] == role]
             if sub[g].nunique() < 2:
                 continue  # a role is one level of the role grouping: nothing to split
-            counts = pd.crosstab(sub[g], sub["course_language"]).reindex(index=levels, columns=list(LANGUAGES),
+            counts = pd.crosstab(sub[g], sub["course_language"]).reindex(index=levels, columns=list(languages),
                                                                           fill_value=0)
             t = with_totals(counts)
             t.index, t.columns = t.index.astype(str), t.columns.astype(str)
@@ -169,7 +169,7 @@ def protect(pack, k: int = 5) -> Plan:
 
 def _protect(pack, k: int) -> Plan:
     people = _stated(pack)
-    tables = _tables(people)
+    tables = _tables(people, course_languages(pack))
     withheld = {key: (t > 0) & (t < k) for key, t in tables.items()}
     for _ in range(MAX_ROUNDS):
         _settle(tables, withheld)
@@ -209,9 +209,9 @@ class Audit(TableResult):
                 f"{int((~f['protected']).sum())} narrower than k" if len(f) else "nothing withheld")
 
 
-def _joint(people: pd.DataFrame) -> pd.DataFrame:
+def _joint(people: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
     """Every combination of role, institution, sex, settlement and language (the attack's unknowns)."""
-    levels = [sorted(people[g].dropna().unique()) for g in GROUPS] + [list(LANGUAGES)]
+    levels = [sorted(people[g].dropna().unique()) for g in GROUPS] + [list(languages)]
     return pd.MultiIndex.from_product(levels, names=[*GROUPS, "course_language"]).to_frame(index=False).astype(str)
 
 
@@ -239,7 +239,8 @@ def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]
     """
     from scipy.optimize import linprog
 
-    cells = _joint(people)
+    languages = [c for c in next(iter(plan.tables.values())).columns if c != TOTAL]  # the tables' own
+    cells = _joint(people, languages)
     known_a, known_b, hidden = [], [], []
     for (role, g), t in plan.tables.items():
         w = plan.withheld[(role, g)]

@@ -33,6 +33,31 @@ def respondents(pack, role: str = "all") -> pd.DataFrame:
     return r.assign(weight=r["weight"] if "weight" in r else 1.0).reset_index(drop=True)
 
 
+#: Answer codes of ``course_language`` that name no language.
+NOT_A_LANGUAGE = ("other", "not_stated")
+
+
+def course_languages(pack) -> list[str]:
+    """The course languages the survey asks about: those whose shares the pilot published (the pack's
+    assumptions for a reconstructed survey), else those the respondents named, in the order given."""
+    shares = published_languages(pack)
+    if shares:
+        return list(shares)
+    named = pack.pilot_respondents["course_language"].dropna().astype(str)
+    return sorted(set(named) - set(NOT_A_LANGUAGE))
+
+
+def published_languages(pack) -> dict[str, float]:
+    """The course-language shares (percent) the pilot published, for a survey reconstructed from them (the
+    ``course_language_shares`` its builder reads); empty for a pack whose survey is its own."""
+    info = pack.info.get("pilot_respondents")
+    section = getattr(info, "raw", {}).get("assumptions") if info is not None else None
+    if not section or not pack.is_modelled("pilot_respondents"):
+        return {}
+    shares = pack.assumed(section).get("course_language_shares") or {}
+    return {str(k): 100 * float(v) for k, v in shares.items() if k not in NOT_A_LANGUAGE}
+
+
 def safe_share(yes: pd.Series, weights: pd.Series | None, k: int, observed: bool = True) -> dict:
     """A share with its interval, or withheld when it rests on fewer than ``k`` respondents.
 
