@@ -210,3 +210,17 @@ def test_builders_read_exactly_the_assumptions_the_registry_lists(pack_copy):
     assert {k: sorted(v) for k, v in seen.items()} == {k: sorted(ASSUMPTION_KEYS[k]) for k in seen}
     # the rules for a pack without official district populations or settlements: the made-up country's
     assert set(ASSUMPTION_KEYS) - set(seen) == {"population", "learner_sample"}
+
+
+def test_params_lists_a_packs_own_choices(made_up):
+    """`analytics params NOTEBOOK --pack DIR`: the scenarios, regions and reader languages of that pack, not
+    Tajikistan's; a folder that is no pack is refused in one line."""
+    out = run_cli("params", "03_uptake_scenarios", "--pack", str(made_up["pack"]))
+    assert out.returncode == 0, out.stderr
+    lines = {line.split(" ", 1)[0]: line for line in out.stdout.splitlines()}
+    assert lines["scenario"].endswith('in the qvr pack one of "baseline", "own_language"')
+    offered = [line.split(" pack one of ", 1)[-1] for line in lines.values() if " pack one of " in line]
+    assert len(offered) == 3 and '"QV-AL"' in offered[0] and not any("TJ-" in o for o in offered)
+    assert '"ky"' in lines["language"]
+    bad = run_cli("params", "03_uptake_scenarios", "--pack", str(made_up["pack"] / "locales"))
+    assert bad.returncode == 2 and "not a country pack folder" in bad.stderr and "Traceback" not in bad.stderr

@@ -108,11 +108,13 @@ def cells():
 
 
 @app.command()
-def params(notebook: str = typer.Argument(..., help="Notebook name or path.")):
+def params(notebook: str = typer.Argument(..., help="Notebook name or path."),
+           pack: Path = typer.Option(None, "--pack", help="Pack folder whose choices to list (default: the "
+                                                          "notebook's default country's, under data/).")):
     """List the parameters a notebook declares (name, type, default, meaning, allowed values)."""
     from .run.notebooks import describe
 
-    for line in describe(notebook):
+    for line in describe(notebook, pack):
         typer.echo(line)
 
 

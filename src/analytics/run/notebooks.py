@@ -96,21 +96,32 @@ def cell_parameters(notebook: str | Path) -> dict[str, CellParameter]:
                                 str(p.get("help") or "")) for name, p in found.items()}
 
 
-def _pack_choices(param, country: str | None) -> str:
-    """The values the default country's pack offers for a pack-dependent parameter (its scenarios)."""
-    from ..packs.choices import known_packs, scenario_names
+def _pack_choices(param, country: str | None, data_root: str) -> str:
+    """The values a pack offers for a pack-dependent parameter (its scenarios, regions, reader languages)."""
+    from ..packs.choices import region_codes, scenario_names
+    from ..packs.locales import pack_languages
 
-    if param.source != "scenario" or country not in known_packs():
+    if param.source not in ("scenario", "region", "language") or not country \
+            or not (Path(data_root) / country / "pack.yaml").is_file():
         return ""
-    return f"; in the {country} pack one of " + ", ".join(f'"{n}"' for n in scenario_names(country, str(paths.data_root())))
+    offered = {"scenario": lambda: scenario_names(country, data_root),
+               "region": lambda: ("all", *region_codes(country, data_root)),
+               "language": lambda: tuple(pack_languages(Path(data_root) / country))}[param.source]()
+    return f"; in the {country} pack one of " + ", ".join(f'"{n}"' for n in offered)
 
 
-def describe(notebook: str | Path) -> list[str]:
-    """One line per parameter of a notebook: name, type, default, meaning, allowed values."""
+def describe(notebook: str | Path, pack: Path | None = None) -> list[str]:
+    """One line per parameter of a notebook: name, type, default, meaning, allowed values (those of the
+    default country's pack, or of the pack folder ``pack``)."""
     decl = declared(notebook)
     if decl is not None:
         country = next((p.default for p in decl.params if p.source == "country"), None)
-        return [p.describe() + _pack_choices(p, country) for p in decl.params]
+        root = str(paths.data_root())
+        if pack is not None:
+            if not (Path(pack) / "pack.yaml").is_file():
+                raise ParameterError(f"--pack {pack}: not a country pack folder (no pack.yaml)")
+            country, root = Path(pack).resolve().name, str(Path(pack).resolve().parent)
+        return [p.describe() + _pack_choices(p, country, root) for p in decl.params]
     return [p.describe() for p in cell_parameters(notebook).values()]
 
 
