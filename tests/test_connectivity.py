@@ -130,3 +130,15 @@ def test_offline_package_download_time_by_hand():
     # a week of 360p video at 6 h: 0.45 × 6 = 2.7 GB = 21,600 Mb; at 1 Mbps: 21,600 s = 6 h
     hours = readiness.download_hours(_conn(), hours_per_week=6)["hours"].iloc[0]
     assert hours == pytest.approx(6.0)
+
+
+def test_a_price_every_group_can_afford_is_not_said_to_need_falling(pack):
+    """The Kyrgyz trial read "the price would have to fall to US$ 0.18" at US$ 0.17: when every group's month
+    of course data is within 2 % of income, the sentence says so instead of naming a lower price."""
+    from analytics.connectivity import panels as cp
+
+    cheap = cp.affordability_panel(pack, "all", "text_lms", 0.001, "baseline", "en").reading.sentences
+    assert any("within 2% of income in all 10 groups" in s for s in cheap), cheap
+    assert not any("would have to fall" in s for s in cheap)
+    dear = cp.affordability_panel(pack, "all", "video_720p", 5.0, "baseline", "en").reading.sentences
+    assert any("would have to fall" in s or "more than 2%" in s for s in dear), dear

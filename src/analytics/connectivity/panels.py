@@ -190,7 +190,8 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     within = int((f["cost_share"] <= data_costs.A4AI_SHARE).sum())
     said = [tx("conn.cost_sentence", profile=name, gb=float(poor.gb_per_month), hours=HOURS_PER_WEEK,
                poor=100 * poor.cost_share, rich=100 * rich.cost_share),
-            tx("conn.price_sentence" if within else "conn.price_sentence_none", price=aff.usd_per_gb, within=within,
+            tx("conn.price_sentence_all" if within == len(f) else "conn.price_sentence" if within
+               else "conn.price_sentence_none", price=aff.usd_per_gb, within=within,
                groups=len(f), needed=float(poor.price_for_threshold_usd))]
     if region != "all":
         said.append(tx("conn.cost_national"))
