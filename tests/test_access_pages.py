@@ -96,7 +96,7 @@ def test_rural_participation_now_is_one_number_in_text_table_chart_and_csv(small
     cf = next(f for f in figures(page) if any(t.get("name") == "Now" for t in f["data"]))
     bar = next(t for t in cf["data"] if t.get("name") == "Now")
     in_chart = values(bar["y"])[list(bar["x"]).index("Rural")]
-    # each distinct table is written once: the parity table does not depend on the scenario
+    # each page's table is written once for all its languages
     (parity,) = (folder / "tables").glob("01_access_gaps_all__parity.csv")
     with open(parity, encoding="utf-8-sig") as f:
         in_csv = next(r for r in csv.DictReader(f) if r["index"] == "location_parity_index")["disadvantaged"]

@@ -178,6 +178,24 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     assert index.requests == [] and index.errors == []
 
 
+def test_the_workbooks_read_me_sends_each_sheet_to_its_own_areas_csv(small_run):
+    """The reader's review: the read-me pointed GBAO's data-status sheet at Dushanbe's CSV (the same content,
+    written once). Every sheet's CSV is its own area's file, and holds what the sheet holds."""
+    import openpyxl
+
+    folder, _ = small_run
+    book = openpyxl.load_workbook(folder / "tables" / "tables-en.xlsx", read_only=True)
+    rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))[1:]
+    assert len(rows) > 10
+    for sheet, _page, _table, _units, _modelled, csv in rows:
+        area = sheet.rsplit(" – ", 1)[1].split(" (")[0]  # "Access cascade – TJK (2)": a second page's sheet
+        if area == "TJK":  # the country's page: no region in the file's name
+            assert not re.search(r"_TJ-[A-Z]{2}__", csv), (sheet, csv)
+        else:
+            assert f"_{area}__" in csv, (sheet, csv)
+        assert (folder / "tables" / csv).is_file()
+
+
 def _english_catalog_phrases() -> list[str]:
     en, ru, tg = (i18n.package_catalog(lang) for lang in ("en", "ru", "tg"))
     phrases = []

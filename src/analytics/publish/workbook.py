@@ -1,9 +1,10 @@
-"""Result tables of a run: each distinct table once as CSV, and one workbook per language.
+"""Result tables of a run: each page's tables once as CSV, and one workbook per language.
 
 The tables are the notebooks' tidy frames (stable snake_case columns, numbers numeric,
-intervals as ``*_low``/``*_high``), the same whatever the page language, so each is written
-once as CSV (UTF-8 with a byte-order mark, which Russian-locale Excel needs to read
-Cyrillic) under a name without the language. Each language gets a workbook
+intervals as ``*_low``/``*_high``), the same whatever the page language, so each page's table is
+written once as CSV (UTF-8 with a byte-order mark, which Russian-locale Excel needs to read
+Cyrillic) under its page's name without the language (a region's table is its region's file,
+even where it equals another region's). Each language gets a workbook
 ``tables-<lang>.xlsx``: a read-me sheet (every sheet, its page and area, its units, measured
 or modelled), one sheet per table named by its content (at most 31 characters), with a
 frozen header, column widths, number formats (shares as percent with one decimal) and the
@@ -157,7 +158,7 @@ def sheet_name(label: str, taken: set[str]) -> str:
 
 def write_tables(folder: Path, briefing_name: str, entries, languages: list[str] | None = None,
                  texts_in=None) -> tuple[list[str], dict]:
-    """Write each distinct result table once as CSV, and a workbook per language.
+    """Write each page's result tables once as CSV (the same for every language), and a workbook per language.
 
     Parameters
     ----------
@@ -194,12 +195,16 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             df = pd.DataFrame(tab["data"], columns=tab["columns"])
             data = inert(df).to_csv(index=False).encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
-            if digest not in csv_of:
-                csv = f"{stem}__{name}.csv"
+            # one file per page and table, named for its area (a region's table that happens to equal
+            # another region's is still its own file: the read-me never sends a reader to another area)
+            key = (stem, name, digest)
+            if key not in csv_of:
+                taken = {v for k, v in csv_of.items() if k[:2] == (stem, name)}
+                csv = f"{stem}__{name}.csv" if not taken else f"{stem}__{name}-{digest[:8]}.csv"
                 (out / csv).write_bytes(b"\xef\xbb\xbf" + data)
-                csv_of[digest] = csv
+                csv_of[key] = csv
                 written.append(f"tables/{csv}")
-            refs[(e.anchor, name)] = {"csv": f"tables/{csv_of[digest]}", "sha256": digest}
+            refs[(e.anchor, name)] = {"csv": f"tables/{csv_of[key]}", "sha256": digest}
     for lang in languages:
         texts = texts_in(lang)
         mine = [e for e in entries if e.status == "ok" and e.language == lang]
