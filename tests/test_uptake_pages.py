@@ -115,7 +115,7 @@ def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
     probe = ("import warnings\nimport ipywidgets as w\nfrom analytics.report import session\n"
              "with warnings.catch_warnings():\n    warnings.simplefilter('ignore')\n"
              "    s = [x for x in w.Widget.widgets.values() if isinstance(x, w.FloatSlider)][-4:]\n"
-             "print([x.description for x in s], s[2].disabled)")
+             "print([x.tooltip for x in s], s[2].disabled)")  # each slider's name (shown above it)
     km, kc = start_new_kernel(kernel_name="analytics")
     try:
         def run(source: str) -> list:

@@ -99,24 +99,28 @@ class Sliders:
         tx = pack.texts(language)
         self.base = setup_of(pack, scenario)
         self.content = pack.scenarios[scenario].uptake["content_languages"]
-        style, layout = {"description_width": "initial"}, widgets.Layout(width="420px")
+        # each slider's name is a line of its own above it (a long Tajik name wraps instead of running past the
+        # edge or squeezing the slider); the slider keeps it as its tooltip
+        layout = widgets.Layout(width="100%", max_width="480px")
         self.levers = {k: widgets.FloatSlider(value=self.base.parameters[k].mode, min=lo, max=hi, step=step,
-                                              style=style, layout=layout, description=tx(f"uptake.lever_{k}"),
-                                              continuous_update=False)
+                                              layout=layout, tooltip=tx(f"uptake.lever_{k}"), continuous_update=False)
                        for k, (lo, hi, step) in SLIDERS.items()}
         # the country's own language of instruction (pack.yaml), else the first course language
         self.own = pack.meta.get("national_language") or next(iter(self.content))
         self.own_share = widgets.FloatSlider(value=self.content.get(self.own, 0.0), min=0, max=1, step=0.05,
-                                             style=style, layout=layout, continuous_update=False,
-                                             description=tx("uptake.lever_own_language",
-                                                            name=language_in(self.own, language)))
+                                             layout=layout, continuous_update=False,
+                                             tooltip=tx("uptake.lever_own_language",
+                                                        name=language_in(self.own, language)))
         self.recognised = widgets.Checkbox(value=self.base.recognised, description=tx("uptake.lever_recognised"),
                                            indent=False)
         self.blended = widgets.Checkbox(value=self.base.blended, description=tx("uptake.lever_blended"), indent=False)
         # TV and offline packages reach learners only through blended delivery: the slider waits for its box
         self.offline_note = widgets.HTML(f"<small>{html.escape(tx('uptake.lever_offline_needs_blended'))}</small>")
+        def named(slider):
+            return widgets.VBox([widgets.HTML(html.escape(slider.tooltip)), slider])
+
         self.box = widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"),
-                                 *self.levers.values(), self.offline_note, self.own_share,
+                                 *map(named, self.levers.values()), self.offline_note, named(self.own_share),
                                  widgets.HBox([self.recognised, self.blended])])
         self._follow_blended()
         self.drawn: list = []
