@@ -207,7 +207,10 @@ def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]
 def course_languages_stated(pack: Path) -> list[Problem]:
     """A pack with an uptake section says who reads which course language, and its scenarios the share of
     courses in each (the uptake model has no default: another country's course languages would be wrong)."""
-    have = scenario_file.assumption_values(pack, "uptake") if (pack / assumptions.FILE).exists() else {}
+    try:
+        have = scenario_file.assumption_values(pack, "uptake")
+    except DataError:  # an unreadable assumptions file is reported by assumptions_needed
+        return []
     if not have:
         return []
     label = f"{pack.name}/{assumptions.FILE}"
