@@ -212,3 +212,31 @@ def test_an_added_language_is_offered_only_when_complete(pack_copy):
     _add_kyrgyz(pack_copy, drop=3)
     proc = run_cli("validate", str(pack_copy))
     assert proc.returncode == 2 and "tjk/locales/messages-ky.yaml: 3 messages missing:" in proc.stderr
+
+
+def test_the_messages_a_new_language_needs_are_one_file_a_translator_fills(pack_copy):
+    """Issue 28: a Kyrgyz briefing needs every suite message; `analytics pack messages DIR ky` writes them as one
+    file (each empty, the English and Russian beside it), keeps what is translated when run again, and
+    validate lists what is still empty and names the command."""
+    from analytics.packs.locales import read_messages
+
+    from .conftest import run_cli
+
+    meta = pack_copy / "pack.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("comparators:", "languages: [en, ru, tg, ky]\ncomparators:",
+                                                             1), encoding="utf-8")
+    out = run_cli("pack", "messages", str(pack_copy), "ky")
+    assert out.returncode == 0, out.stderr
+    path = pack_copy / "locales" / "messages-ky.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert set(doc) == set(i18n.keys()) and all(v is None for v in doc.values())
+    assert '"index.questions": null  # en: "The five questions"  ru: "Пять вопросов"' in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('"index.questions": null', '"index.questions": "Беш суроо"'),
+                    encoding="utf-8")
+    assert run_cli("pack", "messages", str(pack_copy), "ky").returncode == 0  # run again: the translation stays
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert doc["index.questions"] == "Беш суроо" and sum(v is None for v in doc.values()) == len(doc) - 1
+    with pytest.raises(DataError, match=rf"{len(doc) - 1} messages missing: .*analytics pack messages"):
+        read_messages(pack_copy, ["ky"])
+    bad = run_cli("pack", "messages", str(pack_copy), "ru")  # the suite has it: nothing to translate
+    assert bad.returncode == 2 and "that the suite does not have" in bad.stderr and "Traceback" not in bad.stderr

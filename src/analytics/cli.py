@@ -98,6 +98,16 @@ def pack_new(iso3: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code of th
                "then run analytics pack build and analytics validate on the folder.")
 
 
+@pack_app.command("messages")
+def pack_messages(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/kgz."),
+                  language: str = typer.Argument(..., help="Reader language the pack adds, e.g. ky.")):
+    """Write locales/messages-<language>.yaml for a translator: every suite message, translated or empty."""
+    from .packs.locales import write_for_translator
+
+    path, empty = write_for_translator(Path(pack_dir), language)
+    typer.echo(f"wrote {path}: {empty} messages to translate (each `null`, the English beside it)")
+
+
 @app.command()
 def cells():
     """Write each notebook's parameters cell (notebooks/NN_name.py) from its capability's declaration."""

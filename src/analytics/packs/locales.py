@@ -67,14 +67,57 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
         doc = _mapping(pack, path, label, "message keys", problems)
         if doc is None:
             continue
-        missing = [k for k in keys() if k not in doc]
+        missing = [k for k in keys() if doc.get(k) in (None, "")]  # an empty entry is one still to translate
         if missing:
             problems.append(Problem(label, f"{len(missing)} messages missing: {', '.join(missing[:6])}"
-                                           f"{' …' if len(missing) > 6 else ''}"))
+                                           f"{' …' if len(missing) > 6 else ''} (analytics pack messages "
+                                           f"{pack} {language} writes the file for a translator)"))
         out[language] = {str(k): v for k, v in doc.items()}
     if problems:
         raise DataError(problems)
     return out
+
+
+def write_for_translator(pack: Path, language: str) -> tuple[Path, int]:
+    """Write ``locales/messages-<language>.yaml`` for a translator: every message the pack already gives kept
+    as it is, every one it lacks as an empty entry (``key: null``) with the English text (and the Russian)
+    beside it as a comment. Returns the file and how many entries are still empty.
+
+    The file is replaced only through a temporary file (an interrupted write leaves the old one whole).
+    """
+    import json
+    import os
+
+    from ..core.i18n import keys, package_catalog
+
+    if not re.fullmatch(r"[a-z]{2,3}", language or "") or language in LANGUAGES:
+        raise DataError([Problem(f"{pack.name}/pack.yaml", f"language {language!r}: expected a code such as ky or uz "
+                                                           f"that the suite does not have ({', '.join(LANGUAGES)})")])
+    path = pack / FOLDER / f"messages-{language}.yaml"
+    problems: list[Problem] = []
+    have = (_mapping(pack, path, f"{pack.name}/{FOLDER}/{path.name}", "message keys", problems) or {}) \
+        if path.is_file() else {}
+    if problems:
+        raise DataError(problems)
+    lines = [f"# The suite's messages in '{language}' for the pack {pack.name}. Replace each null with the",
+             "# translation of the English text beside it (keep {names} in braces as they are); `analytics",
+             "# validate` lists what is still empty. Plural forms are a mapping of CLDR categories (one, few, …)."]
+    empty = 0
+    given = {lang: package_catalog(lang) for lang in ("en", "ru")}
+    for key in keys():
+        done = have.get(key)
+        if done not in (None, ""):
+            lines.append(yaml.safe_dump({key: done}, allow_unicode=True, width=10_000).rstrip())
+            continue
+        empty += 1
+        said = {lang: given[lang][key] for lang in given if key in given[lang]}
+        lines.append(f"{json.dumps(key)}: null  # " + "  ".join(
+            f"{lang}: {json.dumps(text, ensure_ascii=False)}" for lang, text in said.items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path, empty
 
 
 def _mapping(pack: Path, path: Path, label: str, keys: str, problems: list[Problem]) -> dict | None:
