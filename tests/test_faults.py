@@ -73,6 +73,21 @@ def test_sigkill_mid_run_then_resume_runs_every_job_once(tmp_path):
     assert all(j["status"] == "ok" for j in jobs.values())
     assert not partial.exists()  # the interrupted run lives on in the resumed one
     assert (final / "ok_1_en.html").exists() and (final / "waits_en.html").exists()
+    # hostile pass: a page swapped for a link to a private file, and one cut short, were published as "ok,
+    # reused"; a reused job's files must still be the bytes recorded when they were written
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for publication")
+    (final / "ok_1_en.html").unlink()
+    (final / "ok_1_en.html").symlink_to(secret)
+    page = final / "ok_2_en.html"
+    page.write_bytes(page.read_bytes()[:500])
+    again = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(final), "--outputs", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    third = Path(again.stdout.split("published ")[1].split()[0])
+    jobs = {j["job"]: j for j in json.loads((third / "manifest.json").read_text())["jobs"]}
+    assert not jobs["ok_1_en"]["reused"] and not jobs["ok_2_en"]["reused"] and jobs["waits_en"]["reused"]
+    assert not (third / "ok_1_en.html").is_symlink() and "not for publication" not in (third / "ok_1_en.html").read_text()
+    assert len((third / "ok_2_en.html").read_bytes()) > 500
 
 
 def test_a_stale_run_is_reported_not_reused(tmp_path):

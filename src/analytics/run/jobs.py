@@ -64,6 +64,9 @@ class JobOutcome:
     cache: dict = field(default_factory=dict)
     #: input hash of the run that produced the job's page
     input_hash: str = ""
+    #: SHA-256 of the page and the executed notebook as written ({"html": …, "ipynb": …}): ``--resume``
+    #: reuses a finished job only when its files are still these
+    files_sha256: dict = field(default_factory=dict)
 
     def summary(self) -> str:
         tail = f" — {self.error.splitlines()[-1]}" if self.error else ""

@@ -13,6 +13,7 @@ package versions are not the previous run's, unless ``--force``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -38,11 +39,24 @@ def start_record(folder: Path, record: dict) -> None:
                                    encoding="utf-8")
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def save_outcome(folder: Path, outcome) -> None:
-    """Write one finished job's outcome (and its book article) into the staging folder, atomically."""
+    """Write one finished job's outcome (with its files' SHA-256, and its book article) into the staging folder,
+    atomically."""
+    outcome.files_sha256 = {k: file_sha256(folder / getattr(outcome, k)) for k in ("html", "ipynb")
+                            if getattr(outcome, k) and (folder / getattr(outcome, k)).is_file()}
     if outcome.status == "ok" and outcome.fragment:
         (folder / BOOK_DIR).mkdir(exist_ok=True)
         (folder / BOOK_DIR / f"{outcome.anchor}.html").write_text(outcome.fragment, encoding="utf-8")
+        outcome.files_sha256["article"] = hashlib.sha256(outcome.fragment.encode("utf-8")).hexdigest()
     path = folder / JOBS_DIR / f"{outcome.anchor}.json"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(outcome.record(), ensure_ascii=False, default=str), encoding="utf-8")
@@ -139,7 +153,23 @@ def copy_job(previous: Path, folder: Path, rec: dict) -> str:
             (folder / rec[key]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(previous / rec[key], folder / rec[key])
     article = previous / BOOK_DIR / f"{rec.get('anchor', '')}.html"
-    return article.read_text(encoding="utf-8") if article.is_file() else ""
+    if article.is_symlink() or not article.is_file():
+        return ""
+    text = article.read_text(encoding="utf-8")
+    sums = rec.get("files_sha256") if isinstance(rec.get("files_sha256"), dict) else {}
+    return text if sums.get("article") == hashlib.sha256(text.encode("utf-8")).hexdigest() else ""
+
+
+def _unchanged(previous: Path, rec: dict, keys: list[str]) -> bool:
+    """Whether a finished job's files (``keys`` of its record) are regular files of the earlier run, not links,
+    with the SHA-256 recorded when they were written; a job whose page was cut short, replaced or linked to
+    another file runs again."""
+    sums = rec.get("files_sha256") if isinstance(rec.get("files_sha256"), dict) else {}
+    for key in keys:
+        name, path = rec.get(key), previous / str(rec.get(key) or "")
+        if not name or path.is_symlink() or not path.is_file() or sums.get(key) != file_sha256(path):
+            return False
+    return True
 
 
 def reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[JobOutcome]]:
@@ -160,11 +190,13 @@ def reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[Job
     fields = set(JobOutcome.__dataclass_fields__)
     for spec in specs:
         rec = done.get(spec.name)
-        needed = [rec.get("html", ""), *([rec.get("ipynb", "")] if published else [])] if rec else [""]
-        if (rec and rec.get("parameters") == spec.parameters
-                and all(name and (previous / str(name)).is_file() for name in needed)):
+        needed = ["html", *(["ipynb"] if published else [])] if rec else []
+        if rec and rec.get("parameters") == spec.parameters and _unchanged(previous, rec, needed):
             outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
             outcome.fragment = copy_job(previous, Path(spec.folder), rec)
+            if not published and not outcome.fragment:  # its book article is gone or not as written
+                to_run.append(spec)
+                continue
             if published:
                 then = replace(spec, run_id=str(previous_record.get("run_id", "")),
                                input_hash=str(rec.get("input_hash") or previous_record.get("input_hash", "")))
