@@ -282,3 +282,45 @@ def test_malformed_pack_metadata_is_one_message_per_problem(pack_copy, change, e
     for command in ("validate", "pack build"):
         proc = run_cli(*command.split(), str(pack_copy))
         assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+SEED = re.compile(r'seed:\n  value: 20201012\n  why: "[^"]*"\n')
+
+
+@pytest.mark.parametrize("seed,expected", [
+    ("seed: [1, 2]\n", "section 'seed' is list '[1, 2]'; expected a mapping of named assumptions"),  # was a traceback
+    ("seed: 5\n", "section 'seed' is int '5'; expected a mapping"),  # was a traceback
+    ('seed: {value: "abc", why: x}\n', "'seed.seed' is 'abc'; expected a whole number from 0 to 4294967295"),
+])
+def test_a_malformed_seed_is_one_line_in_validate_and_build(pack_copy, seed, expected):
+    """Second hostile pass: a seed section of the wrong shape gave tracebacks (validate and pack build)."""
+    path = pack_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert SEED.search(text)
+    path.write_text(SEED.sub(seed, text), encoding="utf-8")
+    for command in ("validate", "pack build"):
+        proc = run_cli(*command.split(), str(pack_copy))
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.count(expected) == 1, proc.stderr  # said once, though two checks find it
+
+
+def test_pack_build_refuses_links_in_its_built_folders_and_a_negative_seed(pack_copy, tmp_path):
+    """Second hostile pass: a link in derived/ to the pack itself looped (RecursionError), one to another folder
+    copied that folder into the pack; --seed -1 blamed assumptions.yaml; --seed with no seed section was a
+    KeyError."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("not the pack's")
+    for name, target in (("loop", pack_copy), ("ext", outside)):
+        link = pack_copy / "derived" / name
+        link.symlink_to(target)
+        proc = run_cli("pack", "build", str(pack_copy))
+        assert proc.returncode == 2 and f"tjk/derived/{name}: is a symbolic link" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr and not list(pack_copy.rglob("precious.txt"))
+        link.unlink()
+    proc = run_cli("pack", "build", str(pack_copy), "--seed", "-1")
+    assert proc.returncode == 2 and "Invalid value for '--seed'" in proc.stderr
+    path = pack_copy / "assumptions.yaml"
+    path.write_text(SEED.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
+    proc = run_cli("pack", "build", str(pack_copy), "--seed", "5", "--only", "institutions")
+    assert proc.returncode == 0, proc.stderr

@@ -75,7 +75,8 @@ def ingest_ookla(file: Path = typer.Argument(..., help="Ookla open-data tile fil
 @pack_app.command("build")
 def pack_build(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/tjk."),
                only: list[str] = typer.Option(None, "--only", help="Build only this table (repeatable)."),
-               seed: int = typer.Option(None, "--seed", help="Random seed for modelled tables.")):
+               seed: int = typer.Option(None, "--seed", min=0, max=2**32 - 1,
+                                        help="Random seed for modelled tables (0 to 4294967295).")):
     """Rebuild the derived and modelled tables of a pack from its raw files and assumptions."""
     from .packs.build import build_pack
 

@@ -57,7 +57,7 @@ class DataError(AnalyticsError):
     """A country pack failed validation; holds every :class:`Problem` found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        self.problems = list(dict.fromkeys(problems))  # a problem two checks find is said once
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

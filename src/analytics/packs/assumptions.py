@@ -29,11 +29,20 @@ def read(pack: Path) -> dict[str, Any]:
                                         "value and a source or why")])
     problems = []
     for section, entries in doc.items():
+        if not isinstance(entries, dict | None):
+            problems.append(Problem(label, f"section '{section}' is {type(entries).__name__} {str(entries)[:40]!r}; "
+                                           "expected a mapping of named assumptions, each with a value and a source "
+                                           "or why (or, for a single one, value and source or why)"))
+            continue
         items = {section: entries} if "value" in (entries or {}) else (entries or {})
         for name, entry in items.items():
             if not isinstance(entry, dict) or "value" not in entry or not (entry.get("source") or entry.get("why")):
                 problems.append(Problem(f"{Path(pack).name}/{FILE}",
                                         f"'{section}.{name}' needs a value and a source or why"))
+    seed = (doc.get("seed") or {}).get("value") if isinstance(doc.get("seed"), dict) else None
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32):
+        problems.append(Problem(label, f"'seed.seed' is {str(seed)[:40]!r}; expected a whole number from 0 to "
+                                       "4294967295 (the random seed of the modelled tables)"))
     if problems:
         raise DataError(problems)
     return doc

@@ -103,7 +103,11 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     needs_assumptions = any(i.raw.get("assumptions") for i in derived.values())
     assumed = assumptions.read(pack) if needs_assumptions else {}
     if "seed" in (overrides or {}) and assumed:
-        assumed["seed"]["value"] = int(overrides["seed"])
+        assumed["seed"] = {"value": int(overrides["seed"]), "why": "analytics pack build --seed"}
+    linked = [p for folder in BUILT_FOLDERS for p in [pack / folder, *_entries(pack / folder)] if p.is_symlink()]
+    if linked:  # a link would copy (or loop over) files from outside the pack into it
+        raise DataError([Problem(f"{pack.name}/{p.relative_to(pack)}", "is a symbolic link; the built folders "
+                                 "hold the pack's own files only (remove the link)") for p in linked[:5]])
     remove_stale_builds(pack)
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=pack))
     try:
@@ -123,6 +127,13 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return BuildReport(pack, written)
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Every file and folder under ``folder``, links listed but never followed."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    return [Path(top) / name for top, dirs, names in os.walk(folder, followlinks=False) for name in dirs + names]
 
 
 def swap_in(pack: Path, stage: Path) -> None:
