@@ -324,3 +324,20 @@ def test_pack_build_refuses_links_in_its_built_folders_and_a_negative_seed(pack_
     path.write_text(SEED.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
     proc = run_cli("pack", "build", str(pack_copy), "--seed", "5", "--only", "institutions")
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("where,change", [
+    ("locales/en.yaml", lambda s: s.replace('region.TJ-GB: ', 'region.TJ-GB: "GB\\u202eOAB \\e[31m" #', 1)),
+    ("scenarios.yaml", lambda s: s.replace('en: "Courses localised into Tajik"', 'en: "Courses\\u202e \\0"', 1)),
+    ("pack.yaml", lambda s: s.replace('licence: ODbL 1.0', 'licence: "ODbL\\u202e 1.0"', 1)),
+])
+def test_a_packs_reader_texts_may_not_hold_control_or_direction_characters(pack_copy, where, change):
+    """Second hostile pass: RLO, ESC and NUL in a region's name, a scenario's label or a table's licence went raw
+    into every page (the index was no longer a text file); they are refused, as in a briefing's title."""
+    path = pack_copy / where
+    text = path.read_text(encoding="utf-8")
+    assert change(text) != text, where
+    path.write_text(change(text), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "control or text-direction characters" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -175,3 +175,11 @@ def test_an_ingest_keeps_the_tables_permissions_whether_it_lands_or_rolls_back(o
     with pytest.raises(RuntimeError):
         ookla.ingest_into_pack(ookla_file, pack_copy)
     assert table.read_bytes() == before and table.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_vintage_with_control_or_direction_characters_is_refused(ookla_file, pack_copy):
+    """Second hostile pass: --vintage $'Q1\\u202e\\x1b[31m' went into pack.yaml and onto every page."""
+    before = (pack_copy / "pack.yaml").read_text(encoding="utf-8")
+    out = run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy), "--vintage", "Q1\u202e\x1b[31m")
+    assert out.returncode == 2 and "holds control or text-direction characters" in out.stderr
+    assert "Traceback" not in out.stderr and (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before

@@ -27,6 +27,10 @@ from .errors import ParameterError
 
 LANGUAGES = ("en", "ru", "tg")
 
+#: Characters no text a reader sees may hold (a briefing's title, a pack's names, labels and sources): C0/C1
+#: control characters other than tab and newline, and the bidirectional overrides that reorder what is read.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 #: Language the notebooks' own markdown is written in.
 SOURCE_LANGUAGE = "en"
 

@@ -22,7 +22,7 @@ import yaml
 
 from ..core import paths, yamlio
 from ..core.errors import DataError, Problem
-from ..core.i18n import LANGUAGES, NAME_PREFIXES
+from ..core.i18n import CONTROL, LANGUAGES, NAME_PREFIXES
 from . import files
 
 FOLDER = "locales"
@@ -162,6 +162,10 @@ def read_names(pack: Path) -> dict[str, dict[str, str]]:
         nested = [str(k) for k, v in doc.items() if not isinstance(v, str | int | float)]
         if nested:
             problems.append(Problem(label, f"keys {', '.join(repr(k) for k in nested[:5])} must map to plain text"))
+        hidden = [str(k) for k, v in doc.items() if isinstance(v, str) and CONTROL.search(v)]
+        if hidden:
+            problems.append(Problem(label, f"keys {', '.join(repr(k) for k in hidden[:5])} hold control or "
+                                           "text-direction characters (e.g. NUL, ESC, U+202E); expected plain text"))
         out[language] = {str(k): str(v) for k, v in doc.items() if str(k).startswith(NAME_PREFIXES)
                          and isinstance(v, str | int | float)}
     if problems:

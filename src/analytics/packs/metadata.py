@@ -17,6 +17,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import DataError, Problem
+from ..core.i18n import CONTROL
 from . import files
 from .registry import BUILDERS
 from .schemas import TableSchema
@@ -139,6 +140,10 @@ def table_infos(meta: dict, pack: Path) -> dict[str, TableInfo]:
         if missing:
             problems.append(Problem(where, f"table '{name}' lacks {', '.join(missing)}"))
             continue
+        hidden = [k for k in ("source", "licence", "vintage", "description") if CONTROL.search(str(spec.get(k) or ""))]
+        if hidden:
+            problems.append(Problem(where, f"table '{name}': {', '.join(hidden)} hold control or text-direction "
+                                           "characters (e.g. NUL, ESC, U+202E); expected plain text"))
         if spec["status"] not in STATUSES:
             problems.append(Problem(where, f"table '{name}' has status {spec['status']!r}; expected one of "
                                            f"{', '.join(STATUSES)}"))

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ParameterError
+from ..core.i18n import CONTROL
 from . import files
 
 #: Columns of Ookla's open-data tiles, and whether each must be numeric.
@@ -244,6 +245,9 @@ def ingest_into_pack(path: Path | str, pack_dir: Path | str, kind: str = "mobile
         raise ParameterError(f"{pack_dir}: not a country pack (no pack.yaml)")
     if any(ord(c) < 32 or ord(c) == 127 for c in Path(path).name):  # the name goes into pack.yaml as the source
         raise ParameterError(f"{Path(path).name!r}: the file name holds control characters; rename the file")
+    if vintage is not None and CONTROL.search(vintage):  # it goes into pack.yaml and onto every page
+        raise ParameterError(f"--vintage {vintage!r}: holds control or text-direction characters (e.g. NUL, ESC, "
+                             "U+202E); expected plain text")
     pack = load_pack(root=pack_dir)
     target = pack_dir / "measured" / f"ookla_{kind}.csv"
     made_folder = not target.parent.exists()

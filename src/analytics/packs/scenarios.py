@@ -18,6 +18,7 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import DataError, Problem
+from ..core.i18n import CONTROL
 from . import files
 
 FILE = "scenarios.yaml"
@@ -122,6 +123,9 @@ def read(pack: Path) -> dict[str, Scenario]:
         if not isinstance(names, dict) or "en" not in names or not all(isinstance(v, str) for v in names.values()):
             problems.append(Problem(label, f"scenario '{name}': label must give the name in each language (en at least)"))
             names = {"en": name}
+        elif any(CONTROL.search(v) for v in names.values()):
+            problems.append(Problem(label, f"scenario '{name}': label holds control or text-direction characters "
+                                           "(e.g. NUL, ESC, U+202E); expected plain text"))
         sections = {}
         for section, levers in LEVERS.items():
             given = entry.get(section) or {}

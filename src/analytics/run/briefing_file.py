@@ -24,11 +24,9 @@ import yaml
 
 from ..core import yamlio
 from ..core.errors import ParameterError
+from ..core.i18n import CONTROL
 
 MAX_BYTES = 1_000_000
-#: Characters a briefing's texts may not hold: C0/C1 control characters other than tab and newline, and the
-#: bidirectional overrides that reorder what a reader sees.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TOP_KEYS = ("title", "description", "author", "organisation", "contact", "country", "languages", "jobs")
 JOB_KEYS = ("notebook", "name", "grid", "parameters")
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
