@@ -341,3 +341,12 @@ def test_a_packs_reader_texts_may_not_hold_control_or_direction_characters(pack_
     proc = run_cli("validate", str(pack_copy))
     assert proc.returncode == 2 and "control or text-direction characters" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_grid_values_that_make_the_same_file_name_make_two_jobs(tmp_path):
+    """Second hostile pass: marker values "/tmp/h/mkÄ" and "/tmp/h/mkÖ" both became "-tmp-h-mk-" in the job name,
+    so both jobs wrote one page and one notebook (the failed job's was overwritten by the other's)."""
+    path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"marker": [str(tmp_path / "mkÄ"), str(tmp_path / "mkÖ")]}}]))
+    spec = briefing.load(path, notebooks=[OK])
+    names = [j.name for j in spec.jobs]
+    assert len(names) == 2 and len(set(names)) == 2, names

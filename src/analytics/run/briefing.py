@@ -20,6 +20,7 @@ type and, for country/region/language, value) and reports every problem at once.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import re
@@ -177,6 +178,14 @@ def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str
         for n, (_k, _name, _nb, values, _lang) in zip(members, items, strict=True):
             suffix = "_".join(f"{key}-{slug(values.get(key))}" for key in differing)
             final[n] = f"{name}_{suffix}" if suffix else name
+    taken: dict[tuple, list[int]] = {}
+    for n, (_k, _name, _nb, _values, lang) in enumerate(planned):
+        taken.setdefault((final[n], lang), []).append(n)
+    for members in taken.values():  # values that make the same slug ("Ä" and "Ö" both "-"): told apart by a hash
+        if len(members) > 1:
+            for n in members:
+                values = planned[n][3]
+                final[n] += "-" + hashlib.sha256(repr(sorted(values.items())).encode("utf-8")).hexdigest()[:8]
     owner: dict[tuple, int] = {}
     for n, (k, _name, nb, values, lang) in enumerate(planned):
         identity = (str(nb), repr(sorted(values.items())))
