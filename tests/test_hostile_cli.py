@@ -350,3 +350,27 @@ def test_grid_values_that_make_the_same_file_name_make_two_jobs(tmp_path):
     spec = briefing.load(path, notebooks=[OK])
     names = [j.name for j in spec.jobs]
     assert len(names) == 2 and len(set(names)) == 2, names
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("speed_statistic:\n    value: mean", "speed_statistic:\n    value: mode",
+     "connectivity.speed_statistic is 'mode'; expected \"mean\" or \"median\""),  # was read as median, silently
+    ("[0.07, 0.11, 0.16, 0.23, 0.43]", "[0.07, 0.11, 0.82]",
+     "prices.quintile_income_shares is '[0.07, 0.11, 0.82]'; expected five shares"),  # 3 "fifths" were published
+    ("[1, 3, 5, 10, 20, 50]", "[]", "prices.mobile_plan_gb is '[]'; expected a list of plan sizes"),  # KeyError later
+    ("sample_size:\n    value: 6000", "sample_size:\n    value: 1000000000",
+     "learners.sample_size is '1000000000'; expected a whole number of people from 100 to 1,000,000"),  # 23 GB, killed
+    ("[human capacity, training materials,", "[1, 2,", "survey.requirements is"),  # mentions labelled "1" and "2"
+])
+def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pack_copy, old, new, expected):
+    """Second hostile pass: assumptions of the wrong shape built quietly (or ran out of memory, or failed a notebook
+    later); validate and pack build name the key and the shape expected, and build nothing."""
+    path = pack_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    before = sorted(p.name for p in (pack_copy / "modelled").iterdir())
+    for command in ("validate", "pack build"):
+        proc = run_cli(*command.split(), str(pack_copy))
+        assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert sorted(p.name for p in (pack_copy / "modelled").iterdir()) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,56 @@ def values(doc: dict[str, Any], section: str) -> dict[str, Any]:
         return entries["value"]
     return {k: v["value"] for k, v in entries.items()}
 
+
+def needed(pack: Path, infos: dict) -> list[Problem]:
+    """Every key each built table's builder reads from its ``assumptions`` section, present and of its shape
+    (``infos``: table name → :class:`~analytics.packs.metadata.TableInfo`)."""
+    from .registry import ASSUMPTION_KEYS, SHAPES, TEXT_KEYS
+
+    wanted = {n: i for n, i in infos.items() if i.built_by in ASSUMPTION_KEYS and i.raw.get("assumptions")}
+    if not wanted:
+        return []
+    try:
+        doc = read(pack)
+    except DataError as exc:
+        return list(exc.problems)
+    problems = []
+    for name, info in wanted.items():
+        section = info.raw["assumptions"]
+        if section not in doc:
+            problems.append(Problem(f"{pack.name}/{FILE}", f"no section '{section}', which table "
+                                    f"'{name}' (builder {info.built_by}) reads"))
+            continue
+        have = values(doc, section)
+        lacking = [k for k in ASSUMPTION_KEYS[info.built_by] if not isinstance(have, dict) or k not in have]
+        if lacking:
+            problems.append(Problem(f"{pack.name}/{FILE}", f"section '{section}' lacks "
+                                    f"{', '.join(lacking)}, which builder {info.built_by} reads for table '{name}'"))
+        for key in sorted(set(ASSUMPTION_KEYS[info.built_by]) - set(lacking)):
+            test, expected = SHAPES.get(key, (None, ""))
+            if test is not None and not test(have[key]):
+                problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.{key} is "
+                                        f"{str(have[key])[:60]!r}; expected {expected} (builder {info.built_by}, "
+                                        f"table '{name}')"))
+                continue
+            bad = [] if key in TEXT_KEYS else not_numbers(have[key], f"{section}.{key}")
+            if bad:
+                shown = "; ".join(f"{where} = {value!r:.40}" for where, value in bad[:3])
+                problems.append(Problem(f"{pack.name}/{FILE}", f"{shown}: expected a number "
+                                        f"(builder {info.built_by} computes with it for table '{name}')"))
+    return problems
+
+
+def leaves(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every value inside ``value`` (mappings and lists walked) with where it is (``a.b[2]``)."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in leaves(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in leaves(v, f"{where}[{i}]")]
+    return [(where, value)]
+
+
+def not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
+    """Every place inside ``value`` that is not a finite number."""
+    return [(w, v) for w, v in leaves(value, where)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)]

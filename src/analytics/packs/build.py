@@ -102,6 +102,9 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     tables, _ = read_tables(pack, raw)
     needs_assumptions = any(i.raw.get("assumptions") for i in derived.values())
     assumed = assumptions.read(pack) if needs_assumptions else {}
+    problems = assumptions.needed(pack, {n: i for n, i in derived.items() if not only or n in only})
+    if problems:  # every key present and of its shape, said before anything is built (as validate says it)
+        raise DataError(problems)
     if "seed" in (overrides or {}) and assumed:
         assumed["seed"] = {"value": int(overrides["seed"]), "why": "analytics pack build --seed"}
     linked = [p for folder in BUILT_FOLDERS for p in [pack / folder, *_entries(pack / folder)] if p.is_symlink()]

@@ -9,7 +9,6 @@ every file is reported at once as a :class:`~analytics.core.errors.DataError`.
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,44 +171,12 @@ def _fingerprint(pack: Path, infos: dict[str, TableInfo]) -> tuple:
     return tuple(out)
 
 
-def assumptions_needed(pack: Path, infos: dict[str, TableInfo]) -> list[Problem]:
-    """Every key each built table's builder reads from its ``assumptions`` section, present."""
-    from .registry import ASSUMPTION_KEYS, TEXT_KEYS
-
-    wanted = {n: i for n, i in infos.items() if i.built_by in ASSUMPTION_KEYS and i.raw.get("assumptions")}
-    if not wanted:
-        return []
-    try:
-        doc = assumptions.read(pack)
-    except DataError as exc:
-        return list(exc.problems)
-    problems = []
-    for name, info in wanted.items():
-        section = info.raw["assumptions"]
-        if section not in doc:
-            problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"no section '{section}', which table "
-                                    f"'{name}' (builder {info.built_by}) reads"))
-            continue
-        have = assumptions.values(doc, section)
-        lacking = [k for k in ASSUMPTION_KEYS[info.built_by] if not isinstance(have, dict) or k not in have]
-        if lacking:
-            problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"section '{section}' lacks "
-                                    f"{', '.join(lacking)}, which builder {info.built_by} reads for table '{name}'"))
-        for key in sorted(set(ASSUMPTION_KEYS[info.built_by]) - set(lacking) - TEXT_KEYS):
-            bad = _not_numbers(have[key], f"{section}.{key}")
-            if bad:
-                shown = "; ".join(f"{where} = {value!r:.40}" for where, value in bad[:3])
-                problems.append(Problem(f"{pack.name}/{assumptions.FILE}", f"{shown}: expected a number "
-                                        f"(builder {info.built_by} computes with it for table '{name}')"))
-    return problems
-
-
 def course_languages_stated(pack: Path) -> list[Problem]:
     """A pack with an uptake section says who reads which course language, and its scenarios the share of
     courses in each (the uptake model has no default: another country's course languages would be wrong)."""
     try:
         have = scenario_file.assumption_values(pack, "uptake")
-    except DataError:  # an unreadable assumptions file is reported by assumptions_needed
+    except DataError:  # an unreadable assumptions file is reported by assumptions.needed
         return []
     if not have:
         return []
@@ -223,8 +190,8 @@ def course_languages_stated(pack: Path) -> list[Problem]:
     if own is not None and own not in reads:
         return [Problem(f"{pack.name}/{METADATA_FILE}", f"national_language is {own!r}; expected one of the course "
                                                         f"languages of uptake.reads ({', '.join(map(str, reads))})")]
-    bad = _not_numbers(reads, "uptake.reads")
-    bad += [(w, v) for w, v in _leaves(reads, "uptake.reads") if (w, v) not in bad and not 0 <= v <= 1]
+    bad = assumptions.not_numbers(reads, "uptake.reads")
+    bad += [(w, v) for w, v in assumptions.leaves(reads, "uptake.reads") if (w, v) not in bad and not 0 <= v <= 1]
     if bad:
         return [Problem(label, "; ".join(f"{w} = {v!r:.40}" for w, v in bad[:3]) + ": expected a share from 0 to 1")]
     try:
@@ -235,26 +202,11 @@ def course_languages_stated(pack: Path) -> list[Problem]:
             for name, sc in found.items() if sc.uptake.get("content_languages") is None]
 
 
-def _leaves(value: Any, where: str) -> list[tuple[str, Any]]:
-    """Every value inside ``value`` (mappings and lists walked) with where it is (``a.b[2]``)."""
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{where}.{k}")]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, f"{where}[{i}]")]
-    return [(where, value)]
-
-
-def _not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
-    """Every place inside ``value`` that is not a finite number."""
-    return [(w, v) for w, v in _leaves(value, where)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)]
-
-
 def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict,
                    messages: dict | None = None) -> list[Problem]:
     """Cross-table checks: districts for every region, populations that add up, names in every language,
     and every assumption the builders read."""
-    problems = assumptions_needed(pack, infos) + course_languages_stated(pack)
+    problems = assumptions.needed(pack, infos) + course_languages_stated(pack)
     regions, districts = tables.get("regions"), tables.get("districts")
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
     if regions is not None and districts is not None and {"region_code"} <= set(districts.columns):

@@ -63,6 +63,33 @@ TEXT_KEYS: frozenset[str] = frozenset({"speed_statistic", "price_point", "requir
                                        "disadvantages"})
 
 
+def _numbers(v, n: int | None = None, low: float = 0.0, high: float = 1.0) -> bool:
+    return (isinstance(v, list) and bool(v) and (n is None or len(v) == n)
+            and all(isinstance(x, int | float) and not isinstance(x, bool) and low <= x <= high for x in v))
+
+
+#: Assumption keys whose value has a shape beyond "numbers" (checked by ``validate``): key → (test, expected).
+SHAPES: dict[str, tuple] = {
+    "speed_statistic": (lambda v: v in ("mean", "median"), '"mean" or "median" (what the speeds are)'),
+    "quintile_income_shares": (lambda v: _numbers(v, 5) and abs(sum(v) - 1) <= 0.01,
+                               "five shares of income, poorest fifth first, summing to 1"),
+    "urban_quintile_probs": (lambda v: _numbers(v, 5), "five shares from 0 to 1, one per income fifth"),
+    "smartphone_share": (lambda v: isinstance(v, dict) and bool(v) and all(_numbers(x, 5) for x in v.values()),
+                         "five shares from 0 to 1 (one per income fifth) for each settlement"),
+    "computer_share": (lambda v: isinstance(v, dict) and bool(v) and all(_numbers(x, 5) for x in v.values()),
+                       "five shares from 0 to 1 (one per income fifth) for each settlement"),
+    "mobile_plan_gb": (lambda v: _numbers(v, None, 1e-9, 1e6), "a list of plan sizes in GB, each above 0"),
+    "sample_size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 1_000_000,
+                    "a whole number of people from 100 to 1,000,000"),
+    "requirements": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v),
+                     "a list of the answers, as text"),
+    "advantages": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v),
+                   "a list of the answers, as text"),
+    "disadvantages": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v),
+                      "a list of the answers, as text"),
+}
+
+
 def builder(name: str) -> Callable:
     """The function registered as ``name`` (raises ``KeyError`` for an unknown name)."""
     module, _, func = BUILDERS[name].partition(":")
