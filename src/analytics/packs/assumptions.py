@@ -88,6 +88,12 @@ def needed(pack: Path, infos: dict) -> list[Problem]:
                                         f"{str(have[key])[:60]!r}; expected {expected} (builder {info.built_by}, "
                                         f"table '{name}')"))
                 continue
+            points = have.get("mobile_price_points")
+            if key == "price_point" and isinstance(points, dict) and str(have[key]) not in map(str, points):
+                problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.price_point is {str(have[key])[:40]!r}; "
+                                        f"expected one of the points of {section}.mobile_price_points "
+                                        f"({', '.join(map(str, points))})"))
+                continue
             bad = [] if key in TEXT_KEYS else not_numbers(have[key], f"{section}.{key}")
             if bad:
                 shown = "; ".join(f"{where} = {value!r:.40}" for where, value in bad[:3])
