@@ -76,6 +76,8 @@ CASES = {
     "job name with markup": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "name": '"><img src=x>'}]))],
                              "'name' must be letters, digits"),
     "dots for a file name": (lambda t: ["brief", _yaml(t, _good(), name="..")], "the file name '..' names the run"),
+    # second hostile pass: a 100-letter file name was told it was not letters and digits
+    "a file name too long": (lambda t: ["brief", _yaml(t, _good(), name="b" * 100)], "at most 80 of them"),
     "same job twice": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK}, {"notebook": OK}]))],
                        "jobs 1 and 2 both run ok with the same parameters"),
     "grid value not plain": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": OK, "grid": {"value": [[1]]}}]))],

@@ -58,8 +58,8 @@ def read(path: Path) -> tuple[Any, yaml.Node]:
     if path.stat().st_size > MAX_BYTES:
         raise ParameterError(f"{path}: {path.stat().st_size:,} bytes; a briefing file holds at most {MAX_BYTES:,}")
     if not SLUG.match(path.stem):
-        raise ParameterError(f"{path}: the file name {path.stem!r} names the run's folder, so it must be letters, "
-                             "digits, '-' and '_' (e.g. tajikistan.yaml)")
+        raise ParameterError(f"{path}: the file name {path.stem[:90]!r} names the run's folder, so it must be "
+                             "letters, digits, '-' and '_', at most 80 of them (e.g. tajikistan.yaml)")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -167,8 +167,8 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
                                          f"found {entry['notebook']!r}")
         name = entry.get("name")
         if name is not None and not (isinstance(name, str) and SLUG.match(name)):
-            bad(("jobs", k, "name"), f"{where}: 'name' must be letters, digits, '-' and '_' (it names files); "
-                                     f"found {name!r}")
+            bad(("jobs", k, "name"), f"{where}: 'name' must be letters, digits, '-' and '_', at most 80 of them "
+                                     f"(it names files); found {str(name)[:90]!r}")
         grid = entry.get("grid")
         if grid is not None and (not isinstance(grid, dict) or not all(
                 isinstance(v, list) and v and all(isinstance(x, SCALARS) for x in v) for v in grid.values())):
