@@ -378,3 +378,24 @@ def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pa
         proc = run_cli(*command.split(), str(pack_copy))
         assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert sorted(p.name for p in (pack_copy / "modelled").iterdir()) == before
+
+
+def test_a_csv_with_a_column_twice_or_a_row_of_extra_fields_is_named_as_such(pack_copy):
+    """Second hostile pass: a header giving district_code twice was reported as a missing region_code and an
+    invented column district_code.1; one row with extra fields was six misleading lines about other columns."""
+    names = pack_copy / "reference" / "district_names.csv"
+    text = names.read_text(encoding="utf-8-sig")
+    header, rest = text.split("\n", 1)
+    names.write_text(header.replace("region_code", "district_code", 1) + "\n" + rest, encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert "tjk/reference/district_names.csv: the header gives column 'district_code' twice" in proc.stderr, proc.stderr
+    assert "district_code.1" not in proc.stderr
+    names.write_text(text, encoding="utf-8")
+    plans = pack_copy / "modelled" / "plans.csv"
+    lines = plans.read_text(encoding="utf-8").split("\n")
+    lines[1] += ",extra,cols"
+    plans.write_text("\n".join(lines), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "tjk/modelled/plans.csv, row 2: has 10 fields where the header has 8" in proc.stderr, proc.stderr
+    assert proc.stderr.count("plans.csv") == 1

@@ -75,6 +75,20 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     if sep != ",":
         notes.append(f"{label}: read as a {'Russian-locale ' if decimal_comma else ''}spreadsheet "
                      f"export (separator {sep!r}{', decimal comma' if decimal_comma else ''})")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    header = [c.strip() for c in rows[0]] if rows else []
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:  # pandas would rename the second "district_code.1" and report columns that are there as missing
+        return ReadResult(None, [Problem(label, f"the header gives column{'s' if len(twice) > 1 else ''} "
+                                                f"{', '.join(map(repr, twice))} twice; expected each column once")],
+                          notes, 2)
+    ragged = [n + 1 for n, r in enumerate(rows[1:], start=1) if r and len(r) != len(rows[0])]
+    if ragged:  # one row with extra fields would shift every column
+        return ReadResult(None, [Problem(label, f"has {len(rows[ragged[0] - 1])} fields where the header has "
+                                                f"{len(rows[0])}; expected one field per column", rows=tuple(ragged))],
+                          notes, 2)
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, ValueError) as exc:
