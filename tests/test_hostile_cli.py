@@ -360,6 +360,8 @@ def test_grid_values_that_make_the_same_file_name_make_two_jobs(tmp_path):
     ("[0.07, 0.11, 0.16, 0.23, 0.43]", "[0.07, 0.11, 0.82]",
      "prices.quintile_income_shares is '[0.07, 0.11, 0.82]'; expected five shares"),  # 3 "fifths" were published
     ("[1, 3, 5, 10, 20, 50]", "[]", "prices.mobile_plan_gb is '[]'; expected a list of plan sizes"),  # KeyError later
+    ("local_per_usd:\n    value: 11.30", "local_per_usd:\n    value: 0",  # named a staging file's infinite prices
+     "prices.local_per_usd is '0'; expected the local currency per US dollar, above 0"),
     ("price_point:\n    value: \"2024\"", "price_point:\n    value: \"1999\"",  # was "section lacks 'expected …'"
      "prices.price_point is '1999'; expected one of the points of prices.mobile_price_points (2021-01, 2022, 2024)"),
     ("sample_size:\n    value: 6000", "sample_size:\n    value: 1000000000",

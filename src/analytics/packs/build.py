@@ -120,11 +120,11 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
         written = []
         for name, info in derived.items():
             if only and name not in only:
-                tables.update(read_tables(stage, {name: info})[0])
+                tables.update(read_tables(stage, {name: info}, pack.name)[0])
                 continue
             frame = _build_one(pack, info, tables, overrides or {}, assumed, meta)
             write_table(frame, stage / info.path, info.kind)
-            tables.update(read_tables(stage, {name: info})[0])
+            tables.update(read_tables(stage, {name: info}, pack.name)[0])
             written.append((name, info.path, len(frame)))
         swap_in(pack, stage)
     finally:

@@ -155,10 +155,11 @@ def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     return ReadResult(gdf, problems, [], 1)
 
 
-def read_table(pack: Path, info: TableInfo) -> ReadResult:
-    """Read one table of a pack as described by its metadata."""
+def read_table(pack: Path, info: TableInfo, name: str | None = None) -> ReadResult:
+    """Read one table of a pack as described by its metadata (``name``: the pack's name in messages, when
+    ``pack`` is a folder standing in for it, such as a build's staging folder)."""
     path = pack / info.path
-    label = f"{pack.name}/{info.path}"
+    label = f"{name or pack.name}/{info.path}"
     if not path.exists():
         return ReadResult(None, [Problem(label, f"file not found (table '{info.name}' in "
                                                 f"{METADATA_FILE})")], [], 0)
@@ -171,21 +172,22 @@ def read_table(pack: Path, info: TableInfo) -> ReadResult:
     return ReadResult(None, [Problem(label, f"unknown table kind {info.kind!r}")], [], 0)
 
 
-def read_tables(pack: Path, infos: dict[str, TableInfo]) -> tuple[dict[str, Any], list[str]]:
-    """Read and validate the tables ``infos`` of the pack folder ``pack``.
+def read_tables(pack: Path, infos: dict[str, TableInfo], name: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Read and validate the tables ``infos`` of the pack folder ``pack`` (``name``: see :func:`read_table`).
 
     Returns the tables by name and the notes; raises :class:`DataError` listing every
     problem, including values that reference unknown codes in another of these tables.
     """
     tables, problems, notes, offsets = {}, [], [], {}
-    for name, info in infos.items():
-        result = read_table(pack, info)
+    shown = name or pack.name
+    for table, info in infos.items():
+        result = read_table(pack, info, shown)
         problems += result.problems
         notes += result.notes
-        offsets[name] = result.offset
+        offsets[table] = result.offset
         if result.frame is not None:
-            tables[name] = result.frame
-    labels = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
+            tables[table] = result.frame
+    labels = {n: f"{shown}/{i.path}" for n, i in infos.items()}
     problems += check_references(tables, {n: i.schema for n, i in infos.items()}, labels, offsets)
     if problems:
         raise DataError(problems)

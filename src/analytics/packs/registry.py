@@ -79,6 +79,11 @@ SHAPES: dict[str, tuple] = {
     "computer_share": (lambda v: isinstance(v, dict) and bool(v) and all(_numbers(x, 5) for x in v.values()),
                        "five shares from 0 to 1 (one per income fifth) for each settlement"),
     "mobile_plan_gb": (lambda v: _numbers(v, None, 1e-9, 1e6), "a list of plan sizes in GB, each above 0"),
+    "local_per_usd": (lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v > 0,
+                      "the local currency per US dollar, above 0"),
+    "log_sd": (lambda v: isinstance(v, dict) and bool(v) and all(isinstance(x, int | float) and not isinstance(x, bool)
+                                                                 and x > 0 for x in v.values()),
+               "a spread above 0 for each technology (mobile, fixed)"),
     "sample_size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 1_000_000,
                     "a whole number of people from 100 to 1,000,000"),
     "requirements": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v),
