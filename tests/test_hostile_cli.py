@@ -401,3 +401,21 @@ def test_a_csv_with_a_column_twice_or_a_row_of_extra_fields_is_named_as_such(pac
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "tjk/modelled/plans.csv, row 2: has 10 fields where the header has 8" in proc.stderr, proc.stderr
     assert proc.stderr.count("plans.csv") == 1
+
+
+def test_boundaries_with_longitude_and_latitude_swapped_are_caught(pack_copy):
+    """Second hostile pass: boundaries with x and y swapped built and validated; every university was put in one
+    district and learners were 3,670 km from one. validate now says the universities lie outside every district."""
+    def swap(coords):
+        return [swap(c) for c in coords] if isinstance(coords[0], list) else [coords[1], coords[0], *coords[2:]]
+
+    for layer in ("ADM1", "ADM2"):
+        path = pack_copy / "raw" / "boundaries" / f"geoBoundaries-TJK-{layer}_simplified.geojson"
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for feature in doc["features"]:
+            feature["geometry"]["coordinates"] = swap(feature["geometry"]["coordinates"])
+        path.write_text(json.dumps(doc), encoding="utf-8")
+    run_cli("pack", "build", str(pack_copy))
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "universities lie outside every district" in proc.stderr and "swapped" in proc.stderr, proc.stderr

@@ -202,6 +202,27 @@ def course_languages_stated(pack: Path) -> list[Problem]:
             for name, sc in found.items() if sc.uptake.get("content_languages") is None]
 
 
+def places_inside(tables: dict, label: dict) -> list[Problem]:
+    """The universities of the reference table lie inside the pack's districts (within about 10 km): boundaries
+    with longitude and latitude swapped, or in another country, build and validate otherwise, and every
+    university would be given the one district nearest to where it is not."""
+    districts, places = tables.get("districts"), tables.get("institutions_reference")
+    if districts is None or places is None or not {"lon", "lat"} <= set(places.columns) or "geometry" not in districts:
+        return []
+    import geopandas as gpd
+
+    points = gpd.GeoSeries(gpd.points_from_xy(places["lon"], places["lat"]), crs="EPSG:4326")
+    area = districts.geometry.union_all().buffer(0.1)  # degrees: about 10 km, for a university on a border
+    outside = [n + 2 for n, inside in enumerate(points.within(area)) if not inside]  # spreadsheet rows
+    if not outside:
+        return []
+    return [Problem(label.get("institutions_reference", "institutions_reference"),
+                    f"{len(outside)} of {len(points)} universities lie outside every district (the districts span "
+                    f"longitude {districts.total_bounds[0]:.1f}–{districts.total_bounds[2]:.1f}, latitude "
+                    f"{districts.total_bounds[1]:.1f}–{districts.total_bounds[3]:.1f}); expected places inside the "
+                    "country: are the boundaries' longitude and latitude swapped?", "lon", tuple(outside))]
+
+
 def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names: dict,
                    messages: dict | None = None) -> list[Problem]:
     """Cross-table checks: districts for every region, populations that add up, names in every language,
@@ -225,6 +246,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
             problems.append(Problem(label["population"], "district populations do not add up to the census totals "
                                                          f"of their region ({census} of {label['regions']}): "
                                     + "; ".join(off[:5]), "population"))
+    problems += places_inside(tables, label)
     codes = ([f"region.{c}" for c in regions["region_code"]] if regions is not None else []) + \
         ([f"district.{c}" for c in districts["district_code"]] if districts is not None and
          "district_code" in districts.columns else [])
