@@ -178,8 +178,8 @@ LIMITATIONS = 5
 def index_body(title: str, entries: list[JobEntry], texts, languages: list[str], run_id: str,
                input_hash: str, in_book: bool = False, summary: bool = False) -> str:
     """The landing content in one language: the five questions answered, the policy options, areas × key
-    numbers, the pages by topic and area, failures. ``summary``: the printed summary instead (no grid of
-    pages, no failures; the limitations at the end)."""
+    numbers, the limitations, the pages by topic and area, failures. ``summary``: the printed summary
+    instead (no grid of pages, no failures)."""
     language = texts.language
     mine = [e for e in entries if e.language == language]
     meta = [f"{texts('page.date')}: {texts.today()} · {texts('page.run')}: {run_id}"]
@@ -207,7 +207,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       topic_heading=texts("index.topic"),
                       grid={"rows": []} if summary else pages_grid(mine, texts, href),
                       limitations_title=texts("summary.limitations"),
-                      limitations=[texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)] if summary else [],
+                      limitations=[texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)],
                       failed=[] if summary else failed, failed_title=texts("index.failed"), **status_text(modelled, texts, [i for e in mine for i in e.results.get("inputs", [])])))
 
 
