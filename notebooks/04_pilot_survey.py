@@ -36,7 +36,7 @@ check_parameters(PARAMETERS, globals())  # the checks the briefing runner makes,
 pack = load_pack(country)
 
 # %%
-show_text(pack, "nb04.intro", language)
+show_text(pack, "nb04.intro" if sp.surveyed(pack) else "nb04.intro_none", language)
 
 # %% tags=["remove-cell", "live-only"]
 explore(PARAMETERS, globals())  # drop-downs that redraw every panel below (live sessions only)

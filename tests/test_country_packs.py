@@ -224,3 +224,24 @@ def test_params_lists_a_packs_own_choices(made_up):
     assert '"ky"' in lines["language"]
     bad = run_cli("params", "03_uptake_scenarios", "--pack", str(made_up["pack"] / "locales"))
     assert bad.returncode == 2 and "not a country pack folder" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_pack_without_a_survey_gets_a_page_that_says_so(made_up, tmp_path):
+    """Issue 28: a pack with no survey of its own got Tajikistan's pilot (or failed). Veridia without its three
+    survey tables validates, and notebook 04 publishes a page that says the pack holds no survey, with no
+    other country's answers and no Tajikistan fact."""
+    data = tmp_path / "data"
+    pack = data / "qvr"
+    shutil.copytree(made_up["pack"], pack)
+    meta = yaml.safe_load((pack / "pack.yaml").read_text(encoding="utf-8"))
+    for table in ("pilot_respondents", "pilot_mentions", "employer_survey"):
+        (pack / meta["tables"].pop(table)["path"]).unlink()
+    (pack / "pack.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert run_cli("validate", str(pack)).returncode == 0
+    out = run_cli("run", "04_pilot_survey", "-p", "country=qvr", "-p", "n_replicates=100", "--outputs",
+                  str(tmp_path / "out"), env={"ANALYTICS_DATA": str(data)}, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    page = next((tmp_path / "out").rglob("04_pilot_survey*.html"))
+    text = page_text(page)
+    assert "This country pack holds no survey of its own" in text and "teachers, students and employers said" not in text
+    assert "39%" not in text and not FOREIGN.search(text), FOREIGN.search(text)

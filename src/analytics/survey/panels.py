@@ -56,6 +56,22 @@ def _who(tx, role: str) -> str:
     return tx(f"survey.who_{role}")
 
 
+#: The tables a survey page reads: the respondents, their mentions and the employer survey.
+SURVEY_TABLES = ("pilot_respondents", "pilot_mentions", "employer_survey")
+
+
+def surveyed(pack) -> bool:
+    """Whether the pack holds a survey of its own (every table of :data:`SURVEY_TABLES`)."""
+    return all(t in pack.info for t in SURVEY_TABLES)
+
+
+def _no_survey(pack, language: str, said: bool) -> Panel:
+    """The panel of a pack without a survey: the research questions' section says so (``said``); the other
+    sections do not apply and are left out of the page."""
+    tx = pack.texts(language)
+    return Panel(Reading({}, [tx("survey.none")], importance=3 if said else 0), applies=said)
+
+
 def language_word(tx, code: str) -> str:
     """A course language's name in a sentence: the catalog's, else CLDR's in the reader's language."""
     return tx.get(f"survey.lang_{code}", language_in(code, tx.language))
@@ -86,9 +102,12 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     -------
     Panel
         Bars of the share (percent, 95 % interval: Wilson, or design-based when weighted) taking
-        courses in English, Russian and Tajik among those who stated a language; sentences on the
-        shares and the published 39 / 43 / 17 %; ``result`` the shares (withheld ones empty, flagged).
+        courses in each course language (:func:`~analytics.survey.responses.course_languages`) among
+        those who stated one; sentences on the shares and those the pilot published; ``result`` the
+        shares (withheld ones empty, flagged). A pack with no survey gets a panel that does not apply.
     """
+    if not surveyed(pack):  # a pack with no survey of its own: no other country's answers
+        return _no_survey(pack, language, False)
     tx = pack.texts(language)
     languages, published = course_languages(pack), published_languages(pack)  # the pack's, not one pilot's
     people = respondents(pack, role)
@@ -138,6 +157,8 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         bootstrap samples in which it keeps its rank; sentences on each top three; ``result`` the
         rankings (withheld shares empty, flagged).
     """
+    if not surveyed(pack):  # a pack with no survey of its own: no other country's answers
+        return _no_survey(pack, language, False)
     tx = pack.texts(language)
     people = respondents(pack, role)
     mentions = pack.pilot_mentions
@@ -193,6 +214,8 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         on the test of association for each grouping (Pearson's chi-square, or Rao–Scott when the
         responses are weighted); ``result`` the tidy table (withheld counts empty, flagged).
     """
+    if not surveyed(pack):  # a pack with no survey of its own: no other country's answers
+        return _no_survey(pack, language, False)
     tx = pack.texts(language)
     people = respondents(pack, role)
     stated = people[people["course_language"].notna()]
@@ -247,6 +270,8 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
     Panel
         Bars of the three shares (percent, Wilson interval); sentences on them; ``result`` the shares.
     """
+    if not surveyed(pack):  # a pack with no survey of its own: no other country's answers
+        return _no_survey(pack, language, False)
     tx = pack.texts(language)
     firms = pack.employer_survey
     keys = ("willing_cocreate", "willing_hire", "willing_invest_training")
@@ -323,6 +348,8 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
         one answer sentence per question computed from the numbers; ``result`` the tidy table
         (:func:`~analytics.survey.questions.research_table`).
     """
+    if not surveyed(pack):  # a pack with no survey of its own: no other country's answers
+        return _no_survey(pack, language, True)
     from .questions import research_table
 
     tx = pack.texts(language)
