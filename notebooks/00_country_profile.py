@@ -18,7 +18,7 @@
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
-region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+region: str = "all"  # ISO 3166-2 code of one of the pack's regions (analytics params lists them), or "all" for the whole country
 language: str = "en"  # language of the page: one of the pack's reader languages (en, ru, tg …)
 year_from: int = 2000  # first year shown in the indicator charts
 year_to: int = 2024  # last year shown in the indicator charts

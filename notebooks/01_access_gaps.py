@@ -18,7 +18,7 @@
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
-region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+region: str = "all"  # ISO 3166-2 code of one of the pack's regions (analytics params lists them), or "all" for the whole country
 age_band: str = "17-24"  # age band of the participation rates: "17-24" or "25-34"
 grid_km: float = 1.0  # cell size of the distance grid, km (smaller cells: finer distances, more memory)
 scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (sets the counterfactual)

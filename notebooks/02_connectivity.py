@@ -18,7 +18,7 @@
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
-region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+region: str = "all"  # ISO 3166-2 code of one of the pack's regions (analytics params lists them), or "all" for the whole country
 content_profile: str = "video_360p"  # kind of course content whose reach and cost the page shows
 price_per_gb_usd: float = 0.0  # price of 1 GB of mobile data, USD; 0 for the pack's median mobile plan times the scenario's price factor
 speed_uplift: float = 0.0  # factor on every speed (1 today, 2 twice as fast); 0 for the scenario's

@@ -18,7 +18,7 @@
 
 # %% tags=["parameters"]
 country: str = "tjk"  # lower-case ISO3 code of the country pack under data/
-region: str = "all"  # ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country
+region: str = "all"  # ISO 3166-2 code of one of the pack's regions (analytics params lists them), or "all" for the whole country
 scenario: str = "baseline"  # named scenario of the pack's scenarios.yaml (sets the funnel's levers)
 horizon_years: int = 11  # years from the start of online study that the charts cover
 n_draws: int = 10000  # Monte Carlo draws behind every band (more: smoother bands, slower)

@@ -65,10 +65,21 @@ def test_a_made_up_country_runs_every_notebook_with_no_code_change(made_up):
             for language in veridia.LANGUAGES:
                 name = f"{notebook}_{region}_{language}" if region else f"{notebook}_{language}"
                 assert (made_up["run"] / f"{name}.html").is_file(), name
-    for page in pages:
+    for page in pages:  # every page, index, summary, book and methods page
         text = page_text(page)
         assert not FOREIGN.search(text), f"{page.name}: {FOREIGN.search(text).group(0)!r}"
         assert not CENSUS_2020.search(text), f"{page.name}: {CENSUS_2020.search(text).group(0)!r}"
+    # what a notebook user sees (the executed notebooks, parameters' help included) and the workbooks
+    import openpyxl
+
+    seen = {nb.name: nb.read_text(encoding="utf-8") for nb in (made_up["run"] / "notebooks").glob("*.ipynb")}
+    for book in (made_up["run"] / "tables").glob("*.xlsx"):
+        cells = [v for ws in openpyxl.load_workbook(book, read_only=True).worksheets
+                 for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        seen[book.name] = "\n".join(cells)
+    assert len(seen) == len(jobs) + len(veridia.LANGUAGES)
+    for name, text in seen.items():
+        assert not FOREIGN.search(text), f"{name}: {FOREIGN.search(text).group(0)!r}"
 
 
 def test_the_made_up_country_reads_its_own_facts(made_up):

@@ -169,7 +169,8 @@ class Declaration:
 
 #: Parameters every notebook that has them declares the same way (one home for each).
 COUNTRY = Param("country", str, "tjk", "lower-case ISO3 code of the country pack under data/", source="country")
-REGION = Param("region", str, "all", 'ISO 3166-2 code of a region (e.g. "TJ-GB"), or "all" for the whole country',
+REGION = Param("region", str, "all", 'ISO 3166-2 code of one of the pack\'s regions (analytics params lists them), '
+               'or "all" for the whole country',
                source="region")
 LANGUAGE = Param("language", str, "en", "language of the page: one of the pack's reader languages (en, ru, tg …)",
                  source="language")
