@@ -419,3 +419,12 @@ def test_boundaries_with_longitude_and_latitude_swapped_are_caught(pack_copy):
     proc = run_cli("validate", str(pack_copy))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "universities lie outside every district" in proc.stderr and "swapped" in proc.stderr, proc.stderr
+
+
+def test_a_long_grid_value_makes_a_name_the_file_system_takes(tmp_path):
+    """Second hostile pass: a 300-character grid value failed only once the kernels had started ("File name too
+    long"); job names are cut to 120 characters with a hash that keeps them apart."""
+    long = [str(tmp_path / ("x" * 300)), str(tmp_path / ("x" * 299 + "y"))]
+    spec = briefing.load(_yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"marker": long}}])), notebooks=[OK])
+    names = [j.name for j in spec.jobs]
+    assert len(set(names)) == 2 and all(len(n) <= briefing.MAX_NAME for n in names), names

@@ -117,6 +117,8 @@ def load(path: str | Path, notebooks: tuple | list = ()) -> Briefing:
     return briefing
 
 
+#: Longest job name (it names the job's page and notebook files, with the language and a suffix added).
+MAX_NAME = 120
 #: Most jobs a briefing may make (every entry's grid product × languages).
 MAX_JOBS = 5_000
 
@@ -178,6 +180,10 @@ def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str
         for n, (_k, _name, _nb, values, _lang) in zip(members, items, strict=True):
             suffix = "_".join(f"{key}-{slug(values.get(key))}" for key in differing)
             final[n] = f"{name}_{suffix}" if suffix else name
+    for n, name in final.items():  # a long grid value (300 characters) would make a file name the system refuses
+        if len(name) > MAX_NAME:
+            values = planned[n][3]
+            final[n] = name[:MAX_NAME - 9] + "-" + hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:8]
     taken: dict[tuple, list[int]] = {}
     for n, (_k, _name, _nb, _values, lang) in enumerate(planned):
         taken.setdefault((final[n], lang), []).append(n)
