@@ -60,7 +60,7 @@ def values(doc: dict[str, Any], section: str) -> dict[str, Any]:
 def needed(pack: Path, infos: dict) -> list[Problem]:
     """Every key each built table's builder reads from its ``assumptions`` section, present and of its shape
     (``infos``: table name → :class:`~analytics.packs.metadata.TableInfo`)."""
-    from .registry import ASSUMPTION_KEYS, SHAPES, TEXT_KEYS
+    from .registry import ASSUMPTION_KEYS, SHAPES
 
     wanted = {n: i for n, i in infos.items() if i.built_by in ASSUMPTION_KEYS and i.raw.get("assumptions")}
     if not wanted:
@@ -83,18 +83,20 @@ def needed(pack: Path, infos: dict) -> list[Problem]:
                                     f"{', '.join(lacking)}, which builder {info.built_by} reads for table '{name}'"))
         for key in sorted(set(ASSUMPTION_KEYS[info.built_by]) - set(lacking)):
             test, expected = SHAPES.get(key, (None, ""))
-            if test is not None and not test(have[key]):
-                problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.{key} is "
-                                        f"{str(have[key])[:60]!r}; expected {expected} (builder {info.built_by}, "
-                                        f"table '{name}')"))
+            if test is not None:  # a key with a shape of its own: the shape is its whole check
+                if not test(have[key]):
+                    problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.{key} is "
+                                            f"{str(have[key])[:60]!r}; expected {expected} (builder "
+                                            f"{info.built_by}, table '{name}')"))
                 continue
-            points = have.get("mobile_price_points")
-            if key == "price_point" and isinstance(points, dict) and str(have[key]) not in map(str, points):
-                problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.price_point is {str(have[key])[:40]!r}; "
-                                        f"expected one of the points of {section}.mobile_price_points "
-                                        f"({', '.join(map(str, points))})"))
+            if key == "price_point":  # a label of the dated prices, not a number
+                points = have.get("mobile_price_points")
+                if isinstance(points, dict) and str(have[key]) not in map(str, points):
+                    problems.append(Problem(f"{pack.name}/{FILE}", f"{section}.price_point is "
+                                            f"{str(have[key])[:40]!r}; expected one of the points of "
+                                            f"{section}.mobile_price_points ({', '.join(map(str, points))})"))
                 continue
-            bad = [] if key in TEXT_KEYS else not_numbers(have[key], f"{section}.{key}")
+            bad = not_numbers(have[key], f"{section}.{key}")
             if bad:
                 shown = "; ".join(f"{where} = {value!r:.40}" for where, value in bad[:3])
                 problems.append(Problem(f"{pack.name}/{FILE}", f"{shown}: expected a number "

@@ -75,8 +75,6 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     if sep != ",":
         notes.append(f"{label}: read as a {'Russian-locale ' if decimal_comma else ''}spreadsheet "
                      f"export (separator {sep!r}{', decimal comma' if decimal_comma else ''})")
-    import csv
-
     rows = list(csv.reader(io.StringIO(text), delimiter=sep))
     header = [c.strip() for c in rows[0]] if rows else []
     twice = sorted({c for c in header if header.count(c) > 1})

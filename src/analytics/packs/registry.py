@@ -57,18 +57,14 @@ ASSUMPTION_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: Assumption keys whose values are words (a statistic's name, a price point's label, listed answers);
-#: every other key's values are numbers all the way down (``validate`` refuses ``urban_total: "many"``).
-TEXT_KEYS: frozenset[str] = frozenset({"speed_statistic", "price_point", "requirements", "advantages",
-                                       "disadvantages"})
-
-
 def _numbers(v, n: int | None = None, low: float = 0.0, high: float = 1.0) -> bool:
     return (isinstance(v, list) and bool(v) and (n is None or len(v) == n)
             and all(isinstance(x, int | float) and not isinstance(x, bool) and low <= x <= high for x in v))
 
 
-#: Assumption keys whose value has a shape beyond "numbers" (checked by ``validate``): key → (test, expected).
+#: Assumption keys whose value has a shape of its own (checked by ``validate`` and ``pack build``): key →
+#: (test, expected). Every other key but ``price_point`` is numbers all the way down (``urban_total: "many"``
+#: is refused).
 SHAPES: dict[str, tuple] = {
     "speed_statistic": (lambda v: v in ("mean", "median"), '"mean" or "median" (what the speeds are)'),
     "quintile_income_shares": (lambda v: _numbers(v, 5) and abs(sum(v) - 1) <= 0.01,

@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core.errors import ParameterError
+from ..packs.hashing import sha256
 from .jobs import JobOutcome, JobSpec, render_outcome
 from .kernels import process_alive
 
@@ -39,19 +40,10 @@ def start_record(folder: Path, record: dict) -> None:
                                    encoding="utf-8")
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def save_outcome(folder: Path, outcome) -> None:
     """Write one finished job's outcome (with its files' SHA-256, and its book article) into the staging folder,
     atomically."""
-    outcome.files_sha256 = {k: file_sha256(folder / getattr(outcome, k)) for k in ("html", "ipynb")
+    outcome.files_sha256 = {k: sha256(folder / getattr(outcome, k)) for k in ("html", "ipynb")
                             if getattr(outcome, k) and (folder / getattr(outcome, k)).is_file()}
     if outcome.status == "ok" and outcome.fragment:
         (folder / BOOK_DIR).mkdir(exist_ok=True)
@@ -167,7 +159,7 @@ def _unchanged(previous: Path, rec: dict, keys: list[str]) -> bool:
     sums = rec.get("files_sha256") if isinstance(rec.get("files_sha256"), dict) else {}
     for key in keys:
         name, path = rec.get(key), previous / str(rec.get(key) or "")
-        if not name or path.is_symlink() or not path.is_file() or sums.get(key) != file_sha256(path):
+        if not name or path.is_symlink() or not path.is_file() or sums.get(key) != sha256(path):
             return False
     return True
 
