@@ -142,3 +142,22 @@ def test_a_price_every_group_can_afford_is_not_said_to_need_falling(pack):
     assert not any("would have to fall" in s for s in cheap)
     dear = cp.affordability_panel(pack, "all", "video_720p", 5.0, "baseline", "en").reading.sentences
     assert any("would have to fall" in s or "more than 2%" in s for s in dear), dear
+
+
+def test_an_all_urban_city_is_priced_for_its_town_dwellers_alone(pack):
+    """The Kyrgyz trial's Osh city page spoke of "the poorest rural fifth" and "10 of 10 groups (towns and
+    villages)" for a city with no villages. Dushanbe (TJ-DU) is all urban in the Tajik pack: its page counts
+    the 5 urban fifths, names the poorest urban fifth and draws no village bars."""
+    from analytics.connectivity import panels as cp
+
+    assert set(pack.population.loc[(pack.population["region_code"] == "TJ-DU")
+                                   & (pack.population["population"] > 0), "settlement"]) == {"urban"}
+    for language, urban_only, village in (("en", "5 fifths of town dwellers", "rural"),
+                                          ("ru", "5 квинтилей городского населения", "сельск")):
+        panel = cp.affordability_panel(pack, "TJ-DU", "video_720p", 5.0, "baseline", language)
+        said = " ".join(panel.reading.sentences)
+        assert urban_only in said and village not in said, said
+        assert [t.name for t in panel.figure.data] == [pack.texts(language)("access.urban")]
+    # a country with villages keeps both and names its poorest group (rural in Tajikistan: lower incomes)
+    said = " ".join(cp.affordability_panel(pack, "all", "video_720p", 5.0, "baseline", "en").reading.sentences)
+    assert "(5 fifths in towns and in villages)" in said and "for the poorest rural fifth the price" in said

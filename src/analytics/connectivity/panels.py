@@ -173,31 +173,37 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     aff = data_costs.affordability(pack.incomes, pack.plans, [prof.name], HOURS_PER_WEEK, price)
     f = aff.to_frame()
     name = tx(f"param.content_profile.{prof.name}")
+    pop = in_region(pack.population, region)
+    present = set(pop.loc[pop["population"] > 0, "settlement"])  # an all-urban city shows its towns alone
+    f = f[f["settlement"].isin(present)]
     fig = go.Figure()
     hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
     for settlement, colour in (("urban", "#4c78a8"), ("rural", "#f58518")):
         g = f[f["settlement"] == settlement].sort_values("quintile")
-        fig.add_bar(name=tx(f"access.{settlement}"), x=[tx("conn.fifth", q=int(q)) for q in g["quintile"]],
-                    y=100 * g["cost_share"], marker_color=colour, hovertemplate=hover)
+        if len(g):
+            fig.add_bar(name=tx(f"access.{settlement}"), x=[tx("conn.fifth", q=int(q)) for q in g["quintile"]],
+                        y=100 * g["cost_share"], marker_color=colour, hovertemplate=hover)
     fig.add_hline(y=100 * data_costs.A4AI_SHARE, line_dash="dash", line_color="#333",
                   annotation_text=html.escape(tx("conn.a4ai_line"), quote=False), annotation_position="top left")
     modelled = pack.is_modelled("incomes") or pack.is_modelled("plans")
     fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("conn.percent_income"),
                       title=title(tx, tx("conn.cost_title", profile=name), modelled),
                       legend={"orientation": "h", "y": -0.15})
-    poor = f[(f["settlement"] == "rural") & (f["quintile"] == f["quintile"].min())].iloc[0]
-    rich = f[(f["settlement"] == "urban") & (f["quintile"] == f["quintile"].max())].iloc[0]
+    # the group for whom the month costs most (the poorest fifth where incomes are lowest) and least
+    poor, rich = f.loc[f["cost_share"].idxmax()], f.loc[f["cost_share"].idxmin()]
     within = int((f["cost_share"] <= data_costs.A4AI_SHARE).sum())
+    kinds = tx("conn.kinds_" + ("both" if len(present) == 2 else next(iter(present))))
     said = [tx("conn.cost_sentence", profile=name, gb=float(poor.gb_per_month), hours=HOURS_PER_WEEK,
-               poor=100 * poor.cost_share, rich=100 * rich.cost_share),
+               poor=100 * poor.cost_share, rich=100 * rich.cost_share,
+               poor_group=tx(f"conn.poorest_{poor.settlement}"), rich_group=tx(f"conn.richest_{rich.settlement}")),
             tx("conn.price_sentence_all" if within == len(f) else "conn.price_sentence" if within
-               else "conn.price_sentence_none", price=aff.usd_per_gb, within=within,
-               groups=len(f), needed=float(poor.price_for_threshold_usd))]
+               else "conn.price_sentence_none", price=aff.usd_per_gb, within=within, groups=len(f), kinds=kinds,
+               group=tx(f"conn.poorest_{poor.settlement}"), needed=float(poor.price_for_threshold_usd))]
     if region != "all":
         said.append(tx("conn.cost_national"))
     if not price_per_gb_usd:  # priced at the scenario's point of the dated series: say which
         said += price_point_note(pack, tx, levers(pack, scenario))
-    reading = Reading({"cost_poor_rural_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
+    reading = Reading({"cost_poorest_pct": 100 * poor.cost_share, "price_usd_per_gb": aff.usd_per_gb},
                       said + modelled_note(pack, tx, "conn.modelled", ("incomes", "plans")), importance=2, modelled=modelled,
                       effective={} if price_per_gb_usd else {"price_per_gb_usd": float(aff.usd_per_gb)})
     return Panel(reading, figure=localise(fig, language), result=aff)

@@ -226,7 +226,8 @@ def headlines(pack, region: str = "all", language: str = "en") -> Panel:
     ind = pack.indicators
     code, *others = areas(pack)
     country = area_name(tx, code)
-    out = Reading(importance=2, grade="measured")  # census totals and published indicators
+    # census totals (graded as the pack's regions table is: a pack may model them) and published indicators
+    out = Reading(importance=2, grade="modelled" if pack.is_modelled("regions") else "measured")
     scope = pack.regions if region == "all" else pack.regions[pack.regions["region_code"] == region]
     out.numbers["census_population"] = int(scope["census_population"].sum())
     out.headline["census_population"] = tx("profile.headline_population", year=pack.meta.get("census_year", ""))
