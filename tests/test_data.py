@@ -95,3 +95,66 @@ def test_any_number_of_city_regions_are_cut_out_of_their_districts():
     # each district loses exactly its city's area (equal-area km², as the builder computes them)
     assert d.loc["XX-AA-DA", "area_km2"] + d.loc["XX-CA-CIT", "area_km2"] == pytest.approx(whole.loc["XX-AA-DA", "area_km2"], rel=1e-6)
     assert d.loc["XX-BB-DB", "area_km2"] + d.loc["XX-CB-CIT", "area_km2"] == pytest.approx(whole.loc["XX-BB-DB", "area_km2"], rel=1e-6)
+
+
+def test_a_city_the_boundary_file_lacks_gets_an_outline_from_a_point_and_an_area(tmp_path):
+    """`analytics pack outline` (the Kyrgyz trial's Osh city had no ADM1 polygon): a circle of the stated area
+    around a point, written into reference/city_outlines.geojson; the regions and districts builders cut it
+    out of the region and district around it and make it a unit of its own."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    from analytics.packs.builders.geography import area_km2, build_districts, build_regions
+
+    from .conftest import run_cli
+
+    (tmp_path / "pack.yaml").write_text("country: xxx\n", encoding="utf-8")
+    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", "--at", "60.45,40.45", "--area", "182")
+    assert proc.returncode == 0, proc.stderr
+    assert "outlines: city_outlines" in proc.stdout  # what pack.yaml needs, printed
+    outlines = gpd.read_file(tmp_path / "reference" / "city_outlines.geojson")
+    assert list(outlines["shapeISO"]) == ["XX-CA"] and outlines.crs.to_epsg() == 4326
+    # the stated area, measured in the builder's own equal-area projection (EPSG:6933, not the one drawn in)
+    assert area_km2(outlines).iloc[0] == pytest.approx(182, rel=0.002)
+    # the same city again, now from a boundary file: replaced, not added twice
+    other = tmp_path / "cities.geojson"
+    gpd.GeoDataFrame({"NAME": ["City A", "Elsewhere"]}, geometry=[box(60.4, 40.4, 60.5, 40.5), box(0, 0, 1, 1)],
+                     crs="EPSG:4326").to_file(other)
+    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", "--from", str(other), "--where", "NAME=City A")
+    assert proc.returncode == 0, proc.stderr
+    outlines = gpd.read_file(tmp_path / "reference" / "city_outlines.geojson")
+    assert len(outlines) == 1 and outlines.geometry.iloc[0].equals(box(60.4, 40.4, 60.5, 40.5))
+
+    adm1 = gpd.GeoDataFrame({"shapeISO": ["XX-AA", "XX-BB"], "shapeName": ["A", "B"], "shapeID": ["1", "2"]},
+                            geometry=[box(60, 40, 61, 41), box(61, 40, 62, 41)], crs="EPSG:4326")
+    census = pd.DataFrame({"iso_3166_2": ["XX-AA", "XX-BB", "XX-CA"], "population": [100, 200, 50]})
+    whole = build_regions(adm1, census).set_index("region_code")
+    regions = build_regions(adm1, census, outlines).set_index("region_code")
+    assert list(regions.index) == ["XX-AA", "XX-BB", "XX-CA"] and regions.loc["XX-CA", "census_population"] == 50
+    assert regions.loc["XX-AA", "area_km2"] + regions.loc["XX-CA", "area_km2"] == pytest.approx(
+        whole.loc["XX-AA", "area_km2"], rel=1e-6)
+    adm2 = gpd.GeoDataFrame({"shapeName": ["DA", "DB"], "shapeID": ["d1", "d2"]},
+                            geometry=[box(60, 40, 61, 41), box(61, 40, 62, 41)], crs="EPSG:4326")
+    lookup = pd.DataFrame({"adm2_shapeID": ["d1", "d2"], "adm1_shapeISO": ["XX-AA", "XX-BB"]})
+    names = pd.DataFrame({"district_code": ["XX-AA-DA", "XX-BB-DB", "XX-CA-CIT"], "shape_name": ["DA", "DB", "City A"],
+                          "name_en": ["Da", "Db", "City A"], "name_former": [None] * 3})
+    d = build_districts(adm1, adm2, lookup, names, city_regions=["XX-CA"], outlines=outlines)
+    assert list(d["district_code"]) == ["XX-AA-DA", "XX-BB-DB", "XX-CA-CIT"]
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--at", "60,95", "--area", "10"], "latitude is 95.0, expected -90 to 90"),
+    (["--at", "60;40", "--area", "10"], "--at is '60;40', expected LON,LAT"),
+    (["--at", "60,40", "--area", "-3"], "area is -3.0 km², expected more than 0"),
+    (["--at", "60,40"], "give either --at LON,LAT with --area KM2"),
+    (["--from", "x.geojson"], "give either --at LON,LAT with --area KM2"),
+    (["--from", "missing.geojson", "--where", "NAME=A"], "missing.geojson: no such file"),
+])
+def test_pack_outline_refuses_bad_input_in_one_line(tmp_path, args, said):
+    from .conftest import run_cli
+
+    (tmp_path / "pack.yaml").write_text("country: xxx\n", encoding="utf-8")
+    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", *args)
+    assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "reference").exists()  # nothing written

@@ -3,6 +3,7 @@
 ``analytics validate PACK_DIR``     check a country pack (exit 0 valid, 2 problems)
 ``analytics pack build PACK_DIR``   rebuild the derived tables of a pack
 ``analytics pack new ISO3``         start a new country pack from the example
+``analytics pack outline PACK CODE NAME``   a city-region's outline the boundary file lacks
 ``analytics brief BRIEFING``        run a briefing file and publish its folder under outputs/
 ``analytics run NOTEBOOK -p name=value``   run one notebook and publish its page
 ``analytics params NOTEBOOK``       list a notebook's parameters
@@ -97,6 +98,34 @@ def pack_new(iso3: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code of th
         typer.echo(f"  {path}")
     typer.echo("Next: put the raw files in raw/, edit pack.yaml and assumptions.yaml (docs/country-packs.md), "
                "then run analytics pack build and analytics validate on the folder.")
+
+
+@pack_app.command("outline")
+def pack_outline(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/kgz."),
+                 code: str = typer.Argument(..., help="The city-region's ISO 3166-2 code, e.g. KG-GO."),
+                 name: str = typer.Argument(..., help="Its name in English, e.g. 'Osh city'."),
+                 at: str = typer.Option(None, "--at", help="Centre LON,LAT in degrees (with --area)."),
+                 area: float = typer.Option(None, "--area", help="The city's area in km² (with --at)."),
+                 source: Path = typer.Option(None, "--from", help="A boundary file holding the city (with --where)."),
+                 where: str = typer.Option(None, "--where", help="FIELD=VALUE choosing the city in --from.")):
+    """Write a city-region's outline (from a point and an area, or from a boundary file) into the pack."""
+    from .core.errors import ParameterError
+    from .packs import outlines
+
+    if (at is None) == (source is None) or (at is not None) != (area is not None) or (source is None) != (where is None):
+        raise ParameterError("pack outline: give either --at LON,LAT with --area KM2, or --from FILE with "
+                             "--where FIELD=VALUE")
+    if at is not None:
+        try:
+            lon, lat = (float(v) for v in at.split(","))
+        except ValueError:
+            raise ParameterError(f"pack outline: --at is {at!r}, expected LON,LAT in degrees (e.g. 72.80,40.53)") from None
+        shape, said = outlines.circle(lon, lat, area), f"circle of {area:g} km² around {lon:g}, {lat:g}"
+    else:
+        shape, said = outlines.from_file(source, where), f"{source.name}, {where}"
+    path = outlines.write_outline(pack_dir, code, name, shape)
+    typer.echo(f"wrote {code} ({name}: {said}) into {path}")
+    typer.echo("If pack.yaml does not yet read it, add:\n" + outlines.pack_yaml_lines(said))
 
 
 @pack_app.command("messages")

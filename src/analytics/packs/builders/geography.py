@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..outlines import with_outlines
+
 #: World Cylindrical Equal Area: areas in m² are exact up to the ellipsoid model.
 EQUAL_AREA_CRS = "EPSG:6933"
 
@@ -31,7 +33,7 @@ def area_km2(gdf) -> pd.Series:
     return (gdf.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6).round(2)
 
 
-def build_regions(adm1, census: pd.DataFrame):
+def build_regions(adm1, census: pd.DataFrame, outlines=None):
     """First-level regions with their census population and area.
 
     Parameters
@@ -41,6 +43,9 @@ def build_regions(adm1, census: pd.DataFrame):
     census : pandas.DataFrame
         Census table with ``iso_3166_2`` and ``population`` (persons); rows whose code is
         not a region (the national totals) are ignored.
+    outlines : geopandas.GeoDataFrame, optional
+        Outlines of city-regions the ADM1 layer lacks (``analytics pack outline``): each is cut out of
+        the regions around it and added as a region (:func:`analytics.packs.outlines.with_outlines`).
 
     Returns
     -------
@@ -51,6 +56,7 @@ def build_regions(adm1, census: pd.DataFrame):
     """
     import geopandas as gpd
 
+    adm1 = with_outlines(adm1, outlines)
     regions = adm1.rename(columns={"shapeISO": "region_code", "shapeName": "name_en"})
     regions = regions[["region_code", "name_en", "geometry"]].copy()
     pop = census.drop_duplicates("iso_3166_2").set_index("iso_3166_2")["population"]
@@ -65,7 +71,7 @@ def build_regions(adm1, census: pd.DataFrame):
 
 
 def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
-                    city_regions: list[str] | tuple[str, ...] = ()):
+                    city_regions: list[str] | tuple[str, ...] = (), outlines=None):
     """Districts with stable codes, region codes, current and former names, and area.
 
     Parameters
@@ -83,6 +89,8 @@ def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
         ISO 3166-2 codes of the city-regions that the ADM2 layer lacks (``["TJ-DU"]`` for
         Tajikistan; any number): each one's polygon is cut out of every district and
         added as a unit of its own.
+    outlines : geopandas.GeoDataFrame, optional
+        Outlines of city-regions the ADM1 layer lacks, as for :func:`build_regions`.
 
     Returns
     -------
@@ -92,6 +100,7 @@ def build_districts(adm1, adm2, lookup: pd.DataFrame, names: pd.DataFrame,
     """
     import geopandas as gpd
 
+    adm1 = with_outlines(adm1, outlines)
     d = adm2[["shapeName", "shapeID", "geometry"]].merge(
         lookup[["adm2_shapeID", "adm1_shapeISO"]], left_on="shapeID", right_on="adm2_shapeID")
     d = d.rename(columns={"shapeName": "shape_name", "shapeID": "shape_id",
