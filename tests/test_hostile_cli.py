@@ -428,3 +428,23 @@ def test_a_long_grid_value_makes_a_name_the_file_system_takes(tmp_path):
     spec = briefing.load(_yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"marker": long}}])), notebooks=[OK])
     names = [j.name for j in spec.jobs]
     assert len(set(names)) == 2 and all(len(n) <= briefing.MAX_NAME for n in names), names
+
+
+def test_a_full_disk_names_the_folder_being_written_and_its_free_space(tmp_path, monkeypatch):
+    """A write to a full disk raises ENOSPC with no file name ("cannot write or read: No space left on
+    device" named nothing). The briefing's run here writes to /dev/full, which fails every write with that
+    same ENOSPC from the kernel, at the point where the runner would write the run's files."""
+    from analytics.run import runner
+
+    def fills_the_disk(*args, **kwargs):
+        with open("/dev/full", "w") as fh:
+            fh.write("x" * 10_000)
+            fh.flush()
+
+    monkeypatch.setattr(runner, "run_briefing", fills_the_disk)
+    path = _yaml(tmp_path, _good(jobs=[{"notebook": OK, "grid": {"value": [1]}}]), name="full")
+    proc = run_cli("brief", *FIXTURE_FLAGS, path, "--outputs", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2, proc.stderr
+    line = proc.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"error: cannot write or read {tmp_path / 'out' / 'full'}"), proc.stderr
+    assert "No space left on device" in line and "MB free" in line and "Traceback" not in proc.stderr

@@ -240,3 +240,15 @@ def test_the_messages_a_new_language_needs_are_one_file_a_translator_fills(pack_
         read_messages(pack_copy, ["ky"])
     bad = run_cli("pack", "messages", str(pack_copy), "ru")  # the suite has it: nothing to translate
     assert bad.returncode == 2 and "that the suite does not have" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_tajik_date_is_written_as_official_texts_write_it():
+    """CLDR's Tajik long date is "04 Декабр 2026"; the Government's decree No. 268 is dated "аз 30 июни соли
+    2021" and jumhuriyat.tj writes "29 майи соли 2010": the day unpadded, the month in lower case with "-и"."""
+    import datetime
+
+    from analytics.core.numbers import tajik_date
+
+    assert tajik_date(datetime.date(2021, 6, 30)) == "30 июни соли 2021"
+    assert tajik_date(datetime.date(2010, 5, 29)) == "29 майи соли 2010"
+    assert tajik_date(datetime.date(2026, 12, 4)) == "4 декабри соли 2026"

@@ -161,11 +161,15 @@ class LabPage:
         self.page.get_by_text("| Idle").wait_for(timeout=60_000)
 
     def menu(self, top: str, item: str) -> None:
-        """Choose ``item`` in the menu ``top`` (the menu may not open while the lab is still laying out)."""
+        """Choose ``item`` in the menu ``top`` (the menu may not open while the lab is still laying out):
+        its label, or ``command:<id>`` for an item whose label carries its shortcut."""
         for _ in range(8):
             self.page.get_by_role("menuitem", name=top, exact=True).click()
             try:
-                self.page.get_by_role("menuitem", name=item, exact=True).click(timeout=3000)
+                if item.startswith("command:"):
+                    self.page.locator(f'.lm-Menu [data-command="{item[8:]}"]').click(timeout=3000)
+                else:
+                    self.page.get_by_role("menuitem", name=item, exact=True).click(timeout=3000)
                 return
             except Exception:
                 self.page.keyboard.press("Escape")
@@ -207,9 +211,11 @@ class LabPage:
         before = notebook.stat().st_mtime_ns
         self.page.get_by_text("| Idle").wait_for(timeout=120_000)  # the widget bar's redraw has finished
         self.page.locator(".jp-Notebook .jp-InputPrompt").first.click()  # focus on the notebook, not a widget
-        for _ in range(3):  # JupyterLab at times leaves a save at "Saving started"; asking again saves
-            self.page.keyboard.press("Control+s")
-            deadline = time.monotonic() + 20
+        # File > Save Notebook (Ctrl+S at times went to a widget, not the notebook, and each try waited 20 s);
+        # JupyterLab at times leaves a save at "Saving started": asking again saves
+        for _ in range(6):
+            self.menu("File", "command:docmanager:save")
+            deadline = time.monotonic() + 5
             while notebook.stat().st_mtime_ns == before and time.monotonic() < deadline:
                 time.sleep(0.2)
             if notebook.stat().st_mtime_ns != before:

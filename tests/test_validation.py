@@ -134,6 +134,19 @@ def test_projected_coordinates_without_crs(pack_copy):
     assert "districts.geojson: coordinates reach" in out and "not lon/lat degrees" in out
 
 
+def test_a_corrupt_huge_coordinate_is_named_in_a_few_characters(pack_copy):
+    """The hostile pass's district with a 1e308 coordinate printed 309 digits in the message."""
+    doc = json.loads((pack_copy / DISTRICTS).read_text())
+    ring = doc["features"][3]["geometry"]["coordinates"][0]
+    ring = ring[0] if isinstance(ring[0][0], list) else ring  # a MultiPolygon's first ring
+    ring[1] = [1e308, ring[1][1]]
+    (pack_copy / DISTRICTS).write_text(json.dumps(doc))
+    code, out = validate(pack_copy)
+    assert code == 2
+    line = next(x for x in out.splitlines() if "coordinates reach" in x)
+    assert "1e+308" in line and len(line) < 300 and "0000000000" not in out, line
+
+
 def test_layer_with_no_crs(pack_copy):
     gdf = gpd.read_file(pack_copy / DISTRICTS)
     gdf = gdf.set_crs(None, allow_override=True)

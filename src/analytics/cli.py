@@ -28,6 +28,9 @@ app.add_typer(pack_app, name="pack")
 ingest_app = typer.Typer(no_args_is_help=True, help="Measured data into a country pack.")
 app.add_typer(ingest_app, name="ingest")
 
+#: The folder the running command writes into: named when the system's error names no file (a full disk).
+_WRITES_INTO: list[Path] = []
+
 
 def _positive_seconds(value: float | None) -> float | None:
     import math
@@ -70,6 +73,8 @@ def ingest_ookla(file: Path = typer.Argument(..., help="Ookla open-data tile fil
     """Reduce an Ookla speed-test tile file to measured speeds by district and add them to the pack."""
     from .packs.ookla import ingest_into_pack
 
+    _WRITES_INTO.append(pack)
+
     typer.echo(ingest_into_pack(file, pack, kind, vintage).summary())
 
 
@@ -82,6 +87,7 @@ def pack_build(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data
     from .packs.build import build_pack
 
     overrides = {"seed": seed} if seed is not None else {}
+    _WRITES_INTO.append(pack_dir)
     report = build_pack(pack_dir, only=only or None, overrides=overrides)
     typer.echo(report.summary())
 
@@ -164,8 +170,11 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
         timeout: float = typer.Option(600, "--timeout", callback=_positive_seconds, help="Seconds allowed for the job."),
         outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/).")):
     """Run one notebook with papermill and publish its offline HTML page under outputs/."""
+    from .core import paths
     from .run.notebooks import parse_assignments
     from .run.runner import run_notebook
+
+    _WRITES_INTO.append(outputs or paths.outputs_root())
 
     folder, result = run_notebook(notebook, parse_assignments(param or []), outputs, timeout)
     typer.echo(result.summary())
@@ -179,7 +188,10 @@ def run(notebook: str = typer.Argument(..., help="Notebook name (00_country_prof
 def publish(notebook: Path = typer.Argument(..., help="An executed, saved notebook (.ipynb)."),
             outputs: Path = typer.Option(None, "--outputs", help="Outputs folder (default: outputs/).")):
     """Publish a notebook already run (e.g. in JupyterLab) as the batch's offline page, without running it again."""
+    from .core import paths
     from .run.executed import publish_executed
+
+    _WRITES_INTO.append(outputs or paths.outputs_root())
 
     folder, outcome = publish_executed(notebook, outputs)
     typer.echo(f"published {folder / outcome.html}")
@@ -225,6 +237,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     spec = briefing_mod.load(briefing, notebooks=notebook or ())
     typer.echo(spec.summary(), err=True)
     parent = (outputs or paths.outputs_root()) / spec.name
+    _WRITES_INTO.append(parent)
     for old in stale_runs(parent):
         if resume is None or old.resolve() != Path(resume).resolve():
             typer.echo(f"note: an interrupted run was left at {old}; resume it with "
@@ -261,6 +274,7 @@ def _skip_costly_optional_imports() -> None:
 def main() -> None:
     """Entry point: run the app, turning user errors into one message and exit code 2."""
     _skip_costly_optional_imports()
+    _WRITES_INTO.clear()
     try:
         code = app(standalone_mode=False)  # click returns an Exit's code in this mode
     except AnalyticsError as exc:
@@ -272,7 +286,7 @@ def main() -> None:
         typer.echo("aborted", err=True)
         sys.exit(130)
     except OSError as exc:  # an outputs folder that is read-only, a full disk, a file that vanished
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else _full_disk(exc)
         typer.echo(f"error: cannot write or read{where}: {exc.strerror or exc}", err=True)
         sys.exit(2)
     except Exception as exc:  # usage errors (typer's own copy of click) arrive here in non-standalone mode
@@ -281,6 +295,22 @@ def main() -> None:
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _full_disk(exc: OSError) -> str:
+    """For an error that names no file (a write to a full disk does not), the folder the command was writing
+    into and the space left on its disk."""
+    import shutil
+
+    if not _WRITES_INTO:
+        return ""
+    folder = Path(_WRITES_INTO[-1]).absolute()
+    probe = next((p for p in (folder, *folder.parents) if p.exists()), Path("/"))
+    try:
+        free = f" (the disk holding it has {shutil.disk_usage(probe).free / 1e6:,.0f} MB free)"
+    except OSError:
+        free = ""
+    return f" {folder}{free}"
 
 
 def _is_usage_error(exc: BaseException) -> bool:

@@ -98,7 +98,17 @@ def today(language: str) -> str:
 
     from babel.dates import format_date
 
-    return format_date(datetime.now(UTC).date(), format="long", locale=_locale(language))
+    day = datetime.now(UTC).date()
+    if language == "tg":  # CLDR gives "04 Декабр 2026"; Tajik official texts write "4 декабри соли 2026"
+        return tajik_date(day)
+    return format_date(day, format="long", locale=_locale(language))
+
+
+def tajik_date(day) -> str:
+    """A date as Tajik official texts write it: the day, the month in lower case joined by the izofa "-и",
+    "соли" and the year ("30 июни соли 2021", as in the Government's decree No. 268 of that date)."""
+    month = str(_locale("tg").months["format"]["wide"][day.month]).lower()
+    return f"{day.day} {month}и соли {day.year}"
 
 
 def plotly_separators(language: str) -> str:

@@ -21,7 +21,7 @@ from . import assumptions
 from . import scenarios as scenario_file
 from .locales import pack_languages, read_messages, read_names
 from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
-from .readers import read_tables
+from .readers import coordinate, read_tables
 
 
 @dataclass
@@ -216,10 +216,10 @@ def places_inside(tables: dict, label: dict) -> list[Problem]:
     outside = [n + 2 for n, inside in enumerate(points.within(area)) if not inside]  # spreadsheet rows
     if not outside:
         return []
+    west, south, east, north = (coordinate(v, 1) for v in districts.total_bounds)
     return [Problem(label.get("institutions_reference", "institutions_reference"),
                     f"{len(outside)} of {len(points)} universities lie outside every district (the districts span "
-                    f"longitude {districts.total_bounds[0]:.1f}–{districts.total_bounds[2]:.1f}, latitude "
-                    f"{districts.total_bounds[1]:.1f}–{districts.total_bounds[3]:.1f}); expected places inside the "
+                    f"longitude {west}–{east}, latitude {south}–{north}); expected places inside the "
                     "country: are the boundaries' longitude and latitude swapped?", "lon", tuple(outside))]
 
 

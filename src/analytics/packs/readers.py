@@ -126,9 +126,9 @@ def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     if len(gdf) and gdf.crs is not None and gdf.crs.is_geographic:
         minx, miny, maxx, maxy = gdf.total_bounds
         if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
-            problems.append(Problem(label, f"coordinates reach ({minx:.0f}, {miny:.0f})–({maxx:.0f}, "
-                                           f"{maxy:.0f}), which are not lon/lat degrees; the layer "
-                                           "is projected but labelled as lon/lat"))
+            problems.append(Problem(label, f"coordinates reach ({coordinate(minx)}, {coordinate(miny)})–("
+                                           f"{coordinate(maxx)}, {coordinate(maxy)}), which are not lon/lat "
+                                           "degrees; the layer is projected but labelled as lon/lat"))
     empty = gdf.geometry.isna() | gdf.geometry.is_empty
     if empty.any():
         problems.append(Problem(label, "empty geometry; expected a polygon", "geometry",
@@ -193,3 +193,9 @@ def read_tables(pack: Path, infos: dict[str, TableInfo], name: str | None = None
 
 
 #: Validated tables by pack folder, with the fingerprint of the files they were read from.
+
+
+def coordinate(value: float, digits: int = 0) -> str:
+    """A coordinate for a message: fixed-point while it is a plausible one (metres or degrees), else three
+    significant figures (a corrupt 1e308 is not printed as 309 digits)."""
+    return f"{value:.{digits}f}" if abs(value) < 1e9 else f"{value:.3g}"
