@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -219,7 +220,7 @@ def test_entries_that_differ_in_fixed_parameters_are_two_jobs(tmp_path):
 def test_workers_are_capped_by_jobs_cores_and_memory(tmp_path):
     import os
 
-    from analytics.run.runner import worker_count
+    from analytics.run.memory import worker_count
 
     cores = os.cpu_count() or 1
     # 24 jobs with --workers 1000 run on as many kernels as the default: no more memory at peak
@@ -448,3 +449,26 @@ def test_a_full_disk_names_the_folder_being_written_and_its_free_space(tmp_path,
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith(f"error: cannot write or read {tmp_path / 'out' / 'full'}"), proc.stderr
     assert "No space left on device" in line and "MB free" in line and "Traceback" not in proc.stderr
+
+
+def test_a_job_too_large_for_memory_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    """The hostile pass's n_draws=200000 took 5 GB in one kernel, past what the runner budgets. Notebook 03's
+    kernel was measured at 894 MB with 10,000 draws and 1,701 MB with 60,000 (the declaration's rule: 730 MB
+    plus 16.3 MB per 1,000 draws), so 200,000 draws need about 730 + 3,260 = 3,990 MB: on a machine with
+    3,000 MB available (2,400 MB usable by one job) the job is refused with the most draws that fit,
+    (2,400 - 730) / 0.0163 = 102,453, before any folder is made."""
+    from analytics.run import memory
+
+    monkeypatch.setattr(memory, "available_mb", lambda: 3000.0)
+    path = _yaml(tmp_path, _good(jobs=[{"notebook": "03_uptake_scenarios", "parameters": {"n_draws": 200_000}}]),
+                 name="big")
+    proc = run_cli("brief", path, "--outputs", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2, proc.stderr
+    said = proc.stderr.strip().splitlines()[-1]
+    assert said.startswith("error: job 03_uptake_scenarios_en with n_draws=200000 needs about 3,990 MB"), said
+    assert "n_draws of at most 102,453 fits" in said and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+    # the defaults fit, and kernels at once follow the largest job's need: 2,400 MB usable / 893 MB = 2
+    jobs = [briefing.Job("a", Path("notebooks/03_uptake_scenarios.ipynb"), {}, "en")]
+    assert memory.check_jobs(jobs) == pytest.approx(730 + 16.3 * 10, abs=0.01)
+    assert memory.worker_count(8, 10, memory.check_jobs(jobs)) == min(2, os.cpu_count() or 1)

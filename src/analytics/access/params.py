@@ -1,10 +1,12 @@
 """Parameters of notebook 01_access_gaps (its parameters cell is generated from them)."""
 
-from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Param, scenario_param
+from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Memory, Param, scenario_param
 from ..models.intervals import REPLICATES
 from .age_bands import AGE_BANDS
 from .counterfactual import DRAWS
 
+#: Peak memory of the notebook's kernel (resident, `analytics run`, 2026-12-04): measured 444–468 MB for grid_km 5 to
+#: 0.5 (the grid itself is capped by cells).
 PARAMETERS = Declaration("access", (
     COUNTRY,
     REGION,
@@ -17,4 +19,4 @@ PARAMETERS = Declaration("access", (
     Param("n_draws", int, DRAWS, "draws behind the counterfactual's band (coefficients, study needs, sample)",
           min=20, max=10_000),
     LANGUAGE,
-))
+), memory=Memory(480))

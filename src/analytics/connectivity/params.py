@@ -1,8 +1,10 @@
 """Parameters of notebook 02_connectivity (its parameters cell is generated from them)."""
 
-from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Param, scenario_param
+from ..core.declarations import COUNTRY, LANGUAGE, REGION, Declaration, Memory, Param, scenario_param
 from ..models.content_profiles import PROFILES
 
+#: Peak memory of the notebook's kernel (resident, `analytics run`, 2026-12-04): measured 632 MB (it reads the uptake
+#: model's learners for the network load).
 PARAMETERS = Declaration("connectivity", (
     COUNTRY,
     REGION,
@@ -16,4 +18,4 @@ PARAMETERS = Declaration("connectivity", (
           min=0, max=1),
     scenario_param("sets speed and price levers"),
     LANGUAGE,
-))
+), memory=Memory(650))

@@ -111,12 +111,35 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Memory:
+    """Peak memory of one kernel running a notebook, measured: ``base_mb`` plus ``per_unit_mb`` for each
+    unit of the parameter ``scales_with`` (MB). The runner starts no more kernels at once than memory
+    allows and refuses, before anything runs, a job that could not fit in the memory available."""
+
+    base_mb: float = 500.0
+    scales_with: str | None = None
+    per_unit_mb: float = 0.0
+
+    def estimate(self, values: dict[str, Any]) -> float:
+        """MB one kernel needs at ``values`` (the notebook's effective parameters)."""
+        extra = self.per_unit_mb * float(values.get(self.scales_with, 0)) if self.scales_with else 0.0
+        return self.base_mb + extra
+
+    def most(self, available_mb: float) -> int | None:
+        """The largest value of ``scales_with`` that fits in ``available_mb`` (``None`` if it does not scale)."""
+        if not self.scales_with or self.per_unit_mb <= 0:
+            return None
+        return max(0, int((available_mb - self.base_mb) / self.per_unit_mb))
+
+
+@dataclass(frozen=True)
 class Declaration:
-    """Every parameter of one capability's notebook, and the rules between them."""
+    """Every parameter of one capability's notebook, the rules between them and its kernel's memory."""
 
     capability: str
     params: tuple[Param, ...]
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    memory: Memory = field(default_factory=Memory)
 
     def __getitem__(self, name: str) -> Param:
         for p in self.params:

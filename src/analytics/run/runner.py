@@ -24,6 +24,7 @@ from ..core.cache import CACHE_ENV
 from ..core.errors import ParameterError
 from ..core.kernel import BATCH_ENV
 from ..packs.hashing import combined_hash, pack_hashes, sha256
+from . import memory
 from . import resume as resume_mod
 from .briefing import Briefing, Job
 from .jobs import JobOutcome, JobSpec, run_job, texts_for
@@ -133,29 +134,6 @@ def collect(futures: dict, completed, quiet: bool, on_done=None) -> list[JobOutc
     return outcomes
 
 
-#: Memory budgeted for one warm kernel, MB. Measured on 2026-11-29: the access-gaps steps at a 1 km
-#: grid peak at 268 MB in one process; ipykernel, the notebook's outputs and plotly's JSON add about
-#: 60 MB; the budget keeps room above that.
-KERNEL_MB = 500
-
-
-def worker_count(requested: int | None, jobs: int) -> int:
-    """Kernels to run at once: what was asked (default: the cores), capped by the jobs, the cores and memory."""
-    cores = os.cpu_count() or 1
-    by_memory = max(1, int(0.8 * available_mb() / KERNEL_MB))
-    return max(1, min(requested or cores, jobs or 1, cores, by_memory))
-
-
-def available_mb() -> float:
-    """Memory available to new processes, MB (from /proc/meminfo; 4 GB where it cannot be read)."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 4096.0
 
 
 def execute_local(specs: list[JobSpec], workers: int, quiet: bool = False, on_done=None) -> list[JobOutcome]:
@@ -284,6 +262,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
                                  + ". Run the briefing afresh, or add --force to reuse the finished jobs anyway")
     if scheduler:
         reachable(scheduler)  # before anything is written
+    kernel_mb = memory.check_jobs(briefing.jobs)  # before anything is written
     parent = (outputs or paths.outputs_root()) / briefing.name
     run_id = new_run_id()
     made_parent = not parent.exists()
@@ -295,7 +274,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         for o in reused:
             resume_mod.save_outcome(tmp, o)
         specs = execution_order(specs, briefing.languages)
-        n_workers = worker_count(workers, len(specs))
+        n_workers = memory.worker_count(workers, len(specs), kernel_mb)
 
         def save(outcome: JobOutcome) -> None:
             resume_mod.save_outcome(tmp, outcome)
