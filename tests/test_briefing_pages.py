@@ -12,6 +12,7 @@ import pytest
 from analytics.core import i18n
 
 from . import printed
+from .conftest import PACK
 
 pytestmark = pytest.mark.browser
 
@@ -197,7 +198,19 @@ def test_the_workbooks_read_me_sends_each_sheet_to_its_own_areas_csv(small_run):
 
 
 def _english_catalog_phrases() -> list[str]:
-    en, ru, tg = (i18n.package_catalog(lang) for lang in ("en", "ru", "tg"))
+    """English phrases of the suite's catalog, and of the pack's tables (source, licence and vintage, as
+    pack.yaml states them), that the Russian and Tajik locales translate."""
+    import yaml
+
+    en, ru, tg = (dict(i18n.package_catalog(lang)) for lang in ("en", "ru", "tg"))  # copies: caches stay
+    names = {lang: yaml.safe_load((PACK / "locales" / f"{lang}.yaml").read_text(encoding="utf-8"))
+             for lang in ("ru", "tg")}
+    for table, info in yaml.safe_load((PACK / "pack.yaml").read_text(encoding="utf-8"))["tables"].items():
+        for field in ("source", "licence", "vintage"):
+            key = f"{field}.{table}"
+            if key in names["ru"] or key in names["tg"]:
+                en[key] = str(info[field])
+                ru[key], tg[key] = names["ru"].get(key, ""), names["tg"].get(key, "")
     phrases = []
     for key, text in en.items():
         if ru.get(key) == text or tg.get(key) == text:

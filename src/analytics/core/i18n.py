@@ -40,7 +40,7 @@ SOURCE_LANGUAGE = "en"
 #: ``pilot.finding.<question>`` for what a pilot published on a research question,
 #: ``pilot.verdict.<question>`` for that finding in one line, ``pilot.citation`` for that
 #: publication, ``pilot.network`` and ``pilot.lms`` for the names of the research network and the LMS).
-NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "assumption.", "pilot.")
+NAME_PREFIXES = ("region.", "district.", "table.", "area.", "source.", "licence.", "vintage.", "assumption.", "pilot.")
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -194,6 +194,11 @@ class Texts:
     def get(self, key: str, default: str) -> str:
         """The message ``key``, or ``default`` when no catalog has it."""
         return self(key) if self.has(key) else default
+
+    def table_text(self, table: str, field: str, default: str) -> str:
+        """A pack table's ``source``, ``licence`` or ``vintage`` in this language (the pack locale's key
+        ``<field>.<table>``), else as ``pack.yaml`` states it."""
+        return self.get(f"{field}.{table}", default)
 
     def today(self) -> str:
         """Today's date (UTC) in this language's long format (CLDR)."""

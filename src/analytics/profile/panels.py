@@ -168,7 +168,8 @@ def data_status(pack, tables: list[str] | None = None, language: str = "en") -> 
         df = df[df["table"].isin(tables)]
     tidy = df[["table", "status", "source", "licence", "vintage"]].reset_index(drop=True)
     shown = tidy.assign(status=[tx(f"status.{s}") for s in tidy["status"]],
-                        source=[tx.get(f"source.{n}", s) for n, s in zip(tidy["table"], tidy["source"], strict=True)],
+                        **{f: [tx.table_text(n, f, s) for n, s in zip(tidy["table"], tidy[f], strict=True)]
+                           for f in ("source", "licence", "vintage")},
                         table=[tx.get(f"table.{n}", n) for n in tidy["table"]])
     view = TableView(shown, tx, {c: tx(f"col.{c}") for c in tidy.columns})
     return Panel(Reading(), view=view, result=InputStatus(tidy))

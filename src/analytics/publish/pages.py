@@ -125,12 +125,12 @@ def sources(results: dict, texts) -> list[str]:
     """One line per distinct source and licence of the inputs used, in the reader's language."""
     lines, seen = [], set()
     for tab in results.get("inputs", []):
-        source = texts.get(f"source.{tab['table']}", tab["source"])
-        key = (source, tab["licence"])
+        source, licence, vintage = (texts.table_text(tab["table"], f, tab[f]) for f in ("source", "licence", "vintage"))
+        key = (source, licence)
         if key not in seen:
             seen.add(key)
             status = texts(f"status.{tab['status']}")
-            lines.append(f"{source} — {tab['licence']} ({tab['vintage']}; {status})")
+            lines.append(f"{source} — {licence} ({vintage}; {status})")
     return lines
 
 

@@ -229,8 +229,8 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             for inp in e.results.get("inputs", []):
                 sources[inp["table"]] = {texts("col.table"): texts.get(f"table.{inp['table']}", inp["table"]),
                                          texts("col.status"): texts.get(f"status.{inp['status']}", inp["status"]),
-                                         texts("col.source"): texts.get(f"source.{inp['table']}", inp["source"]), texts("col.licence"): inp["licence"],
-                                         texts("col.vintage"): inp["vintage"]}
+                                         **{texts(f"col.{f}"): texts.table_text(inp["table"], f, inp[f])
+                                            for f in ("source", "licence", "vintage")}}
         if not sheets:
             continue
         books.append((str(out / workbook_name(lang)), [(texts("sheet.readme")[:31], pd.DataFrame(readme), None),
