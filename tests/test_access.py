@@ -182,16 +182,16 @@ def test_counterfactual_is_anchored_on_the_observed_rate(pack):
     today = cascade.of(pack, "baseline")
     rates = access.participation(pack.learners, ["settlement"]).set_index("settlement")["rate"]
     base = online.counterfactual(*args, today, "closed", draws=20, online=False)  # online study closed
-    assert np.allclose(base.by_district["now"], base.by_district["scenario"])
+    assert np.allclose(base.by_district["now"], base.by_district["under_scenario"])
     now = online.counterfactual(*args, today, "baseline", draws=50)
     s = now.rates()
     assert s.loc["rural", "now"] == pytest.approx(rates["rural"])  # the observed rate, not a prediction
     assert (now.by_district["change_pp"] >= 0).all()  # an upper bound never lowers participation
-    assert (s["scenario_low"] <= s["scenario"]).all() and (s["scenario"] <= s["scenario_high"]).all()
+    assert (s["under_scenario_low"] <= s["under_scenario"]).all() and (s["under_scenario"] <= s["under_scenario_high"]).all()
     assert now.capable_share == today.share("afford")  # the cascade's own number, not a second one
     better = online.counterfactual(*args, cascade.of(pack, "4g_expansion"), "4g_expansion", draws=20)
     assert better.capable_share > now.capable_share
-    assert better.rates().loc["rural", "scenario"] > s.loc["rural", "scenario"]
+    assert better.rates().loc["rural", "under_scenario"] > s.loc["rural", "under_scenario"]
     # 6 hours a week at the content mix's 0.7083 Mbps (down and up): 6 x 52/12 x 0.45 x 0.7083 = 8.287 GB a month
     assert online.monthly_course_gb() == pytest.approx(8.287, abs=1e-3)
 
@@ -209,7 +209,7 @@ def test_no_knife_edge_a_one_percent_nudge_moves_the_result_a_little(pack, need)
     for factor in (0.99, 1.01):
         nudged = dataclasses.replace(StudyNeeds(), **{need: getattr(StudyNeeds(), need) * factor})
         moved = online.counterfactual(model, pack.learners, cascade.of(pack, needs=nudged), draws=2).rates()
-        assert (100 * (moved["scenario"] - base["scenario"]).abs() < 0.05).all()
+        assert (100 * (moved["under_scenario"] - base["under_scenario"]).abs() < 0.05).all()
 
 
 def test_affordability_is_a_smooth_probability():

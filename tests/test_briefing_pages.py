@@ -279,6 +279,38 @@ def test_tables_and_manifest(small_run):
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
 
+def test_the_russian_workbook_names_its_codes_and_counts_whole_people(small_run):
+    """The ministry reader found codes (q1, human_capacity, willing_cocreate, development_usd, assumption),
+    English vintages and 116.6165 completers in the Russian workbook. Every text cell of every sheet is now a
+    word of the reader's language or a proper name (an area code, a table's source), and counts of people
+    and dollars are whole numbers; the CSVs keep the codes and exact values."""
+    import openpyxl
+
+    folder, _ = small_run
+    book = openpyxl.load_workbook(folder / "tables" / "tables-ru.xlsx", read_only=True)
+    code = re.compile(r"[a-z]+(_[a-z0-9]+)+|[a-z]{2,}")  # snake_case codes and bare lower-case English words
+    allowed = re.compile(r"[A-Z]{2}-[A-Z]{2}(-[A-Z]{3})?|[A-Z]{3}")  # region, district and country codes
+    found, whole = set(), {"Население, чел.", "Человек", "Число респондентов"}
+    checked = 0
+    for ws in book.worksheets[1:-1]:  # the read-me and sources sheets hold file names and citations
+        rows = list(ws.iter_rows(values_only=True))
+        head = rows[0]
+        for row in rows[1:]:
+            for h, v in zip(head, row, strict=False):
+                if isinstance(v, str) and code.fullmatch(v) and not allowed.fullmatch(v):
+                    found.add((ws.title, h, v))
+                if h in whole and isinstance(v, int | float):
+                    assert float(v).is_integer(), (ws.title, h, v)
+                    checked += 1
+                if h == "Показатель" and isinstance(v, str):  # a long table's measures (enrolled, USD …)
+                    assert not code.fullmatch(v), (ws.title, v)
+    assert found == set(), sorted(found)[:10]
+    assert checked > 100
+    # the CSV behind the access cascade keeps fractional people (the model's weights)
+    cascade = next((folder / "tables").glob("01_access_gaps_all__cascade*.csv"))
+    assert not pd.read_csv(cascade)["people"].map(float.is_integer).all()
+
+
 NBSP = "\u00a0"
 
 #: The page (not the index) of each job in each language.

@@ -54,11 +54,13 @@ def test_catalogs_are_one_per_folder_and_found_without_importing_capabilities():
 
 def test_every_pack_catalog_has_every_region_district_and_table():
     en = set(yaml.safe_load((PACK / "locales" / "en.yaml").read_text(encoding="utf-8")))
-    own = ("source.", "assumption.")  # the pack's own texts: English in pack.yaml and assumptions.yaml
+    own = ("source.", "licence.", "vintage.", "assumption.")  # the pack's own texts: English in pack.yaml
     meta = yaml.safe_load((PACK / "pack.yaml").read_text())
     from analytics.publish.methods import assumption_rows
 
-    sources = {f"source.{n}" for n in meta["tables"]}
+    sources = {f"{f}.{n}" for n in meta["tables"] for f in ("source", "vintage")}
+    # a licence that is more than a licence's name ("CC BY 4.0 (this project)", "public facts (…)")
+    sources |= {f"licence.{n}" for n, t in meta["tables"].items() if re.search(r"[a-z]{3,}", t["licence"])}
     sources |= {f"assumption.{r['section']}.{r['name']}" for r in assumption_rows(PACK)}
     for lang in ("ru", "tg"):
         keys = set(yaml.safe_load((PACK / "locales" / f"{lang}.yaml").read_text(encoding="utf-8")))

@@ -124,7 +124,7 @@ def test_a_district_the_map_withholds_is_withheld_from_every_published_table(pac
     assert rates.loc[~rates["suppressed"], "rate"].notna().all()
     cf = counterfactual_panel(pack, "TJ-GB", "17-24", "baseline", 10, "en").result.to_frame()
     assert set(cf.loc[cf["suppressed"], "district_code"]) == withheld  # the same rule on the same people
-    assert cf.loc[cf["suppressed"], ["now", "scenario", "change_pp"]].isna().all().all()
+    assert cf.loc[cf["suppressed"], ["now", "under_scenario", "change_pp"]].isna().all().all()
 
 
 def test_cohorts_enrol_only_while_eligible():

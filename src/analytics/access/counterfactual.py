@@ -54,14 +54,14 @@ class Counterfactual:
     def location_parity(self) -> tuple[float, float]:
         """Rural/urban participation ratio now and under the scenario."""
         s = self.rates()
-        return (s.loc["rural", "now"] / s.loc["urban", "now"], s.loc["rural", "scenario"] / s.loc["urban", "scenario"])
+        return (s.loc["rural", "now"] / s.loc["urban", "now"], s.loc["rural", "under_scenario"] / s.loc["urban", "under_scenario"])
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy, by district: ``now``, ``scenario`` (0–1, with ``scenario_low``/``scenario_high``), ``change_pp``
+        """Tidy, by district: ``now``, ``under_scenario`` (0–1, with ``under_scenario_low``/``under_scenario_high``), ``change_pp``
         (with bounds); empty where the district's effective sample is under the minimum (``suppressed``)."""
         from .common import blank_suppressed
 
-        values = ["now", "scenario", "scenario_low", "scenario_high", "capable_share", "change_pp", "change_pp_low",
+        values = ["now", "under_scenario", "under_scenario_low", "under_scenario_high", "capable_share", "change_pp", "change_pp_low",
                   "change_pp_high"]
         return blank_suppressed(self.by_district, [c for c in values if c in self.by_district]).assign(
             scenario_name=self.scenario)
@@ -70,7 +70,7 @@ class Counterfactual:
         lines = [f"Scenario '{self.scenario}' (an upper bound): {self.capable_share:.0%} of people can "
                  f"study online ({self.needs.monthly_gb():.2f} GB a month)."]
         for name, r in self.rates().iterrows():
-            lines.append(f"  {name}: {r.now:.1%} now -> {r.scenario:.1%} [{r.scenario_low:.1%}, {r.scenario_high:.1%}]")
+            lines.append(f"  {name}: {r.now:.1%} now -> {r.under_scenario:.1%} [{r.under_scenario_low:.1%}, {r.under_scenario_high:.1%}]")
         return "\n".join(lines)
 
 
@@ -163,9 +163,9 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
         out["suppressed"] = out["effective_sample"] < MIN_SAMPLE
         out["now"] = np.bincount(g, weights=w * enrolled, minlength=len(labels)) / den
         change_rate = np.bincount(g, weights=w * change, minlength=len(labels)) / den
-        out["scenario"] = out["now"] + change_rate
-        out["scenario_low"] = np.nanpercentile(drawn[k], 2.5, axis=0)
-        out["scenario_high"] = np.nanpercentile(drawn[k], 97.5, axis=0)
+        out["under_scenario"] = out["now"] + change_rate
+        out["under_scenario_low"] = np.nanpercentile(drawn[k], 2.5, axis=0)
+        out["under_scenario_high"] = np.nanpercentile(drawn[k], 97.5, axis=0)
         out["change_pp"] = 100 * change_rate
         out["change_pp_low"] = 100 * np.nanpercentile(drawn[k] - drawn_now[k], 2.5, axis=0)
         out["change_pp_high"] = 100 * np.nanpercentile(drawn[k] - drawn_now[k], 97.5, axis=0)

@@ -220,7 +220,7 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
     fig = go.Figure([
         go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
-        go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["scenario"], hovertemplate=hover,
+        go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["under_scenario"], hovertemplate=hover,
                # the band of the modelled change on top of today's level: it never dips below today
                error_y={"type": "data", "symmetric": False, "array": s["change_pp_high"] - s["change_pp"],
                         "arrayminus": s["change_pp"] - s["change_pp_low"]})])
@@ -234,20 +234,20 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     if "rural" in s.index and "urban" in s.index:
         lpi_now, lpi_then = cf.location_parity
         r = s.loc["rural"]
-        numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.scenario,
+        numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.under_scenario,
                        lpi_now=lpi_now, lpi_scenario=lpi_then)
-        said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.scenario,
+        said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.under_scenario,
                        **_change_text(tx, r), lpi_now=lpi_now, lpi_then=lpi_then))
     elif s.empty:
         said.append(tx("access.cf_too_few", min=MIN_SAMPLE))
     elif has_rural(pack, region):  # one of town and village has too few people in the sample
         g = s.iloc[0]
-        said.append(tx(f"access.cf_sentence_{s.index[0]}_only", now=100 * g.now, then=100 * g.scenario,
+        said.append(tx(f"access.cf_sentence_{s.index[0]}_only", now=100 * g.now, then=100 * g.under_scenario,
                        **_change_text(tx, g), min=MIN_SAMPLE))
     else:
         u = s.iloc[0]
-        numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.scenario)
-        said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.scenario, **_change_text(tx, u)))
+        numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.under_scenario)
+        said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.under_scenario, **_change_text(tx, u)))
     said.append(tx("access.cf_band", h_lo=ranges["hours_per_week"][0], h_hi=ranges["hours_per_week"][1],
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],

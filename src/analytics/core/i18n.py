@@ -48,7 +48,8 @@ CATALOG_FILE = "catalog.yaml"
 #: ``values`` maps a column whose values are codes to the key pattern that names a value
 #: (``settlement: "access.{}"``); ``headings`` maps a column to the key of its heading when that is
 #: not ``col.<column>``; ``shares`` lists columns holding shares (0–1), shown in percent (their
-#: ``_low``/``_high`` bounds too). The publisher reads these and knows no capability.
+#: ``_low``/``_high`` bounds too); ``whole`` lists columns (or the ``measure``/``stage`` of a long table's rows)
+#: counting people or US dollars, written as whole numbers. The publisher reads these and knows no capability.
 COLUMNS_SECTION = "columns"
 
 _SPEC = re.compile(r"^(?P<sign>\+)?(?P<group>,)?(?:\.(?P<digits>\d+))?(?P<kind>[fdgP])?$")
@@ -99,24 +100,31 @@ def _entries() -> dict[str, dict]:
 
 @cache
 def column_rules() -> dict[str, object]:
-    """The ``columns`` sections of every catalog, merged: ``values`` and ``headings`` (column to key or key
-    pattern) and ``shares`` (a set of columns). A column two catalogs name differently is an error."""
-    values: dict[str, str] = {}
+    """The ``columns`` sections of every catalog, merged: ``values`` (column to the key patterns that may name
+    its codes, tried in order: each capability names its own codes of a shared column such as ``indicator``),
+    ``headings`` (column to key; a column two catalogs head differently is an error), ``shares`` (columns of
+    shares, 0–1) and ``whole`` (columns, or ``measure``/``stage`` codes, counting people or US dollars: whole
+    numbers in the workbook)."""
+    values: dict[str, list[str]] = {}
     headings: dict[str, str] = {}
     shares: set[str] = set()
+    whole: set[str] = set()
     for rel, doc in _documents():
         section = doc.get(COLUMNS_SECTION) or {}
-        unknown = set(section) - {"values", "headings", "shares"}
+        unknown = set(section) - {"values", "headings", "shares", "whole"}
         if unknown:
-            raise KeyError(f"{rel}: the columns section takes values, headings and shares, not {sorted(unknown)}")
-        for target, given in ((values, section.get("values") or {}), (headings, section.get("headings") or {})):
-            for column, key in given.items():
-                if target.get(column, key) != key:
-                    raise KeyError(f"{rel}: column {column!r} is named by {key!r} here and {target[column]!r} "
-                                   "in another catalog")
-                target[str(column)] = str(key)
+            raise KeyError(f"{rel}: the columns section takes values, headings, shares and whole, not {sorted(unknown)}")
+        for column, given in (section.get("values") or {}).items():
+            patterns = values.setdefault(str(column), [])
+            patterns += [str(p) for p in ([given] if isinstance(given, str) else given) if str(p) not in patterns]
+        for column, key in (section.get("headings") or {}).items():
+            if headings.get(column, key) != key:
+                raise KeyError(f"{rel}: column {column!r} is named by {key!r} here and {headings[column]!r} "
+                               "in another catalog")
+            headings[str(column)] = str(key)
         shares |= {str(c) for c in section.get("shares") or ()}
-    return {"values": values, "headings": headings, "shares": shares}
+        whole |= {str(c) for c in section.get("whole") or ()}
+    return {"values": values, "headings": headings, "shares": shares, "whole": whole}
 
 
 @cache

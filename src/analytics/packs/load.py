@@ -102,9 +102,8 @@ class Pack:
         """The suite's messages in ``language`` with this pack's names (:class:`~analytics.core.i18n.Texts`)."""
         from ..core.i18n import Texts
 
-        labels = {f"param.scenario.{n}": s.label.get(language) or s.label["en"]
-                  for n, s in self.scenarios.items() if s.label}
-        return Texts(language, {**self.names.get(language, {}), **labels}, self.messages.get(language))
+        return Texts(language, {**self.names.get(language, {}), **scenario_file.labels(self.scenarios, language)},
+                     self.messages.get(language))
 
     @property
     def content_hash(self) -> str:

@@ -76,6 +76,12 @@ def _bad(kind: str, value: Any, languages: tuple = ()) -> bool:
             or abs(sum(shares) - 1) > 0.05)
 
 
+def labels(scenarios: dict[str, Scenario], language: str) -> dict[str, str]:
+    """Message keys ``param.scenario.<name>`` naming each scenario that has a label, in ``language`` (else
+    in English): what pages, workbooks and drop-downs call a scenario."""
+    return {f"param.scenario.{n}": s.label.get(language) or s.label["en"] for n, s in scenarios.items() if s.label}
+
+
 def read(pack: Path) -> dict[str, Scenario]:
     """Read and check a pack's ``scenarios.yaml``.
 

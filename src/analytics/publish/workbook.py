@@ -56,6 +56,25 @@ def _cell(value):
     return value
 
 
+def whole_numbers(df: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """Counts of people and US dollars as whole numbers (the catalogs' ``columns: whole``): whole columns, and
+    the numbers of each row of a long table whose code (its ``measure``, ``stage`` …) is whole; the other numbers
+    of such mixed columns to two decimals. Returns the frame and its mixed columns (written without a format)."""
+    rules = column_rules()["whole"]
+    out, mixed = df.copy(), set()
+    for c in out.columns:
+        if c in rules and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round().astype("Int64")
+    for key in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:
+        rows = out[key].isin(rules).to_numpy()
+        if rows.any():
+            for c in out.columns:
+                if pd.api.types.is_float_dtype(out[c]):
+                    out[c] = np.where(rows, out[c].round(), out[c].round(2))
+                    mixed.add(c)
+    return out, mixed
+
+
 def number_format(column: str, series: pd.Series) -> str | None:
     """The Excel number format of a column: percent for shares, grouped integers, two decimals."""
     if column.removesuffix("_low").removesuffix("_high") in column_rules()["shares"]:
@@ -122,10 +141,14 @@ def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
     its code (the CSV keeps all codes; the read-me sheet gives the units).
     """
     out = df.copy()
-    for column, pattern in column_rules()["values"].items():
+    if "table" in out.columns:  # a list of a pack's tables: their source, licence and vintage in the language
+        for field in ("source", "licence", "vintage"):
+            if field in out.columns:
+                out[field] = [texts.table_text(str(t), field, v) if isinstance(v, str) else v
+                              for t, v in zip(out["table"], out[field], strict=True)]
+    for column, patterns in column_rules()["values"].items():
         if column in out.columns:
-            out[column] = [texts.get(pattern.format(str(v).replace(" ", "_")), v) if isinstance(v, str) else v
-                           for v in out[column]]
+            out[column] = [coded(v, patterns, texts) for v in out[column]]
     heads = {c: heading(c, texts) for c in out.columns}
     seen: dict[str, int] = {}
     for c, h in heads.items():  # two columns never share a heading
@@ -133,6 +156,18 @@ def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
         if seen[h] > 1:
             heads[c] = f"{h} ({c})"
     return out.rename(columns=heads)
+
+
+def coded(value, patterns: list[str], texts):
+    """A coded value named by the first of ``patterns`` the catalogs know (``value`` itself if none does)."""
+    if not isinstance(value, str):
+        return value
+    code = value.replace(" ", "_").replace("-", "_")
+    for pattern in patterns:
+        for key in dict.fromkeys((pattern.format(value.replace(" ", "_")), pattern.format(code))):
+            if texts.has(key):
+                return texts(key)
+    return value
 
 
 def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:
@@ -218,8 +253,8 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                 code = e.parameters.get("region", "all")  # codes keep sheet names short; the read-me names the area
                 code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
                 sheet = sheet_name(f"{label} – {code}", taken)
-                named = with_names(df, texts)
-                formats = [number_format(str(c), named[c]) for c in named.columns]  # by the tidy names
+                named, mixed = whole_numbers(with_names(df, texts))
+                formats = [None if c in mixed else number_format(str(c), named[c]) for c in named.columns]
                 sheets.append((sheet, in_language(named, texts), formats))
                 readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
                                texts("readme.table"): label,

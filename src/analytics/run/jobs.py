@@ -135,17 +135,20 @@ def texts_for(country: str, language: str):
     """Messages in ``language`` with the names of the country's pack (read from its locale files)."""
     from ..core import paths
     from ..core.i18n import Texts
+    from ..packs.scenarios import labels as scenario_labels
 
     folder = paths.pack_dir(country)
     if not folder.is_dir():
         return Texts(language)
-    names, messages = _pack_texts(folder, paths.fingerprint(folder / "pack.yaml", folder / "locales"))
-    return Texts(language, names.get(language, {}), messages.get(language))
+    names, messages, scenarios = _pack_texts(folder, paths.fingerprint(folder / "pack.yaml", folder / "locales",
+                                                                       folder / "scenarios.yaml"))
+    return Texts(language, {**names.get(language, {}), **scenario_labels(scenarios, language)}, messages.get(language))
 
 
 @cache
-def _pack_texts(folder: Path, _key: tuple) -> tuple[dict, dict]:
-    """A pack's names and added-language messages, read once per version of its files."""
+def _pack_texts(folder: Path, _key: tuple) -> tuple[dict, dict, dict]:
+    """A pack's names, added-language messages and scenarios, read once per version of its files."""
     from ..packs.locales import pack_languages, read_messages, read_names
+    from ..packs.scenarios import read
 
-    return read_names(folder), read_messages(folder, pack_languages(folder))
+    return read_names(folder), read_messages(folder, pack_languages(folder)), read(folder)
