@@ -118,3 +118,33 @@ def test_every_link_has_a_contrast_of_at_least_4_5(small_run, browser):
         low = [(text, round(ratio, 2)) for text, ratio in ratios if ratio < 4.5]
         assert low == [], (doc, low)
     tab.close()
+
+
+@pytest.mark.parametrize("lang, limits, cited, english", [
+    ("ru", "Ограничения", "Цитируемые публикации", ("urban", "rural", "default", "flagship")),
+    ("tg", "Маҳдудиятҳо", "Нашрияҳои иқтибосшуда", ("urban", "rural", "default", "flagship")),
+])
+def test_the_methods_page_lists_limitations_cites_the_pilot_and_shows_assumptions_as_words(small_run, lang, limits,
+                                                                                           cited, english):
+    """The reader's review found no summary of limitations on the methods page, the pilot cited as "a World
+    Bank blog" without title, date or address, and raw JSON with English keys in the assumptions table."""
+    import html
+
+    from analytics.run.jobs import texts_for
+
+    folder, _ = small_run
+    source = (folder / f"methods-{lang}.html").read_text(encoding="utf-8")
+    texts = texts_for("tjk", lang)
+    heads = [html.unescape(h) for h in re.findall(r"<h2>(.*?)</h2>", source)]
+    assert heads[0] == limits and cited in heads
+    for n in range(1, 6):
+        assert html.escape(texts(f"summary.limit_{n}"), quote=False) in source
+    citation = texts("pilot.citation")
+    assert "2015" in citation and "https://blogs.worldbank.org/" in citation and "Tajikistan" in citation
+    assert html.escape(citation, quote=False) in source
+    table = source.split('<table class="assumptions">')[1].split("</table>")[0]
+    values = [html.unescape(v) for v in re.findall(r"</code></td><td>(.*?)</td>", table)]
+    assert len(values) > 50
+    assert not [v for v in values if "{" in v or '":' in v or "[" in v], "JSON in the assumptions table"
+    words = {w for v in values for w in re.findall(r"[A-Za-z_]+", v)}
+    assert not words & set(english), words & set(english)

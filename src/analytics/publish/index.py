@@ -171,8 +171,13 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
     return {"columns": list(columns.values()), "rows": rows}
 
 
-#: Limitations listed in the printed summary (catalog keys ``summary.limit_<n>``).
+#: Limitations listed on the index, the printed summary and the methods page (catalog keys ``summary.limit_<n>``).
 LIMITATIONS = 5
+
+
+def limitations(texts) -> list[str]:
+    """The briefing's limitations in the reader's language, one sentence each."""
+    return [texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)]
 
 
 def index_body(title: str, entries: list[JobEntry], texts, languages: list[str], run_id: str,
@@ -207,7 +212,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       topic_heading=texts("index.topic"),
                       grid={"rows": []} if summary else pages_grid(mine, texts, href),
                       limitations_title=texts("summary.limitations"),
-                      limitations=[texts(f"summary.limit_{n}") for n in range(1, LIMITATIONS + 1)],
+                      limitations=limitations(texts),
                       failed=[] if summary else failed, failed_title=texts("index.failed"), **status_text(modelled, texts, [i for e in mine for i in e.results.get("inputs", [])])))
 
 

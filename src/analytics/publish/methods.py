@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -28,11 +29,44 @@ def methods_name(language: str) -> str:
     return f"methods-{language}.html"
 
 
-def _value(value) -> str:
-    """An assumption's value as a reader sees it: numbers as written, lists and mappings compact."""
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    return str(value)
+def _value(value, texts=None) -> str:
+    """An assumption's value as a reader sees it: numbers in the reader's locale, mappings as "name: value"
+    with regions, districts, languages and the catalog's known keys (``methods.key.<key>``) named in the
+    reader's language, lists separated by commas. Without ``texts``, compact JSON (as written)."""
+    if texts is None:
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": ")) if isinstance(value, dict | list) \
+            else str(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_key(str(k), texts)}: " + (f"({_value(v, texts)})" if isinstance(v, dict) else _value(v, texts))
+                         for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(f"({_value(v, texts)})" if isinstance(v, dict) else _value(v, texts) for v in value)
+    if isinstance(value, str):
+        return _key(value, texts)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    decimals = len(repr(float(value)).split(".")[1].rstrip("0")) if "e" not in repr(float(value)) else 6
+    return texts.number(value, min(decimals, 6), grouping=abs(value) >= 10_000)
+
+
+def _key(key: str, texts) -> str:
+    """A key or word inside an assumption's value in the reader's language, where it names something known: a
+    region, a district, a key of the methods catalog, a code some table's column names (a survey item …)."""
+    from ..core.i18n import column_rules
+    from ..core.numbers import language_in
+
+    slug = key.replace(" ", "_")
+    coded = [p.format(c) for p in dict.fromkeys(p for ps in column_rules()["values"].values() for p in ps)
+             for c in dict.fromkeys((slug, slug.replace("-", "_")))]  # a code a table's column names too
+    for name in (f"region.{key}", f"district.{key}", f"methods.key.{slug}"):
+        if texts.has(name):
+            return texts(name)
+    named = [texts(c) for c in coded if texts.has(c)]
+    if named:  # the shortest of the codes' names: the item's name, not a sentence about it
+        return min(named, key=len)
+    if len(key) == 2 and key.islower() and (said := language_in(key, texts.language)) != key:
+        return said  # a language code: "tg" -> "таджикский"
+    return re.sub(r"^(\d+)-(\d+)$", "\\1–\\2", key)  # an age band 17-24 -> 17–24
 
 
 def assumption_rows(pack_dir: Path, texts=None) -> list[dict]:
@@ -55,13 +89,16 @@ def assumption_rows(pack_dir: Path, texts=None) -> list[dict]:
             if texts is not None:
                 source = texts.get(f"assumption.{section}.{name}", source)
             rows.append({"section": texts.get(f"methods.section.{section}", section) if texts else section,
-                         "name": name, "value": _value(entry["value"]), "source": source})
+                         "name": name, "source": source,
+                         "value": str(entry["value"]) if "seed" in (section, name) else _value(entry["value"], texts)})
     return rows
 
 
 def methods_body(meta: dict, notebooks: list[tuple[str, str]], texts, pack_dir: Path, hashes: dict[str, str],
                  input_hash: str, run_id: str, nav: list[dict]) -> str:
     """The content of the methods page in the language of ``texts``."""
+    from .index import limitations
+
     about = [(texts(f"methods.{k}"), meta[k]) for k in ("author", "organisation", "contact") if meta.get(k)]
     about += [(texts("page.date"), texts.today()), (texts("page.run"), run_id)]
     sections = [{"title": title, "html": Markup(_markdown(texts.get(f"methods.{stem}", "")))}
@@ -69,6 +106,10 @@ def methods_body(meta: dict, notebooks: list[tuple[str, str]], texts, pack_dir: 
     return str(render("methods.html.j2", title=texts("methods.title"), nav=nav, about=about,
                       modelled_title=texts("methods.modelled_title"),
                       modelled=Markup(_markdown(texts("methods.modelled"))), sections=sections,
+                      limitations_title=texts("summary.limitations"),
+                      limitations=limitations(texts),
+                      cited_title=texts("methods.cited_title"),
+                      cited=[texts("pilot.citation")] if texts.has("pilot.citation") else [],
                       assumptions_title=texts("methods.assumptions_title"),
                       assumptions_intro=texts("methods.assumptions_intro"),
                       assumption_columns=[texts("methods.col_section"), texts("methods.col_name"),
