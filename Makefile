@@ -50,11 +50,13 @@ lab: setup notebooks
 
 ## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
 ## from a CDN), at http://localhost:8866/. A kernel whose tab is closed is shut down once it has been
-## idle for CULL_IDLE seconds (checked every CULL_EVERY seconds).
+## idle for CULL_IDLE seconds (checked every CULL_EVERY seconds). voila.json (src/analytics/publish/voila/)
+## leaves out the jupytext lab extension, which cannot load in Voilà.
 CULL_IDLE ?= 300
 CULL_EVERY ?= 60
 dashboard: setup notebooks
-	JUPYTER_PATH=$(CURDIR)/src/analytics/publish $(BIN)/voila notebooks --template=offline \
+	JUPYTER_PATH=$(CURDIR)/src/analytics/publish JUPYTER_CONFIG_PATH=$(CURDIR)/src/analytics/publish/voila \
+	  $(BIN)/voila notebooks --template=offline \
 	  --no-browser --port=8866 --Voila.ip=127.0.0.1 \
 	  --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) --MappingKernelManager.cull_interval=$(CULL_EVERY)
 

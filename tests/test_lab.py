@@ -112,6 +112,8 @@ class LabPage:
         self.lab_own: list[str] = []  # JupyterLab's own races, kept apart from errors of this project's code
         self.page.on("console", lambda m: self._console(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.missing: list[str] = []
+        self.page.on("response", lambda r: self.missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.route("**/*", self._route)
 
     def _console(self, text: str) -> None:
@@ -379,11 +381,17 @@ def test_a_refused_parameter_stops_run_all_every_time(lab_page, lab):
     assert page.errors == [] and page.external == []
 
 
-def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_run):
+def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them(browser, lab, pack, small_run):
+    """Voilà as `make dashboard` serves it: 00 draws the batch page's charts without code; its region and
+    language drop-downs redraw the map (GBAO's districts) and the text (Russian headings); a slider on 03
+    redraws its charts. Voilà did not apply the redraws (its plotly renderer has no setData) and logged a
+    jupytext extension error: no console error now."""
     port = free_port()
     log = (lab["tmp"] / "voila.log").open("w")
     # as `make dashboard` starts it: the notebooks folder, the project's offline template (nothing from a CDN)
-    env = {**lab["env"], "JUPYTER_PATH": str(ROOT / "src" / "analytics" / "publish")}
+    # and voila.json (no jupytext lab extension)
+    env = {**lab["env"], "JUPYTER_PATH": str(ROOT / "src" / "analytics" / "publish"),
+           "JUPYTER_CONFIG_PATH": str(ROOT / "src" / "analytics" / "publish" / "voila")}
     proc = subprocess.Popen([str(BIN / "voila"), str(lab["clone"] / "notebooks"), "--no-browser", f"--port={port}",
                              "--Voila.ip=127.0.0.1", "--template=offline"], env=env, stdout=log,
                             stderr=subprocess.STDOUT)
@@ -393,6 +401,11 @@ def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_ru
         page.page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)  # the start page lists the notebooks
         page.page.wait_for_selector("text=00_country_profile", timeout=60_000)
         assert page.external == []  # no stylesheet from a CDN on the start page either
+        # Voilà's own start page loads the widget manager with no kernel behind it (its plugins fail to activate
+        # and ask the kernels API, which Voilà does not serve): that page only, and nothing else
+        assert all("kernel id  does not exist" in e or "404" in e for e in page.errors + page.missing), page.errors
+        page.errors.clear()
+        page.missing.clear()
         page.page.goto(f"http://127.0.0.1:{port}/voila/render/00_country_profile.ipynb", timeout=120_000)
         try:
             page.page.wait_for_function(f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] > 0",
@@ -410,7 +423,33 @@ def test_voila_renders_the_same_charts_without_code(browser, lab, pack, small_ru
         expected = re.findall(r'<p class="chart-title">(.*?)</p>', (folder / batch.html).read_text(encoding="utf-8"))
         squeeze = lambda t: re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", t))  # noqa: E731  (wrapped lines join)
         assert [squeeze(t) for t in titles] == [squeeze(t) for t in expected]
-        assert page.external == []
+        # the drop-downs: region, then language; the map and the text follow
+        region, language = page.page.locator(".widget-dropdown select").nth(0), page.page.locator(".widget-dropdown select").nth(1)
+        labels = region.locator("option").all_inner_texts()
+        region.select_option(index=[i for i, t in enumerate(labels) if "GBAO" in t][0])
+        gbao = int((pack.districts["region_code"] == "TJ-GB").sum())
+        page.page.wait_for_function(f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] === {gbao}",
+                                    timeout=120_000)
+        language.select_option(index=language.locator("option").all_inner_texts().index("Русский"))
+        russian = heading_of("nb00.intro", "ru")
+        page.page.wait_for_function("(h) => [...document.querySelectorAll('h1')].some(e => e.textContent"
+                                    ".replace('¶', '').trim() === h)", arg=russian, timeout=120_000)
+        assert page.shapes() == [gbao]  # still GBAO's
+        assert page.errors == [] and page.external == [], "\n".join(page.errors + page.missing)
+        # a slider of 03 (in a tab of its own) redraws the charts it drives
+        page.close()
+        page = LabPage(browser, f"http://127.0.0.1:{port}")
+        page.page.goto(f"http://127.0.0.1:{port}/voila/render/03_uptake_scenarios.ipynb", timeout=120_000)
+        page.page.wait_for_selector(".noUi-handle", timeout=180_000)
+        data = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                ".map(p => JSON.stringify((p.data || []).map(t => t.y || t.x)))")
+        page.page.wait_for_function(f"() => ({data})().length >= 3", timeout=60_000)
+        before = page.page.evaluate(data)
+        page.page.locator(".noUi-handle").first.focus()
+        for _ in range(5):
+            page.page.keyboard.press("ArrowRight")
+        page.page.wait_for_function(f"(b) => ({data})().some((d, i) => d !== b[i])", arg=before, timeout=60_000)
+        assert page.errors == [] and page.external == [], (page.errors, page.missing)
     finally:
         page.close()
         proc.terminate()

@@ -34,6 +34,11 @@ def live() -> bool:
     return _shell() is not None
 
 
+def in_voila() -> bool:
+    """Whether this kernel serves a Voilà dashboard (Voilà puts these in its kernels' environment)."""
+    return bool(os.environ.get("VOILA_BASE_URL") or os.environ.get("VOILA_KERNEL_ID"))
+
+
 def _shell():
     """The live session's IPython shell, or None (plain Python, a batch kernel)."""
     if os.environ.get(BATCH_ENV):

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.kernel import live
+from ..core.kernel import in_voila, live
 
 #: Mimetype of a section's text shown by :func:`show_text` (the exporter renders it as markdown).
 TEXT_MIME = "application/vnd.analytics.text+json"
@@ -83,14 +83,31 @@ def builder(func):
     return wrapper
 
 
+#: The output widget holding each display id's output in Voilà (see :func:`put`).
+_slots: dict[str, Any] = {}
+
+
 def put(out, display_id: str, update: bool = False, fresh: bool = False) -> None:
     """Show an output under a display id, or (``update``) replace what that id shows (the widget bar's
     redraw). ``fresh`` (charts): JupyterLab's plotly renderer never redraws a drawn chart, so an empty
-    output replaces it first.
+    output replaces it first. Voilà does not apply ``update_display_data`` (its plotly renderer has no
+    ``setData``): there each output lives in an output widget that a redraw clears and fills again.
     """
     from IPython.display import display, update_display
 
     raw = isinstance(out, dict)
+    if in_voila():
+        import ipywidgets
+        from IPython.core.formatters import format_display_data
+
+        data, metadata = (out, {}) if raw else format_display_data(out)
+        slot = _slots.get(display_id)
+        if slot is None or not update:
+            slot = _slots[display_id] = ipywidgets.Output()
+            display(slot)
+        # set from the kernel (no capture by a page that may not be connected yet)
+        slot.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
+        return
     if not update:
         display(out, raw=raw, display_id=display_id)
         return
