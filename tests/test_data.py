@@ -150,11 +150,67 @@ def test_a_city_the_boundary_file_lacks_gets_an_outline_from_a_point_and_an_area
     (["--at", "60,40"], "give either --at LON,LAT with --area KM2"),
     (["--from", "x.geojson"], "give either --at LON,LAT with --area KM2"),
     (["--from", "missing.geojson", "--where", "NAME=A"], "missing.geojson: no such file"),
+    # the hostile pass's cases: a circle across the 180th meridian, a value no feature has (the message came
+    # one character a line), a feature without geometry (a traceback), a code with a line break
+    (["--at", "179.95,0", "--area", "10000"], "crosses the 180th meridian or nears a pole"),
+    (["--from", "{cities}", "--where", "NAME=Nowhere"], "cities.geojson: column 'NAME': no feature is 'Nowhere'"),
+    (["--from", "{cities}", "--where", "NAME=Empty"], "expected polygons, found no geometry"),
+    (["--code", "XX-CA\n", "--at", "60,40", "--area", "10"], "is not an ISO 3166-2 region code"),
 ])
 def test_pack_outline_refuses_bad_input_in_one_line(tmp_path, args, said):
+    import json
+
     from .conftest import run_cli
 
     (tmp_path / "pack.yaml").write_text("country: xxx\n", encoding="utf-8")
-    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", *args)
+    cities = tmp_path / "cities.geojson"
+    cities.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"NAME": "A"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[60, 40], [60.1, 40], [60.1, 40.1], [60, 40]]]}},
+        {"type": "Feature", "properties": {"NAME": "Empty"}, "geometry": None}]}), encoding="utf-8")
+    args = [a.format(cities=cities) for a in args]
+    code = args[args.index("--code") + 1] if "--code" in args else "XX-CA"
+    args = [a for k, a in enumerate(args) if a != "--code" and (k == 0 or args[k - 1] != "--code")]
+    proc = run_cli("pack", "outline", str(tmp_path), code, "City A", *args)
+    lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert len(lines) == 1, lines
     assert not (tmp_path / "reference").exists()  # nothing written
+
+
+def test_pack_outline_keeps_to_its_own_file(tmp_path):
+    """A damaged outlines file is named in one line (it gave a traceback); a reference/ folder that links
+    elsewhere is refused (the outline was written outside the pack)."""
+    from .conftest import run_cli
+
+    (tmp_path / "pack.yaml").write_text("country: xxx\n", encoding="utf-8")
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "city_outlines.geojson").write_text("[1, 2", encoding="utf-8")
+    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", "--at", "60,40", "--area", "10")
+    assert proc.returncode == 2 and "not an outlines file this command wrote" in proc.stderr, proc.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "reference" / "city_outlines.geojson").unlink()
+    (tmp_path / "reference").rmdir()
+    (tmp_path / "reference").symlink_to(elsewhere)
+    proc = run_cli("pack", "outline", str(tmp_path), "XX-CA", "City A", "--at", "60,40", "--area", "10")
+    assert proc.returncode == 2 and "is a link or not a regular file" in proc.stderr, proc.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_outline_never_replaces_a_region_or_lands_outside_the_country():
+    """The hostile pass replaced Sughd with a 300 km² circle, and put an outline in Nigeria: both built."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from analytics.core.errors import DataError
+    from analytics.packs.outlines import with_outlines
+
+    adm1 = gpd.GeoDataFrame({"shapeISO": ["XX-AA"], "shapeName": ["A"], "shapeID": ["1"]},
+                            geometry=[box(60, 40, 61, 41)], crs="EPSG:4326")
+    for code, shape, said in (("XX-AA", box(60.4, 40.4, 60.5, 40.5), "is a region of the first-level boundaries"),
+                              ("XX-ZZ", box(10, 10, 10.1, 10.1), "lies mostly outside the country's regions")):
+        outline = gpd.GeoDataFrame({"shapeISO": [code], "shapeName": ["Z"], "shapeID": ["z"]}, geometry=[shape],
+                                   crs="EPSG:4326")
+        with pytest.raises(DataError, match=said):
+            with_outlines(adm1, outline)

@@ -60,7 +60,14 @@ def build_regions(adm1, census: pd.DataFrame, outlines=None):
     regions = adm1.rename(columns={"shapeISO": "region_code", "shapeName": "name_en"})
     regions = regions[["region_code", "name_en", "geometry"]].copy()
     pop = census.drop_duplicates("iso_3166_2").set_index("iso_3166_2")["population"]
-    regions["census_population"] = regions["region_code"].map(pop).astype("int64")
+    counted = regions["region_code"].map(pop)
+    if counted.isna().any():
+        from ...core.errors import DataError, Problem
+
+        missing = ", ".join(regions.loc[counted.isna(), "region_code"].astype(str))
+        raise DataError([Problem("census", f"no census population for region {missing} of the boundaries; "
+                                           "expected a row for every region (and every city outline)", "iso_3166_2")])
+    regions["census_population"] = counted.astype("int64")
     regions["area_km2"] = area_km2(regions)
     regions["density_per_km2"] = (regions["census_population"] / regions["area_km2"]).round(2)
     regions["population_share"] = (regions["census_population"] / regions["census_population"].sum()).round(6)
