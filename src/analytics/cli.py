@@ -96,7 +96,10 @@ def pack_build(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data
 def pack_new(iso3: str = typer.Argument(..., help="ISO 3166-1 alpha-3 code of the country, e.g. KGZ."),
              data: Path = typer.Option(None, "--data", help="Folder of the packs (default: data/).")):
     """Start a new country pack: data/<iso3>/ with pack.yaml, assumptions.yaml, locale files and READMEs."""
+    from .core import paths
     from .packs.scaffold import new_pack
+
+    _WRITES_INTO.append(data or paths.data_root())
 
     files = new_pack(iso3, data)
     typer.echo(f"Started the pack {files[0].parent if files else iso3}:")
@@ -118,6 +121,8 @@ def pack_outline(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. da
     from .core.errors import ParameterError
     from .packs import outlines
 
+    _WRITES_INTO.append(pack_dir)
+
     if (at is None) == (source is None) or (at is not None) != (area is not None) or (source is None) != (where is None):
         raise ParameterError("pack outline: give either --at LON,LAT with --area KM2, or --from FILE with "
                              "--where FIELD=VALUE")
@@ -138,7 +143,12 @@ def pack_outline(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. da
 def pack_messages(pack_dir: Path = typer.Argument(..., help="Pack folder, e.g. data/kgz."),
                   language: str = typer.Argument(..., help="Reader language the pack adds, e.g. ky.")):
     """Write locales/messages-<language>.yaml for a translator: every suite message, translated or empty."""
+    from .core.errors import ParameterError
     from .packs.locales import write_for_translator
+
+    if not (Path(pack_dir) / "pack.yaml").is_file():
+        raise ParameterError(f"pack messages: {pack_dir} is not a pack folder (no pack.yaml)")
+    _WRITES_INTO.append(pack_dir)
 
     path, empty = write_for_translator(Path(pack_dir), language)
     typer.echo(f"wrote {path}: {empty} messages to translate (each `null`, the English beside it)")

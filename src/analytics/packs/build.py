@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -116,7 +117,11 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     try:
         for folder in BUILT_FOLDERS:  # the tables not rebuilt now stay as they are
             if (pack / folder).is_dir():
-                shutil.copytree(pack / folder, stage / folder)
+                try:
+                    shutil.copytree(pack / folder, stage / folder)
+                except shutil.Error as exc:  # a list of (source, target, reason): said as the first one
+                    _, target, why = exc.args[0][0]
+                    raise OSError(0, re.sub(r"^\[Errno \d+\] |: '.*'$", "", str(why)), target) from None
         written = []
         for name, info in derived.items():
             if only and name not in only:

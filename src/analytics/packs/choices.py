@@ -33,7 +33,8 @@ def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
     country = str(values[by_source["country"]])
     known = known_packs()
     if country not in known:
-        problems.append(f"parameter 'country' is {country!r}; country packs available: {', '.join(known)}")
+        problems.append(f"parameter 'country' is {country!r}; country packs available in {paths.data_root()}: "
+                        + (", ".join(known) if known else "none (set ANALYTICS_DATA to the folder of the packs)"))
         return problems
     offered = pack_languages(paths.pack_dir(country))
     if lang is not None and lang not in offered:

@@ -11,6 +11,7 @@ file per reader language listing the keys it needs; and a README in ``raw/`` and
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from ..core import paths
@@ -105,9 +106,18 @@ def new_pack(iso3: str, root: Path | str | None = None) -> list[Path]:
         lines += [f"- `{spec['path']}` (table `{name}`): {spec.get('description', '')}"
                   for name, spec in tables.items() if str(spec.get("path", "")).startswith(kinds)]
         written[dest / folder / "README.md"] = "\n".join(lines) + "\n"
-    for sub in ("derived", "modelled"):
-        (dest / sub).mkdir(parents=True, exist_ok=True)
-    for path, text in written.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    # written into a staging folder beside the pack's and renamed at the end: a failed write (a full disk)
+    # leaves no half-made pack that a second try would call "exists already"
+    stage = dest.with_name(f".{dest.name}.new")
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        for sub in ("derived", "modelled"):
+            (stage / sub).mkdir(parents=True, exist_ok=True)
+        for path, text in written.items():
+            target = stage / path.relative_to(dest)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        stage.rename(dest)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return sorted(written)

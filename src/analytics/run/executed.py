@@ -147,7 +147,7 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
 
     try:  # the runner removes what it staged: nothing of a refused notebook is kept
         folder, outcomes = run_briefing(briefing, outputs=outputs, quiet=True, execute=rendered)
-    except ParameterError:
+    except (ParameterError, OSError):  # an OSError is the disk's (full, read-only): said as such by the command
         raise
     except Exception as exc:  # noqa: BLE001 - outputs the checks let by: a damaged notebook, not a bug to show
         raise ParameterError(f"{where}: its saved outputs cannot be made into a page ({type(exc).__name__}); "
