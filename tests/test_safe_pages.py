@@ -139,6 +139,9 @@ PAYLOADS = [
     {"image/png": 'x" onerror="alert(11)'},
     {"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(7)"><script>alert(8)</script></svg>'},
     {"text/markdown": "[link](javascript:alert(9)) <script>alert(10)</script>"},
+    # the third hostile pass: a tab or line break inside the address makes "//host"; a slash path is the disk
+    {"text/html": '<a id="tab" href="/\t/example.invalid/tab">t</a> <a id="nl" href="/\n/example.invalid/n">n</a> '
+                  '<a id="ent" href="/&#9;/example.invalid/e">e</a> <a id="disk" href="/etc/passwd">d</a>'},
 ]
 
 
@@ -153,6 +156,11 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     nb = nbformat.read(source, as_version=4)
     chart = next(o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {}))
     chart["data"]["application/vnd.plotly.v1+json"]["data"][0]["name"] = "<!--<script>"  # would swallow the page
+    # plotly draws <a href> in a chart's texts as a link (a click opened another site, or took the page away)
+    layout = chart["data"]["application/vnd.plotly.v1+json"]["layout"]
+    layout["annotations"] = [{"text": '<a href="http://example.invalid/a" target="_top">annotation</a>',
+                              "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False}]
+    layout.setdefault("xaxis", {})["title"] = {"text": '<a href="https://example.invalid/x">axis</a>'}
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
     nb.cells.insert(len(nb.cells) - 1, cell)
@@ -176,6 +184,11 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
         hidden: getComputedStyle(document.body).display})""")
     assert found == {"bad": 0, "scripts": 3 if page.page.locator(".plotly-figure").count() else 0,
                      "hidden": "block"}, found
+    # every link that is left stays in the run's folder (as the browser resolves it), none inside a chart
+    run = (tmp_path / "pub").resolve().as_uri()
+    hrefs = page.page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert [h for h in hrefs if not h.startswith(run)] == [], hrefs
+    assert page.page.locator(".plotly-figure a").count() == 0
     text = page.page.inner_text("body")
     assert "click" in text and "hover" in text  # text kept, only what acts is removed
     assert "No test of association is shown" in text  # the page's own sentences are all there

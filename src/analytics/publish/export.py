@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..report.figures import PLOTLY_MIME
+from ..report.figures import PLOTLY_MIME, without_links
 from ..report.panel import SKIP_MIME
 from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
 
@@ -74,8 +74,10 @@ def safe_html(text: str) -> str:
 
 
 def _local_links(tag: str, attribute: str, value: str) -> str | None:
-    """Keep a link only if it stays in the run: ``//host/…`` (another site, with no scheme) is dropped."""
-    if attribute == "href" and value.strip().replace("\\", "/").startswith("//"):
+    """Keep a link only if it stays in the run: a fragment or a relative path. Browsers drop tabs and line
+    breaks inside an address, so ``/\t/host`` is ``//host`` (another site) and ``/etc/passwd`` the reader's own
+    disk on a page opened from a file: an address starting with a slash, after those are dropped, goes."""
+    if attribute == "href" and re.sub(r"[\x00-\x20\x7f]", "", value).replace("\\", "/").startswith("/"):
         return None
     return value
 
@@ -166,7 +168,7 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         layout, caption = _title_out(fig.get("layout", {}))
         if layout.get("template") == shared_template():  # written once per document (see draw_js)
             layout["template"] = SHARED
-        spec = {"data": fig.get("data", []), "layout": layout,
+        spec = {"data": without_links(fig.get("data", [])), "layout": without_links(layout),
                 "config": {"responsive": True, "displaylogo": False}}
         heading = f'<p class="chart-title">{caption}</p>' if caption else ""
         meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}

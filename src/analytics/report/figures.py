@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,22 @@ def geo_assets_js() -> str:
     return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
 
 
+#: An anchor tag in a chart's text: plotly draws ``<a href>`` in titles, labels and annotations as a link.
+_ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
+
+
+def without_links(obj):
+    """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay): a chart
+    on a page or a dashboard never navigates, whatever a notebook or a pack's names put in it."""
+    if isinstance(obj, str):
+        return _ANCHOR.sub("", obj) if "<" in obj else obj
+    if isinstance(obj, dict):
+        return {k: without_links(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [without_links(v) for v in obj]
+    return obj
+
+
 def figure_bundle(fig, wrap_title: bool = False) -> dict:
     """A figure as a notebook output (plotly's JSON mimetype), for ``display(..., raw=True)``.
 
@@ -49,7 +66,7 @@ def figure_bundle(fig, wrap_title: bool = False) -> dict:
     import plotly.io as pio
 
     title = fig.layout.title.text or ""
-    spec = json.loads(pio.to_json(fig, validate=False))
+    spec = without_links(json.loads(pio.to_json(fig, validate=False)))
     if wrap_title:
         spec["layout"] = fit_title(spec.get("layout", {}))
     return {PLOTLY_MIME: spec, "text/plain": f"<chart: {title}>"}
