@@ -313,3 +313,27 @@ def test_a_published_csv_cell_never_runs_as_a_spreadsheet_formula():
                              "number": [1, -2, 3.5, 0, -0.25, 7]}))
     assert df["text"].tolist()[:5] == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@SUM(A1)", "plain"]
     assert df["text"].isna().tolist()[5] and df["number"].tolist() == [1, -2, 3.5, 0, -0.25, 7]
+
+
+def test_publish_refuses_outputs_of_other_parameters_than_the_cell_says(small_run, tmp_path):
+    """The hostile pass ran the survey at a minimum cell of 2, changed the parameters cell to 5 and published a
+    page saying "minimum group size: 5" with nothing withheld; a Dushanbe page relabelled GBAO published
+    Dushanbe's figures as GBAO's. Results now record the values the set-up cell checked."""
+    import nbformat
+
+    folder, _ = small_run
+    source = next(folder.glob("notebooks/01_access_gaps_TJ-DU_en.ipynb"))
+    nb = nbformat.read(source, as_version=4)
+    results = next(o["data"]["application/vnd.analytics.results+json"] for c in nb.cells for o in c.get("outputs", [])
+                   if "application/vnd.analytics.results+json" in o.get("data", {}))
+    assert results["parameters"]["region"] == "TJ-DU"
+    cell = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    cell.source = cell.source.replace('region = "TJ-DU"', 'region = "TJ-GB"')
+    assert 'region = "TJ-GB"' in cell.source
+    saved = tmp_path / "relabelled.ipynb"
+    nbformat.write(nb, saved)
+    proc = run_cli("publish", str(saved), "--outputs", str(tmp_path / "pub"))
+    assert proc.returncode == 2, proc.stderr
+    assert "the outputs were computed with region='TJ-DU', but the parameters cell now says region='TJ-GB'" \
+        in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "pub").exists() or not list((tmp_path / "pub").rglob("*.html"))

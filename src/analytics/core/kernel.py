@@ -22,7 +22,7 @@ BATCH_ENV = "ANALYTICS_BATCH"
 SETUP_CALL = "check_parameters("
 
 #: Whether the notebook is halted, the cell that said so (IPython may transform a cell twice) and its language.
-_state = {"halted": False, "noted": None, "language": "en"}
+_state = {"halted": False, "noted": None, "language": "en", "checked": {}}
 
 
 def live() -> bool:
@@ -63,9 +63,15 @@ def watch() -> None:
     shell._analytics_watch = True
 
 
-def clear() -> None:
-    """The set-up's checks passed: later cells run again."""
-    _state.update(halted=False, noted=None)
+def clear(checked: dict | None = None) -> None:
+    """The set-up's checks passed: later cells run again. ``checked``: the parameter values that passed (the
+    values the notebook's outputs are computed from, recorded with its results)."""
+    _state.update(halted=False, noted=None, checked=dict(checked or {}))
+
+
+def checked() -> dict:
+    """The parameter values the set-up cell last checked in this kernel (empty before it runs)."""
+    return dict(_state["checked"])
 
 
 def _on_error(shell, etype, value, tb, tb_offset=None):

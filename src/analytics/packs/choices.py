@@ -98,5 +98,5 @@ def check_parameters(decl: Declaration, namespace: dict[str, Any]) -> dict[str, 
     found = pack_problems(decl, values)
     if found:
         raise ParameterError("\n".join(f"parameters cell: {p}" for p in found))
-    kernel.clear()
+    kernel.clear(values)
     return values

@@ -21,7 +21,7 @@ RESULTS_MIME = "application/vnd.analytics.results+json"
 #: The fields of :func:`results` and the type of each (what ``analytics publish`` checks a saved notebook for).
 RESULT_FIELDS = {"country": str, "inputs": list, "modelled": list, "numbers": dict, "sentences": list,
                  "messages": list, "answers": list, "options": dict, "drivers": dict, "effective": dict,
-                 "headline": list, "tables": dict, "cache": dict}
+                 "headline": list, "tables": dict, "cache": dict, "parameters": dict}
 
 
 def tidy(table):
@@ -61,7 +61,9 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
         the index's table of areas, with ``low`` and ``high`` when the
         reading holds the number's band as ``<key>_low`` and ``<key>_high``) and ``tables`` (name to
         ``{"columns": [...], "data": [[...], ...]}``); ``cache``: the computations of the run's
-        cache this job made and those it read (:func:`analytics.core.cache.take_stats`).
+        cache this job made and those it read (:func:`analytics.core.cache.take_stats`); ``parameters``: the
+        values the set-up cell checked, from which every output was computed (``analytics publish`` compares
+        them with the parameters cell).
     """
     names = sorted(inputs if inputs is not None else pack.used)
     info = [{"table": n, "status": pack.info[n].status, "source": pack.info[n].source,
@@ -73,7 +75,10 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
             continue  # a section that does not apply to the area, or one that only says why it shows nothing
         split = json.loads(tidy(table).to_json(orient="split", index=False, date_format="iso"))
         out_tables[name] = {"columns": split["columns"], "data": split["data"]}
+    from ..core.kernel import checked
+
     return {
+        "parameters": {k: v for k, v in checked().items() if isinstance(v, str | int | float | bool)},
         "country": pack.country,
         "inputs": info,
         "modelled": [i["table"] for i in info if i["status"] != "measured"],

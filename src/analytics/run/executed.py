@@ -128,6 +128,15 @@ def publish_executed(notebook: str | Path, outputs: Path | None = None) -> tuple
     check_outputs(nb, where)
     check_executed(nb, where)
     values = check_job(path, executed_parameters(nb, where))
+    from ..publish.pages import notebook_results
+
+    computed = (notebook_results(nb) or {}).get("parameters") or {}
+    differ = {k: v for k, v in computed.items() if k in values and values[k] != v}
+    if differ:  # the parameters cell was edited after the run: the outputs are another run's
+        said = ", ".join(f"{k}={v!r}" for k, v in differ.items())
+        cell = ", ".join(f"{k}={values[k]!r}" for k in differ)
+        raise ParameterError(f"{where}: the outputs were computed with {said}, but the parameters cell now says "
+                             f"{cell}; run all cells and save, then publish")
     check_explored(nb, values, where)
     briefing = one_job_briefing(path, values)
 

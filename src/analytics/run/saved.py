@@ -61,7 +61,7 @@ def _number(value) -> bool:
 def _results(value) -> str | None:
     if not isinstance(value, dict):
         return "the recorded results are not a mapping"
-    missing = [name for name in RESULT_FIELDS if name not in value and name != "cache"]
+    missing = [name for name in RESULT_FIELDS if name not in value and name not in ("cache", "parameters")]
     if missing:
         return (f"the recorded results lack {', '.join(repr(m) for m in missing)} (saved by another version "
                 "of the suite?)")
