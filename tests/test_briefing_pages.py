@@ -306,6 +306,12 @@ def test_the_russian_workbook_names_its_codes_and_counts_whole_people(small_run)
                     assert not code.fullmatch(v), (ws.title, v)
     assert found == set(), sorted(found)[:10]
     assert checked > 100
+    # a long table's shares stay shares where its row counts people: the Sobol indices of the completers
+    # (the reader found the top driver's 0.305 written as 0)
+    drivers = book[next(n for n in book.sheetnames if n.startswith("Факторы неопределённости"))]
+    rows = list(drivers.iter_rows(values_only=True))
+    shares = [v for r in rows[1:] for v in r if isinstance(v, float) and 0 < v < 1]
+    assert shares, rows[:3]
     # the CSV behind the access cascade keeps fractional people (the model's weights)
     cascade = next((folder / "tables").glob("01_access_gaps_all__cascade*.csv"))
     assert not pd.read_csv(cascade)["people"].map(float.is_integer).all()

@@ -60,7 +60,7 @@ def whole_numbers(df: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     """Counts of people and US dollars as whole numbers (the catalogs' ``columns: whole``): whole columns, and
     the numbers of each row of a long table whose code (its ``measure``, ``stage`` …) is whole; the other numbers
     of such mixed columns to two decimals. Returns the frame and its mixed columns (written without a format)."""
-    rules = column_rules()["whole"]
+    rules, shares = column_rules()["whole"], column_rules()["shares"]
     out, mixed = df.copy(), set()
     for c in out.columns:
         if c in rules and pd.api.types.is_float_dtype(out[c]):
@@ -68,8 +68,8 @@ def whole_numbers(df: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     for key in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:
         rows = out[key].isin(rules).to_numpy()
         if rows.any():
-            for c in out.columns:
-                if pd.api.types.is_float_dtype(out[c]):
+            for c in out.columns:  # a row's shares stay shares (a driver's share of the completers' variance)
+                if pd.api.types.is_float_dtype(out[c]) and c.removesuffix("_low").removesuffix("_high") not in shares:
                     out[c] = np.where(rows, out[c].round(), out[c].round(2))
                     mixed.add(c)
     return out, mixed
