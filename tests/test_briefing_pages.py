@@ -146,7 +146,7 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
     # question 4's line is the pilot's (published) before a modelled number: it says so
-    assert [a["verdict_grade"] for a in found] == ["", "", "", f"({tx('grade.published')})", ""]
+    assert [a["verdict_grade"] for a in found] == ["", "", "", f"({tx('grade.short.published')})", ""]
     level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"
     assert found[1]["verdict"] == tx(f"conn.verdict_q2_{level}", afford=afford)
     assert tx.number(afford, 0) in found[1]["verdict"]

@@ -113,3 +113,20 @@ def test_every_panel_holds_disclosure_control(pack, role, k):
     for _, g in cross.groupby("grouping"):
         grid = g.pivot(index="group", columns="course_language", values="suppressed")
         assert not (grid.sum(axis=0) == 1).any() and not (grid.sum(axis=1) == 1).any()
+
+
+@pytest.mark.parametrize("language, interval", [("en", "95% intervals"), ("ru", "доверительные интервалы"),
+                                                ("tg", "фосилаҳои эътимод")])
+def test_charts_of_assumed_shares_claim_no_interval(pack, language, interval):
+    """The reader found "(95-процентные доверительные интервалы)" over the firms' 70/75/55 %, shares the
+    assumption file chose: a reconstructed survey's charts say their shares are assumptions."""
+    from analytics.survey import panels as sp
+
+    assert pack.is_modelled("pilot_respondents") and pack.is_modelled("employer_survey")
+    panels = [sp.language_panel(pack, language=language), sp.rankings_panel(pack, n_replicates=20, language=language),
+              sp.employers_panel(pack, language=language)]
+    figures = [f for p in panels for f in (p.figure if isinstance(p.figure, list) else [p.figure])]
+    titles = [f.layout.title.text for f in figures]
+    assert len(titles) >= 5 and not [t for t in titles if interval in t], titles
+    said = pack.texts(language)("survey.firms_title_assumed", n=40).split("(")[-1]  # "assumed shares, no interval)"
+    assert any(said in t for t in titles)

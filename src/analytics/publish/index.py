@@ -98,7 +98,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
         said = a.get("verdict_grade") if a.get("verdict_grade") in GRADES else ""
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": texts(f"grade.{a['grade']}"),
-                "verdict_grade": texts(f"grade.{said}") if said else "",
+                "verdict_grade": texts(f"grade.short.{said}") if said else "",
                 "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
         out.append(row)

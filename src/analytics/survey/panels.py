@@ -123,7 +123,7 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
             frame.loc[i, ["share", "share_low", "share_high", "respondents"]] = np.nan
             frame.loc[i, "suppressed"] = True
     labels = [language_label(tx, lang) for lang in languages]
-    fig = _bars(tx, labels, frame, tx("survey.lang_title", who=_who(tx, role)))
+    fig = _bars(tx, labels, frame, tx("survey.lang_title" if observed else "survey.lang_title_assumed", who=_who(tx, role)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
@@ -183,7 +183,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         r["suppressed"] = small
         frames.append(r)
         labels = [_item(tx, i) for i in r["item"]]
-        figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title", question=tx(f"survey.q_{question}"),
+        figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title" if observed else "survey.rank_title_assumed", question=tx(f"survey.q_{question}"),
                                                              n=len(asked)), horizontal=True), language))
         top = [labels[i] for i in range(min(3, len(r)))]
         said.append(tx("survey.rank_sentence" if observed else "survey.rank_sentence_assumed",
@@ -279,7 +279,7 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
     shares = safe_shares({k: firms[k].astype(bool) for k in keys}, "willing", None, min_cell_size, observed)
     frame = shares.frame
     labels = [tx(f"survey.{k}") for k in keys]
-    fig = _bars(tx, labels, frame, tx("survey.firms_title", n=len(firms)))
+    fig = _bars(tx, labels, frame, tx("survey.firms_title" if observed else "survey.firms_title_assumed", n=len(firms)))
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.firm_part" if observed else "survey.firm_part_assumed", what=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high)
