@@ -90,7 +90,10 @@ def test_ingest_into_a_pack_marks_the_table_measured(ookla_file, pack_copy):
        "devices": 1}], "avg_d_kbps hold VARCHAR, expected numbers"),
     ([_tile(2.35, 48.85, 1, 1, 1, 100, 1)], "no tile lies inside the country's districts"),
     # B14/B15: nonsense a file used to pass with (a tile inside the country's box)
-    ([_tile(70.0, 37.0, float("inf"), 1, 1, 100, 1)], "infinite speed or latency"),
+    ([_tile(70.0, 37.0, float("inf"), 1, 1, 100, 1)], "infinite or implausible speed or latency"),
+    # third hostile pass: 1e300 kbps was ingested as 1e+297 Mbps; every tile with 0 tests blamed the new table
+    ([_tile(70.0, 37.0, 1e300, 1, 1, 100, 1)], "implausible speed or latency (above 10,000,000 kbps"),
+    ([_tile(68.78, 38.56, 1000, 1, 1, 0, 0)], "no district has 50 tests or more (0 tests in 1 tiles"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 2.5, 1)], "a count that is not a whole number"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 10**12, 1)], "a count that is not a whole number up to 1,000,000,000"),
     ([_tile(70.0, 37.0, 1000, 1, 1, 2**63 + 5, 1)], "a count that is not a whole number up to 1,000,000,000"),

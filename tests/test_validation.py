@@ -267,3 +267,34 @@ def test_pack_new_starts_a_pack_that_validate_explains(tmp_path):
     assert proc.returncode == 2 and "file not found" in proc.stderr and "Traceback" not in proc.stderr
     again = run_cli("pack", "new", "XYZ", "--data", str(tmp_path))
     assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_a_pipe_a_huge_table_or_too_many_scenarios_is_refused_at_once(pack_copy):
+    """The third hostile pass: a named pipe as a table or as scenarios.yaml made validate wait for ever; an
+    800 MB table ran out of memory; 12,427 scenarios validated and a single uptake job ran for minutes."""
+    import os
+
+    import yaml
+
+    table = pack_copy / "raw" / "indicators" / "central_asia_indicators_long.csv"
+    kept = table.read_bytes()
+    table.unlink()
+    os.mkfifo(table)
+    code, out = validate(pack_copy)
+    assert code == 2 and "is not a regular file (a folder, a pipe or a device)" in out, out
+    table.unlink()
+    with table.open("wb") as fh:  # a sparse file: its size without its bytes
+        fh.truncate(250_000_000)
+    code, out = validate(pack_copy)
+    assert code == 2 and "is 250,000,000 bytes; a table is at most 200,000,000" in out, out
+    table.write_bytes(kept)
+    scenarios = pack_copy / "scenarios.yaml"
+    doc = yaml.safe_load(scenarios.read_text(encoding="utf-8"))
+    doc.update({f"copy_{k}": doc["combined"] for k in range(30)})
+    scenarios.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, out = validate(pack_copy)
+    assert code == 2 and "36 scenarios; a pack names at most 24" in out, out
+    scenarios.unlink()
+    os.mkfifo(scenarios)
+    code, out = validate(pack_copy)
+    assert code == 2 and "scenarios.yaml: is not a regular file (a pipe or a device)" in out, out

@@ -27,6 +27,8 @@ def problem(pack: Path, path: Path) -> str | None:
         here = here.parent
     if not path.resolve().is_relative_to(pack.resolve()):
         return "leads outside the pack folder; a pack's files must be inside it"
+    if path.exists() and not path.is_file() and not path.is_dir():  # a pipe would block the reader
+        return "is not a regular file (a pipe or a device); a pack's files must be plain files"
     if path.is_file() and path.stat().st_size > MAX_BYTES:
         return f"is {path.stat().st_size:,} bytes; a pack's text files are at most {MAX_BYTES:,}"
     return None

@@ -36,6 +36,8 @@ MAX_ZOOM = 23
 MAX_COUNT = 10**9
 #: Fewest tests a district needs to be reported (as in Ookla's tutorial).
 MIN_TESTS = 50
+#: Fastest plausible tile mean, kbps (10 Gbps: faster than any consumer line) and slowest latency, ms.
+MAX_KBPS, MAX_LATENCY_MS = 10_000_000, 60_000
 #: Zoom of the quadkey prefixes used to cut the file down to the country's bounding box.
 PREFIX_ZOOM = 8
 KINDS = ("mobile", "fixed")
@@ -180,10 +182,12 @@ def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
     numbers = tiles[["avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]].astype(float)
     counts = numbers[["tests", "devices"]]
     bad = (numbers.isna().any(axis=1) | (numbers < 0).any(axis=1) | ~np.isfinite(numbers).all(axis=1)
-           | (counts != counts.round()).any(axis=1) | (counts > MAX_COUNT).any(axis=1))
+           | (counts != counts.round()).any(axis=1) | (counts > MAX_COUNT).any(axis=1)
+           | (numbers[["avg_d_kbps", "avg_u_kbps"]] > MAX_KBPS).any(axis=1) | (numbers["avg_lat_ms"] > MAX_LATENCY_MS))
     if bad.any():
-        raise ParameterError(f"{path}: {int(bad.sum())} tile(s) in the country's box have a missing, negative or "
-                             f"infinite speed or latency, or a count that is not a whole number up to {MAX_COUNT:,}; "
+        raise ParameterError(f"{path}: {int(bad.sum())} tile(s) in the country's box have a missing, negative, "
+                             f"infinite or implausible speed or latency (above {MAX_KBPS:,} kbps or "
+                             f"{MAX_LATENCY_MS:,} ms), or a count that is not a whole number up to {MAX_COUNT:,}; "
                              "expected finite values of at least 0 and whole counts")
     lon, lat = tile_centres(tiles["quadkey"])
     points = gpd.GeoDataFrame(tiles, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
@@ -200,6 +204,9 @@ def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
     g["up_mbps"] = g["_u"] / g["tests"] / 1000
     g["latency_ms"] = g["_l"] / g["tests"]
     kept = g[g["tests"] >= MIN_TESTS]
+    if kept.empty:
+        raise ParameterError(f"{path}: no district has {MIN_TESTS} tests or more ({int(g['tests'].sum()):,} tests in "
+                             f"{len(placed):,} tiles inside the country); expected a file with the country's tests")
     frame = kept[["district_code", "region_code", "down_mbps", "up_mbps", "latency_ms", "tests", "devices",
                   "tiles"]].sort_values("district_code").reset_index(drop=True)
     frame = frame.astype({"tests": int, "devices": int, "tiles": int})

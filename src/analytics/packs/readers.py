@@ -153,6 +153,11 @@ def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     return ReadResult(gdf, problems, [], 1)
 
 
+#: Largest table file a pack may hold (bytes): the shipped ones are under 3 MB; a table read whole into
+#: memory takes several times its size.
+MAX_TABLE_BYTES = 200_000_000
+
+
 def read_table(pack: Path, info: TableInfo, name: str | None = None) -> ReadResult:
     """Read one table of a pack as described by its metadata (``name``: the pack's name in messages, when
     ``pack`` is a folder standing in for it, such as a build's staging folder)."""
@@ -161,6 +166,13 @@ def read_table(pack: Path, info: TableInfo, name: str | None = None) -> ReadResu
     if not path.exists():
         return ReadResult(None, [Problem(label, f"file not found (table '{info.name}' in "
                                                 f"{METADATA_FILE})")], [], 0)
+    if not path.is_file():  # a pipe would block the reader, a device never end
+        return ReadResult(None, [Problem(label, "is not a regular file (a folder, a pipe or a device); expected "
+                                                f"the table '{info.name}' as a file")], [], 0)
+    if path.stat().st_size > MAX_TABLE_BYTES:
+        return ReadResult(None, [Problem(label, f"is {path.stat().st_size:,} bytes; a table is at most "
+                                                f"{MAX_TABLE_BYTES:,} (reduce it before adding it, e.g. "
+                                                "analytics ingest for Ookla tiles)")], [], 0)
     if info.kind == "geo":
         return read_geo_table(path, info.schema, label)
     if info.kind == "csv":

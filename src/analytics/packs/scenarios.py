@@ -22,6 +22,8 @@ from ..core.i18n import CONTROL
 from . import files
 
 FILE = "scenarios.yaml"
+#: Most named scenarios a pack may hold (baseline included; Tajikistan's has 6).
+MAX_SCENARIOS = 24
 #: What a pack whose scenarios state no course languages is told (by the uptake model and by ``validate``).
 UNSTATED = ("scenario '{scenario}' states no uptake.content_languages: the share of courses in each of the "
             "pack's course languages (assumptions.yaml, uptake.reads), e.g. {{ky: 0.5, ru: 0.4, en: 0.1}}; "
@@ -108,6 +110,9 @@ def read(pack: Path) -> dict[str, Scenario]:
         raise DataError([Problem(label, f"not a valid scenarios file: {yamlio.one_line(exc)}")]) from None
     if not isinstance(doc, dict) or "baseline" not in doc:
         raise DataError([Problem(label, "expected a mapping of named scenarios that includes 'baseline'")])
+    if len(doc) > MAX_SCENARIOS:  # every uptake page simulates each one, and the options are compared side by side
+        raise DataError([Problem(label, f"{len(doc):,} scenarios; a pack names at most {MAX_SCENARIOS} (the "
+                                        "policy options a briefing compares side by side)")])
     problems: list[Problem] = []
     base = {s: {k: d for k, (d, _) in levers.items()} for s, levers in LEVERS.items()}
     out = {}
