@@ -64,19 +64,24 @@ def test_sigkill_mid_run_then_resume_runs_every_job_once(tmp_path):
     marker.unlink()
     note = run_cli("brief", *FIXTURE_FLAGS, str(path), "--outputs", str(tmp_path / "elsewhere"), "--quiet")
     assert note.returncode == 0  # a fresh run of the briefing elsewhere is not confused by it
+    # third hostile pass: an interrupted run's executed notebook swapped for a link to a private file was
+    # copied into the published run; now that job runs again
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for publication")
+    (partial / "notebooks" / "ok_1_en.ipynb").unlink()
+    (partial / "notebooks" / "ok_1_en.ipynb").symlink_to(secret)
     resumed = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(partial), "--outputs", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     final = Path(resumed.stdout.split("published ")[1].split()[0])
     jobs = {j["job"]: j for j in json.loads((final / "manifest.json").read_text())["jobs"]}
     assert set(jobs) == {"ok_1_en", "ok_2_en", "waits_en"}
-    assert jobs["ok_1_en"]["reused"] and jobs["ok_2_en"]["reused"] and not jobs["waits_en"]["reused"]
+    assert not jobs["ok_1_en"]["reused"] and jobs["ok_2_en"]["reused"] and not jobs["waits_en"]["reused"]
+    assert "not for publication" not in (final / "notebooks" / "ok_1_en.ipynb").read_text()
     assert all(j["status"] == "ok" for j in jobs.values())
     assert not partial.exists()  # the interrupted run lives on in the resumed one
     assert (final / "ok_1_en.html").exists() and (final / "waits_en.html").exists()
     # hostile pass: a page swapped for a link to a private file, and one cut short, were published as "ok,
     # reused"; a reused job's files must still be the bytes recorded when they were written
-    secret = tmp_path / "secret.txt"
-    secret.write_text("not for publication")
     (final / "ok_1_en.html").unlink()
     (final / "ok_1_en.html").symlink_to(secret)
     page = final / "ok_2_en.html"
@@ -88,6 +93,24 @@ def test_sigkill_mid_run_then_resume_runs_every_job_once(tmp_path):
     assert not jobs["ok_1_en"]["reused"] and not jobs["ok_2_en"]["reused"] and jobs["waits_en"]["reused"]
     assert not (third / "ok_1_en.html").is_symlink() and "not for publication" not in (third / "ok_1_en.html").read_text()
     assert len((third / "ok_2_en.html").read_bytes()) > 500
+    # third pass: a job record that names another job's page (with that page's checksum) was "ok, reused",
+    # and the job's own page was lost; a job record that is a pipe made --resume wait for ever
+    manifest = json.loads((third / "manifest.json").read_text())
+    one, two = (next(j for j in manifest["jobs"] if j["job"] == n) for n in ("ok_1_en", "ok_2_en"))
+    two["html"], two["files_sha256"]["html"] = one["html"], one["files_sha256"]["html"]
+    (third / "manifest.json").write_text(json.dumps(manifest))
+    fourth = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(third), "--outputs", str(out), "--quiet")
+    assert fourth.returncode == 0, fourth.stderr
+    fourth = Path(fourth.stdout.split("published ")[1].split()[0])
+    jobs = {j["job"]: j for j in json.loads((fourth / "manifest.json").read_text())["jobs"]}
+    assert not jobs["ok_2_en"]["reused"] and jobs["ok_2_en"]["html"] == "ok_2_en.html"
+    assert (fourth / "ok_2_en.html").is_file()
+    stuck = tmp_path / "stuck.partial"
+    (stuck / ".jobs").mkdir(parents=True)
+    (stuck / ".run.json").write_text(json.dumps({"pid": 999_999_999, "briefing": str(path)}))
+    os.mkfifo(stuck / ".jobs" / "ok_1_en.json")
+    proc = run_cli("brief", *FIXTURE_FLAGS, "--resume", str(stuck), "--outputs", str(out), "--quiet")
+    assert proc.returncode == 2 and "is a link or not a regular file" in proc.stderr, proc.stderr
 
 
 def test_a_stale_run_is_reported_not_reused(tmp_path):

@@ -55,7 +55,16 @@ def save_outcome(folder: Path, outcome) -> None:
     os.replace(tmp, path)
 
 
+#: Largest record of a run read back (bytes): a manifest of hundreds of jobs is a few MB.
+MAX_RECORD_BYTES = 100_000_000
+
+
 def _load_json(path: Path, what: str) -> dict:
+    if path.is_symlink() or not path.is_file():  # a link to /dev/zero, a pipe: never read
+        raise ParameterError(f"--resume: {path} is a link or not a regular file; a run's {what} is a file it wrote")
+    if path.stat().st_size > MAX_RECORD_BYTES:
+        raise ParameterError(f"--resume: {path} is {path.stat().st_size:,} bytes; a run's {what} is at most "
+                             f"{MAX_RECORD_BYTES:,}")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -141,7 +150,7 @@ def stale_runs(parent: Path) -> list[Path]:
 def copy_job(previous: Path, folder: Path, rec: dict) -> str:
     """Copy a finished job's page, notebook and book article; return the article."""
     for key in ("html", "ipynb"):
-        if rec.get(key) and (previous / rec[key]).is_file():
+        if rec.get(key) and (previous / rec[key]).is_file() and not (previous / rec[key]).is_symlink():
             (folder / rec[key]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(previous / rec[key], folder / rec[key])
     article = previous / BOOK_DIR / f"{rec.get('anchor', '')}.html"
@@ -182,8 +191,10 @@ def reuse(previous: Path, specs: list[JobSpec]) -> tuple[list[JobSpec], list[Job
     fields = set(JobOutcome.__dataclass_fields__)
     for spec in specs:
         rec = done.get(spec.name)
-        needed = ["html", *(["ipynb"] if published else [])] if rec else []
-        if rec and rec.get("parameters") == spec.parameters and _unchanged(previous, rec, needed):
+        # the job's own page and notebook, by the names the job gives them, each as written
+        own = rec is not None and rec.get("html") == f"{spec.anchor}.html" \
+            and rec.get("ipynb") == f"notebooks/{spec.anchor}.ipynb"
+        if own and rec.get("parameters") == spec.parameters and _unchanged(previous, rec, ["html", "ipynb"]):
             outcome = JobOutcome(**{k: v for k, v in rec.items() if k in fields})
             outcome.fragment = copy_job(previous, Path(spec.folder), rec)
             if not published and not outcome.fragment:  # its book article is gone or not as written
