@@ -96,6 +96,9 @@ CASES = {
     "a parameter given twice": (lambda t: ["run", OK, "-p", "value=1", "-p", "value=2"], "parameter 'value' is given twice"),
     # runs and resumes that cannot be
     "outputs not a folder": (lambda t: ["brief", _yaml(t, _good()), "--outputs", "/dev/null/out"], "cannot write"),
+    "grid value twice": (lambda t: ["brief", _yaml(t, _good(jobs=[{"notebook": "01_access_gaps",
+                                                                  "grid": {"grid_km": [1, 1.0]}}]))],
+                         "grid 'grid_km' lists 1.0 twice"),
     "resume a folder that is no run": (lambda t: ["brief", "--resume", str(t)], "neither a published run"),
     "resume a corrupt manifest": (lambda t: ["brief", "--resume", str(_manifest(t, "{not json"))],
                                   "cannot be read as a run's manifest"),
