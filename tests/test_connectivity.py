@@ -161,3 +161,14 @@ def test_an_all_urban_city_is_priced_for_its_town_dwellers_alone(pack):
     # a country with villages keeps both and names its poorest group (rural in Tajikistan: lower incomes)
     said = " ".join(cp.affordability_panel(pack, "all", "video_720p", 5.0, "baseline", "en").reading.sentences)
     assert "(5 fifths in towns and in villages)" in said and "for the poorest rural fifth the price" in said
+
+
+def test_a_one_district_city_has_no_slowest_district(pack):
+    """The hostile pass read "0.2 hours at the median district speed, and 0.2 hours in the slowest district"
+    on Dushanbe's page: a city-region is one district."""
+    from analytics.connectivity import panels as cp
+
+    said = " ".join(cp.reach_panel(pack, "TJ-DU", "video_360p", 0.0, "baseline", "en").reading.sentences)
+    assert "at the area's median speed" in said and "district" not in said.split("offline package")[1], said
+    said = " ".join(cp.reach_panel(pack, "TJ-GB", "video_360p", 0.0, "baseline", "en").reading.sentences)
+    assert "in the slowest district" in said

@@ -110,8 +110,9 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     else:
         said.append(tx("conn.index_one", index=index))
     hours = readiness.download_hours(conn, HOURS_PER_WEEK, speed_uplift)
-    said.append(tx("conn.package", gb=float(hours["package_gb"].iloc[0]), median=float(hours["hours"].median()),
-                   worst=float(hours["hours"].max()), hours_week=HOURS_PER_WEEK))
+    one = "district_code" in hours and hours["district_code"].nunique() == 1  # a city-region is one district
+    said.append(tx("conn.package_one" if one else "conn.package", gb=float(hours["package_gb"].iloc[0]),
+                   median=float(hours["hours"].median()), worst=float(hours["hours"].max()), hours_week=HOURS_PER_WEEK))
     table = profile_table(HOURS_PER_WEEK).merge(ready.by_area(["profile"])[["profile", "capable_share"]], on="profile")
     shown = table.assign(profile=[tx(f"param.content_profile.{p}") for p in table["profile"]],
                          capable_share=100 * table["capable_share"])
