@@ -104,7 +104,14 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
 
 
 def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
-    """Read one vector layer; check its CRS is lon/lat and its geometries are valid."""
+    """Read one vector layer; check its CRS is lon/lat and its geometries are valid (GEOS's numeric warnings on
+    corrupt coordinates are kept off the screen: the problems found say what is wrong)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _read_geo_table(path, schema, label)
+
+
+def _read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     import geopandas as gpd
     import shapely
 
