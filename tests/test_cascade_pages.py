@@ -56,7 +56,8 @@ def test_who_can_study_online_is_one_number_everywhere(small_run, pack):
                 f"{100 * share['afford']:.0f}"
     for lang in ("en", "ru", "tg"):
         tx = pack.texts(lang)
-        # the workbook: every cascade sheet of GBAO holds the same people at each step as the CSV
+        # the workbook: every cascade sheet of GBAO holds the same people at each step as the CSV, each row's
+        # people written as whole persons (so a step's sum is within half a person a row of the CSV's)
         book = openpyxl.load_workbook(folder / "tables" / f"tables-{lang}.xlsx", read_only=True)
         sheets = [n for n in book.sheetnames if n.startswith(tx("sheet.cascade")) and "TJ-GB" in n]
         assert len(sheets) == 3, book.sheetnames
@@ -65,8 +66,10 @@ def test_who_can_study_online_is_one_number_everywhere(small_run, pack):
             got = pd.DataFrame(rows[1:], columns=rows[0])
             people = got.groupby(tx("col.step"))[tx("col.people")].sum()
             labels = [tx(f"cascade.step_{s}") for s in STEPS]
-            assert people.reindex(labels).to_numpy() == pytest.approx(
-                csv.groupby("step")["people"].sum().reindex(list(STEPS)).to_numpy(), rel=1e-9)
+            assert (got[tx("col.people")] % 1 == 0).all()
+            rows_per_step = got.groupby(tx("col.step")).size().reindex(labels).to_numpy()
+            assert (abs(people.reindex(labels).to_numpy()
+                        - csv.groupby("step")["people"].sum().reindex(list(STEPS)).to_numpy()) <= rows_per_step / 2).all()
         # the index: GBAO's row shows the last step, one decimal, and links to a page that shows the same
         index = (folder / index_name(lang, ["en", "ru", "tg"])).read_text(encoding="utf-8")
         head = re.search(r'<table class="areas"><thead><tr>(.*?)</tr>', index, flags=re.S).group(1)
