@@ -130,3 +130,6 @@ def test_charts_of_assumed_shares_claim_no_interval(pack, language, interval):
     assert len(titles) >= 5 and not [t for t in titles if interval in t], titles
     said = pack.texts(language)("survey.firms_title_assumed", n=40).split("(")[-1]  # "assumed shares, no interval)"
     assert any(said in t for t in titles)
+    # nor a bootstrap of the ranks of assumed answers (the workbook showed a "stability" of 0.963)
+    ranks = panels[1].result.to_frame()
+    assert ranks[["share_low", "share_high", "rank_support", "top3_support"]].isna().all().all()

@@ -179,7 +179,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
                            for item in r["item"]], dtype=bool)
         r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
         if not observed:  # reconstructed answers: no sampling interval and no bootstrap of the ranks
-            r[["share_low", "share_high", "rank_support"]] = np.nan
+            r[["share_low", "share_high", "rank_support", "top3_support"]] = np.nan
         r["suppressed"] = small
         frames.append(r)
         labels = [_item(tx, i) for i in r["item"]]
