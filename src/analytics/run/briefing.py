@@ -123,6 +123,17 @@ MAX_NAME = 120
 MAX_JOBS = 5_000
 
 
+def _repeated(values: list) -> list:
+    """Values a grid list names more than once, 1 and 1.0 being one value (True and 1 are not)."""
+    seen, out = set(), []
+    for v in values:
+        key = ("bool", v) if isinstance(v, bool) else ("number", float(v)) if isinstance(v, int | float) else ("text", v)
+        if key in seen:
+            out.append(v)
+        seen.add(key)
+    return out
+
+
 def _plan(briefing: Briefing, entries: list[dict], path: Path, allowed: set[Path]) -> tuple[list[tuple], list[str]]:
     """Every (entry number, base name, grid values, notebook, checked values, language) of the briefing."""
     from .notebooks import check_job, notebook_path
@@ -145,6 +156,11 @@ def _plan(briefing: Briefing, entries: list[dict], path: Path, allowed: set[Path
             problems.append(f"{path}: job {k}: the briefing's grids make {total:,} jobs up to here; a briefing runs "
                             f"at most {MAX_JOBS:,} (split it into several briefings)")
             break
+        twice = [(n, v) for n, vals in grid.items() if isinstance(vals, list) for v in _repeated(vals)]
+        if twice:  # 1 and 1.0 are one value: two jobs would compute the same page
+            problems.append(f"{path}: job {k}: grid '{twice[0][0]}' lists {twice[0][1]!r} twice; expected each "
+                            "value once")
+            continue
         base = entry.get("name") or nb.stem
         for combo in [dict(zip(grid, vals, strict=True)) for vals in itertools.product(*grid.values())] or [{}]:
             for lang in briefing.languages:

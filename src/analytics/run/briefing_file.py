@@ -173,12 +173,7 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
         if grid is not None and (not isinstance(grid, dict) or not all(
                 isinstance(v, list) and v and all(isinstance(x, SCALARS) for x in v) for v in grid.values())):
             bad(("jobs", k, "grid"), f"{where}: 'grid' must map parameter names to non-empty lists of plain values")
-        elif grid is not None:
-            for name, values in grid.items():  # 1 and 1.0 are one value: two jobs would compute the same page
-                seen = [v for i, v in enumerate(values) if any(v == w and type(v) is not bool for w in values[:i])]
-                if seen:
-                    bad(("jobs", k, "grid", name), f"{where}: grid '{name}' lists {seen[0]!r} twice; expected each "
-                                                   "value once")
+
         params = entry.get("parameters")
         if params is not None and (not isinstance(params, dict) or not all(
                 isinstance(v, SCALARS) for v in params.values())):
