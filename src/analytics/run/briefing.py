@@ -127,7 +127,7 @@ def _repeated(values: list) -> list:
     """Values a grid list names more than once, 1 and 1.0 being one value (True and 1 are not)."""
     seen, out = set(), []
     for v in values:
-        key = ("bool", v) if isinstance(v, bool) else ("number", float(v)) if isinstance(v, int | float) else ("text", v)
+        key = ("bool", v) if isinstance(v, bool) else ("number", v) if isinstance(v, int | float) else ("text", v)
         if key in seen:
             out.append(v)
         seen.add(key)
