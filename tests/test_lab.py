@@ -273,6 +273,37 @@ def test_profile_notebook_draws_its_map_offline_and_saves_clean(lab_page, lab):
     assert status == "", status
 
 
+#: Each drawn chart's title box against its plot area (px): how far the title reaches into the plot.
+TITLE_INTO_PLOT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
+    const t = p.querySelector('.gtitle'), a = p.querySelector('.nsewdrag');
+    if (!t || !a || !t.textContent.trim()) return null;
+    const tb = t.getBoundingClientRect(), ab = a.getBoundingClientRect();
+    return {title: t.textContent.slice(0, 60), into: Math.round(tb.bottom - ab.top),
+            past: Math.round(Math.max(tb.right - p.getBoundingClientRect().right, 0))};
+}).filter(x => x)"""
+
+
+@pytest.mark.parametrize("notebook, language", [("02_connectivity", "en"), ("03_uptake_scenarios", "en"),
+                                                ("04_pilot_survey", "tg")])
+def test_sentences_with_dollars_stay_text_and_titles_stay_above_their_charts(lab_page, lab, notebook, language):
+    """Issue 27: "At US$ 4.65 per GB … US$ 0.07" rendered as a formula in JupyterLab (the text between two
+    dollar signs); long titles wrapped onto the plot (04 in every language). In a real JupyterLab: no MathJax
+    element, the dollar sentences as written, and no title reaching into its plot or past the chart's edge."""
+    notebooks = lab["clone"] / "notebooks"
+    set_parameters(notebooks / f"{notebook}.ipynb", notebooks / f"{notebook}_{language}.ipynb", language=language)
+    page = lab_page(f"{notebook}_{language}.ipynb")
+    page.run_all()
+    assert page.error_outputs() == []
+    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .gtitle').length > 0",
+                                timeout=60_000)
+    assert page.page.locator(".MathJax, mjx-container, .MathJax_Display, .katex").count() == 0
+    if language == "en" and notebook != "04_pilot_survey":
+        assert "US$ " in page.page.inner_text(".jp-Notebook")
+    titles = page.page.evaluate(TITLE_INTO_PLOT)
+    assert titles and [t for t in titles if t["into"] > 2 or t["past"] > 2] == [], titles
+    assert page.errors == [] and page.external == []
+
+
 def test_russian_notebook_maps_publishes_as_the_batch_page_and_its_widget_bar_redraws(lab_page, lab, pack,
                                                                                      small_run):
     """Notebook 01 for the country in Russian, Run All: every heading in Russian, both maps with every

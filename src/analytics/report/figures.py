@@ -105,11 +105,12 @@ def fit_title(layout: dict) -> dict:
         return layout
     margin = layout.get("margin") or {}
     top = int(margin["t"]) if margin.get("t") is not None else 80
-    needed = 24 * len(lines) + 20  # px per line of the default 17 px title font, and a gap
+    needed = 8 + 24 * len(lines) + 16  # a gap, px per line of the default 17 px title font, a gap
     extra = max(0, needed - top)
-    # anchored on the plot area's top edge and growing upwards, inside the enlarged top margin
-    out = {**layout, "title": {**title, "text": "<br>".join(lines), "yref": "paper", "y": 1, "yanchor": "bottom",
-                               "pad": {**title.get("pad", {}), "b": 12}},
+    # hung from the top of the figure inside the enlarged top margin (anchored on the plot area's top edge,
+    # plotly placed the first line there and let the next ones run down into the plot)
+    out = {**layout, "title": {**title, "text": "<br>".join(lines), "yref": "container", "y": 1, "yanchor": "top",
+                               "pad": {**title.get("pad", {}), "t": 8}},
            "margin": {**margin, "t": top + extra}}
     if layout.get("height"):
         out["height"] = layout["height"] + extra
