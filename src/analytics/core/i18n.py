@@ -127,6 +127,15 @@ def column_rules() -> dict[str, object]:
     return {"values": values, "headings": headings, "shares": shares, "whole": whole}
 
 
+def code_names(texts, value: str, patterns) -> list[str]:
+    """The names ``texts`` gives a coded value under each key pattern it knows (``"access.{}"`` …), in the
+    patterns' order; a code is tried as written with spaces as ``_``, then with ``-`` as ``_`` too
+    (``"urban-rural gap"`` → ``…_urban_rural_gap``)."""
+    slug = value.replace(" ", "_")
+    keys = dict.fromkeys(p.format(c) for p in patterns for c in (slug, slug.replace("-", "_")))
+    return [texts(k) for k in keys if texts.has(k)]
+
+
 @cache
 def package_catalog(language: str) -> dict[str, object]:
     """Every message of the suite in ``language`` (a text, or plural forms by category)."""

@@ -52,16 +52,13 @@ def _value(value, texts=None) -> str:
 def _key(key: str, texts) -> str:
     """A key or word inside an assumption's value in the reader's language, where it names something known: a
     region, a district, a key of the methods catalog, a code some table's column names (a survey item …)."""
-    from ..core.i18n import column_rules
+    from ..core.i18n import code_names, column_rules
     from ..core.numbers import language_in
 
-    slug = key.replace(" ", "_")
-    coded = [p.format(c) for p in dict.fromkeys(p for ps in column_rules()["values"].values() for p in ps)
-             for c in dict.fromkeys((slug, slug.replace("-", "_")))]  # a code a table's column names too
-    for name in (f"region.{key}", f"district.{key}", f"methods.key.{slug}"):
+    for name in (f"region.{key}", f"district.{key}", f"methods.key.{key.replace(' ', '_')}"):
         if texts.has(name):
             return texts(name)
-    named = [texts(c) for c in coded if texts.has(c)]
+    named = code_names(texts, key, dict.fromkeys(p for ps in column_rules()["values"].values() for p in ps))
     if named:  # the shortest of the codes' names: the item's name, not a sentence about it
         return min(named, key=len)
     if len(key) == 2 and key.islower() and (said := language_in(key, texts.language)) != key:

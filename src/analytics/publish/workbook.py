@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.i18n import column_rules
+from ..core.i18n import code_names, column_rules
 
 #: How the workbooks are written: row by row to the file; a text is text (never read as a formula,
 #: a number or a link, whatever it begins with); a missing or infinite number is an empty cell.
@@ -160,14 +160,8 @@ def in_language(df: pd.DataFrame, texts) -> pd.DataFrame:
 
 def coded(value, patterns: list[str], texts):
     """A coded value named by the first of ``patterns`` the catalogs know (``value`` itself if none does)."""
-    if not isinstance(value, str):
-        return value
-    code = value.replace(" ", "_").replace("-", "_")
-    for pattern in patterns:
-        for key in dict.fromkeys((pattern.format(value.replace(" ", "_")), pattern.format(code))):
-            if texts.has(key):
-                return texts(key)
-    return value
+    names = code_names(texts, value, patterns) if isinstance(value, str) else []
+    return names[0] if names else value
 
 
 def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:

@@ -54,10 +54,10 @@ def check_jobs(jobs: list[Job], available: float | None = None) -> float:
     """
     available = available_mb() if available is None else available
     usable = USABLE * available
-    problems, largest = [], Memory().base_mb
+    problems, needs = [], []
     for job in jobs:
         need, rule, values = job_mb(job)
-        largest = max(largest, need)
+        needs.append(need)
         if need > usable:
             most = rule.most(usable)
             fits = (f"; {rule.scales_with} of at most {most:,} fits" if most is not None and most > 0 else "")
@@ -68,7 +68,7 @@ def check_jobs(jobs: list[Job], available: float | None = None) -> float:
     if problems:
         shown = problems[:3] + ([f"… and {len(problems) - 3} more jobs"] if len(problems) > 3 else [])
         raise ParameterError("\n".join(shown))
-    return largest
+    return max(needs, default=Memory().base_mb)
 
 
 def worker_count(requested: int | None, jobs: int, kernel_mb: float = Memory().base_mb) -> int:
