@@ -32,7 +32,7 @@ briefing: setup notebooks
 ## the twenty slowest tests, where the suite's time goes.
 test: setup notebooks browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=20
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=20
 
 ## The checks that start no kernel, JupyterLab or browser (about a minute): for a quick look while editing.
 quick-test: setup notebooks
