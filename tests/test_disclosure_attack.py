@@ -1,9 +1,10 @@
 """The survey's disclosure control attacked as an attacker would, over everything published together.
 
 The attacker holds every cross-tabulation the survey page publishes for every role (all, teacher,
-student) at k = 3, 5 and 10, the research questions' counts, and knows the suppression rule. Three
-named attacks broke the former per-table control; each is here, and an interval attack by linear
-programming over the whole published set bounds what remains.
+student) at k = 3, 5, 7 and 10 (one at a time and all together), the research questions' counts, and
+knows the suppression rule. Three named attacks broke the former per-table control, and a fourth (pages
+published at two minimum sizes, differenced) the per-size control after it; each is here, and an interval
+attack by linear programming over the whole published set bounds what remains.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import pytest
 from analytics.survey import panels as sp
 from analytics.survey import protection as pr
 from analytics.survey.questions import research_table
-from analytics.survey.responses import course_languages
+from analytics.survey.responses import course_languages, stated
 
-K = (3, 5, 10)
+K = (3, 5, 7, 10)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_the_interval_attack_over_every_published_table_leaves_each_withheld_cou
     totals): each withheld count can still take any value over a range of at least k respondents, and the
     range holds the true count (the harness would see a wrong model of the tables)."""
     plan = _as_plan(published, k)
-    people = pr._stated(pack)
+    people = stated(pack, pack.pilot_respondents)
     found = pr.audit(plan, people).frame
     assert len(found) and found["protected"].all(), found[~found["protected"]]
     truth = pr._tables(people, course_languages(pack))
@@ -121,14 +122,14 @@ def test_attack_3_the_suppression_pattern_tells_nothing_more(published, pack, k)
         pass
     assert w[0, 1]  # the next cell after the primary 3 is a 0, and it is withheld: "withheld ≥ 1" is not known
     plan = pr.protect(pack, k)
-    pinned = pr.audit(plan, pr._stated(pack), primary_range=True).frame
+    pinned = pr.audit(plan, stated(pack, pack.pilot_respondents), primary_range=True).frame
     assert (pinned["width"] >= min(1.0, k - 2) - 1e-9).all(), pinned.sort_values("width").head()
 
 
 def test_the_former_per_table_rule_falls_to_these_attacks(pack):
     """The harness has the power to see a leak: each table protected on its own (its counts of 1 to k − 1
     withheld) gives counts back by differencing across roles, which attack 1 would report."""
-    people = pr._stated(pack)
+    people = stated(pack, pack.pilot_respondents)
     leaks = 0
     for g in ("institution", "sex", "settlement"):
         grids = {r: pr.with_totals(pd.crosstab((people if r == "all" else people[people["role"] == r])[g],
@@ -140,3 +141,62 @@ def test_the_former_per_table_rule_falls_to_these_attacks(pack):
                 flags = [bool(hidden[r].loc[i, c]) if i in hidden[r].index else False for r in pr.ROLES]
                 leaks += sum(flags) == 1
     assert leaks > 0
+
+
+def test_attack_4_pages_at_two_minimum_sizes_give_nothing_back_together(published, pack):
+    """Published at k = 5 and k = 7, the student page's rural row showed Russian 21 (k = 5) and English 18
+    (k = 7) beside the total 43: 43 − 21 − 18 = 4 Tajik, withheld on both. Plans are nested now (what a smaller
+    k withholds stays withheld at every larger one), and the interval attack over every table published at
+    every k together leaves each count withheld at all of them a range of at least the smallest k."""
+    for k in range(2, 13):
+        small, large = pr.protect(pack, k - 1), pr.protect(pack, k)
+        assert set(large.tables) <= set(small.tables)
+        for key in large.tables:
+            assert (large.withheld[key] | ~small.withheld[key]).to_numpy().all(), (k, key)
+    people = stated(pack, pack.pilot_respondents)
+    cells = pr._joint(people, course_languages(pack))
+    base = _as_plan(published, min(K))
+    extra = []  # every number shown on the pages of the other sizes, as equalities over the joint table
+    for k in K[1:]:
+        plan = _as_plan(published, k)
+        for (role, g), t in plan.tables.items():
+            for i in t.index:
+                for c in t.columns:
+                    if not plan.withheld[(role, g)].loc[i, c]:
+                        extra.append((pr._row(cells, role, g, i, c), float(t.loc[i, c])))
+    found = pr.audit(base, people, extra=extra).frame
+    assert len(found) and found["protected"].all(), found[~found["protected"]]
+    rural = published[("student", 5)].set_index(["grouping", "group", "course_language"])
+    assert rural.loc[("settlement", "rural", "tg"), "suppressed"]
+    shown = [bool(~published[("student", k)].set_index(["grouping", "group", "course_language"])
+                  .loc[("settlement", "rural", c), "suppressed"]) for k in (5, 7) for c in ("en", "ru")]
+    assert sum(shown) <= 2  # never Russian at one size and English at the other
+
+
+def test_an_answer_outside_the_listed_languages_is_a_column_of_its_own(pack, monkeypatch):
+    """A surveyed pack where two teachers answered "other": the tables had no column for them while the test of
+    association counted them (3 degrees of freedom beside a two-language table) and the language sentence's n did
+    too (60 against 58), so the two answers and who gave them came back. Now every count, share and test covers
+    the same respondents, and "other" is a column of its own, protected like the others."""
+    import dataclasses
+
+    people = pack.pilot_respondents.copy()
+    teachers = people.index[people["role"] == "teacher"][:2]
+    people.loc[teachers, "course_language"] = "other"
+    mine = dataclasses.replace(pack, tables={**pack.tables, "pilot_respondents": people}, derived={})
+    monkeypatch.setattr(type(pack), "is_modelled", lambda self, table: False)
+    assert course_languages(mine)[-1] == "other"
+    for role in pr.ROLES:
+        panel = sp.crosstab_panel(mine, role, 3, "en")
+        frame = panel.to_frame()
+        # every table published has the column (a role's splits may all be withheld: two "other" answers)
+        assert "other" in set(frame["course_language"]) or (role != "all" and frame.empty), role
+        answered = stated(mine, sp.respondents(mine, role))
+        for g, t in frame.groupby("grouping"):
+            total = t[(t["group"] == "total") & (t["course_language"] == "total")]["respondents"]
+            assert total.isna().all() or int(total.iloc[0]) == len(answered), (role, g)
+        for test in panel.result.tests:  # a test counts the published table's respondents, in its columns
+            assert int(test.counts.to_numpy().sum()) == len(answered), (role, test.group)
+            assert set(map(str, test.counts.columns)) <= set(course_languages(mine)), (role, test.group)
+        said = " ".join(sp.language_panel(mine, role, 3, "en").reading.sentences)
+        assert f"Of the {len(answered):,d} " in said, said

@@ -23,7 +23,7 @@ from .crosstab import CrossTabs, crosstab
 from .protection import protect
 from .questions import named_answers
 from .rankings import REPLICATES, Rankings, rank
-from .responses import ASKED, course_languages, published_languages, respondents, safe_shares
+from .responses import ASKED, course_languages, published_languages, respondents, safe_shares, stated
 
 GROUPS = ("role", "institution", "sex", "settlement")
 
@@ -111,10 +111,10 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     tx = pack.texts(language)
     languages, published = course_languages(pack), published_languages(pack)  # the pack's, not one pilot's
     people = respondents(pack, role)
-    stated = people[people["course_language"].notna()]
+    answered = stated(pack, people)
     observed = not pack.is_modelled("pilot_respondents")
-    shares = safe_shares({lang: stated["course_language"] == lang for lang in languages}, "course_language",
-                         stated["weight"], min_cell_size, observed)
+    shares = safe_shares({lang: answered["course_language"] == lang for lang in languages}, "course_language",
+                         answered["weight"], min_cell_size, observed)
     frame = shares.frame
     plan = protect(pack, min_cell_size)  # a language's count is its role's total row in every cross-tabulation
     split = next((g for g in GROUPS if (role, g) in plan.tables), None)
@@ -127,7 +127,7 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
-    said = [tx("survey.lang_sentence", n=len(stated), who=_who(tx, role), parts="; ".join(parts))]
+    said = [tx("survey.lang_sentence", n=len(answered), who=_who(tx, role), parts="; ".join(parts))]
     listed = ", ".join(tx("survey.lang_item", name=language_word(tx, k), share=v) for k, v in published.items())
     if published and role == "all" and not frame["suppressed"].any():
         same = all(round(100 * frame.loc[i, "share"]) == round(published.get(lang, -1))
@@ -218,12 +218,12 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         return _no_survey(pack, language, False)
     tx = pack.texts(language)
     people = respondents(pack, role)
-    stated = people[people["course_language"].notna()]
+    answered = stated(pack, people)
     observed = not pack.is_modelled("pilot_respondents")
     plan = protect(pack, min_cell_size)  # protected together with every other role's tables
     tidy, shown, said, tests = [], [], [], []
     for group in GROUPS:
-        if stated[group].nunique() < 2:
+        if answered[group].nunique() < 2:
             continue
         view = plan.shown(role, group)
         if view is None:  # this role's split of the breakdown cannot be protected with the others
@@ -242,14 +242,15 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         if withheld.to_numpy().any():  # a test on the full counts would give the withheld cells back
             said.append(tx("survey.test_withheld", group=tx(f"survey.group_{group}")))
             continue
-        test = crosstab(stated, group, "course_language", stated["weight"])
+        test = crosstab(answered, group, "course_language", answered["weight"])
         tests.append(test)
         key = "survey.assoc_yes" if test.p_value < 0.05 else "survey.assoc_no"
         said.append(tx(key, group=tx(f"survey.group_{group}"), stat=test.statistic, df=test.df, p=test.p_value,
                        method=tx(f"survey.method_{test.method.replace('-', '_')}")))
     if not observed:
         said.append(tx("survey.no_test"))
-    frame = pd.concat(tidy, ignore_index=True)[["grouping", "group", "course_language", "respondents", "suppressed"]]
+    columns = ["grouping", "group", "course_language", "respondents", "suppressed"]
+    frame = pd.concat(tidy, ignore_index=True)[columns] if tidy else pd.DataFrame(columns=columns)
     table = pd.DataFrame(shown)
     view = TableView(table, tx, {"grouping": tx("survey.col_grouping"), "group": tx("survey.col_group"),
                                  **{lang: language_label(tx, lang) for lang in course_languages(pack)},

@@ -15,7 +15,9 @@ protecting each table alone is not enough: ``all − teacher`` gives the student
 3. **complementary**: while a row or column holds exactly one withheld entry, one more entry of it
    is withheld, chosen by position (the first shown cell after it, zeros included), never by its
    value: the choice tells an attacker nothing about the counts;
-4. **audited**: :func:`audit` solves, by linear programming, the smallest and largest value of every
+4. **nested**: the plan for ``k`` starts from the plan for ``k − 1``, so pages published at several
+   minimum sizes tell together no more than the one at the smallest;
+5. **audited**: :func:`audit` solves, by linear programming, the smallest and largest value of every
    withheld entry that agrees with every published number of the set; while any range is narrower
    than ``k`` respondents — or an attacker who also knew which entries are primary (1 to ``k − 1``)
    could pin one to a single value — more entries of that line are withheld; if the set cannot be
@@ -34,7 +36,7 @@ import pandas as pd
 
 from ..core.cache import computed
 from ..core.results import TableResult
-from .responses import course_languages
+from .responses import course_languages, stated
 
 TOTAL = "total"
 ROLES = ("all", "teacher", "student")
@@ -72,9 +74,6 @@ def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _stated(pack) -> pd.DataFrame:
-    r = pack.pilot_respondents
-    return r[r["course_language"].notna()]
 
 
 def _tables(people: pd.DataFrame, languages: list[str]) -> dict[tuple[str, str], pd.DataFrame]:
@@ -158,19 +157,34 @@ def _settle(tables, withheld) -> None:
 
 def protect(pack, k: int = 5) -> Plan:
     """The survey's cross-tabulations for every role, protected together at minimum size ``k`` (see the
-    module's description); made once per pack and ``k``."""
+    module's description); made once per pack and ``k``.
+
+    Plans are nested: the plan for ``k`` starts from the one for ``k − 1`` (built first, down to 1), so
+    whatever a smaller ``k`` withholds stays withheld at every larger one, and a role split withheld
+    whole stays withheld. Pages published at several minimum sizes then tell no more together than the
+    one at the smallest size alone (computed separately, two sizes gave a cell back by difference:
+    43 − 21 − 18 = 4).
+    """
     if k < 1:
         raise ValueError("the minimum cell size k must be at least 1")
     kept = pack.derived.setdefault(__name__, {})
-    if k not in kept:  # once per kernel, and once per briefing run (the run's cache)
-        kept[k] = computed(pack, "survey.protect", (int(k),), lambda: _protect(pack, k))
-    return kept[k]
+    for size in range(1, int(k) + 1):  # once per kernel, and once per briefing run (the run's cache)
+        if size not in kept:
+            below = kept.get(size - 1)
+            kept[size] = computed(pack, "survey.protect", (size,), lambda s=size, b=below: _protect(pack, s, b))
+    return kept[int(k)]
 
 
-def _protect(pack, k: int) -> Plan:
-    people = _stated(pack)
+def _protect(pack, k: int, below: Plan | None = None) -> Plan:
+    people = stated(pack, pack.pilot_respondents)
     tables = _tables(people, course_languages(pack))
     withheld = {key: (t > 0) & (t < k) for key, t in tables.items()}
+    if below is not None:  # nested: what the plan for k − 1 withholds stays withheld
+        for key in list(tables):
+            if key in below.tables:
+                withheld[key] |= below.withheld[key]
+            else:
+                tables.pop(key), withheld.pop(key)
     for _ in range(MAX_ROUNDS):
         _settle(tables, withheld)
         plan = Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})

@@ -35,16 +35,25 @@ def respondents(pack, role: str = "all") -> pd.DataFrame:
 
 #: Answer codes of ``course_language`` that name no language.
 NOT_A_LANGUAGE = ("other", "not_stated")
+#: The answer "another language": a column of its own wherever a respondent gave it.
+OTHER = "other"
 
 
 def course_languages(pack) -> list[str]:
     """The course languages the survey asks about: those whose shares the pilot published (the pack's
-    assumptions for a reconstructed survey), else those the respondents named, in the order given."""
+    assumptions for a reconstructed survey), else those the respondents named, in the order given; then
+    ``other`` when any respondent answered it (so every table and test covers the same respondents)."""
+    named = set(pack.pilot_respondents["course_language"].dropna().astype(str))
     shares = published_languages(pack)
-    if shares:
-        return list(shares)
-    named = pack.pilot_respondents["course_language"].dropna().astype(str)
-    return sorted(set(named) - set(NOT_A_LANGUAGE))
+    listed = list(shares) if shares else sorted(named - set(NOT_A_LANGUAGE))
+    return listed + ([OTHER] if OTHER in named else [])
+
+
+def stated(pack, people: pd.DataFrame) -> pd.DataFrame:
+    """The respondents of ``people`` whose answer is one of :func:`course_languages`: the same people behind
+    every count, share and test of the course language (an answer left out of the published tables but
+    counted in a test or a total would give its small counts back by difference)."""
+    return people[people["course_language"].astype("string").isin(course_languages(pack)).fillna(False)]
 
 
 def published_languages(pack) -> dict[str, float]:
