@@ -142,6 +142,11 @@ PAYLOADS = [
     # the third hostile pass: a tab or line break inside the address makes "//host"; a slash path is the disk
     {"text/html": '<a id="tab" href="/\t/example.invalid/tab">t</a> <a id="nl" href="/\n/example.invalid/n">n</a> '
                   '<a id="ent" href="/&#9;/example.invalid/e">e</a> <a id="disk" href="/etc/passwd">d</a>'},
+    # the fourth: a relative path that climbs out of the run (a click showed /etc/passwd), written three ways
+    {"text/html": "<a id='up' href='../../../../../../../../../../etc/passwd'>UP</a> "
+                  "<a id='bs' href='..\\..\\..\\..\\..\\..\\..\\etc\\passwd'>BS</a> "
+                  "<a id='pc' href='%2e%2e/%2E%2E/../../../../../../etc/passwd'>PC</a>"},
+    {"text/markdown": "[md-up](../../../../../../../../etc/passwd)"},
 ]
 
 
@@ -159,7 +164,9 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     # plotly draws <a href> in a chart's texts as a link (a click opened another site, or took the page away)
     layout = chart["data"]["application/vnd.plotly.v1+json"]["layout"]
     layout["annotations"] = [{"text": '<a href="http://example.invalid/a" target="_top">annotation</a>',
-                              "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False}]
+                              "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False},
+                             {"text": '<<a>a href="http://example.invalid/n" target="_top">nested<</a>/a>',
+                              "x": 0.5, "y": 0.2, "xref": "paper", "yref": "paper", "showarrow": False}]
     layout.setdefault("xaxis", {})["title"] = {"text": '<a href="https://example.invalid/x">axis</a>'}
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
@@ -299,6 +306,25 @@ def test_a_damaged_saved_notebook_is_one_message_and_writes_nothing(small_run, t
         assert proc.returncode == 2 and "Traceback" not in said, (case, said)
         assert said.startswith("error: ") and len(said.splitlines()) == 1, (case, said)
         assert expected[case] in said and "_ipynb" not in said and "cell" in said, (case, said)
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_error_saved_in_a_notebook_cannot_write_to_the_terminal(small_run, tmp_path):
+    """Fourth hostile pass: a saved error output whose name held terminal codes (a window title, clear screen)
+    and whose message held a line break, a forged "error:" line and a right-to-left mark reached the terminal
+    as they were. The message is one line, with those characters shown as escapes."""
+    folder, _ = small_run
+    nb = json.loads(next(folder.glob("notebooks/00_country_profile_all_en.ipynb")).read_text())
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and c.get("outputs"))
+    cell["outputs"].append({"output_type": "error", "ename": "Err\x1b]0;PWNED\x07\x1b[2J\x1b[31m",
+                            "evalue": "line1\nerror: fake second line\u202eRLO", "traceback": []})
+    saved = tmp_path / "stopped.ipynb"
+    saved.write_text(json.dumps(nb))
+    proc = run_cli("publish", str(saved), "--outputs", str(tmp_path / "out"))
+    said = proc.stderr.strip()
+    assert proc.returncode == 2 and said.startswith("error: ") and len(said.splitlines()) == 1, said
+    assert "stopped with Err" in said and "\\u001b]0;PWNED" in said and "\\u202e" in said, said
+    assert not any(ch in said for ch in "\x1b\x07\u202e"), said
     assert not (tmp_path / "out").exists()
 
 

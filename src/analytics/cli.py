@@ -19,7 +19,7 @@ from pathlib import Path
 
 import typer
 
-from .core.errors import AnalyticsError
+from .core.errors import AnalyticsError, printable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Planning analytics for distance learning in higher education.")
@@ -288,7 +288,8 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)  # click returns an Exit's code in this mode
     except AnalyticsError as exc:
-        typer.echo(f"error: {exc}" if "\n" not in str(exc) else f"error:\n{exc}", err=True)
+        said = printable(str(exc))  # no terminal codes from what a file or a notebook holds
+        typer.echo(f"error: {said}" if "\n" not in said else f"error:\n{said}", err=True)
         sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -297,11 +298,11 @@ def main() -> None:
         sys.exit(130)
     except OSError as exc:  # an outputs folder that is read-only, a full disk, a file that vanished
         where = f" {exc.filename}" if getattr(exc, "filename", None) else _full_disk(exc)
-        typer.echo(f"error: cannot write or read{where}: {exc.strerror or exc}", err=True)
+        typer.echo(printable(f"error: cannot write or read{where}: {exc.strerror or exc}"), err=True)
         sys.exit(2)
     except Exception as exc:  # usage errors (typer's own copy of click) arrive here in non-standalone mode
         if _is_usage_error(exc):
-            typer.echo(f"error: {exc.format_message()} (see 'analytics --help')", err=True)
+            typer.echo(printable(f"error: {exc.format_message()} (see 'analytics --help')"), err=True)
             sys.exit(2)
         raise
     sys.exit(code if isinstance(code, int) else 0)

@@ -7,7 +7,21 @@ never a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+#: Characters a terminal acts on rather than shows: controls (escape sequences start with one) and the
+#: marks that reorder text (a file name with U+202E reads backwards).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, one_line: bool = False) -> str:
+    """``text`` safe to print on a terminal: every control or reordering character shown as ``\\uXXXX``;
+    with ``one_line``, line breaks and runs of spaces become one space (a message quoting what a file holds
+    cannot forge a second ``error:`` line)."""
+    if one_line:
+        text = " ".join(text.split())
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class AnalyticsError(Exception):

@@ -74,10 +74,18 @@ def safe_html(text: str) -> str:
 
 
 def _local_links(tag: str, attribute: str, value: str) -> str | None:
-    """Keep a link only if it stays in the run: a fragment or a relative path. Browsers drop tabs and line
-    breaks inside an address, so ``/\t/host`` is ``//host`` (another site) and ``/etc/passwd`` the reader's own
-    disk on a page opened from a file: an address starting with a slash, after those are dropped, goes."""
-    if attribute == "href" and re.sub(r"[\x00-\x20\x7f]", "", value).replace("\\", "/").startswith("/"):
+    """Keep a link only if it stays in the run's folder: a fragment or a relative path down from the page.
+    Browsers drop tabs and line breaks inside an address, read ``\\`` as ``/`` and ``%2e%2e`` as ``..``, so
+    ``/\t/host`` is ``//host`` (another site), and ``/etc/passwd`` or ``../../etc/passwd`` the reader's own disk
+    on a page opened from a file: an address starting with a slash or climbing with ``..``, once read as a
+    browser reads it, goes."""
+    from urllib.parse import unquote
+
+    if attribute != "href":
+        return value
+    address = unquote(re.sub(r"[\x00-\x20\x7f]", "", value)).replace("\\", "/")
+    path = re.split(r"[?#]", address, maxsplit=1)[0]
+    if address.startswith("/") or ".." in (part.strip() for part in path.split("/")):
         return None
     return value
 

@@ -48,7 +48,11 @@ def without_links(obj):
     """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay): a chart
     on a page or a dashboard never navigates, whatever a notebook or a pack's names put in it."""
     if isinstance(obj, str):
-        return _ANCHOR.sub("", obj) if "<" in obj else obj
+        while "<" in obj:  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
+            obj, n = _ANCHOR.subn("", obj)
+            if not n:
+                break
+        return obj
     if isinstance(obj, dict):
         return {k: without_links(v) for k, v in obj.items()}
     if isinstance(obj, list):

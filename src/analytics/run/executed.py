@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import ParameterError
+from ..core.errors import ParameterError, printable
 from .jobs import JobOutcome, render_outcome
 
 #: Tags of the cells whose assignments are the notebook's parameters, in the order they apply.
@@ -58,8 +58,9 @@ def check_executed(nb, where: str) -> None:
     for number, cell in enumerate(nb.cells, start=1):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
-                raise ParameterError(f"{where}: cell {number} stopped with {out.get('ename')}: "
-                                     f"{out.get('evalue')}; fix it, run all cells and save, then publish")
+                said = printable(f"{out.get('ename')}: {out.get('evalue')}", one_line=True)[:500]
+                raise ParameterError(f"{where}: cell {number} stopped with {said}; fix it, run all cells and "
+                                     "save, then publish")
     if not code or not any(c.get("execution_count") for c in code) or not notebook_results(nb):
         raise ParameterError(f"{where}: the notebook has not been run to the end (no recorded results); "
                              "run all cells and save it (Ctrl+S), then publish")
