@@ -186,3 +186,36 @@ def test_a_vintage_with_control_or_direction_characters_is_refused(ookla_file, p
     out = run_cli("ingest", "ookla", str(ookla_file), "--pack", str(pack_copy), "--vintage", "Q1\u202e\x1b[31m")
     assert out.returncode == 2 and "holds control or text-direction characters" in out.stderr
     assert "Traceback" not in out.stderr and (pack_copy / "pack.yaml").read_text(encoding="utf-8") == before
+
+
+def test_a_file_named_like_a_pattern_is_read_alone(ookla_file, pack, tmp_path):
+    """Fourth hostile pass: DuckDB read a file named ``q*.parquet`` as a pattern, so a copy of the same tiles
+    beside it doubled every district's tests (and an unreadable neighbour gave a traceback). The named file
+    alone is read, whatever its name holds."""
+    import shutil
+
+    folder = tmp_path / "g"
+    folder.mkdir()
+    odd = folder / "q*[1].parquet"
+    shutil.copy(ookla_file, odd)
+    shutil.copy(ookla_file, folder / "q_other.parquet")
+    (folder / "q1.parquet").write_bytes(b"not parquet")
+    alone, read = ingest(ookla_file, pack.districts), ingest(odd, pack.districts)
+    assert read.rows_read == alone.rows_read == 6  # the fixture's six tiles, not twelve
+    pd.testing.assert_frame_equal(read.frame, alone.frame)
+
+
+@pytest.mark.parametrize("change, said", [
+    (lambda rows: [{**rows[0], "quadkey": None}, *rows[1:]], "1 tile(s) have no quadkey"),
+    (lambda rows: rows + rows, "quadkey(s) appear more than once"),
+])
+def test_a_tile_without_a_key_or_twice_is_refused(ookla_file, pack_copy, tmp_path, change, said):
+    """Fourth hostile pass: a tile with no quadkey was left out silently (Murghob fell under 50 tests and out of
+    the table), and the same tiles twice doubled every district's tests; both exit 0. Now one line, exit 2."""
+    rows = duckdb.sql(f"SELECT * FROM read_parquet('{ookla_file}')").df().to_dict("records")
+    bad = tmp_path / "bad.parquet"
+    write_parquet(change(rows), bad)
+    out = run_cli("ingest", "ookla", str(bad), "--pack", str(pack_copy))
+    assert out.returncode == 2 and said in out.stderr, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+    assert not (pack_copy / "measured" / "ookla_mobile.csv").exists()

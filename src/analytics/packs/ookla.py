@@ -17,6 +17,8 @@ the modelled ones for the districts they cover.
 from __future__ import annotations
 
 import math
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,9 +115,9 @@ class Ingested:
                 f"{len(self.dropped_districts)} with fewer than {MIN_TESTS} tests left out")
 
 
-def _check_file(con, path: Path) -> int:
-    """Check the file's columns and types in place (no rows loaded); return its number of rows."""
-    where = str(path)
+def _check_file(con, path: Path, where: str) -> int:
+    """Check the file's columns and types in place (no rows loaded); return its number of rows (``where``: the
+    file's name as the user gave it, for messages)."""
     try:
         described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except Exception as exc:  # duckdb raises its own IOException / InvalidInputException
@@ -131,7 +133,20 @@ def _check_file(con, path: Path) -> int:
     if text:
         raise ParameterError(f"{where}: column(s) {', '.join(text)} hold {', '.join(types[c] for c in text)}, "
                              "expected numbers (kbps, ms, counts)")
-    return int(con.execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchone()[0])
+    rows, keyless = con.execute("SELECT count(*), count(*) - count(quadkey) FROM read_parquet(?)", [str(path)]).fetchone()
+    if keyless:  # a tile with no quadkey has no place: left out, it silently took its tests away from a district
+        raise ParameterError(f"{where}: {keyless} tile(s) have no quadkey; expected every tile's zoom-16 quadkey")
+    return int(rows)
+
+
+@contextmanager
+def _plain_name(path: Path):
+    """The file under a name DuckDB reads as itself: it reads ``*``, ``?`` and ``[…]`` in a name as a pattern
+    (a file named ``q*.parquet`` read every matching file beside it)."""
+    with tempfile.TemporaryDirectory(prefix="analytics-ookla-") as tmp:
+        link = Path(tmp) / "tiles.parquet"
+        link.symlink_to(path.resolve())
+        yield link
 
 
 def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
@@ -158,27 +173,37 @@ def ingest(path: Path | str, districts, kind: str = "mobile") -> Ingested:
         Missing file or columns, text where numbers belong, negative values, or no tile in the country.
     """
     import duckdb
-    import geopandas as gpd
 
     path = Path(path)
     if kind not in KINDS:
         raise ParameterError(f"kind {kind!r} is unknown; choose one of {', '.join(KINDS)}")
     if not path.is_file():
         raise ParameterError(f"{path}: no such file")
-    con = duckdb.connect()
-    rows = _check_file(con, path)
+    with _plain_name(path) as read:
+        return _reduce(duckdb.connect(), read, path, districts, kind)
+
+
+def _reduce(con, read: Path, path: Path, districts, kind: str) -> Ingested:
+    """:func:`ingest` on the file at ``read`` (``path``: its name as the user gave it, for messages)."""
+    import geopandas as gpd
+
+    rows = _check_file(con, read, str(path))
     prefixes = covering_prefixes(tuple(districts.total_bounds))
     con.execute("CREATE TEMP TABLE prefixes (p VARCHAR)")
     con.executemany("INSERT INTO prefixes VALUES (?)", [[p] for p in prefixes])
     inside = f"FROM read_parquet(?) WHERE substr(CAST(quadkey AS VARCHAR), 1, {PREFIX_ZOOM}) IN (SELECT p FROM prefixes)"
     malformed = con.execute(f"SELECT count(*) {inside} AND NOT regexp_full_match(CAST(quadkey AS VARCHAR), "
-                            f"'[0-3]{{{PREFIX_ZOOM},{MAX_ZOOM}}}')", [str(path)]).fetchone()[0]
+                            f"'[0-3]{{{PREFIX_ZOOM},{MAX_ZOOM}}}')", [str(read)]).fetchone()[0]
     if malformed:  # checked in the database, before a long or foreign key reaches Python
         raise ParameterError(f"{path}: {malformed} tile(s) in the country's box have a quadkey that is not "
                              f"{PREFIX_ZOOM} to {MAX_ZOOM} digits 0–3 (Ookla's tiles are zoom 16)")
     tiles = con.execute(
         f"SELECT CAST(quadkey AS VARCHAR) AS quadkey, avg_d_kbps, avg_u_kbps, avg_lat_ms, tests, devices {inside}",
-        [str(path)]).df()
+        [str(read)]).df()
+    repeated = tiles["quadkey"][tiles["quadkey"].duplicated()].unique()
+    if len(repeated):  # one tile per quadkey in Ookla's files: a tile twice counted its tests twice
+        raise ParameterError(f"{path}: {len(repeated)} quadkey(s) appear more than once (e.g. {repeated[0][:24]}); "
+                             "expected one row per tile (is the same file appended twice?)")
     numbers = tiles[["avg_d_kbps", "avg_u_kbps", "avg_lat_ms", "tests", "devices"]].astype(float)
     counts = numbers[["tests", "devices"]]
     bad = (numbers.isna().any(axis=1) | (numbers < 0).any(axis=1) | ~np.isfinite(numbers).all(axis=1)
