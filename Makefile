@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name analytics --display-name "Distance-learning analytics"
+	# the project's kernel opens no TCP port of its own (its subprocess-output pipe on a Unix socket)
+	sed -i 's/"ipykernel_launcher"/"analytics.run.private_kernel"/' $(VENV)/share/jupyter/kernels/analytics/kernel.json
 	touch $(STAMP)
 
 ## The notebooks JupyterLab, Voilà and the runner open: generated from the tracked percent-format
@@ -51,7 +53,8 @@ lab: setup notebooks
 ## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
 ## from a CDN), at http://localhost:8866/. A kernel whose tab is closed is shut down once it has been
 ## idle for CULL_IDLE seconds (checked every CULL_EVERY seconds). voila.json (src/analytics/publish/voila/)
-## leaves out the jupytext lab extension, which cannot load in Voilà.
+## leaves out the jupytext lab extension, which cannot load in Voilà, and starts kernels on Unix sockets
+## (no TCP port; the server itself listens on 127.0.0.1 only, without a token: one user on this machine).
 CULL_IDLE ?= 300
 CULL_EVERY ?= 60
 dashboard: setup notebooks

@@ -422,6 +422,8 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
     language drop-downs redraw the map (GBAO's districts) and the text (Russian headings); a slider on 03
     redraws its charts. Voilà did not apply the redraws (its plotly renderer has no setData) and logged a
     jupytext extension error: no console error now."""
+    import psutil
+
     port = free_port()
     log = (lab["tmp"] / "voila.log").open("w")
     # as `make dashboard` starts it: the notebooks folder, the project's offline template (nothing from a CDN)
@@ -450,6 +452,10 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
             page.page.screenshot(path=str(lab["tmp"] / "voila.png"))
         assert page.shapes() == [len(pack.districts)]
         assert page.page.locator(".jp-InputArea-editor:visible").count() == 0  # no code
+        # its kernel listens on Unix sockets only (fourth hostile pass: six TCP ports on 127.0.0.1)
+        kernels = [c for c in psutil.Process(proc.pid).children(recursive=True) if "-f" in c.cmdline()]
+        assert kernels and all(c.net_connections(kind="inet") == [] for c in kernels), \
+            [(c.cmdline()[-3:], c.net_connections(kind="inet")) for c in kernels]
         # the same charts as the batch page of the same parameters (the country, in English)
         titles = page.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
                                     ".map(t => t.textContent)")

@@ -298,3 +298,35 @@ def test_a_pipe_a_huge_table_or_too_many_scenarios_is_refused_at_once(pack_copy)
     os.mkfifo(scenarios)
     code, out = validate(pack_copy)
     assert code == 2 and "scenarios.yaml: is not a regular file (a pipe or a device)" in out, out
+
+
+@pytest.mark.parametrize("line, said", [
+    ("capital_region: TJ-XX", "'TJ-XX' not in the regions table"),
+    ("city_regions: [TJ-XX]", "'TJ-XX' not in the regions table"),
+])
+def test_the_capital_and_city_regions_must_be_regions_of_the_pack(pack_copy, line, said):
+    """Fourth hostile pass: an unknown capital or city-region validated, and `pack build` rebuilt the connectivity
+    and learner tables without the capital's figures (exit 0). Both now refuse it by name, and nothing is rebuilt."""
+    meta = pack_copy / "pack.yaml"
+    key = line.split(":")[0]
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text("\n".join(line if row.startswith(f"{key}:") else row for row in text.splitlines()) + "\n",
+                    encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and said in proc.stderr and "pack.yaml" in proc.stderr, proc.stderr
+    before = (pack_copy / "modelled" / "connectivity.csv").read_bytes()
+    proc = run_cli("pack", "build", str(pack_copy), "--only", "connectivity")
+    assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert (pack_copy / "modelled" / "connectivity.csv").read_bytes() == before
+
+
+def test_a_bound_that_is_not_a_number_is_refused(pack_copy):
+    """Fourth hostile pass: `min: .nan` on a column turned its range check off (a population of −3,444,000
+    then validated); a bound must be a number."""
+    meta = pack_copy / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "population: {type: int, min: 0}" in text
+    meta.write_text(text.replace("population: {type: int, min: 0}", "population: {type: int, min: .nan}", 1),
+                    encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "'min' must be a number; found nan" in proc.stderr, proc.stderr

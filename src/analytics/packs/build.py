@@ -27,7 +27,7 @@ from typing import Any
 
 from ..core.errors import DataError, Problem
 from . import assumptions
-from .metadata import BUILT_FOLDERS, TableInfo, read_metadata, table_infos
+from .metadata import BUILT_FOLDERS, TableInfo, read_metadata, regions_named, table_infos
 from .readers import read_tables
 from .registry import builder
 
@@ -127,6 +127,9 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
             if only and name not in only:
                 tables.update(read_tables(stage, {name: info}, pack.name)[0])
                 continue
+            named = regions_named(pack, meta, tables.get("regions"))  # once the regions are known, before use
+            if named:
+                raise DataError(named)
             frame = _build_one(pack, info, tables, overrides or {}, assumed, meta)
             write_table(frame, stage / info.path, info.kind)
             tables.update(read_tables(stage, {name: info}, pack.name)[0])

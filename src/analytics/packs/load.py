@@ -20,7 +20,7 @@ from ..core.errors import DataError, ParameterError, Problem
 from . import assumptions
 from . import scenarios as scenario_file
 from .locales import pack_languages, read_messages, read_names
-from .metadata import METADATA_FILE, TableInfo, read_metadata, table_infos
+from .metadata import METADATA_FILE, TableInfo, read_metadata, regions_named, table_infos
 from .readers import coordinate, read_tables
 
 
@@ -228,6 +228,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
     and every assumption the builders read."""
     problems = assumptions.needed(pack, infos) + course_languages_stated(pack)
     regions, districts = tables.get("regions"), tables.get("districts")
+    problems += regions_named(pack, read_metadata(pack), regions)
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}
     if regions is not None and districts is not None and {"region_code"} <= set(districts.columns):
         empty = sorted(set(regions["region_code"]) - set(districts["region_code"]))

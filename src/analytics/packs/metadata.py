@@ -184,3 +184,20 @@ def table_infos(meta: dict, pack: Path) -> dict[str, TableInfo]:
     if problems:
         raise DataError(problems)
     return infos
+
+
+def regions_named(pack: Path, meta: dict, regions) -> list[Problem]:
+    """``capital_region`` and ``city_regions`` name regions of the pack's regions table (``regions``: that table,
+    or None when it is not read). An unknown code built without a word: the capital lost its figures."""
+    if regions is None or "region_code" not in getattr(regions, "columns", ()):
+        return []
+    known = set(regions["region_code"].astype(str))
+    named = ([meta["capital_region"]] if isinstance(meta.get("capital_region"), str) else []) + \
+        [c for c in meta.get("city_regions") or [] if isinstance(c, str)]
+    unknown = sorted({c for c in named if c not in known})
+    if not unknown and isinstance(meta.get("city_regions", []), list):
+        return []
+    what = (f"{', '.join(repr(c[:20]) for c in unknown[:5])} not in the regions table" if unknown
+            else f"city_regions is {meta.get('city_regions')!r:.60}, not a list")
+    return [Problem(f"{Path(pack).name}/{METADATA_FILE}", f"capital_region / city_regions: {what}; expected codes of "
+                    f"the regions table (e.g. {', '.join(sorted(known)[:3])})")]

@@ -25,6 +25,7 @@ run reports every problem at once.
 
 from __future__ import annotations
 
+import math
 import difflib
 import re
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ class ColumnSpec:
         if spec.get("type", "str") not in TYPES:
             raise ValueError(f"column '{name}': unknown type {spec['type']!r}; use one of {TYPES}")
         for key in ("min", "max"):
-            if spec.get(key) is not None and (isinstance(spec[key], bool) or not isinstance(spec[key], int | float)):
+            if spec.get(key) is not None and (isinstance(spec[key], bool) or not isinstance(spec[key], int | float)
+                                              or math.isnan(spec[key])):  # a NaN bound compares false: no check
                 raise ValueError(f"column '{name}': '{key}' must be a number; found {spec[key]!r}")
         if spec.get("pattern") is not None:
             try:
