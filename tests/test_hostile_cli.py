@@ -54,6 +54,7 @@ CASES = {
     "zero timeout": (lambda t: ["brief", "--timeout", "0", _yaml(t, _good())], "not a positive, finite"),
     "negative timeout": (lambda t: ["brief", "--timeout", "-3", _yaml(t, _good())], "not a positive, finite"),
     "zero workers": (lambda t: ["brief", "--workers", "0", _yaml(t, _good())], "not a positive number"),
+    "force without resume": (lambda t: ["brief", "--force", _yaml(t, _good())], "--force only applies with --resume"),
     # briefing files of the wrong shape
     "briefing is a folder": (lambda t: ["brief", str(t)], "is not a file"),
     "binary briefing": (lambda t: ["brief", str(_bytes(t, b"\x00\x01title: x"))], "not a text file"),
@@ -475,3 +476,16 @@ def test_a_job_too_large_for_memory_is_refused_before_anything_runs(tmp_path, mo
     jobs = [briefing.Job("a", Path("notebooks/03_uptake_scenarios.ipynb"), {}, "en")]
     assert memory.check_jobs(jobs) == pytest.approx(730 + 16.3 * 10, abs=0.01)
     assert memory.worker_count(8, 10, memory.check_jobs(jobs)) == min(2, os.cpu_count() or 1)
+
+
+def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
+    """Fourth hostile pass: a briefing linked to /etc/shadow had each of its lines printed as an unknown key (hash
+    included). A key that is not a name is said without its text; a misspelt name is still quoted."""
+    secret = _file(tmp_path, "shadow", "root:$6$SECRETSALT$SECRETHASH:20228:0:99999:7:::\nbin:*:20228:0:99999:7:::\n")
+    linked = tmp_path / "briefing.yaml"
+    linked.symlink_to(secret)
+    proc = run_cli("brief", str(linked), "--outputs", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "unknown key that is not a name" in proc.stderr, proc.stderr
+    assert "SECRET" not in proc.stderr and "20228" not in proc.stderr, proc.stderr
+    proc = run_cli("brief", str(_file(tmp_path, "typo.yaml", "title: x\ncountry: tjk\nregoin: 1\n")))
+    assert proc.returncode == 2 and "unknown key 'regoin'" in proc.stderr, proc.stderr

@@ -232,6 +232,9 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     from .run.resume import previous_run, stale_runs
     from .run.runner import run_briefing
 
+    if force and resume is None:
+        raise ParameterError("--force only applies with --resume (it reuses an earlier run's jobs even if their "
+                             "inputs changed); give --resume RUN_FOLDER, or leave --force out")
     if resume is not None:
         previous, _ = previous_run(resume)
         if briefing is None:

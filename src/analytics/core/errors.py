@@ -24,6 +24,12 @@ def printable(text: str, one_line: bool = False) -> str:
     return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def shown_key(key) -> str:
+    """An unknown key as a message names it: quoted when it is a name (``regoin``), else said without its text
+    (a file that is not YAML at all, a linked ``/etc/shadow``, would have its lines printed as keys)."""
+    return repr(key) if re.fullmatch(r"[\w.-]{1,40}", str(key)) else "that is not a name"
+
+
 class AnalyticsError(Exception):
     """Base class of every error the suite reports to a user."""
 

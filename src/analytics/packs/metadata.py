@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..core import yamlio
-from ..core.errors import DataError, Problem
+from ..core.errors import DataError, Problem, shown_key
 from ..core.i18n import CONTROL
 from . import files
 from .registry import BUILDERS
@@ -45,7 +45,7 @@ def unknown_keys(found, known: tuple[str, ...], where: str) -> list[str]:
             continue
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of {', '.join(known)}"
-        out.append(f"{where}unknown key {key!r}{hint}")
+        out.append(f"{where}unknown key {shown_key(key)}{hint}")
     return out
 
 

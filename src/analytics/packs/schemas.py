@@ -25,8 +25,8 @@ run reports every problem at once.
 
 from __future__ import annotations
 
-import math
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from typing import Any

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from ..core import yamlio
-from ..core.errors import ParameterError
+from ..core.errors import ParameterError, shown_key
 from ..core.i18n import CONTROL
 
 MAX_BYTES = 1_000_000
@@ -112,7 +112,7 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
     def bad(keys: tuple, message: str) -> None:
         out.append(f"{path} ({line(node, *keys)}): {message}")
 
-    out += [f"{path} ({line(node, k)}): unknown key {k!r}; expected {', '.join(TOP_KEYS)}"
+    out += [f"{path} ({line(node, k)}): unknown key {shown_key(k)}; expected {', '.join(TOP_KEYS)}"
             for k in doc if k not in TOP_KEYS]
     for key in ("description", "author", "organisation", "contact"):
         if doc.get(key) is not None and not isinstance(doc[key], str):
@@ -160,7 +160,7 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
         if not isinstance(entry, dict) or "notebook" not in entry:
             bad(("jobs", k), f"{where}: expected a mapping with a 'notebook'; found {_kind(entry)}")
             continue
-        out += [f"{path} ({line(node, 'jobs', k, key)}): {where}: unknown key {key!r}; expected "
+        out += [f"{path} ({line(node, 'jobs', k, key)}): {where}: unknown key {shown_key(key)}; expected "
                 f"{', '.join(JOB_KEYS)}" for key in entry if key not in JOB_KEYS]
         if not isinstance(entry["notebook"], str):
             bad(("jobs", k, "notebook"), f"{where}: 'notebook' must be a notebook name such as 00_country_profile; "
