@@ -175,6 +175,17 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     assert [r[0] for r in rows] == [f"{i}. {tx(f'param.scenario.{n}')}" for i, n in enumerate(completed.index, 1)]
     total = s[(s["scenario"] == completed.index[0]) & (s["measure"] == "total_usd")]["p50"].iloc[0]
     assert rows[0][-1].startswith(tx.number(float(f"{total:.2g}"), 0, grouping=True))
+    # what the numbers favour, before the table: of the options whose costs are all counted (blended delivery:
+    # its TV lessons and tutors are in the programme cost; the others add translation, 4G or accreditation),
+    # the one with the most completers, named with its number from the CSV; then the one-measure option and
+    # the combined one with the measures whose cost is not counted
+    favoured = index.page.evaluate("[...document.querySelectorAll('ol.favoured li')].map(li => li.textContent)")
+    assert index.page.locator("h3.favoured").inner_text() == tx("index.favoured") and 2 <= len(favoured) <= 3
+    blended = completed["blended_tv_offline"]
+    assert favoured[0].startswith(f"«{tx('param.scenario.blended_tv_offline')}»" if lang != "en" else
+                                  f'"{tx("param.scenario.blended_tv_offline")}"'), favoured[0]
+    assert tx.number(float(f"{blended:.2g}"), 0, grouping=True) in favoured[0]
+    assert tx("uptake.measure_accreditation") in favoured[1] and tx("uptake.measure_network") in favoured[-1]
     assert index.page.evaluate("document.documentElement.scrollWidth") <= PHONE
     assert index.requests == [] and index.errors == []
 

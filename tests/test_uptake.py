@@ -260,3 +260,14 @@ def test_a_bad_scenarios_file_names_the_scenario_and_the_lever(tmp_path, text, e
     with pytest.raises(DataError) as err:
         scenario_file.read(tmp_path)
     assert expected in str(err.value) and "scenarios.yaml" in str(err.value)
+
+
+def test_the_measures_whose_cost_is_not_counted_are_read_from_each_scenarios_levers(pack):
+    """Read by hand from data/tjk/scenarios.yaml against its baseline: blended delivery changes only `blended`
+    (costed: TV lessons, tutors); the others change course languages, 4G coverage and speed, or recognition."""
+    from analytics.uptake.favoured import uncosted_measures
+
+    assert {n: uncosted_measures(pack, n) for n in pack.scenarios} == {
+        "baseline": [], "blended_tv_offline": [], "tajik_localisation": ["translation"],
+        "recognised_certificates": ["accreditation"], "4g_expansion": ["network"],
+        "combined": ["translation", "network", "accreditation"]}

@@ -27,6 +27,7 @@ from .common import (
     sig,
 )
 from .course_costs import ROUTES
+from .favoured import cheapest_costed, favoured
 from .figures import fan_figures, funnel_figure
 from .simulate import Funnel
 
@@ -131,7 +132,9 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
         certified in the area over the horizon, the urban–rural and female–male gaps in the share of the
         enrolled who complete (percentage points, national), the cost per completer and the programme's
         whole cost over the horizon (USD, national, in-house development), each "P50 (P10–P90)";
-        sentences on the scenario with the most completers and the lowest cost per completer;
+        sentences on the scenario with the most completers and the lowest cost per completer among
+        those whose costs are all counted, and the choices the numbers favour
+        (:func:`~analytics.uptake.favoured.favoured`);
         ``result`` the tidy comparison.
     """
     check_region(pack, region)
@@ -156,7 +159,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     columns = {"scenario": tx("uptake.col_scenario"), **{m: tx(f"uptake.col_{m}") for m in measures},
                "total_usd": tx("uptake.col_total_usd_horizon")}  # the costs table's "total" is one route's
     view = TableView(table, tx, columns)
-    best, cheap = mid["completed"].idxmax(), mid["usd_per_completer"].idxmin()
+    best, cheap = mid["completed"].idxmax(), cheapest_costed(pack, cmp)  # cost ranks only fully costed options
     b = cmp[(cmp.scenario == best) & (cmp.measure == "completed")].iloc[0]
     c = cmp[(cmp.scenario == cheap) & (cmp.measure == "usd_per_completer")].iloc[0]
     base = cmp[(cmp.scenario == "baseline") & (cmp.measure == "completed")].iloc[0] if "baseline" in mid.index else b
@@ -170,7 +173,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
         said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
                        low=sig(t.p10), high=sig(t.p90), years=horizon_years))
     options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
-               "grade": "modelled"}
+               "grade": "modelled", "favoured": favoured(pack, tx, cmp)}
     reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
                       grade="modelled", options=options, answers=_answer_q4(pack, tx, cmp, horizon_years))
     return Panel(reading, view=view, result=comparison)
