@@ -168,6 +168,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
     said.append(tx("uptake.compare_cost_scope", years=horizon_years))  # what the whole cost leaves out
+    said.append(tx("uptake.able_scope"))  # whose share the first column is (question 2's is everyone's)
     for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
         t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
         said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
