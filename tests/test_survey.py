@@ -133,3 +133,26 @@ def test_charts_of_assumed_shares_claim_no_interval(pack, language, interval):
     # nor a bootstrap of the ranks of assumed answers (the workbook showed a "stability" of 0.963)
     ranks = panels[1].result.to_frame()
     assert ranks[["share_low", "share_high", "rank_support", "top3_support"]].isna().all().all()
+
+
+def test_a_pack_names_its_own_answer_categories_and_an_unoffered_one_is_not_a_zero(pack):
+    """Issue 28: the indicators counted answer categories by the pilot's wording ("human capacity"); a survey that
+    worded them otherwise showed 0 %. A category the pack's survey never offered is "not asked"; `survey_items`
+    in pack.yaml names the pack's own wording, and the share is then the count of those naming it among the
+    teachers asked (computed here by hand from the table)."""
+    import dataclasses
+
+    from analytics.packs.metadata import SURVEY_ITEM_KEYS
+    from analytics.survey.questions import INDICATORS, research_table
+
+    assert set(SURVEY_ITEM_KEYS) == {key for rows in INDICATORS.values() for key, kind, _ in rows if kind == "mention"}
+    mentions = pack.pilot_mentions.replace({"item": {"human capacity": "staff skills"}})
+    reworded = dataclasses.replace(pack, tables={**pack.tables, "pilot_mentions": mentions}, derived={})
+    row = research_table(reworded, "all", 5).frame.set_index("indicator").loc["human_capacity"]
+    assert row["method"] == "not asked" and row["n"] == 0
+    mapped = dataclasses.replace(reworded, meta={**pack.meta, "survey_items": {"human_capacity": "staff skills"}})
+    row = research_table(mapped, "all", 5).frame.set_index("indicator").loc["human_capacity"]
+    teachers = pack.pilot_respondents[pack.pilot_respondents["role"] == "teacher"]["respondent_id"]
+    named = set(mentions.loc[(mentions["question"] == "requirement") & (mentions["item"] == "staff skills"),
+                             "respondent_id"])
+    assert row["value"] == pytest.approx(teachers.isin(named).mean()) and row["n"] == len(teachers)

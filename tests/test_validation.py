@@ -330,3 +330,17 @@ def test_a_bound_that_is_not_a_number_is_refused(pack_copy):
                     encoding="utf-8")
     proc = run_cli("validate", str(pack_copy))
     assert proc.returncode == 2 and "'min' must be a number; found nan" in proc.stderr, proc.stderr
+
+
+def test_a_packs_own_survey_categories_are_checked_by_name(pack_copy):
+    """Issue 28: `survey_items` names the pack's own answer category for an indicator; a misspelt indicator is
+    named with a suggestion, and a category that is not text is refused."""
+    meta = pack_copy / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("\ntables:", "\nsurvey_items: {human_capcity: staff skills}\ntables:", 1),
+                    encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "unknown key 'human_capcity'; did you mean 'human_capacity'?" in proc.stderr
+    meta.write_text(text.replace("\ntables:", "\nsurvey_items: {human_capacity: 5}\ntables:", 1), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "'survey_items' must map survey indicators" in proc.stderr, proc.stderr

@@ -30,7 +30,10 @@ BUILT_FOLDERS = ("derived", "modelled")
 
 #: Keys ``pack.yaml`` may hold at the top, and in each table's entry.
 PACK_KEYS = ("country", "iso3", "name", "capital_region", "city_regions", "currency", "census_year", "comparators",
-             "languages", "national_language", "tables")
+             "languages", "national_language", "survey_items", "tables")
+#: The survey indicators counted from a named answer category (``survey_items`` in ``pack.yaml`` maps each to
+#: the category's wording in the pack's own ``pilot_mentions``, when it differs from the pilot's).
+SURVEY_ITEM_KEYS = ("human_capacity", "ict_skills", "poor_connectivity", "no_recognition", "internet_access")
 TABLE_KEYS = ("path", "kind", "status", "source", "licence", "vintage", "description", "key", "columns", "crs",
               "built_by", "inputs", "options", "assumptions")
 
@@ -89,6 +92,12 @@ def read_metadata(pack: Path) -> dict:
     comparators = meta.get("comparators", [])
     if not isinstance(comparators, list) or not all(isinstance(c, str) for c in comparators):
         problems.append(f"'comparators' must be a list of area codes such as [KGZ, UZB]; found {comparators!r}")
+    items = meta.get("survey_items", {})
+    if not isinstance(items, dict) or not all(isinstance(v, str) and v.strip() for v in items.values()):
+        problems.append(f"'survey_items' must map survey indicators to the answer category that counts them, such "
+                        f"as {{human_capacity: staff skills}}; found {items!r:.60}")
+    else:
+        problems += unknown_keys(items, SURVEY_ITEM_KEYS, "survey_items: ")
     for key in ("country", "iso3", "name", "capital_region"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(f"'{key}' must be text; found {meta[key]!r}")

@@ -40,13 +40,23 @@ INDICATORS = {
 NAN = float("nan")
 
 
+def survey_item(pack, key: str, item: str) -> str:
+    """The answer category of the pack's own survey that indicator ``key`` counts: the pack names it in
+    ``pack.yaml`` (``survey_items: {human_capacity: staff skills, …}``) when its survey worded its
+    categories otherwise; else the pilot's ``item``."""
+    own = pack.meta.get("survey_items") or {}
+    return str(own.get(key, item))
+
+
 def named_answers(pack, role: str, question: str, item: str) -> pd.Series | None:
-    """Whether each respondent of a role asked ``question`` named ``item`` (None when none was asked)."""
+    """Whether each respondent of a role asked ``question`` named ``item`` (None when none was asked, or when the
+    pack's survey never offered ``item`` for ``question``: a category no one could choose is not a 0 %)."""
     people = respondents(pack, role)
     asked = people[people["role"].isin(ASKED[question])]
-    if asked.empty:
-        return None
     m = pack.pilot_mentions
+    offered = m.loc[m["question"] == question, "item"]
+    if asked.empty or item not in set(offered):
+        return None
     named = set(m.loc[(m["question"] == question) & (m["item"] == item), "respondent_id"])
     return asked["respondent_id"].isin(named)
 
@@ -128,7 +138,7 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
     for question, indicators in INDICATORS.items():
         for key, kind, what in indicators:
             if kind == "mention":
-                v = _mention(pack, people, *what, k, role)
+                v = _mention(pack, people, what[0], survey_item(pack, key, what[1]), k, role)
             elif kind == "answer":
                 asked = people[people[what].notna()]
                 v = safe_share(asked[what].astype(bool), asked["weight"], k,
