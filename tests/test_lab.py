@@ -276,14 +276,21 @@ def test_profile_notebook_draws_its_map_offline_and_saves_clean(lab_page, lab):
     assert status == "", (status, diff[:3000])
 
 
-#: Each drawn chart's title box against its plot area (px): how far the title reaches into the plot.
-TITLE_INTO_PLOT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
-    const t = p.querySelector('.gtitle'), a = p.querySelector('.nsewdrag');
-    if (!t || !a || !t.textContent.trim()) return null;
-    const tb = t.getBoundingClientRect(), ab = a.getBoundingClientRect();
-    return {title: t.textContent.slice(0, 60), into: Math.round(tb.bottom - ab.top),
-            past: Math.round(Math.max(tb.right - p.getBoundingClientRect().right, 0))};
-}).filter(x => x)"""
+#: Each chart's title (text above the chart, as on a page): how far it runs past its output's right edge and into
+#: the chart drawn after it (px); and any title still drawn inside a chart (plotly's, one SVG line).
+TITLES = """() => {
+    const all = [...document.querySelectorAll('.analytics-chart-title, .js-plotly-plot')];
+    const titles = all.filter(e => e.classList.contains('analytics-chart-title')).map(t => {
+        const out = t.closest('.jp-OutputArea-output, .jp-OutputArea-child') || t.parentElement;
+        const tb = t.getBoundingClientRect(), ob = out.getBoundingClientRect();
+        const next = all[all.indexOf(t) + 1];
+        const chart = next && next.classList.contains('js-plotly-plot') ? next.getBoundingClientRect() : null;
+        return {title: t.textContent.slice(0, 60), past: Math.round(Math.max(tb.right - ob.right, 0)),
+                into: chart ? Math.round(tb.bottom - chart.top) : null};
+    });
+    const inside = [...document.querySelectorAll('.js-plotly-plot .gtitle')].map(t => t.textContent).filter(t => t.trim());
+    return {titles, inside, charts: document.querySelectorAll('.js-plotly-plot').length};
+}"""
 
 
 @pytest.mark.parametrize("notebook, language", [("02_connectivity", "en"), ("03_uptake_scenarios", "en"),
@@ -299,13 +306,15 @@ def test_sentences_with_dollars_stay_text_and_titles_stay_above_their_charts(lab
     page = lab_page(f"{notebook}_{language}.ipynb")
     page.run_all()
     assert page.error_outputs() == []
-    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .gtitle').length > 0",
+    page.page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length > 0",
                                 timeout=60_000)
     assert page.page.locator(".MathJax, mjx-container, .MathJax_Display, .katex").count() == 0
     if language == "en" and notebook != "04_pilot_survey":
         assert "US$ " in page.page.inner_text(".jp-Notebook")
-    titles = page.page.evaluate(TITLE_INTO_PLOT)
-    assert titles and [t for t in titles if t["into"] > 2 or t["past"] > 2] == [], titles
+    found = page.page.evaluate(TITLES)
+    # every chart has its title above it as text (none left inside a chart), none past its output's edge
+    assert found["inside"] == [] and len(found["titles"]) >= found["charts"] > 0, found
+    assert [t for t in found["titles"] if t["past"] > 2 or (t["into"] or 0) > 2] == [], found["titles"]
     assert page.errors == [] and page.external == []
 
 
@@ -457,7 +466,7 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
         assert kernels and all(c.net_connections(kind="inet") == [] for c in kernels), \
             [(c.cmdline()[-3:], c.net_connections(kind="inet")) for c in kernels]
         # the same charts as the batch page of the same parameters (the country, in English)
-        titles = page.page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        titles = page.page.evaluate("() => [...document.querySelectorAll('.analytics-chart-title')]"
                                     ".map(t => t.textContent)")
         folder, outcomes = small_run
         batch = next(o for o in outcomes if o.notebook.startswith("00") and o.parameters["region"] == "all"
@@ -465,6 +474,14 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
         expected = re.findall(r'<p class="chart-title">(.*?)</p>', (folder / batch.html).read_text(encoding="utf-8"))
         squeeze = lambda t: re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", t))  # noqa: E731  (wrapped lines join)
         assert [squeeze(t) for t in titles] == [squeeze(t) for t in expected]
+        # on a phone the titles wrap inside the page: none runs past its output or into its chart (in the
+        # chart, one SVG line, each ran 270–500 px past the right edge of a 390 px screen)
+        page.page.set_viewport_size({"width": 390, "height": 844})
+        page.page.wait_for_timeout(500)
+        found = page.page.evaluate(TITLES)
+        assert found["inside"] == [] and found["titles"], found
+        assert [t for t in found["titles"] if t["past"] > 2 or (t["into"] or 0) > 2] == [], found["titles"]
+        page.page.set_viewport_size({"width": 1366, "height": 900})
         # the drop-downs: region, then language; the map and the text follow
         region, language = page.page.locator(".widget-dropdown select").nth(0), page.page.locator(".widget-dropdown select").nth(1)
         labels = region.locator("option").all_inner_texts()
@@ -528,7 +545,8 @@ def test_the_dashboard_shuts_down_the_kernels_of_closed_tabs(browser, tmp_path):
         alive = 0
         for child in psutil.Process(proc.pid).children(recursive=True):
             try:
-                alive += child.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(child.cmdline())
+                cmd = " ".join(child.cmdline())  # the project's kernel spec starts analytics.run.private_kernel
+                alive += child.status() != psutil.STATUS_ZOMBIE and ("ipykernel" in cmd or "private_kernel" in cmd)
             except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                 continue
         return alive

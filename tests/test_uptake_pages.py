@@ -139,7 +139,7 @@ def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
                   and m["content"]["transient"]["display_id"].startswith("analytics.uptake.sliders.sliders")
                   and "application/vnd.plotly.v1+json" in m["content"]["data"]]
         assert len(charts) == 3, len(charts)
-        titles = [str(c["layout"]["title"]) for c in charts]
+        titles = [str(c["layout"]["meta"]["title"]) for c in charts]  # shown as text above each chart
         assert all("ГБАО" in t for t in titles), titles
     finally:
         km.shutdown_kernel(now=True)

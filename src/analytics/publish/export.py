@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..report.figures import PLOTLY_MIME, without_links
+from ..report.figures import PLOTLY_MIME, TITLE_MIME, plain_title, without_links
 from ..report.panel import SKIP_MIME
 from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
 
@@ -169,7 +169,8 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         msg = f"{out.get('ename')}: {out.get('evalue')}"
         return f'<pre class="error">{html.escape(msg)}</pre>', None
     data = out.get("data", {})
-    if GEO_MIME in data or WIDGET_MIME in data or STATE_MIME in data:  # a live session's assets, widget bar
+    if GEO_MIME in data or WIDGET_MIME in data or STATE_MIME in data or TITLE_MIME in data:
+        # a live session's assets, its widget bar, a chart's title as text (the page sets it from the chart)
         return None
     if PLOTLY_MIME in data:
         fig = data[PLOTLY_MIME]
@@ -291,19 +292,17 @@ def _title_out(layout: dict) -> tuple[dict, str]:
     A plotly title is one line of SVG text: on a phone or on paper a long one is cut at the
     chart's right edge. Set above the chart as page text, it wraps like any other.
     """
-    import re
-
     title = layout.get("title")
     text = title.get("text") if isinstance(title, dict) else title
+    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+    text = text or (meta.get("title") if isinstance(meta.get("title"), str) else None)  # a live session's chart
     if not text:
         return layout, ""
     layout = {k: v for k, v in layout.items() if k != "title"}
     margin = dict(layout.get("margin") or {})
     margin["t"] = min(int(margin.get("t", 100)), 24)
     layout["margin"] = margin
-    plain = re.sub(r"<br\s*/?>", " ", str(text))
-    plain = re.sub(r"</?(?:b|i|em|sup|sub|span)\b[^>]*>", "", plain)  # plotly's pseudo-HTML styling tags
-    return layout, html.escape(html.unescape(plain), quote=False)
+    return layout, plain_title(text)
 
 
 #: What a figure's ``layout.template`` says when it is the shared one (plotly's "plotly_white").

@@ -30,8 +30,6 @@ _TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
                    ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
                    for res in ("110m", "50m")]
 _EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
-#: Characters of a chart title per line: full-width charts, small multiples.
-TITLE_CHARS = {"chart": 80, "small": 40}
 
 
 def geo_assets_js() -> str:
@@ -60,65 +58,60 @@ def without_links(obj):
     return obj
 
 
-def figure_bundle(fig, wrap_title: bool = False) -> dict:
+def figure_bundle(fig) -> dict:
     """A figure as a notebook output (plotly's JSON mimetype), for ``display(..., raw=True)``.
 
     ``display(fig, display_id=...)`` would hand the figure to plotly's own display hook, which
     drops the display id; this bundle keeps it, so the widget bar can replace the chart in place.
-    ``wrap_title`` wraps a long title onto lines (:func:`fit_title`).
     """
     import plotly.io as pio
 
     title = fig.layout.title.text or ""
     spec = without_links(json.loads(pio.to_json(fig, validate=False)))
-    if wrap_title:
-        spec["layout"] = fit_title(spec.get("layout", {}))
     return {PLOTLY_MIME: spec, "text/plain": f"<chart: {title}>"}
+
+
+#: A live chart's title, shown as text above the chart (it wraps at any width); a page takes the title from the
+#: chart (``layout.meta.title``) and leaves this output out.
+TITLE_MIME = "application/vnd.analytics.chart-title+json"
+
+
+def plain_title(text: str) -> str:
+    """A chart title as escaped HTML text: plotly's line breaks become spaces, its styling tags go."""
+    import html
+    import re
+
+    plain = re.sub(r"<br\s*/?>", " ", str(text))
+    plain = re.sub(r"</?(?:b|i|em|sup|sub|span)\b[^>]*>", "", plain)  # plotly's pseudo-HTML styling tags
+    return html.escape(html.unescape(plain), quote=False)
+
+
+def chart_bundles(fig) -> tuple[dict, dict]:
+    """A chart as two notebook outputs, for a live session (JupyterLab, Voilà) and the batch notebook alike:
+    its title as text, which wraps at any width as a page's does (a title inside the chart is one SVG line,
+    cut or run over the plot at 390 px), and the chart without it, the title kept in ``layout.meta.title``
+    (what :mod:`analytics.publish.export` sets above the chart on a page)."""
+    bundle = figure_bundle(fig)
+    layout = dict(bundle[PLOTLY_MIME].get("layout", {}))
+    title = layout.pop("title", None)
+    text = title.get("text") if isinstance(title, dict) else title
+    if not text:
+        return {"text/html": "", "text/plain": ""}, bundle
+    meta = dict(layout["meta"]) if isinstance(layout.get("meta"), dict) else {}
+    layout["meta"] = {**meta, "title": text}
+    margin = dict(layout.get("margin") or {})
+    margin["t"] = min(int(margin.get("t", 100)), 24)  # the room the title took
+    layout["margin"] = margin
+    shown = plain_title(text)
+    heading = {"text/html": f'<p class="analytics-chart-title" style="font-size:1.05em;font-weight:600;'
+                            f'margin:0.9em 0 0.2em;overflow-wrap:anywhere">{shown}</p>',
+               "text/plain": shown, TITLE_MIME: {"title": shown}}
+    return heading, {**bundle, PLOTLY_MIME: {**bundle[PLOTLY_MIME], "layout": layout}}
 
 
 def has_geo(fig) -> bool:
     """True when the figure draws on a geo subplot (a map that needs :func:`geo_assets_js`)."""
     return any(getattr(t, "type", "") in ("choropleth", "scattergeo") for t in fig.data)
-
-
-def fit_title(layout: dict) -> dict:
-    """A figure's layout (plotly JSON) whose title wraps onto lines (plotly cuts a long one-line title).
-
-    Lines hold at most :data:`TITLE_CHARS` characters, 40 for a small multiple; the top
-    margin grows to fit them. Exported pages set the title as page text instead. The layout
-    given is not changed.
-    """
-    import textwrap
-
-    title = layout.get("title") if isinstance(layout.get("title"), dict) else {"text": layout.get("title")}
-    text = title.get("text")
-    if not text or "<br>" in text:
-        return layout
-    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
-    width = TITLE_CHARS["small" if meta.get("chart") == "small" else "chart"]
-    text, mark, _ = (*text.split(" <i>", 1), "")[:3] if " <i>" in text else (text, "", "")
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    if mark:  # the "(modelled)" mark stays whole, on the last line if it fits
-        mark = "<i>" + mark
-        plain_mark = len(mark) - len("<i></i>")
-        if lines and len(lines[-1]) + 1 + plain_mark <= width:
-            lines[-1] += " " + mark
-        else:
-            lines.append(mark)
-    if len(lines) < 2:
-        return layout
-    margin = layout.get("margin") or {}
-    top = int(margin["t"]) if margin.get("t") is not None else 80
-    needed = 8 + 24 * len(lines) + 16  # a gap, px per line of the default 17 px title font, a gap
-    extra = max(0, needed - top)
-    # hung from the top of the figure inside the enlarged top margin (anchored on the plot area's top edge,
-    # plotly placed the first line there and let the next ones run down into the plot)
-    out = {**layout, "title": {**title, "text": "<br>".join(lines), "yref": "container", "y": 1, "yanchor": "top",
-                               "pad": {**title.get("pad", {}), "t": 8}},
-           "margin": {**margin, "t": top + extra}}
-    if layout.get("height"):
-        out["height"] = layout["height"] + extra
-    return out
 
 
 def plotly_geojson(gdf, code_col: str, precision: int = 3) -> dict:

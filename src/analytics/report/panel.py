@@ -167,7 +167,7 @@ class Panel:
         """
         from IPython.display import display
 
-        from .figures import figure_bundle, has_geo
+        from .figures import chart_bundles, has_geo
         from .session import figure_slots, geo_bundle, put
 
         key = getattr(self, "display_key", None)
@@ -186,8 +186,9 @@ class Panel:
         elif key is not None:
             parts.append(("geo", empty))
         slots = figure_slots(key, len(figures)) if key is not None else len(figures)
-        for i in range(slots):
-            parts.append((f"figure-{i}", figure_bundle(figures[i], wrap_title=True) if i < len(figures) else empty))
+        for i in range(slots):  # each chart's title as text above it, then the chart
+            heading, chart = chart_bundles(figures[i]) if i < len(figures) else (empty, empty)
+            parts += [(f"title-{i}", heading), (f"figure-{i}", chart)]
         if self.view is not None and self.applies:
             parts.append(("view", {"text/html": self.view._repr_html_(), "text/plain": self.view.shown().to_string()}))
         elif key is not None:

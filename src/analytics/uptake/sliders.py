@@ -11,7 +11,7 @@ from dataclasses import replace
 from ..core.kernel import live
 from ..core.numbers import language_in
 from ..report.areas import where
-from ..report.figures import figure_bundle, localise
+from ..report.figures import chart_bundles, localise
 from ..report.session import builder
 from .common import area_districts
 from .figures import fan_data, fan_figures, funnel_data, funnel_figure
@@ -143,7 +143,9 @@ class Sliders:
         self.drawn[:] = recompute(self.pack, s, self.region, *self.run_args, self.language, self.drawn or None)
         key = getattr(self, "display_key", "uptake-sliders")
         for i, fig in enumerate(self.drawn):
-            put(figure_bundle(localise(fig, self.language)), f"{key}-figure-{i}", update, fresh=True)
+            heading, chart = chart_bundles(localise(fig, self.language))
+            put(heading, f"{key}-title-{i}", update)
+            put(chart, f"{key}-figure-{i}", update, fresh=True)
 
     def _ipython_display_(self):
         self.show()
