@@ -302,8 +302,11 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, bu
     top = None if busiest is None else float(cap_mod.national_gbps(busiest["p90"]))
     if top is not None and top > CIRCUIT_MBPS / 1000:
         circuits = math.ceil(top / (CIRCUIT_MBPS / 1000))  # enough at the top of that option's band
-        option = {"scenario": tx(f"param.scenario.{busiest['scenario']}"), "circuits": circuits,
-                  "gbps": float(cap_mod.national_gbps(busiest["p50"])), "high": top}
+        mid = float(cap_mod.national_gbps(busiest["p50"]))
+        central = max(1, math.ceil(mid / (CIRCUIT_MBPS / 1000)))  # at the central value: the top is said apart
+        option = {"scenario": tx(f"param.scenario.{busiest['scenario']}"), "circuits": circuits, "central": central,
+                  "gbps": mid, "high": top,
+                  "top_note": tx("conn.q5_top_note", circuits=circuits) if circuits != central else ""}
         if fits == "one":  # the baseline fits one circuit, but that is not the whole answer
             text = tx("conn.answer_q5_one_baseline", shown=shown, share=100 * cache_share, kept=national * cache_share)
         text += " " + tx("conn.answer_q5_busiest", **option)

@@ -194,6 +194,7 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
             weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
         if weak.empty:
             break
+        widened = False
         for r in weak.itertuples():  # widen: withhold the next shown cell of the weak entry's row
             t, w = tables[(r.role, r.grouping)], withheld[(r.role, r.grouping)]
             row = [c for c in t.columns[:-1] if not w.loc[r.group, c]] if r.group != TOTAL else []
@@ -202,6 +203,12 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
                 w.loc[r.group, row[0]] = True
             elif col:
                 w.loc[col[0], r.language] = True
+            widened |= bool(row or col)
+        if not widened:  # nothing left to withhold beside the weak entries: the role splits go, then the
+            if not any(key[0] != "all" for key in tables):  # role=all tables are audited alone
+                break
+            for key in [key for key in tables if key[0] != "all"]:
+                tables.pop(key), withheld.pop(key)
     else:
         for key in [key for key in tables if key[0] != "all"]:  # the role splits could not be protected
             tables.pop(key), withheld.pop(key)

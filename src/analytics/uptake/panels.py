@@ -27,7 +27,7 @@ from .common import (
     sig,
 )
 from .course_costs import ROUTES
-from .favoured import cheapest_costed, favoured
+from .favoured import cheapest_costed, favoured, uncosted_measures
 from .figures import fan_figures, funnel_figure
 from .simulate import Funnel
 
@@ -150,6 +150,10 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
         else:
             text = tx("uptake.band", mid=sig(r.p50), low=sig(r.p10), high=sig(r.p90))
         wide.setdefault(r.scenario, {"scenario": tx(f"param.scenario.{r.scenario}")})[r.measure] = text
+    for name in wide:  # a cost that leaves out some of the option's own measures is marked (see the note)
+        if uncosted_measures(pack, name):
+            for m in ("usd_per_completer", "total_usd"):
+                wide[name][m] += " *"
     mid = cmp.pivot(index="scenario", columns="measure", values="p50")
     ranked = mid["completed"].sort_values(ascending=False, kind="stable").index  # most completers first
     table = pd.DataFrame([wide[name] for name in ranked])
@@ -168,6 +172,8 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
     said.append(tx("uptake.compare_cost_scope", years=horizon_years))  # what the whole cost leaves out
+    if any(uncosted_measures(pack, n) for n in wide):
+        said.append(tx("uptake.uncosted_mark"))
     said.append(tx("uptake.able_scope"))  # whose share the first column is (question 2's is everyone's)
     for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
         t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
