@@ -208,6 +208,9 @@ def test_a_file_named_like_a_pattern_is_read_alone(ookla_file, pack, tmp_path):
 @pytest.mark.parametrize("change, said", [
     (lambda rows: [{**rows[0], "quadkey": None}, *rows[1:]], "1 tile(s) have no quadkey"),
     (lambda rows: rows + rows, "quadkey(s) appear more than once"),
+    # fifth hostile pass: a zoom-16 tile with its zoom-15 parent and a zoom-17 child counted 300 tests for 100
+    (lambda rows: rows + [{**rows[2], "quadkey": rows[2]["quadkey"][:15]}, {**rows[2], "quadkey": rows[2]["quadkey"] + "0"}],
+     "of 3 zoom levels (15, 16, 17 digits)"),
 ])
 def test_a_tile_without_a_key_or_twice_is_refused(ookla_file, pack_copy, tmp_path, change, said):
     """Fourth hostile pass: a tile with no quadkey was left out silently (Murghob fell under 50 tests and out of

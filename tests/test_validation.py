@@ -344,3 +344,30 @@ def test_a_packs_own_survey_categories_are_checked_by_name(pack_copy):
     meta.write_text(text.replace("\ntables:", "\nsurvey_items: {human_capacity: 5}\ntables:", 1), encoding="utf-8")
     proc = run_cli("validate", str(pack_copy))
     assert proc.returncode == 2 and "'survey_items' must map survey indicators" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("field", ["Univ\rC", "x" * 140_000])
+def test_a_csv_the_csv_module_cannot_read_is_one_line_naming_its_row(pack_copy, field):
+    """Fifth hostile pass: a bare carriage return inside an unquoted field, and a field over the csv module's
+    131,072-character limit, gave `_csv.Error` tracebacks (exit 1)."""
+    path = pack_copy / "modelled" / "pilot_respondents.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[2] = field
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "pilot_respondents.csv" in proc.stderr and "cannot be read as CSV near row" in proc.stderr, proc.stderr
+
+
+def test_city_regions_must_be_a_list_of_codes(pack_copy):
+    """Fifth hostile pass: `city_regions: [[TJ-XX]]` validated, then `pack build` blamed another file and a run
+    crashed; the shape is checked where pack.yaml is read, for validate and build alike."""
+    meta = pack_copy / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text("\n".join("city_regions: [[TJ-XX], 42]" if r.startswith("city_regions:") else r
+                              for r in text.splitlines()) + "\n", encoding="utf-8")
+    for cmd in (["validate", str(pack_copy)], ["pack", "build", str(pack_copy)]):
+        proc = run_cli(*cmd)
+        assert proc.returncode == 2 and "'city_regions' must be a list of region codes" in proc.stderr, proc.stderr

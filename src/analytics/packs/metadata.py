@@ -98,6 +98,10 @@ def read_metadata(pack: Path) -> dict:
                         f"as {{human_capacity: staff skills}}; found {items!r:.60}")
     else:
         problems += unknown_keys(items, SURVEY_ITEM_KEYS, "survey_items: ")
+    cities = meta.get("city_regions", [])
+    if not isinstance(cities, list) or not all(isinstance(c, str) for c in cities):
+        problems.append(f"'city_regions' must be a list of region codes such as [TJ-DU] (regions that are one city), "
+                        f"or left out; found {cities!r:.60}")
     for key in ("country", "iso3", "name", "capital_region"):
         if key in meta and not isinstance(meta[key], str):
             problems.append(f"'{key}' must be text; found {meta[key]!r}")
@@ -202,11 +206,10 @@ def regions_named(pack: Path, meta: dict, regions) -> list[Problem]:
         return []
     known = set(regions["region_code"].astype(str))
     named = ([meta["capital_region"]] if isinstance(meta.get("capital_region"), str) else []) + \
-        [c for c in meta.get("city_regions") or [] if isinstance(c, str)]
+        [c for c in meta.get("city_regions") or [] if isinstance(c, str)]  # their shape: read_metadata
     unknown = sorted({c for c in named if c not in known})
-    if not unknown and isinstance(meta.get("city_regions", []), list):
+    if not unknown:
         return []
-    what = (f"{', '.join(repr(c[:20]) for c in unknown[:5])} not in the regions table" if unknown
-            else f"city_regions is {meta.get('city_regions')!r:.60}, not a list")
+    what = f"{', '.join(repr(c[:20]) for c in unknown[:5])} not in the regions table"
     return [Problem(f"{Path(pack).name}/{METADATA_FILE}", f"capital_region / city_regions: {what}; expected codes of "
                     f"the regions table (e.g. {', '.join(sorted(known)[:3])})")]

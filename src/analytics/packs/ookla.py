@@ -197,6 +197,12 @@ def _reduce(con, read: Path, path: Path, districts, kind: str) -> Ingested:
     if malformed:  # checked in the database, before a long or foreign key reaches Python
         raise ParameterError(f"{path}: {malformed} tile(s) in the country's box have a quadkey that is not "
                              f"{PREFIX_ZOOM} to {MAX_ZOOM} digits 0–3 (Ookla's tiles are zoom 16)")
+    zooms = con.execute(f"SELECT DISTINCT length(CAST(quadkey AS VARCHAR)) AS z {inside} ORDER BY z",
+                        [str(read)]).fetchall()
+    if len(zooms) > 1:  # a tile of one zoom lies inside one of another: their tests would be counted twice
+        raise ParameterError(f"{path}: the tiles in the country's box are of {len(zooms)} zoom levels "
+                             f"({', '.join(str(z) for (z,) in zooms[:5])} digits); expected tiles of one zoom "
+                             "(Ookla's are zoom 16), none inside another")
     tiles = con.execute(
         f"SELECT CAST(quadkey AS VARCHAR) AS quadkey, avg_d_kbps, avg_u_kbps, avg_lat_ms, tests, devices {inside}",
         [str(read)]).df()

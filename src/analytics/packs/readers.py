@@ -75,7 +75,13 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     if sep != ",":
         notes.append(f"{label}: read as a {'Russian-locale ' if decimal_comma else ''}spreadsheet "
                      f"export (separator {sep!r}{', decimal comma' if decimal_comma else ''})")
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a bare carriage return inside a field, a field over the csv module's limit
+        return ReadResult(None, [Problem(label, f"cannot be read as CSV near row {reader.line_num} ({exc}); expected "
+                                                "one record per line, long or multi-line text in quotes",
+                                         rows=(reader.line_num,))], notes, 2)
     header = [c.strip() for c in rows[0]] if rows else []
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:  # pandas would rename the second "district_code.1" and report columns that are there as missing

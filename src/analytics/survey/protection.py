@@ -186,14 +186,9 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
             else:
                 tables.pop(key), withheld.pop(key)
     for _ in range(MAX_ROUNDS):
-        _settle(tables, withheld)
-        plan = Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})
-        weak = audit(plan, people).weak()
-        if weak.empty:  # and no entry pinned by an attacker who also knows which ones are primary
-            pinned = audit(plan, people, primary_range=True).frame
-            weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
+        weak = _weak(tables, withheld, k, people)
         if weak.empty:
-            break
+            return Plan(tables, withheld, k, _primary(tables, k))
         widened = False
         for r in weak.itertuples():  # widen: withhold the next shown cell of the weak entry's row
             t, w = tables[(r.role, r.grouping)], withheld[(r.role, r.grouping)]
@@ -204,16 +199,35 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
             elif col:
                 w.loc[col[0], r.language] = True
             widened |= bool(row or col)
-        if not widened:  # nothing left to withhold beside the weak entries: the role splits go, then the
-            if not any(key[0] != "all" for key in tables):  # role=all tables are audited alone
-                break
-            for key in [key for key in tables if key[0] != "all"]:
-                tables.pop(key), withheld.pop(key)
-    else:
-        for key in [key for key in tables if key[0] != "all"]:  # the role splits could not be protected
+        if not widened:  # nothing left to withhold beside the weak entries: more rounds would change nothing
+            break
+    # the set could not be protected by withholding entries: the role splits go, then (audited again) any
+    # breakdown that still leaves an entry narrower than k (a plan is never returned unaudited)
+    while tables:
+        splits = [key for key in tables if key[0] != "all"]
+        weak = None if splits else _weak(tables, withheld, k, people)
+        if weak is not None and weak.empty:
+            break
+        for key in splits or {(r.role, r.grouping) for r in weak.itertuples()}:
             tables.pop(key), withheld.pop(key)
-        _settle(tables, withheld)
-    return Plan(tables, withheld, k, {key: (t > 0) & (t < k) for key, t in tables.items()})
+    _settle(tables, withheld)
+    return Plan(tables, withheld, k, _primary(tables, k))
+
+
+def _primary(tables, k: int) -> dict:
+    return {key: (t > 0) & (t < k) for key, t in tables.items()}
+
+
+def _weak(tables, withheld, k: int, people: pd.DataFrame) -> pd.DataFrame:
+    """Settle the plan (in place), then the withheld entries an attacker narrows below ``k`` respondents, or
+    pins when he also knows which are primary (empty when the plan is protected)."""
+    _settle(tables, withheld)
+    plan = Plan(tables, withheld, k, _primary(tables, k))
+    weak = audit(plan, people).weak()
+    if weak.empty:
+        pinned = audit(plan, people, primary_range=True).frame
+        weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
+    return weak
 
 
 class Audit(TableResult):
@@ -260,6 +274,9 @@ def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]
     """
     from scipy.optimize import linprog
 
+    columns = ["role", "grouping", "group", "language", "low", "high", "width", "protected"]
+    if not plan.tables:  # nothing published: nothing to attack
+        return Audit(pd.DataFrame(columns=columns))
     languages = [c for c in next(iter(plan.tables.values())).columns if c != TOTAL]  # the tables' own
     cells = _joint(people, languages)
     known_a, known_b, hidden = [], [], []
