@@ -185,10 +185,30 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
                 withheld[key] |= below.withheld[key]
             else:
                 tables.pop(key), withheld.pop(key)
+    if _widened_until_protected(tables, withheld, k, people):
+        return Plan(tables, withheld, k, _primary(tables, k))
+    # the set could not be protected by withholding entries: the role splits go and the rest is widened again;
+    # then any breakdown that still leaves an entry narrower than k goes (a plan is never returned unaudited)
+    for key in [key for key in tables if key[0] != "all"]:
+        tables.pop(key), withheld.pop(key)
+    if not _widened_until_protected(tables, withheld, k, people):
+        while tables:
+            weak = _weak(tables, withheld, k, people)
+            if weak.empty:
+                break
+            for key in {(r.role, r.grouping) for r in weak.itertuples()}:
+                tables.pop(key), withheld.pop(key)
+    _settle(tables, withheld)
+    return Plan(tables, withheld, k, _primary(tables, k))
+
+
+def _widened_until_protected(tables, withheld, k: int, people: pd.DataFrame) -> bool:
+    """Withhold more entries (in place) until the audit finds none narrower than ``k``: True when it does; False
+    when nothing is left to withhold beside the weak entries, or after :data:`MAX_ROUNDS` rounds."""
     for _ in range(MAX_ROUNDS):
         weak = _weak(tables, withheld, k, people)
         if weak.empty:
-            return Plan(tables, withheld, k, _primary(tables, k))
+            return True
         widened = False
         for r in weak.itertuples():  # widen: withhold the next shown cell of the weak entry's row
             t, w = tables[(r.role, r.grouping)], withheld[(r.role, r.grouping)]
@@ -199,19 +219,9 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
             elif col:
                 w.loc[col[0], r.language] = True
             widened |= bool(row or col)
-        if not widened:  # nothing left to withhold beside the weak entries: more rounds would change nothing
-            break
-    # the set could not be protected by withholding entries: the role splits go, then (audited again) any
-    # breakdown that still leaves an entry narrower than k (a plan is never returned unaudited)
-    while tables:
-        splits = [key for key in tables if key[0] != "all"]
-        weak = None if splits else _weak(tables, withheld, k, people)
-        if weak is not None and weak.empty:
-            break
-        for key in splits or {(r.role, r.grouping) for r in weak.itertuples()}:
-            tables.pop(key), withheld.pop(key)
-    _settle(tables, withheld)
-    return Plan(tables, withheld, k, _primary(tables, k))
+        if not widened:
+            return False
+    return False
 
 
 def _primary(tables, k: int) -> dict:
