@@ -46,9 +46,9 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "The browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 
-## JupyterLab on notebooks/ with the project's kernel.
+## JupyterLab on notebooks/ with the project's kernel, its kernels on Unix sockets (no TCP port).
 lab: setup notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks --KernelManager.transport=ipc
 
 ## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
 ## from a CDN), at http://localhost:8866/. A kernel whose tab is closed is shut down once it has been

@@ -89,11 +89,11 @@ def lab(tmp_path_factory):
     log = (tmp / "lab.log").open("w")
     proc = subprocess.Popen([str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}",
                              "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-                             f"--ServerApp.root_dir={clone / 'notebooks'}"],
+                             f"--ServerApp.root_dir={clone / 'notebooks'}", "--KernelManager.transport=ipc"],  # as `make lab`
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "clone": clone, "tmp": tmp, "env": env}
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "clone": clone, "tmp": tmp, "env": env, "pid": proc.pid}
     finally:
         proc.terminate()
         try:
@@ -260,12 +260,20 @@ def heading_of(key: str, language: str) -> str:
 
 
 def test_profile_notebook_draws_its_map_offline_and_saves_clean(lab_page, lab):
+    import psutil
+
     page = lab_page("00_country_profile.ipynb")
     page.run_all()
     assert page.error_outputs() == []
     shapes = page.shapes(1)
     assert len(shapes) == 1 and shapes[0] > 50, shapes  # 59 districts of Tajikistan (58 + Dushanbe cut out)
     assert page.errors == [] and page.external == []
+    # its kernel listens on Unix sockets only (fifth hostile pass: five TCP ports on 127.0.0.1 under `make lab`)
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    assert "--KernelManager.transport=ipc" in recipe, recipe  # this lab is started as `make lab` starts it
+    kernels = [c for c in psutil.Process(lab["pid"]).children(recursive=True) if "-f" in c.cmdline()]
+    assert kernels and all(c.net_connections(kind="inet") == [] for c in kernels), \
+        [(c.cmdline()[-3:], c.net_connections(kind="inet")) for c in kernels]
     # Ctrl+S writes outputs into the .ipynb on disk (untracked) and rewrites its .py pair: git sees no change
     saved = lab["clone"] / "notebooks" / "00_country_profile.ipynb"
     page.save(saved)

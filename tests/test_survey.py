@@ -71,6 +71,22 @@ def test_rao_scott_with_equal_weights_is_pearson_times_n_minus_1_over_n():
     assert weighted.statistic == pytest.approx(pearson.statistic * (n - 1) / n, rel=1e-9)
 
 
+def test_rao_scott_with_a_cell_no_one_is_in_is_a_number():
+    """Fifth hostile pass: weighted answers with an empty cell (no teacher answered "other") stopped the survey
+    page with ZeroDivisionError inside samplics (a share of 0 has no coefficient of variation). The design effect
+    of a share of 0 or 1 is taken as 1; the statistic is then finite, and under equal weights it is still
+    X² (n − 1)/n (derived in the test above)."""
+    rng = np.random.default_rng(1)
+    n = 120
+    f = pd.DataFrame({"role": np.where(rng.random(n) < 0.4, "t", "s"), "lang": rng.choice(["en", "ru"], n)})
+    f.loc[f["role"] == "s", "lang"] = np.where(rng.random((f["role"] == "s").sum()) < 0.1, "other",
+                                               f.loc[f["role"] == "s", "lang"])  # "other" among students only
+    weighted = crosstab(f, "role", "lang", pd.Series(rng.uniform(0.5, 30, n)))
+    assert weighted.method == "rao-scott" and np.isfinite(weighted.statistic) and 0 <= weighted.p_value <= 1
+    equal = crosstab(f, "role", "lang", pd.Series(np.full(n, 3.0)))
+    assert equal.statistic == pytest.approx(crosstab(f, "role", "lang").statistic * (n - 1) / n, rel=1e-9)
+
+
 def test_the_published_figures_are_reproduced_from_the_shipped_data(pack):
     people = respondents(pack)
     stated = people["course_language"].dropna()

@@ -59,7 +59,15 @@ class CrossTabs(TableResult):
 
 
 def _deff(y: np.ndarray, w: np.ndarray) -> float:
-    """Design effect of the weighted share of ``y`` (0/1): Taylor variance (samplics) over the SRS variance."""
+    """Design effect of the weighted share of ``y`` (0/1): Taylor variance (samplics) over the SRS variance.
+
+    A share of 0 or 1 has no variance either way (samplics divides by the share: a zero cell stopped the
+    page); its design effect is Kish's for the weights, ``n Σw² / (Σw)²``, times ``n / (n − 1)``, the value
+    every share takes under equal weights (so equal weights still give Pearson's X² (n − 1)/n)."""
+    p = float(np.average(y, weights=w))
+    if not 0 < p < 1:
+        n = len(w)
+        return float(n * (w ** 2).sum() / w.sum() ** 2) * n / max(n - 1, 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         from samplics.estimation import TaylorEstimator
@@ -67,7 +75,6 @@ def _deff(y: np.ndarray, w: np.ndarray) -> float:
 
         est = TaylorEstimator(param=PopParam.mean)
         est.estimate(y=y.astype(float), samp_weight=w)
-    p = float(np.average(y, weights=w))
     srs = p * (1 - p) / len(y)
     return float(est.stderror) ** 2 / srs if srs > 0 else 1.0
 
