@@ -331,7 +331,7 @@ def draw_js() -> str:
 DRAW_JS = """
 (function(){
  function draw(el){if(el.dataset.drawn)return;el.dataset.drawn="1";
-  var s=document.querySelector('script[data-figure="'+el.id+'"]');var f=JSON.parse(s.textContent);
+  var s=el.id&&document.querySelector('script[data-figure="'+el.id+'"]');if(!s)return;var f=JSON.parse(s.textContent);
   if(f.layout&&f.layout.template==="analytics-shared")f.layout.template=ANALYTICS_TEMPLATE;
   Plotly.newPlot(el,f.data,f.layout,f.config);}
  var figs=[].slice.call(document.querySelectorAll(".plotly-figure"));
