@@ -118,8 +118,11 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     found = index.page.evaluate(ANSWER_JS)
     assert [a["question"] for a in found] == [tx(f"question.q{i}") for i in range(1, 6)]
     grades = {tx(f"grade.{g}"): g for g in ("published", "measured", "assumption", "modelled", "demonstration")}
+    # the pilot's own answers say when and by whom, beside the grade (the reader: "published" read as current)
+    grades[tx("grade.published_pilot", when=tx("pilot.when"))] = "published"
     assert all(a["grade"] in grades and grades[a["grade"]] != "demonstration" for a in found)
     assert [grades[a["grade"]] for a in found] == ["published", "modelled", "published", "modelled", "modelled"]
+    assert found[0]["grade"] == found[2]["grade"] == tx("grade.published_pilot", when=tx("pilot.when"))
     manifest = json.loads((folder / "manifest.json").read_text())
     job = {j["job"][:2]: j for j in manifest["jobs"] if j["parameters"]["language"] == lang
            and j["parameters"].get("region", "all") == "all"}

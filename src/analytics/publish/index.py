@@ -97,7 +97,10 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         driver = drivers.get(a.get("driver", ""))
         change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
         said = a.get("verdict_grade") if a.get("verdict_grade") in GRADES else ""
-        row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": texts(f"grade.{a['grade']}"),
+        grade = texts(f"grade.{a['grade']}")
+        if a["grade"] == "published" and a.get("finding") and texts.has("pilot.when"):  # the pilot's own words:
+            grade = texts("grade.published_pilot", when=texts("pilot.when"))  # when and by whom, beside the grade
+        row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": grade,
                 "verdict_grade": texts(f"grade.short.{said}") if said else "",
                 "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
