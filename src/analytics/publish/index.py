@@ -98,8 +98,8 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         change = a.get("change") or (texts("index.would_change", **driver) if driver else "")
         said = a.get("verdict_grade") if a.get("verdict_grade") in GRADES else ""
         grade = texts(f"grade.{a['grade']}")
-        if a["grade"] == "published" and a.get("finding") and texts.has("pilot.when"):  # the pilot's own words:
-            grade = texts("grade.published_pilot", when=texts("pilot.when"))  # when and by whom, beside the grade
+        if a["grade"] == "published" and texts.has("pilot.when"):  # an answer in the pilot's own words (official
+            grade = texts("grade.published_pilot", when=texts("pilot.when"))  # figures are "measured"): when, by whom
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": grade,
                 "verdict_grade": texts(f"grade.short.{said}") if said else "",
                 "shown": a.get("shown", ""),
