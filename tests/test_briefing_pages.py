@@ -94,6 +94,11 @@ def test_index_pages_link_every_page_and_lead_with_the_five_answers(small_run, o
         .filter(tr => tr.textContent.includes('Gorno-Badakhshan'))
         .map(tr => [...tr.querySelectorAll('a')].map(a => [a.textContent, a.getAttribute('href')]))[0]""")
     assert ["227,200", "00_country_profile_TJ-GB_en.html"] in gbao
+    # every column of numbers says its evidence grade in a word, once (the full wording, repeated in each header,
+    # made the header row 300 px tall on a phone; "modelled" was said twice in one)
+    heads = page.page.evaluate("[...document.querySelectorAll('table.areas thead th')].slice(1).map(t => t.textContent)")
+    words = ("published", "measured", "assumption", "modelled")
+    assert heads and all(sum(t.lower().count(w) for w in words) == 1 for t in heads), heads
     shot = folder / "index.png"
     page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000

@@ -151,8 +151,9 @@ def area_table(entries: list[JobEntry], texts, href) -> dict:
         for h in e.results.get("headline", []):
             if h.get("grade") == "demonstration":  # a demonstration sample never reaches the index
                 continue
-            grade = h.get("grade")
-            label = h["label"] + (" — " + texts(f"grade.{grade}") if grade else "")
+            grade = h.get("grade")  # in a word beside the column's name, said once (the full wording made the
+            word = texts(f"grade.short.{grade}") if grade else ""  # header 300 px tall on a phone)
+            label = h["label"] + (f" ({word})" if word and word.lower() not in h["label"].lower() else "")
             columns.setdefault(h["key"], label)
             cells.setdefault(area, {}).setdefault(h["key"], (h["value"], href(e), h.get("low"), h.get("high")))
 
