@@ -21,7 +21,8 @@ protecting each table alone is not enough: ``all − teacher`` gives the student
    withheld entry that agrees with every published number of the set; while any range is narrower
    than ``k`` respondents — or an attacker who also knew which entries are primary (1 to ``k − 1``)
    could pin one to a single value — more entries of that line are withheld; if the set cannot be
-   protected that way, the role splits are withheld whole.
+   protected that way, the role splits are withheld whole and the rest widened again, and a breakdown
+   that still leaves an entry narrower than ``k`` is withheld whole: no plan is returned unaudited.
 
 The tests of association printed beside a table are computed from the full counts, so a page prints
 one only for a table with nothing withheld (:func:`~analytics.survey.panels.crosstab_panel`).
@@ -178,7 +179,7 @@ def protect(pack, k: int = 5) -> Plan:
 def _protect(pack, k: int, below: Plan | None = None) -> Plan:
     people = stated(pack, pack.pilot_respondents)
     tables = _tables(people, course_languages(pack))
-    withheld = {key: (t > 0) & (t < k) for key, t in tables.items()}
+    withheld = _primary(tables, k)
     if below is not None:  # nested: what the plan for k − 1 withholds stays withheld
         for key in list(tables):
             if key in below.tables:
@@ -189,9 +190,10 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
         return Plan(tables, withheld, k, _primary(tables, k))
     # the set could not be protected by withholding entries: the role splits go and the rest is widened again;
     # then any breakdown that still leaves an entry narrower than k goes (a plan is never returned unaudited)
-    for key in [key for key in tables if key[0] != "all"]:
+    splits = [key for key in tables if key[0] != "all"]
+    for key in splits:
         tables.pop(key), withheld.pop(key)
-    if not _widened_until_protected(tables, withheld, k, people):
+    if not (splits and _widened_until_protected(tables, withheld, k, people)):  # unchanged tables: no second try
         while tables:
             weak = _weak(tables, withheld, k, people)
             if weak.empty:
