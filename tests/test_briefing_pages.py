@@ -110,6 +110,7 @@ ANSWER_JS = """[...document.querySelectorAll('section.answer')].map(s => ({
     verdict: s.querySelector('p.verdict') ? s.querySelector('p.verdict').firstChild.textContent.trim() : '',
     verdict_grade: (s.querySelector('.verdict-grade') || {}).textContent || '',
     grade: (s.querySelector('dd.grade') || {}).textContent || '', number: (s.querySelector('dd.number') || {}).textContent || '',
+    driver: (s.querySelector('p.driver') || {}).textContent || '',
     href: (s.querySelector('p.see a') || {href: ''}).getAttribute('href')}))"""
 
 
@@ -150,6 +151,10 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     p50 = s[(s["scenario"] == "recognised_certificates") & (s["measure"] == "completed")]["p50"].iloc[0]
     assert found[3]["number"].startswith(tx.number(float(f"{p50:.2g}"), 0, grouping=True))
     assert found[3]["href"] == job["03"]["html"]
+    # what would change question 4 most is recognition's own assumed effects (the gap over the baseline comes from
+    # them alone), with the ranges of the suite's uncertain inputs (uptake/uncertain.py: ×1.0–1.3, OR 1.1–1.6);
+    # the reader found it naming the data budget, which moves both scenarios alike
+    assert found[3]["driver"] == tx("uptake.change_q4", market_low=1.0, market_high=1.3, or_low=1.1, or_high=1.6)
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
@@ -194,6 +199,8 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
                                   f'"{tx("param.scenario.blended_tv_offline")}"'), favoured[0]
     assert tx.number(float(f"{blended:.2g}"), 0, grouping=True) in favoured[0]
     assert tx("uptake.measure_accreditation") in favoured[1] and tx("uptake.measure_network") in favoured[-1]
+    # the 11 years every count is over are said to be a choice (the reader asked where they came from)
+    assert tx("uptake.horizon_note", years=11) in index.page.inner_text("ul.options-said")
     assert index.page.evaluate("document.documentElement.scrollWidth") <= PHONE
     assert index.requests == [] and index.errors == []
 

@@ -172,6 +172,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
             tx("uptake.compare_sentence_2", scenario=tx(f"param.scenario.{cheap}"), usd=sig(c.p50), low=sig(c.p10),
                high=sig(c.p90))]
     said.append(tx("uptake.compare_cost_scope", years=horizon_years))  # what the whole cost leaves out
+    said.append(tx("uptake.horizon_note", years=horizon_years))  # why the counts are over these years
     if any(uncosted_measures(pack, n) for n in wide):
         said.append(tx("uptake.uncosted_mark"))
     said.append(tx("uptake.able_scope"))  # whose share the first column is (question 2's is everyone's)
@@ -204,7 +205,11 @@ def _answer_q4(pack, tx, cmp: pd.DataFrame, horizon: int) -> list[dict]:
               baseline=sig(b.p50))
     # the pilot's word on accreditation leads; without one, what recognition would change by the model
     verdict = tx.get("pilot.verdict.q4", "") or tx("uptake.verdict_q4", shown=shown, baseline=sig(b.p50))
-    return [answer("q4", text, "modelled", shown, float(r.p50), driver="completed",
+    # the gap over the baseline comes from recognition's assumed effects alone: they would change it most
+    u = runs.setup_of(pack, alone[0]).parameters
+    change = tx("uptake.change_q4", market_low=u["recognised_market"].low, market_high=u["recognised_market"].high,
+                or_low=u["recognition_or"].low, or_high=u["recognition_or"].high)
+    return [answer("q4", text, "modelled", shown, float(r.p50), change=change,
                    finding=tx.get("pilot.finding.q4", ""), verdict=verdict,
                    verdict_grade="published" if tx.has("pilot.verdict.q4") else "modelled")]
 
