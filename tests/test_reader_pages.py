@@ -80,6 +80,25 @@ def test_no_index_book_or_methods_page_scrolls_sideways_on_a_phone(small_run, br
     tab.close()
 
 
+def test_the_areas_read_as_cards_on_a_phone(small_run, browser):
+    """The reader's review: on a phone the areas table had a header about 190 px tall and its own sideways
+    scroll. At 390 px each area is a block, every number under its column's name, nothing scrolls inside it."""
+    folder, _ = small_run
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    for name in ("index.html", "index-ru.html", "index-tg.html"):
+        tab.goto((folder / name).as_uri())
+        scroll, box, head, labels, cells = tab.evaluate("""() => { const t = document.querySelector('table.areas');
+            const tds = [...t.querySelectorAll('tbody td')];
+            return [t.scrollWidth, t.clientWidth, t.querySelector('thead').getBoundingClientRect().height,
+                    tds.map(td => getComputedStyle(td, '::before').content), tds.map(td => td.dataset.label)] }""")
+        assert scroll <= box and head == 0, (name, scroll, box, head)
+        heads = tab.evaluate("[...document.querySelectorAll('table.areas thead th')].slice(1).map(t => t.textContent)")
+        assert cells and all(c in heads for c in cells), (name, cells[:3])
+        assert all(lab == f'"{c}"' for lab, c in zip(labels, cells, strict=True)), (name, labels[:3])
+    tab.close()
+
+
 def test_the_options_fit_a_desktop_screen_side_by_side(small_run, browser):
     """The reader found the options table 25 px (ru) and 36 px (tg) wider than its box at 1366 px: the last
     column, the total cost, was cut and needed sideways scrolling."""

@@ -208,7 +208,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
                       pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
                       if texts.has("pilot.citation") else "",
-                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page", "open")},
+                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page", "open", "on_this_page")},
                       options_title=texts("index.options"), options=options(mine, texts),
                       options_ranked=texts("index.options_ranked"), favoured_title=texts("index.favoured"),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
