@@ -179,7 +179,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
         t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
         said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
-                       low=sig(t.p10), high=sig(t.p90), years=horizon_years))
+                       low=sig(t.p10), high=sig(t.p90), years=horizon_years, per_year=sig(t.p50 / horizon_years)))
     options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
                "grade": "modelled", "favoured": favoured(pack, tx, cmp)}
     reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
