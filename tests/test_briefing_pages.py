@@ -155,6 +155,9 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # them alone), with the ranges of the suite's uncertain inputs (uptake/uncertain.py: ×1.0–1.3, OR 1.1–1.6);
     # the reader found it naming the data budget, which moves both scenarios alike
     assert found[3]["driver"] == tx("uptake.change_q4", market_low=1.0, market_high=1.3, or_low=1.1, or_high=1.6)
+    # the pilot's own answers (1 and 3) would change with newer evidence, and say how old theirs is
+    assert [found[i]["driver"] for i in (0, 2)] == [
+        tx("index.would_change_published", when=tx("pilot.when"), who=tx(f"index.ask.q{i}")) for i in (1, 3)]
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]

@@ -96,6 +96,10 @@ def test_the_areas_read_as_cards_on_a_phone(small_run, browser):
         heads = tab.evaluate("[...document.querySelectorAll('table.areas thead th')].slice(1).map(t => t.textContent)")
         assert cells and all(c in heads for c in cells), (name, cells[:3])
         assert all(lab == f'"{c}"' for lab, c in zip(labels, cells, strict=True)), (name, labels[:3])
+        # the pages by topic and area too: seven columns had scrolled inside the table, four of them out of sight
+        scroll, box = tab.evaluate("() => { const t = document.querySelector('table.pages');"
+                                   " return [t.scrollWidth, t.clientWidth] }")
+        assert scroll <= box, (name, "pages", scroll, box)
     tab.close()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ..core.errors import ParameterError
 from ..report.areas import check_region, in_region
+from ..report.figures import title
+from ..report.sentences import modelled_note
 from .age_bands import AGE_BANDS
 
 
@@ -11,6 +13,23 @@ def sample_grade(pack) -> str:
     """Evidence grade of results from the learner sample: ``demonstration`` when the pack's sample is
     generated to show the methods (modelled), ``measured`` when it is a real survey."""
     return "demonstration" if pack.is_modelled("learners") else "measured"
+
+
+def sample_said(pack, tx, said: list[str]) -> list[str]:
+    """A panel's sentences on the learner sample: each marked "(demonstration sample)" when the sample was
+    generated to show the methods, then the sentence saying what that sample is (nothing added for a real one).
+
+    A reader who quotes one sentence quotes its grade with it: the note below a paragraph was not enough.
+    """
+    if sample_grade(pack) == "demonstration":
+        said = [tx("access.demo_marked", sentence=s[:-1] if s.endswith(".") else s) for s in said]
+    return said + modelled_note(pack, tx, "access.modelled_sample", ("learners",))
+
+
+def sample_title(pack, tx, text: str) -> str:
+    """A chart title on the learner sample: escaped, marked "(demonstration sample)" when the sample is one."""
+    shown = title(tx, text)
+    return tx.mark(shown, tx("grade.short.demonstration")) if sample_grade(pack) == "demonstration" else shown
 
 
 def has_rural(pack, region: str) -> bool:

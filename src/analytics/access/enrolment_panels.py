@@ -13,14 +13,22 @@ from ..report import sentences
 from ..report.areas import area_name, areas, in_region, where
 from ..report.figures import localise, title
 from ..report.panel import Panel, Reading
-from ..report.sentences import MIN_SAMPLE, modelled_note, price_point_note
+from ..report.sentences import MIN_SAMPLE, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
 from . import counterfactual as cf_mod
 from . import decomposition as dec_mod
 from . import enrolment as pm
 from . import participation
-from .common import age_text, check_area_and_age, has_rural, interval_text, sample_grade
+from .common import (
+    age_text,
+    check_area_and_age,
+    has_rural,
+    interval_text,
+    sample_grade,
+    sample_said,
+    sample_title,
+)
 
 
 @builder
@@ -78,7 +86,8 @@ def regression_panel(pack, region: str = "all", age_band: str = "17-24", languag
     columns = ["covariate", "odds_ratio", "or_ci", "ame", "ame_ci"] + (["true_odds_ratio"] if model.truth else [])
     view = TableView(shown, tx, {c: tx(f"access.col_{c}") for c in columns},
                      {"odds_ratio": 2, "ame": 2, "true_odds_ratio": 2})
-    return Panel(Reading(numbers, said, importance=1, modelled=bool(model.truth), grade=sample_grade(pack)), view=view,
+    return Panel(Reading(numbers, sample_said(pack, tx, said), importance=1, modelled=bool(model.truth),
+                         grade=sample_grade(pack)), view=view,
                  result=effects)
 
 
@@ -135,8 +144,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
                  "arrayminus": [100 * (iv.loc[p, "estimate"] - iv.loc[p, "low"]) for p in names]},
         marker_color=["#4c78a8"] * len(dec.parts) + ["#bab0ac"],
         hovertemplate="%{y}: %{x:+.1f} " + html.escape(tx("access.pp_short"), quote=False) + "<extra></extra>"))
-    fig.update_layout(title=title(tx, tx("access.waterfall_title", where=place, age=age_text(age_band)),
-                                  pack.is_modelled("learners")),
+    fig.update_layout(title=sample_title(pack, tx, tx("access.waterfall_title", where=place, age=age_text(age_band))),
                       xaxis_title=tx("access.pp"), template="plotly_white", height=380, showlegend=False,
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10})
     explained = dec.parts.sort_values()
@@ -160,7 +168,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
                      tx, {"part": tx("access.col_part"), "pp": tx("access.col_pp"), "pp_ci": tx("access.col_pp_ci")},
                      {"pp": 1})
     reading = Reading({"gap_pp": 100 * dec.total, "unexplained_pp": 100 * dec.unexplained},
-                      said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=2, modelled=pack.is_modelled("learners"), grade=sample_grade(pack))
+                      sample_said(pack, tx, said), importance=2, modelled=pack.is_modelled("learners"), grade=sample_grade(pack))
     return Panel(reading, figure=localise(fig, language), view=view, result=dec)
 
 
@@ -253,6 +261,6 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
                    sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
     said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)
-    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=True, grade=sample_grade(pack),
+    return Panel(Reading(numbers, sample_said(pack, tx, said), importance=3, modelled=True, grade=sample_grade(pack),
                          headline={"online_capable_pct": tx("access.headline_online")}),
                  figure=localise(fig, language), result=cf)

@@ -17,11 +17,19 @@ from ..models.intervals import REPLICATES
 from ..report.areas import district_names, in_region, where
 from ..report.figures import choropleth, title
 from ..report.panel import Panel, Reading
-from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK, modelled_note
+from ..report.sentences import MIN_SAMPLE, SUPPRESSED_MARK
 from ..report.session import builder
 from ..report.views import TableView
 from . import distance, participation
-from .common import age_text, check_area_and_age, has_rural, interval_text, sample_grade
+from .common import (
+    age_text,
+    check_area_and_age,
+    has_rural,
+    interval_text,
+    sample_grade,
+    sample_said,
+    sample_title,
+)
 
 
 @builder
@@ -107,7 +115,7 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", n_replicates: 
     headline = {"participation_pct": tx("access.headline_participation", age=age_text(age_band))}
     if "location_parity_index" in numbers:
         headline["location_parity_index"] = tx("access.location_parity_index")
-    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=3, modelled=pack.is_modelled("learners"), grade=sample_grade(pack),
+    return Panel(Reading(numbers, sample_said(pack, tx, said), importance=3, modelled=pack.is_modelled("learners"), grade=sample_grade(pack),
                          headline=headline), view=view, result=gt)
 
 
@@ -141,8 +149,8 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     d = pack.districts.merge(rates, on="district_code", how="inner")
     d["rate_pct"] = 100 * d["rate"]
     d["name"] = district_names(tx, d["district_code"])
-    heading = title(tx, tx("access.map_participation", where=where(tx, pack, region), age=age_text(age_band)),
-                    pack.is_modelled("learners"))
+    heading = sample_title(pack, tx, tx("access.map_participation", where=where(tx, pack, region),
+                                        age=age_text(age_band)))
     fig = choropleth(d, "district_code", "rate_pct", "name", heading, tx("access.percent"),
                      hover_format=".1f", color_scale="Greens", language=language, muted_col="suppressed",
                      muted_text=tx.plural("suppressed_note", MIN_SAMPLE))
@@ -167,7 +175,7 @@ def participation_map(pack, region: str = "all", age_band: str = "17-24", langua
     grey = int(d["suppressed"].sum())
     said = [first, tx("access.map_sentence_2" if grey else "access.map_sentence_2_all",
                       people=tx.plural("access.young_people", n), min=MIN_SAMPLE, grey=grey, age=age_text(age_band))]
-    return Panel(Reading(numbers, said + modelled_note(pack, tx, "access.modelled_sample", ("learners",)), importance=1, modelled=pack.is_modelled("learners"), grade=sample_grade(pack)),
+    return Panel(Reading(numbers, sample_said(pack, tx, said), importance=1, modelled=pack.is_modelled("learners"), grade=sample_grade(pack)),
                  figure=fig, result=participation.DistrictRates(rates))
 
 

@@ -264,7 +264,8 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
     modelled = any(pack.is_modelled(t) for t in ("learners", *CASCADE_TABLES))
     fig.update_layout(template="plotly_white", height=380, xaxis_title=tx("conn.gbps"), showlegend=False,
                       yaxis={"autorange": "reversed", "automargin": True},
-                      title=title(tx, tx("conn.capacity_title", where=place), modelled))
+                      title=title(tx, tx("conn.capacity_title" if studying is None else "conn.capacity_active_title",
+                                         where=place), modelled))  # whose traffic: the sentence's learners
     per_circuit = CIRCUIT_MBPS / (PROFILES["video_360p"].down_mbps * CONCURRENCY)
     peak = float(f"{load.peak_learners:.2g}")  # two significant figures: a modelled count
     said = [tx("conn.capacity_sentence", students=float(f"{able:.2g}"), where=place, peak=peak,

@@ -240,5 +240,9 @@ class Texts:
 
     def mark_modelled(self, title: str, modelled: bool) -> str:
         """``title`` followed by the translated "(modelled)" mark when ``modelled`` (plotly markup)."""
-        return f"{title} <i>({self('modelled')})</i>" if modelled else title
+        return self.mark(title, self("modelled")) if modelled else title
+
+    def mark(self, title: str, word: str) -> str:
+        """``title`` followed by ``word`` (an evidence grade, in the page's language) in brackets (plotly markup)."""
+        return f"{title} <i>({word})</i>"
 

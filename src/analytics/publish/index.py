@@ -100,6 +100,8 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         grade = texts(f"grade.{a['grade']}")
         if a["grade"] == "published" and texts.has("pilot.when"):  # an answer in the pilot's own words (official
             grade = texts("grade.published_pilot", when=texts("pilot.when"))  # figures are "measured"): when, by whom
+            change = change or texts("index.would_change_published", when=texts("pilot.when"),  # newer evidence,
+                                     who=texts.get(f"index.ask.{q}", texts("index.ask.other")))  # from whom
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": grade,
                 "verdict_grade": texts(f"grade.short.{said}") if said else "",
                 "shown": a.get("shown", ""),
@@ -208,7 +210,8 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
                       pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
                       if texts.has("pilot.citation") else "",
-                      labels={k: texts(f"index.{k}") for k in ("evidence", "number", "pilot_found", "see_page", "open", "on_this_page")},
+                      labels={k: texts(f"index.{k}") for k in ("evidence", "evidence_number", "number", "pilot_found", "see_page", "open",
+                                                      "on_this_page")},
                       options_title=texts("index.options"), options=options(mine, texts),
                       options_ranked=texts("index.options_ranked"), favoured_title=texts("index.favoured"),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
