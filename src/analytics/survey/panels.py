@@ -21,8 +21,8 @@ from ..report.views import TableView
 from . import responses
 from .crosstab import CrossTabs, crosstab
 from .protection import protect
-from .questions import named_answers
-from .rankings import REPLICATES, Rankings, rank
+from .questions import named_answers, size_shown
+from .rankings import REPLICATES, Rankings, rank, shown_order, top_three
 from .responses import ASKED, course_languages, published_languages, respondents, safe_shares, stated
 
 GROUPS = ("role", "institution", "sex", "settlement")
@@ -48,8 +48,11 @@ def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: boo
 
 
 def _item(tx, item: str) -> str:
-    """A multiple-choice item's name in the page's language (catalog key ``survey.item_<item>``)."""
-    return tx(f"survey.item_{item.replace(' ', '_').replace('-', '_')}")
+    """A multiple-choice item's name in the page's language: the suite's (catalog key ``survey.item_<item>``),
+    else the pack's locale (``pilot.item.<item>``, for the categories its own survey worded), else as the pack's
+    survey wrote it."""
+    slug = item.replace(" ", "_").replace("-", "_")
+    return tx.get(f"survey.item_{slug}", None) or tx.get(f"pilot.item.{slug}", item)
 
 
 def _who(tx, role: str) -> str:
@@ -127,7 +130,9 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
-    said = [tx("survey.lang_sentence", n=len(answered), who=_who(tx, role), parts="; ".join(parts))]
+    sized = split is not None and not plan.is_withheld(role, split, "total", "total")  # how many stated one
+    said = [tx("survey.lang_sentence" if sized else "survey.lang_sentence_unsized", n=len(answered),
+               who=_who(tx, role), parts="; ".join(parts))]
     listed = ", ".join(tx("survey.lang_item", name=language_word(tx, k), share=v) for k, v in published.items())
     if published and role == "all" and not frame["suppressed"].any():
         same = all(round(100 * frame.loc[i, "share"]) == round(published.get(lang, -1))
@@ -166,7 +171,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
     figures, frames, said = [], [], []
     for question, roles in ASKED.items():
         asked = people[people["role"].isin(roles)]
-        if asked.empty:
+        if asked.empty or not (mentions["question"] == question).any():  # not asked of the role, or by this survey
             said.append(tx("survey.not_asked", question=tx(f"survey.q_{question}"), who=_who(tx, role)))
             continue
         r = rank(mentions[mentions["question"] == question], asked["respondent_id"], question, n_replicates).to_frame()
@@ -177,18 +182,19 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
                                for a in (named_answers(pack, other, question, item)
                                          for other in responses.ROLES if other != role))
                            for item in r["item"]], dtype=bool)
-        r.loc[small, ["share", "share_low", "share_high", "respondents"]] = np.nan
+        sized = size_shown(pack, asked, min_cell_size)
+        if not sized:  # a role whose size is withheld: every share's denominator would give it back
+            small[:] = True
+            r["n"] = np.nan
+        r = shown_order(r, small.to_numpy())  # no withheld item keeps a place between its neighbours' counts
         if not observed:  # reconstructed answers: no sampling interval and no bootstrap of the ranks
             r[["share_low", "share_high", "rank_support", "top3_support"]] = np.nan
-        r["suppressed"] = small
         frames.append(r)
         labels = [_item(tx, i) for i in r["item"]]
-        figures.append(localise(_bars(tx, labels, r, tx("survey.rank_title" if observed else "survey.rank_title_assumed", question=tx(f"survey.q_{question}"),
-                                                             n=len(asked)), horizontal=True), language))
-        top = [labels[i] for i in range(min(3, len(r)))]
-        said.append(tx("survey.rank_sentence" if observed else "survey.rank_sentence_assumed",
-                       question=tx(f"survey.q_{question}"), first=top[0], second=top[1], third=top[2],
-                       support=100 * float(r["rank_support"].head(3).min()) if observed else 0.0))
+        heading = ("survey.rank_title" if observed else "survey.rank_title_assumed") + ("" if sized else "_unsized")
+        figures.append(localise(_bars(tx, labels, r, tx(heading, question=tx(f"survey.q_{question}"),
+                                                        n=len(asked)), horizontal=True), language))
+        said.append(top_three(tx, question, r, labels, observed))
     table = pd.concat(frames, ignore_index=True)
     shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
                          item=[_item(tx, i) for i in table["item"]],
@@ -243,6 +249,8 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
             said.append(tx("survey.test_withheld", group=tx(f"survey.group_{group}")))
             continue
         test = crosstab(answered, group, "course_language", answered["weight"])
+        if test.method == "none":  # one course language (or one group) answered: nothing to test
+            continue
         tests.append(test)
         key = "survey.assoc_yes" if test.p_value < 0.05 else "survey.assoc_no"
         said.append(tx(key, group=tx(f"survey.group_{group}"), stat=test.statistic, df=test.df, p=test.p_value,
@@ -254,7 +262,7 @@ def crosstab_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
     table = pd.DataFrame(shown)
     view = TableView(table, tx, {"grouping": tx("survey.col_grouping"), "group": tx("survey.col_group"),
                                  **{lang: language_label(tx, lang) for lang in course_languages(pack)},
-                                 "total": tx("survey.total")})
+                                 "total": tx("survey.total")}) if shown else None  # every breakdown withheld
     said.append(tx("survey.withheld_mark", k=min_cell_size))
     reading = Reading({}, said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=0, modelled=True)
     return Panel(reading, view=view, result=CrossTabs(frame, tests))

@@ -67,6 +67,16 @@ class Plan:
         return key not in self.tables or bool(self.withheld[key].loc[row, column])
 
 
+def size_shown(plan: Plan, role: str) -> bool:
+    """Whether the number of respondents of ``role`` is published by ``plan``: as its row of the role=all table
+    by role, or as the total of one of its own tables (role=all: always, the survey's size). Where it is not, no
+    page may print it either (as "4 asked", or as a role page's table of its own)."""
+    if role == "all":
+        return True
+    places = [("all", "role", role)] + [(role, g, TOTAL) for (r, g) in plan.tables if r == role]
+    return any(not plan.is_withheld(r, g, row, TOTAL) for r, g, row in places)
+
+
 def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
     """``counts`` with a ``total`` column and a ``total`` row."""
     out = counts.copy()

@@ -61,6 +61,24 @@ def named_answers(pack, role: str, question: str, item: str) -> pd.Series | None
     return asked["respondent_id"].isin(named)
 
 
+def size_shown(pack, asked: pd.DataFrame, k: int) -> bool:
+    """Whether how many were asked may be published: not when they are all of one role whose number of
+    respondents the survey's protection withholds (a share's denominator, or "4 asked", would give it back)."""
+    from .protection import protect
+    from .protection import size_shown as published
+
+    roles = set(asked["role"])
+    if not roles or roles >= {"teacher", "student"}:
+        return True
+    plan = protect(pack, k)
+    return all(published(plan, r) for r in roles)
+
+
+def _hidden(v: dict) -> dict:
+    """A share whose group's size is withheld: nothing of it is published (its denominator is that size)."""
+    return {**v, "share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": NAN, "suppressed": True}
+
+
 def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role: str = "all") -> dict:
     yes = named_answers(pack, role, question, item)
     if yes is None:
@@ -68,7 +86,8 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role:
                 "method": "not asked"}
     weights = people.loc[yes.index, "weight"]  # people: the role's respondents, as named_answers reads them
     v = safe_share(yes, weights, k, not pack.is_modelled("pilot_mentions"))
-    return linked(v, lambda r: named_answers(pack, r, question, item), role, k)
+    v = linked(v, lambda r: named_answers(pack, r, question, item), role, k)
+    return v if size_shown(pack, people.loc[yes.index], k) else _hidden(v)
 
 
 def _answered(pack, role: str, column: str) -> pd.Series | None:
@@ -146,6 +165,7 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
                     {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
                      "suppressed": False, "method": "not asked"}
                 v = linked(v, lambda r, what=what: _answered(pack, r, what), role, k)
+                v = v if not len(asked) or size_shown(pack, asked, k) else _hidden(v)
             elif kind == "firm":
                 v = safe_share(firms[what].astype(bool), None, k, not pack.is_modelled("employer_survey"))
             else:

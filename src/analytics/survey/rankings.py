@@ -104,3 +104,49 @@ def rank(named: pd.DataFrame, asked: pd.Series, question: str = "", replicates: 
                      "share_low": low, "share_high": high, "rank_support": held[i] / replicates,
                      "top3_support": top3[i] / replicates})
     return Ranking(question, pd.DataFrame(rows), replicates)
+
+
+def shown_order(frame: pd.DataFrame, withheld: np.ndarray) -> pd.DataFrame:
+    """A ranking as it may be published when some items are withheld.
+
+    A withheld item kept in its place would give its count back: items are ordered by count, so it sits
+    between its neighbours' counts (equal to both when they tie), and its rank, and how often it or they keep
+    their ranks, tell the same. The items shown are ranked among themselves (1, 2, … with no gap); the
+    withheld ones follow in the order of their names, without a rank, a share or a bootstrap support; and
+    the supports of the items shown are left out too, since they count the withheld items' places.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        :meth:`Ranking.to_frame`: items by rank.
+    withheld : numpy.ndarray
+        Bool per row: the item's count is withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns and a ``suppressed`` flag; withheld values NaN.
+    """
+    withheld = np.asarray(withheld, dtype=bool)
+    shown = frame[~withheld].assign(suppressed=False)
+    shown["rank"] = np.arange(1, len(shown) + 1)
+    hidden = frame[withheld].sort_values("item").assign(suppressed=True)
+    hidden[["rank", "share", "share_low", "share_high", "respondents"]] = np.nan
+    out = pd.concat([shown, hidden], ignore_index=True)
+    if withheld.any():
+        out[["rank_support", "top3_support"]] = np.nan
+    return out
+
+
+def top_three(tx, question: str, r: pd.DataFrame, labels: list[str], observed: bool) -> str:
+    """The sentence on a question's three most named items, among those shown."""
+    top = [label for label, hidden in zip(labels, r["suppressed"], strict=True) if not hidden][:3]
+    named = tx(f"survey.q_{question}")
+    if len(top) < 3:
+        return tx("survey.rank_too_few", question=named)
+    if not observed:
+        return tx("survey.rank_sentence_assumed", question=named, first=top[0], second=top[1], third=top[2])
+    if r["suppressed"].any():
+        return tx("survey.rank_sentence_shown", question=named, first=top[0], second=top[1], third=top[2])
+    return tx("survey.rank_sentence", question=named, first=top[0], second=top[1], third=top[2],
+              support=100 * float(r["rank_support"].head(3).min()))
