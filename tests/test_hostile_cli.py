@@ -387,6 +387,31 @@ def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pa
     assert sorted(p.name for p in (pack_copy / "modelled").iterdir()) == before
 
 
+@pytest.mark.parametrize("old,new,expected", [
+    ("tutor_usd_year:\n    value: 2400", "tutor_usd_year:\n    value: .nan",  # a traceback in the methods page
+     "costs.tutor_usd_year = nan: expected a number of 0 or more"),
+    ("in_house: 1500", "in_house: -1500",  # "US$ -5,400 per completer" favoured on the index
+     "costs.development_usd_per_course_hour.in_house = -1500: expected a number of 0 or more"),
+    ("budget_usd:\n    value: 15000000", "budget_usd:\n    value: lots",  # a failed job, not one message first
+     "costs.budget_usd = 'lots': expected a number of 0 or more"),
+    ("tutor_learners:\n    value: 50", "tutor_learners:\n    value: 0", "costs.tutor_learners = 0: expected more than 0"),
+])
+def test_costs_that_are_not_amounts_are_refused_before_a_briefing_runs(pack_copy, tmp_path, old, new, expected):
+    """Sixth hostile pass: the `costs` section was never checked: a NaN cost stopped the briefing with a traceback
+    (and left a partial run), negative costs were ranked as the cheapest option, a word as the budget failed a job."""
+    path = pack_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    brief = _yaml(tmp_path, {"title": "t", "country": "tjk", "languages": ["en"],
+                             "jobs": [{"notebook": "03_uptake_scenarios", "parameters": {"n_draws": 100}}]})
+    proc = run_cli("brief", str(brief), "--outputs", str(tmp_path / "out"), env={"ANALYTICS_DATA": str(pack_copy.parent)})
+    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not (tmp_path / "out").exists()  # nothing run, nothing written
+
+
 def test_a_csv_with_a_column_twice_or_a_row_of_extra_fields_is_named_as_such(pack_copy):
     """Second hostile pass: a header giving district_code twice was reported as a missing region_code and an
     invented column district_code.1; one row with extra fields was six misleading lines about other columns."""

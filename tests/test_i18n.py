@@ -216,6 +216,24 @@ def test_an_added_language_is_offered_only_when_complete(pack_copy):
     assert proc.returncode == 2 and "tjk/locales/messages-ky.yaml: 3 messages missing:" in proc.stderr
 
 
+@pytest.mark.parametrize("text", ["{who.__class__.__mro__} {parts}", "{who:{n}{n}} {parts}", "{who[0]} {parts}",
+                                  "{nobody} {parts}", "{who} {parts"])
+def test_a_translated_message_may_use_only_the_english_placeholders(pack_copy, text):
+    """Sixth hostile pass: a translator's `{n.__class__.__base__.__subclasses__}` passed validate and printed the
+    interpreter's object on the page; `{who:{n}{n}}` stopped the job. Each message's placeholders must be the
+    English message's names (survey.lang_sentence has who, n and parts)."""
+    from .conftest import run_cli
+
+    _add_kyrgyz(pack_copy)
+    path = pack_copy / "locales" / "messages-ky.yaml"
+    messages = yaml.safe_load(path.read_text(encoding="utf-8"))
+    messages["survey.lang_sentence"] = text
+    path.write_text(yaml.safe_dump(messages, allow_unicode=True), encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "1 messages whose {placeholders} are not the English message's names: " \
+        "survey.lang_sentence" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
 def test_the_messages_a_new_language_needs_are_one_file_a_translator_fills(pack_copy):
     """Issue 28: a Kyrgyz briefing needs every suite message; `analytics pack messages DIR ky` writes them as one
     file (each empty, the English and Russian beside it), keeps what is translated when run again, and

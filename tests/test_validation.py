@@ -371,3 +371,22 @@ def test_city_regions_must_be_a_list_of_codes(pack_copy):
     for cmd in (["validate", str(pack_copy)], ["pack", "build", str(pack_copy)]):
         proc = run_cli(*cmd)
         assert proc.returncode == 2 and "'city_regions' must be a list of region codes" in proc.stderr, proc.stderr
+
+
+def test_a_csv_header_of_thousands_of_columns_is_refused_in_one_line(pack_copy):
+    """Sixth hostile pass: a header of 200,000 short names (1.4 MB, under the size cap) kept `validate` busy for
+    over five minutes (each name was counted against the whole header). Duplicates are now counted once, and a
+    header wider than any pack table is refused."""
+    from analytics.packs.readers import MAX_COLUMNS
+
+    from .conftest import run_cli
+
+    path = pack_copy / "reference" / "institutions.csv"
+    header, *rows = path.read_text(encoding="utf-8-sig").splitlines()
+    extra = [f"c{i}" for i in range(MAX_COLUMNS + 1)]
+    path.write_text("\n".join([",".join([header, *extra])] + [r + "," * len(extra) for r in rows]) + "\n",
+                    encoding="utf-8")
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"institutions.csv: the header has {len(header.split(',')) + len(extra):,} columns; expected at most " \
+           f"{MAX_COLUMNS:,}" in proc.stderr, proc.stderr

@@ -117,3 +117,42 @@ def not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
     """Every place inside ``value`` that is not a finite number."""
     return [(w, v) for w, v in leaves(value, where)
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)]
+
+
+#: What the uptake notebooks read from the ``costs`` section (US$, counts), and the development routes
+#: ``development_usd_per_course_hour`` prices (those of :data:`analytics.uptake.course_costs.ROUTES`).
+COST_KEYS = ("courses", "hours_per_course", "development_usd_per_course_hour", "lms_usd_per_learner_year",
+             "bandwidth_usd_per_mbps_year", "tutor_learners", "tutor_usd_year", "certificate_usd", "tv_usd_year",
+             "budget_usd")
+COST_ROUTES = ("in_house", "outsourced", "oer_localisation")
+
+
+def costs_stated(pack: Path) -> list[Problem]:
+    """The ``costs`` section the uptake notebooks read: every key present, every value a finite number of 0 or
+    more (a NaN cost stopped a briefing with a traceback; a negative one gave "US$ -5,400 per completer")."""
+    try:
+        doc = read(pack)
+    except DataError:  # reported by needed()
+        return []
+    label = f"{pack.name}/{FILE}"
+    if "costs" not in doc:
+        return [Problem(label, "no section 'costs', which notebook 03 (course uptake) reads")] if "uptake" in doc else []
+    have = values(doc, "costs")
+    lacking = [k for k in COST_KEYS if not isinstance(have, dict) or k not in have]
+    if lacking:
+        return [Problem(label, f"section 'costs' lacks {', '.join(lacking)}, which notebook 03 reads")]
+    routes = have["development_usd_per_course_hour"]
+    if not isinstance(routes, dict) or set(COST_ROUTES) - set(routes):
+        return [Problem(label, "costs.development_usd_per_course_hour must give US$ per course hour for each route: "
+                               + ", ".join(COST_ROUTES))]
+    leaves_ = [(w, v) for k in COST_KEYS for w, v in leaves(have[k], f"costs.{k}")]
+    bad = not_numbers(have, "costs")
+    bad += [(w, v) for w, v in leaves_ if (w, v) not in bad and v < 0]
+    if bad:
+        return [Problem(label, "; ".join(f"{w} = {v!r:.40}" for w, v in bad[:3])
+                        + ": expected a number of 0 or more (US$, or a count)")]
+    if have["tutor_learners"] <= 0:
+        return [Problem(label, f"costs.tutor_learners = {have['tutor_learners']!r}: expected more than 0 learners "
+                               "per tutor")]
+    return []
+

@@ -226,7 +226,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
                    messages: dict | None = None) -> list[Problem]:
     """Cross-table checks: districts for every region, populations that add up, names in every language,
     and every assumption the builders read."""
-    problems = assumptions.needed(pack, infos) + course_languages_stated(pack)
+    problems = assumptions.needed(pack, infos) + course_languages_stated(pack) + assumptions.costs_stated(pack)
     regions, districts = tables.get("regions"), tables.get("districts")
     problems += regions_named(pack, read_metadata(pack), regions)
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}

@@ -72,10 +72,47 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
             problems.append(Problem(label, f"{len(missing)} messages missing: {', '.join(missing[:6])}"
                                            f"{' …' if len(missing) > 6 else ''} (analytics pack messages "
                                            f"{pack} {language} writes the file for a translator)"))
+        wrong = _placeholders_differ(doc)
+        if wrong:
+            problems.append(Problem(label, f"{len(wrong)} messages whose {{placeholders}} are not the English "
+                                           f"message's names: {', '.join(wrong[:6])}{' …' if len(wrong) > 6 else ''} "
+                                           "(keep each {name} or {name:format} as in English; no attribute, "
+                                           "index or nested field)"))
         out[language] = {str(k): v for k, v in doc.items()}
     if problems:
         raise DataError(problems)
     return out
+
+
+def _fields(text: str) -> set[str] | None:
+    """The placeholders of a message (``{n:,d}`` gives ``n``); None when one is not a plain name with a plain
+    format (``{n.__class__}``, ``{x[0]}``, ``{who:{n}}``, or braces that do not pair)."""
+    import string
+
+    try:
+        parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return None
+    if any(not re.fullmatch(r"[A-Za-z_]\w*", name) or "{" in (spec or "") for name, spec in parsed):
+        return None
+    return {name for name, _ in parsed}
+
+
+def _placeholders_differ(doc: dict) -> list[str]:
+    """Keys of a translated catalog whose placeholders are not the English message's (a message that reads an
+    object's attributes printed them on the page; one with a nested field stopped the job)."""
+    from ..core.i18n import package_catalog
+
+    english, wrong = package_catalog("en"), []
+    for key, value in doc.items():
+        source = english.get(str(key))
+        if source is None or value in (None, ""):
+            continue
+        forms = value.values() if isinstance(value, dict) else [value]
+        allowed = set().union(*(_fields(f) or set() for f in (source.values() if isinstance(source, dict) else [source])))
+        if any(not isinstance(f, str) or (found := _fields(f)) is None or not found <= allowed | {"n"} for f in forms):
+            wrong.append(str(key))
+    return wrong
 
 
 def write_for_translator(pack: Path, language: str) -> tuple[Path, int]:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,10 @@ def read_csv_text(path: Path) -> str:
         return data.decode("cp1251")
 
 
+#: Most columns a CSV table may have (a header of 200,000 names took over five minutes to check).
+MAX_COLUMNS = 10_000
+
+
 def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     """Read one CSV table and convert its columns to the schema's types."""
     try:
@@ -83,7 +88,11 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
                                                 "one record per line, long or multi-line text in quotes",
                                          rows=(reader.line_num,))], notes, 2)
     header = [c.strip() for c in rows[0]] if rows else []
-    twice = sorted({c for c in header if header.count(c) > 1})
+    if len(header) > MAX_COLUMNS:  # no pack table is that wide; reading one took minutes (sixth hostile pass)
+        return ReadResult(None, [Problem(label, f"the header has {len(header):,} columns; expected at most "
+                                                f"{MAX_COLUMNS:,} (a pack table has a few dozen)")], notes, 2)
+    seen = Counter(header)
+    twice = sorted(c for c, n in seen.items() if n > 1)
     if twice:  # pandas would rename the second "district_code.1" and report columns that are there as missing
         return ReadResult(None, [Problem(label, f"the header gives column{'s' if len(twice) > 1 else ''} "
                                                 f"{', '.join(map(repr, twice))} twice; expected each column once")],

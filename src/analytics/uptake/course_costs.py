@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from ..models.affordability import StudyNeeds
+from ..packs.assumptions import COST_ROUTES
 from .simulate import QUANTILES, Simulation
 
-ROUTES = ("in_house", "outsourced", "oer_localisation")
+ROUTES = COST_ROUTES  # the routes a pack prices (checked where the pack is read)
 
 
 @dataclass
