@@ -232,6 +232,7 @@ SLOW_TESTS = {"test_sigkill_mid_run_then_resume_runs_every_job_once", "test_a_st
               "test_jobs_run_on_a_dask_cluster", "test_a_lost_dask_scheduler_still_publishes_the_finished_jobs",
               "test_the_bundle_rebuilds_byte_for_byte_from_the_pinned_npm_packages",
               "test_cells_that_reach_a_live_kernel_after_a_refused_parameter_do_not_run",
+              "test_the_widget_bar_speaks_the_language_it_switches_to",
               "test_the_sliders_follow_the_widget_bar_in_a_live_kernel"}
 
 

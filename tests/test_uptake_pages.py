@@ -143,3 +143,38 @@ def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
         assert all("ГБАО" in t for t in titles), titles
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_the_widget_bar_speaks_the_language_it_switches_to():
+    """Specialist's pass (issue 27): after the language drop-down chose Russian or Tajik, the bar itself stayed
+    English ("region / whole country / Dushanbe …"). In a live kernel running notebook 00, choosing Russian in the
+    bar names every drop-down and its options in Russian and keeps the values chosen."""
+    from jupyter_client.manager import start_new_kernel
+
+    from analytics.core import i18n
+
+    from . import inprocess
+
+    probe = ("import warnings\nimport ipywidgets as w\n"
+             "with warnings.catch_warnings():\n    warnings.simplefilter('ignore')\n"
+             "    boxes = {x.description: x for x in w.Widget.widgets.values() if isinstance(x, w.Dropdown)}\n")
+    show = "print(repr(sorted((b.description, b.value, [label for label, _ in b.options][:2]) for b in boxes.values())))"
+    km, kc = start_new_kernel(kernel_name="analytics")
+    try:
+        def run(source: str) -> str:
+            said = []
+            reply = kc.execute_interactive(source, timeout=300, output_hook=lambda m: said.append(m))
+            assert reply["content"]["status"] == "ok", (source[:200], said)
+            return "".join(m["content"].get("text", "") for m in said if m["msg_type"] == "stream")
+
+        for _, source in inprocess.cells("00_country_profile"):
+            run(source)
+        en, ru = i18n.package_catalog("en"), i18n.package_catalog("ru")
+        before = run(probe + show)
+        assert f"'{en['param.region']}', 'all', ['{en['index.national']}'" in before, before
+        run(probe + f"boxes['{en['param.region']}'].value = 'TJ-GB'\nboxes['{en['param.language']}'].value = 'ru'")
+        after = run(probe + show)
+        assert f"'{ru['param.region']}', 'TJ-GB', ['{ru['index.national']}'" in after, after  # value kept
+        assert f"'{ru['param.language']}', 'ru'" in after and en["param.region"] not in after, after
+    finally:
+        km.shutdown_kernel(now=True)

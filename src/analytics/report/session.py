@@ -195,16 +195,33 @@ def explore(declaration, namespace: dict[str, Any]):
         label = pack.texts(namespace.get("language", "en")).get(f"param.{name}", name) if pack else name
         boxes[name] = widgets.Dropdown(options=options, value=namespace[name], description=label,
                                        style={"description_width": "initial"},
-                                       layout=widgets.Layout(width="auto"))
+                                       layout=widgets.Layout(width="auto", max_width="100%"))  # a phone
     status = widgets.HTML("")
     _show_state({n: namespace[n] for n in _explored})
+    relabelling = []  # set while the bar relabels itself: option changes are not the user's
+
+    def relabel(language: str) -> None:
+        """Name every drop-down and its options in the session's new language (values kept)."""
+        relabelling.append(True)
+        try:
+            for name, box in boxes.items():
+                value = box.value  # new options reset the choice (a change ignored here): it is set back
+                box.options = _options(declaration, name, pack, language)
+                box.value = value
+                box.description = pack.texts(language).get(f"param.{name}", name)
+        finally:
+            relabelling.clear()
 
     def changed(change):
+        if relabelling:
+            return
         values = {n: box.value for n, box in boxes.items()}
         status.value = "…"
         try:
             redraw(values, namespace)
             _show_state(values, update=True)
+            if change.owner is boxes.get("language") and pack is not None:
+                relabel(values["language"])
             status.value = ""
         except Exception as exc:  # shown in the bar, like any message, not as a traceback
             status.value = f"<span style='color:#a40000'>{type(exc).__name__}: {exc}</span>"

@@ -298,7 +298,7 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
                            customdata=np.stack([per["p10"], per["p90"]], axis=1),
                            hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
     fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.usd_per_completer"),
-                      showlegend=False, title=title(tx, tx("uptake.cost_title", years=horizon_years), True))
+                      showlegend=False, title=title(tx, tx("uptake.cost_title", years=horizon_years, where=where(tx, pack, "all")), True))
     cheapest = per["p50"].idxmin()
     low = per.loc[cheapest]
     at = f[f["route"] == cheapest].set_index("measure")
