@@ -365,10 +365,12 @@ def questions_panel(pack, role: str = "all", min_cell_size: int = 5, studying: d
     research = research_table(pack, role, min_cell_size, studying)
     table = research.frame
     shown = pd.DataFrame([{"question": tx(f"question.{r.question}"), "indicator": tx(f"survey.ind_{r.indicator}"),
-                           "finding": _finding(tx, r, min_cell_size), "n": r.n if r.n else "—",
+                           "finding": _finding(tx, r, min_cell_size),
+                           "n": "‡" if r.n != r.n else r.n if r.n else "—",  # withheld (its group's size), not asked
                            "strength": tx(f"survey.strength_{r.strength}")} for r in table.itertuples()])
-    view = TableView(shown, tx, {c: tx(f"survey.col_{c}") for c in ("question", "indicator", "finding", "n", "strength")},
-                     {"n": 0})
+    sized = "survey.col_n_assumed" if pack.is_modelled("pilot_respondents") else "survey.col_n"  # the sizes chosen
+    view = TableView(shown, tx, {c: tx(sized if c == "n" else f"survey.col_{c}")
+                                 for c in ("question", "indicator", "finding", "n", "strength")}, {"n": 0})
     v = table.set_index("indicator")
     said = []
     for q in ("q1", "q2", "q3", "q4", "q5"):
