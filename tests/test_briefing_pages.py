@@ -143,6 +143,11 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     page02 = (folder / job["02"]["html"]).read_text(encoding="utf-8")
     assert tx.number(afford, 1) in found[1]["number"] and tx.number(afford, 1) in page02
     assert found[1]["href"] == job["02"]["html"]
+    # "today's internet" says how recent: the published price of data the share is computed at (the reader asked)
+    from analytics.connectivity.panels import levers
+    from analytics.report.sentences import price_point_note
+
+    assert found[1]["text"].endswith(price_point_note(pack, tx, levers(pack, "baseline"))[0]), found[1]["text"]
     # q5: the national peak load on the connectivity page and in its network-load CSV
     load = csv("02", "network_load").set_index("link").loc["national", "peak_gbps"]
     assert tx.number(load, 2) in found[4]["number"] and tx.number(load, 2) in page02

@@ -132,7 +132,8 @@ def _answer_q2(pack, tx, region: str, scenario: str, place: str) -> dict:
     share = cascade_mod.of(pack, scenario).within(region).by_area().set_index("step")["step_share"]
     afford, speed = 100 * share[cascade_mod.STEPS[-1]], 100 * share[cascade_mod.STEPS[-2]]
     level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"  # the survey answer's thirds
-    return answer("q2", tx("conn.answer_q2", where=place, afford=afford, speed=speed), "modelled",
+    priced = price_point_note(pack, tx, levers(pack, scenario))  # how recent "today's" price of data is
+    return answer("q2", " ".join([tx("conn.answer_q2", where=place, afford=afford, speed=speed), *priced]), "modelled",
                   tx("conn.answer_q2_shown", afford=afford), afford, driver="online_share",
                   finding=tx.get("pilot.finding.q2", ""), verdict=tx(f"conn.verdict_q2_{level}", afford=afford))
 
