@@ -26,6 +26,27 @@ def test_a_declaration_checks_types_choices_ranges_and_order():
     assert decl.problems({"lo": 5, "hi": 2}) == ["parameters 'lo' (5) and 'hi' (2): expected lo <= hi"]
 
 
+@pytest.mark.parametrize("language, where, region, choose", [
+    ("en", "parameters cell: ", "parameter 'region' is 'TJ-XX'; use \"all\" or one of TJ-DU",
+     "parameter 'age_band' is 'x'; choose one of \"17-24\", \"25-34\""),
+    ("ru", "ячейка параметров: ", "параметр 'region' равен 'TJ-XX'; укажите \"all\" или один из кодов: TJ-DU",
+     "параметр 'age_band' равен 'x'; выберите одно из значений: \"17-24\", \"25-34\""),
+    ("tg", "катаки параметрҳо: ", "параметри 'region' ба 'TJ-XX' баробар аст; \"all\" ё яке аз рамзҳоро нависед: TJ-DU",
+     "параметри 'age_band' ба 'x' баробар аст; бояд яке аз қиматҳои \"17-24\", \"25-34\" бошад"),
+])
+def test_a_notebook_refuses_a_parameter_in_its_own_language(language, where, region, choose):
+    """Specialist's pass (issue 27): in a Russian or Tajik session the one line a refused parameter gives was
+    English. It is now in the notebook's language (names and values as the parameters cell writes them); the
+    command line and the runner keep English."""
+    from analytics.access.params import PARAMETERS
+    from analytics.packs.choices import check_parameters
+
+    for changed, expected in (({"region": "TJ-XX"}, region), ({"age_band": "x"}, choose)):
+        with pytest.raises(ParameterError) as refused:
+            check_parameters(PARAMETERS, {**PARAMETERS.defaults(), **changed, "language": language})
+        assert str(refused.value).startswith(where + expected), str(refused.value)
+
+
 def test_capabilities_declare_their_own_choices():
     access = declaration("access")
     assert access["scenario"].source == "scenario"  # the pack's scenarios.yaml names the choices

@@ -30,6 +30,14 @@ def _fmt(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+def _say(texts, key: str, **values) -> str:
+    """A check's message (catalog key ``check.<key>``) in the session's language: ``texts`` is a live notebook's
+    :class:`~analytics.core.i18n.Texts`, None for the command line and the runner (English)."""
+    from .i18n import Texts
+
+    return (texts or Texts("en"))(f"check.{key}", **values)
+
+
 @dataclass(frozen=True)
 class Param:
     """One parameter of a notebook.
@@ -62,16 +70,16 @@ class Param:
     max: float | None = None
     source: str | None = None
 
-    def allowed(self) -> str:
-        """The allowed values in words."""
+    def allowed(self, texts=None) -> str:
+        """The allowed values in words (in the language of ``texts``; English without)."""
         if self.choices is not None:
-            return "one of " + ", ".join(_fmt(c) for c in self.choices)
+            return _say(texts, "one_of", values=", ".join(_fmt(c) for c in self.choices))
         if self.min is not None and self.max is not None:
-            return f"between {self.min:g} and {self.max:g}"
+            return _say(texts, "between", low=f"{self.min:g}", high=f"{self.max:g}")
         if self.min is not None:
-            return f"at least {self.min:g}"
+            return _say(texts, "at_least", low=f"{self.min:g}")
         if self.max is not None:
-            return f"at most {self.max:g}"
+            return _say(texts, "at_most", high=f"{self.max:g}")
         return f"a {_TYPE_NAMES[self.type]}"
 
     def describe(self) -> str:
@@ -79,18 +87,19 @@ class Param:
         extra = f"; {self.allowed()}" if (self.choices or self.min is not None or self.max is not None) else ""
         return f"{self.name} ({_TYPE_NAMES[self.type]}, default {_fmt(self.default)}): {self.help}{extra}"
 
-    def problem(self, value: Any) -> str | None:
-        """What is wrong with ``value``, or ``None``."""
+    def problem(self, value: Any, texts=None) -> str | None:
+        """What is wrong with ``value``, or ``None`` (in the language of ``texts``; English without)."""
         ok = (int, float) if self.type is float else (self.type,)
+        name = repr(self.name)
         if not isinstance(value, ok) or (self.type in (int, float) and isinstance(value, bool)):
-            return (f"parameter {self.name!r} expects {_TYPE_NAMES[self.type]} (default {_fmt(self.default)}), "
-                    f"got {value!r} ({type(value).__name__})")
+            return _say(texts, "type", name=name, kind=_TYPE_NAMES[self.type], default=_fmt(self.default),
+                        value=repr(value), got=type(value).__name__)
         if self.choices is not None and value not in self.choices:
-            return f"parameter {self.name!r} is {value!r}; choose {self.allowed()}"
+            return _say(texts, "choose", name=name, value=repr(value), allowed=self.allowed(texts))
         if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
-            return f"parameter {self.name!r} is {value!r}; expected a value {self.allowed()}"
+            return _say(texts, "range", name=name, value=repr(value), allowed=self.allowed(texts))
         if self.type is float and value != value:  # NaN
-            return f"parameter {self.name!r} is not a number"
+            return _say(texts, "nan", name=name)
         return None
 
 
@@ -102,12 +111,12 @@ class Rule:
     op: str
     right: str
 
-    def problem(self, values: dict[str, Any]) -> str | None:
+    def problem(self, values: dict[str, Any], texts=None) -> str | None:
         a, b = values.get(self.left), values.get(self.right)
         if a is None or b is None or _OPS[self.op](a, b):
             return None
-        return (f"parameters {self.left!r} ({a!r}) and {self.right!r} ({b!r}): "
-                f"expected {self.left} {self.op} {self.right}")
+        return _say(texts, "rule", left=repr(self.left), a=repr(a), right=repr(self.right), b=repr(b),
+                    order=f"{self.left} {self.op} {self.right}")
 
 
 @dataclass(frozen=True)
@@ -161,33 +170,46 @@ class Declaration:
         """Every parameter with its value for a run: the given value, else the default."""
         return {**self.defaults(), **{k: v for k, v in values.items() if k in self.names()}}
 
-    def problems(self, values: dict[str, Any]) -> list[str]:
-        """One message per problem: unknown names, wrong types, values not allowed, broken rules."""
+    def problems(self, values: dict[str, Any], texts=None) -> list[str]:
+        """One message per problem: unknown names, wrong types, values not allowed, broken rules (in the
+        language of ``texts``; English without)."""
         out = []
         for key, value in values.items():
             if key not in self.names():
                 valid = "".join(f"\n  - {p.describe()}" for p in self.params)
                 out.append(f"unknown parameter {key!r}. Valid parameters:{valid}")
                 continue
-            found = self[key].problem(value)
+            found = self[key].problem(value, texts)
             if found:
                 out.append(found)
         if not out:
             full = self.effective(values)
-            out += [p for p in (r.problem(full) for r in self.rules) if p]
+            out += [p for p in (r.problem(full, texts) for r in self.rules) if p]
         return out
 
     def check_namespace(self, namespace: dict[str, Any]) -> dict[str, Any]:
-        """Check the parameters as a notebook holds them (its ``globals()``); return their values."""
-        return self.check({k: namespace[k] for k in self.names() if k in namespace}, where="parameters cell")
+        """Check the parameters as a notebook holds them (its ``globals()``); return their values. The
+        message is in the notebook's ``language`` when that is one of the suite's (a specialist's session)."""
+        texts = session_texts(namespace)
+        return self.check({k: namespace[k] for k in self.names() if k in namespace},
+                          where=_say(texts, "where_cell"), texts=texts)
 
-    def check(self, values: dict[str, Any], where: str | None = None) -> dict[str, Any]:
+    def check(self, values: dict[str, Any], where: str | None = None, texts=None) -> dict[str, Any]:
         """Return the effective values, or raise :class:`ParameterError` naming every problem."""
-        found = self.problems(values)
+        found = self.problems(values, texts)
         if found:
             prefix = f"{where}: " if where else ""
             raise ParameterError("\n".join(prefix + p for p in found))
         return self.effective(values)
+
+
+def session_texts(namespace: dict[str, Any]):
+    """The :class:`~analytics.core.i18n.Texts` of a notebook's ``language`` when it is one of the suite's, else
+    None (English: a refused language is said in English)."""
+    from .i18n import LANGUAGES, Texts
+
+    language = namespace.get("language")
+    return Texts(language) if isinstance(language, str) and language in LANGUAGES else None
 
 
 #: Parameters every notebook that has them declares the same way (one home for each).

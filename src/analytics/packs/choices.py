@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from ..core import i18n, paths
-from ..core.declarations import Declaration
+from ..core.declarations import Declaration, session_texts
 from ..core.errors import ParameterError
 from .locales import pack_languages
 
@@ -21,8 +21,10 @@ def known_packs() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
 
 
-def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
-    """Check the values that come from the packs or the catalogs: country, region, scenario, language."""
+def pack_problems(decl: Declaration, values: dict[str, Any], texts=None) -> list[str]:
+    """Check the values that come from the packs or the catalogs: country, region, scenario, language (the
+    messages in the language of ``texts``, a live notebook's; English without)."""
+    tx = texts or i18n.Texts("en")
     problems = []
     by_source = {p.source: p.name for p in decl.params if p.source}
     lang = values.get(by_source.get("language", "language"))
@@ -38,18 +40,18 @@ def pack_problems(decl: Declaration, values: dict[str, Any]) -> list[str]:
         return problems
     offered = pack_languages(paths.pack_dir(country))
     if lang is not None and lang not in offered:
-        problems.append(f"parameter 'language' is {lang!r}; the {country} pack offers {', '.join(offered)}")
+        problems.append(tx("check.language", name="'language'", value=repr(lang), country=country, offered=", ".join(offered)))
     if "region" in by_source:
         region = values[by_source["region"]]
         codes = region_codes(country, str(paths.data_root()))
         if region != "all" and region not in codes:
-            problems.append(f"parameter 'region' is {region!r}; use \"all\" or one of {', '.join(codes)}")
+            problems.append(tx("check.region", name="'region'", value=repr(region), codes=", ".join(codes)))
     if "scenario" in by_source:
         scenario = values[by_source["scenario"]]
         names = scenario_names(country, str(paths.data_root()))
         if scenario not in names:
-            problems.append(f"parameter 'scenario' is {scenario!r}; the {country} pack's scenarios.yaml names "
-                            f"{', '.join(names)}")
+            problems.append(tx("check.scenario", name="'scenario'", value=repr(scenario), country=country,
+                               file="scenarios.yaml", names=", ".join(names)))
     return problems
 
 
@@ -95,8 +97,10 @@ def check_parameters(decl: Declaration, namespace: dict[str, Any]) -> dict[str, 
 
     kernel.watch()
     values = decl.check_namespace(namespace)
-    found = pack_problems(decl, values)
+    texts = session_texts(values)  # the notebook's language, when it is one of the suite's
+    found = pack_problems(decl, values, texts)
     if found:
-        raise ParameterError("\n".join(f"parameters cell: {p}" for p in found))
+        where = (texts or i18n.Texts("en"))("check.where_cell")
+        raise ParameterError("\n".join(f"{where}: {p}" for p in found))
     kernel.clear(values)
     return values
