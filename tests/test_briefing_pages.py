@@ -434,6 +434,9 @@ def test_the_summary_for_a_meeting_prints_on_a_few_a4_pages(small_run, browser, 
         text = page.inner_text("body")
         assert tx("index.questions") in text and tx("summary.limitations") in text and tx("index.options") in text
         assert page.locator("section.answer").count() == 5
+        # its language links open the summary in the other languages, not their indexes (the reader's review)
+        others = page.evaluate("[...document.querySelectorAll('nav.page a')].map(a => a.getAttribute('href'))")
+        assert sorted(others) == sorted(f"summary-{o}.html" for o in ("en", "ru", "tg") if o != lang), others
         assert printed.too_wide(page) == []  # no table or chart wider than A4 or clipped by its box
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # page objects, not the /Pages tree

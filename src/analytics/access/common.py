@@ -22,7 +22,8 @@ def sample_said(pack, tx, said: list[str]) -> list[str]:
     A reader who quotes one sentence quotes its grade with it: the note below a paragraph was not enough.
     """
     if sample_grade(pack) == "demonstration":
-        said = [tx("access.demo_marked", sentence=s[:-1] if s.endswith(".") else s) for s in said]
+        said = [tx("access.demo_marked_after" if s.rstrip(".").endswith(")") else "access.demo_marked",
+                   sentence=s[:-1] if s.endswith(".") else s) for s in said]  # no ") (" after a bracket
     return said + modelled_note(pack, tx, "access.modelled_sample", ("learners",))
 
 

@@ -244,7 +244,8 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         r = s.loc["rural"]
         numbers.update(participation_rural_pct=100 * r.now, rural_scenario_pct=100 * r.under_scenario,
                        lpi_now=lpi_now, lpi_scenario=lpi_then)
-        said.append(tx("access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.under_scenario,
+        same = round(lpi_now, 2) == round(lpi_then, 2)  # "from 0.44 to 0.44" read as nonsense
+        said.append(tx("access.cf_sentence_2_same" if same else "access.cf_sentence_2", rural_now=100 * r.now, rural_then=100 * r.under_scenario,
                        **_change_text(tx, r), lpi_now=lpi_now, lpi_then=lpi_then))
     elif s.empty:
         said.append(tx("access.cf_too_few", min=MIN_SAMPLE))
@@ -256,11 +257,14 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
         u = s.iloc[0]
         numbers.update(participation_pct=100 * u.now, scenario_pct=100 * u.under_scenario)
         said.append(tx("access.cf_sentence_urban", now=100 * u.now, then=100 * u.under_scenario, **_change_text(tx, u)))
+    # the first sentence is the access cascade's share and the last ones the study needs' ranges and the price of
+    # data: only the participation sentences between them come from the learner sample
+    said = [said[0], *sample_said(pack, tx, said[1:])]
     said.append(tx("access.cf_band", h_lo=ranges["hours_per_week"][0], h_hi=ranges["hours_per_week"][1],
                    m_lo=ranges["content_mbps"][0], m_hi=ranges["content_mbps"][1],
                    s_lo=100 * ranges["affordability_share"][0], s_hi=100 * ranges["affordability_share"][1],
                    sd_lo=ranges["within_fifth_log_sd"][0], sd_hi=ranges["within_fifth_log_sd"][1]))
     said += price_point_note(pack, tx, pack.scenario(scenario).connectivity)
-    return Panel(Reading(numbers, sample_said(pack, tx, said), importance=3, modelled=True, grade=sample_grade(pack),
+    return Panel(Reading(numbers, said, importance=3, modelled=True, grade=sample_grade(pack),
                          headline={"online_capable_pct": tx("access.headline_online")}),
                  figure=localise(fig, language), result=cf)

@@ -194,7 +194,8 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
     language = texts.language
     mine = [e for e in entries if e.language == language]
     meta = [f"{texts('page.date')}: {texts.today()} · {texts('page.run')}: {run_id}"]
-    nav = [] if in_book else language_links(languages, language, lambda lang: index_name(lang, languages), texts)
+    other = (lambda lang: f"summary-{lang}.html") if summary else (lambda lang: index_name(lang, languages))
+    nav = [] if in_book else language_links(languages, language, other, texts)  # the same document in another
     modelled = sorted({m for e in mine for m in e.results.get("modelled", [])})
 
     def href(e: JobEntry) -> str:

@@ -178,7 +178,9 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
     said.append(tx("uptake.able_scope"))  # whose share the first column is (question 2's is everyone's)
     for name in dict.fromkeys([best, cheap]):  # the budget of each favoured option
         t = cmp[(cmp.scenario == name) & (cmp.measure == "total_usd")].iloc[0]
-        said.append(tx("uptake.compare_sentence_3", scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
+        left_out = ", ".join(tx(f"uptake.measure_{m}") for m in uncosted_measures(pack, name))  # not in the total
+        said.append(tx("uptake.compare_sentence_3_partial" if left_out else "uptake.compare_sentence_3",
+                       measures=left_out, scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
                        low=sig(t.p10), high=sig(t.p90), years=horizon_years, per_year=sig(t.p50 / horizon_years)))
     options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
                "grade": "modelled", "favoured": favoured(pack, tx, cmp)}
