@@ -94,7 +94,8 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     table = whole[["step", "step_share", "people"]].rename(columns={"step_share": "all"})
     for s in settlements:
         table[s] = parts[parts["settlement"] == s]["step_share"].to_numpy()
-    shown = table.assign(step=labels, **{c: 100 * table[c] for c in ["all", *settlements]})
+    shown = table.assign(step=labels, **{c: 100 * table[c] for c in ["all", *settlements]},
+                         people=[float(f"{v:.3g}") for v in table["people"]])  # a modelled count: 3 figures shown
     view = TableView(shown[["step", "all", *settlements, "people"]], tx,
                      {"step": tx("cascade.col_step"), "all": names["all"], "people": tx("cascade.col_people"),
                       **{s: names[s] for s in settlements}},
