@@ -304,6 +304,9 @@ def test_attack_7_a_role_size_that_every_table_withholds_is_not_printed_elsewher
         assert frame.loc[frame["question"] == "requirement", "n"].isna().all(), role
     language = " ".join(sp.language_panel(mine, "teacher", 5, "en").reading.sentences)
     assert "Of the 4 " not in language and "how many is withheld" in language
+    # seventh pass: the language table's own n column (CSV, workbook, recorded results) had kept the 4 and 39
+    for role in ("teacher", "student"):
+        assert sp.language_panel(mine, role, 5, "en").to_frame()["n"].isna().all(), role
 
 
 def test_a_survey_that_words_its_own_answers_or_answers_alike_still_publishes(pack, monkeypatch):

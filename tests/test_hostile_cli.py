@@ -389,16 +389,31 @@ def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pa
 
 @pytest.mark.parametrize("old,new,expected", [
     ("tutor_usd_year:\n    value: 2400", "tutor_usd_year:\n    value: .nan",  # a traceback in the methods page
-     "costs.tutor_usd_year = nan: expected a number of 0 or more"),
+     "costs.tutor_usd_year = nan: expected a number from 0 to 1e+15"),
     ("in_house: 1500", "in_house: -1500",  # "US$ -5,400 per completer" favoured on the index
-     "costs.development_usd_per_course_hour.in_house = -1500: expected a number of 0 or more"),
+     "costs.development_usd_per_course_hour.in_house = -1500: expected a number from 0 to 1e+15"),
     ("budget_usd:\n    value: 15000000", "budget_usd:\n    value: lots",  # a failed job, not one message first
-     "costs.budget_usd = 'lots': expected a number of 0 or more"),
+     "costs.budget_usd = 'lots': expected a number from 0 to 1e+15"),
     ("tutor_learners:\n    value: 50", "tutor_learners:\n    value: 0", "costs.tutor_learners = 0: expected more than 0"),
+    # seventh pass: any section, read by a builder or while a notebook runs
+    ("budget_usd:\n    value: 15000000", "budget_usd:\n    value: " + "1" * 401,  # OverflowError in validate
+     "costs.budget_usd = 1111111111"),
+    ("concurrency:\n    value: 0.1", "concurrency:\n    value: .nan",  # a traceback in the methods page
+     "uptake.concurrency = 'nan': expected a finite number from 0 to 1 (a share)"),
+    ("concurrency:\n    value: 0.1", "concurrency:\n    value: -0.1",  # lowered the bandwidth cost silently
+     "uptake.concurrency = '-0.1': expected a finite number from 0 to 1 (a share)"),
+    ("value: {low: 0.005, mode: 0.01, high: 0.02}", "value: {low: 0.02, mode: 0.01, high: 0.005}",  # left > mode
+     "uptake.new_adult_share = "),
+    ("home_fixed_share:\n    value: 0.03", "home_fixed_share:\n    value: 2.0",
+     "prices.home_fixed_share = '2.0': expected a finite number from 0 to 1 (a share)"),
+    ("{en: 0.39, ru: 0.43, tg: 0.17, not_stated: 0.01}", "[0.39, 0.43, 0.17, 0.01]",  # AttributeError in a job
+     "survey.course_language_shares = "),
 ])
 def test_costs_that_are_not_amounts_are_refused_before_a_briefing_runs(pack_copy, tmp_path, old, new, expected):
     """Sixth hostile pass: the `costs` section was never checked: a NaN cost stopped the briefing with a traceback
-    (and left a partial run), negative costs were ranked as the cheapest option, a word as the budget failed a job."""
+    (and left a partial run), negative costs were ranked as the cheapest option, a word as the budget failed a job.
+    Seventh pass: the same held for values of other sections read while a notebook runs, and a 401-digit integer
+    stopped `validate` itself."""
     path = pack_copy / "assumptions.yaml"
     text = path.read_text(encoding="utf-8")
     assert old in text, old

@@ -113,10 +113,65 @@ def leaves(value: Any, where: str) -> list[tuple[str, Any]]:
     return [(where, value)]
 
 
+def _finite(v: Any) -> bool:
+    """A number a float holds, within :data:`LARGEST` (an integer of 400 digits overflowed the checks)."""
+    try:
+        return math.isfinite(v) and abs(v) <= LARGEST
+    except OverflowError:
+        return False
+
+
+#: The largest magnitude an assumption may have (no count, amount or rate of a country comes near it).
+LARGEST = 1e15
+
+
 def not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
-    """Every place inside ``value`` that is not a finite number."""
+    """Every place inside ``value`` that is not a finite number (of at most :data:`LARGEST`)."""
     return [(w, v) for w, v in leaves(value, where)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)]
+            if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v)]
+
+
+#: Values read while a notebook runs (not by a builder), each with its shape: a share (0–1), a triangular
+#: range of a share (``low <= mode <= high``) or a mapping of names to shares.
+RUN_TIME = {("uptake", "concurrency"): "share", ("uptake", "new_adult_share"): "range",
+            ("survey", "course_language_shares"): "shares"}
+
+
+def values_stated(pack: Path) -> list[Problem]:
+    """Every number of ``assumptions.yaml`` finite (NaN, infinity or 1e308 in any section stopped the methods
+    page with a traceback), every ``*_share`` or ``*_shares`` value from 0 to 1, and the values notebooks read
+    while they run (:data:`RUN_TIME`) of their shape, before anything runs."""
+    try:
+        doc = read(pack)
+    except DataError:  # reported by needed()
+        return []
+    label, problems = f"{pack.name}/{FILE}", []
+    for section, entries in doc.items():
+        items = {section: entries} if "value" in (entries or {}) else (entries or {})
+        for name, entry in (items.items() if isinstance(items, dict) else ()):
+            value = entry.get("value") if isinstance(entry, dict) else None
+            where = f"{section}.{name}" if name != section else section
+            wrong = [(w, v) for w, v in leaves(value, where)
+                     if isinstance(v, int | float) and not isinstance(v, bool) and not _finite(v)]
+            shape = RUN_TIME.get((section, name))
+            if str(name).endswith(("_share", "_shares")) or shape in ("share", "shares"):
+                wrong += [(w, v) for w, v in leaves(value, where) if (w, v) not in wrong and
+                          (isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1)]
+            if shape == "shares" and not isinstance(value, dict):
+                wrong.append((where, value))
+            if shape == "range" and not (isinstance(value, dict) and set(value) == {"low", "mode", "high"}
+                                         and not not_numbers(value, where)
+                                         and 0 <= value["low"] <= value["mode"] <= value["high"] <= 1):
+                wrong.append((where, value))
+            wrong = list(dict.fromkeys((w, str(v)) for w, v in wrong))  # a value wrong in two ways: named once
+            if wrong:
+                expected = {"range": "a range {low, mode, high} of shares from 0 to 1, low <= mode <= high",
+                            "shares": "a mapping of names to shares from 0 to 1"}.get(shape, "a finite number" + (
+                    " from 0 to 1 (a share)" if shape == "share" or str(name).endswith(("_share", "_shares"))
+                    else f" of at most {LARGEST:.0e}"))
+                shown = "; ".join(f"{w} = {str(v)[:40]!r}" for w, v in wrong[:3])
+                problems.append(Problem(label, f"{shown}: expected {expected}"))
+    return problems
 
 
 #: What the uptake notebooks read from the ``costs`` section (US$, counts), and the development routes
@@ -150,7 +205,7 @@ def costs_stated(pack: Path) -> list[Problem]:
     bad += [(w, v) for w, v in leaves_ if (w, v) not in bad and v < 0]
     if bad:
         return [Problem(label, "; ".join(f"{w} = {v!r:.40}" for w, v in bad[:3])
-                        + ": expected a number of 0 or more (US$, or a count)")]
+                        + f": expected a number from 0 to {LARGEST:.0e} (US$, or a count)")]
     if have["tutor_learners"] <= 0:
         return [Problem(label, f"costs.tutor_learners = {have['tutor_learners']!r}: expected more than 0 learners "
                                "per tutor")]

@@ -84,23 +84,26 @@ def read_messages(pack: Path, languages: list[str]) -> dict[str, dict[str, objec
     return out
 
 
-def _fields(text: str) -> set[str] | None:
-    """The placeholders of a message (``{n:,d}`` gives ``n``); None when one is not a plain name with a plain
-    format (``{n.__class__}``, ``{x[0]}``, ``{who:{n}}``, or braces that do not pair)."""
+def _fields(text: str) -> set[tuple[str, str]] | None:
+    """The placeholders of a message with their formats (``{n:,d}`` gives ``("n", ",d")``); None when one is not a
+    plain name (``{n.__class__}``, ``{x[0]}``), has a conversion (``{n!r}``) or a nested field (``{who:{n}}``), or
+    when braces do not pair."""
     import string
 
     try:
-        parsed = [(name, spec) for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+        parsed = [(name, spec or "", conv) for _, name, spec, conv in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError:
         return None
-    if any(not re.fullmatch(r"[A-Za-z_]\w*", name) or "{" in (spec or "") for name, spec in parsed):
+    if any(not re.fullmatch(r"[A-Za-z_]\w*", name) or "{" in spec or conv for name, spec, conv in parsed):
         return None
-    return {name for name, _ in parsed}
+    return {(name, spec) for name, spec, _ in parsed}
 
 
 def _placeholders_differ(doc: dict) -> list[str]:
-    """Keys of a translated catalog whose placeholders are not the English message's (a message that reads an
-    object's attributes printed them on the page; one with a nested field stopped the job)."""
+    """Keys of a translated catalog whose placeholders are not the English message's, each with no format but
+    the English one's (a message that read an object's attributes printed them on the page; one with a nested
+    field stopped the job; ``{n:>99999999}`` wrote a 600 MB page; ``{n:%}`` printed "6000.000000%")."""
     from ..core.i18n import package_catalog
 
     english, wrong = package_catalog("en"), []
@@ -109,8 +112,10 @@ def _placeholders_differ(doc: dict) -> list[str]:
         if source is None or value in (None, ""):
             continue
         forms = value.values() if isinstance(value, dict) else [value]
-        allowed = set().union(*(_fields(f) or set() for f in (source.values() if isinstance(source, dict) else [source])))
-        if any(not isinstance(f, str) or (found := _fields(f)) is None or not found <= allowed | {"n"} for f in forms):
+        known = set().union(*(_fields(f) or set() for f in (source.values() if isinstance(source, dict) else [source])))
+        names = {name for name, _ in known} | {"n"}  # plural forms may name their count
+        allowed = known | {(name, "") for name in names} | {("n", ",d")}
+        if any(not isinstance(f, str) or (found := _fields(f)) is None or not found <= allowed for f in forms):
             wrong.append(str(key))
     return wrong
 

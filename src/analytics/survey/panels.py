@@ -131,6 +131,8 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
     sized = split is not None and not plan.is_withheld(role, split, "total", "total")  # how many stated one
+    if not sized:  # that number is withheld in every table: not in this one's n either (seventh pass)
+        frame["n"] = np.nan
     said = [tx("survey.lang_sentence" if sized else "survey.lang_sentence_unsized", n=len(answered),
                who=_who(tx, role), parts="; ".join(parts))]
     listed = ", ".join(tx("survey.lang_item", name=language_word(tx, k), share=v) for k, v in published.items())
