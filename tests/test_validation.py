@@ -390,3 +390,20 @@ def test_a_csv_header_of_thousands_of_columns_is_refused_in_one_line(pack_copy):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert f"institutions.csv: the header has {len(header.split(',')) + len(extra):,} columns; expected at most " \
            f"{MAX_COLUMNS:,}" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("weights", [0.0, -1.0])
+def test_survey_weights_of_zero_or_below_are_refused(pack_copy, weights):
+    """Seventh hostile pass: survey weights all 0 passed validate and stopped the job (ZeroDivisionError); negative
+    weights were used for the design-based intervals. Each weight must be above 0, named by row."""
+    from .conftest import run_cli
+
+    path = pack_copy / "modelled" / "pilot_respondents.csv"
+    people = pd.read_csv(path)
+    people["weight"] = 1.0
+    people.loc[[0, 3], "weight"] = weights
+    people.to_csv(path, index=False)
+    proc = run_cli("validate", str(pack_copy))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "pilot_respondents.csv" in proc.stderr and "survey weights must be numbers above 0" in proc.stderr
+    assert "rows 2, 5" in proc.stderr or "2, 5" in proc.stderr, proc.stderr

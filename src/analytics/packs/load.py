@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..core import paths
@@ -249,6 +250,13 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
                                                          f"of their region ({census} of {label['regions']}): "
                                     + "; ".join(off[:5]), "population"))
     problems += places_inside(tables, label)
+    people = tables.get("pilot_respondents")
+    if people is not None and "weight" in people.columns:  # design weights: all 0 divided by 0, negatives were used
+        w = pd.to_numeric(people["weight"], errors="coerce")
+        bad = [n + 2 for n, ok in enumerate((w > 0) & np.isfinite(w)) if not ok]  # spreadsheet rows
+        if bad:
+            problems.append(Problem(label["pilot_respondents"], "survey weights must be numbers above 0",
+                                    "weight", tuple(bad)))
     codes = ([f"region.{c}" for c in regions["region_code"]] if regions is not None else []) + \
         ([f"district.{c}" for c in districts["district_code"]] if districts is not None and
          "district_code" in districts.columns else [])

@@ -18,10 +18,9 @@ from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note
 from ..report.session import builder
 from ..report.views import TableView
-from . import responses
 from .crosstab import CrossTabs, crosstab
 from .protection import protect
-from .questions import named_answers, size_shown
+from .questions import size_shown, small_elsewhere
 from .rankings import REPLICATES, Rankings, rank, shown_order, top_three
 from .responses import ASKED, course_languages, published_languages, respondents, safe_shares, stated
 
@@ -180,10 +179,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         small = (r["respondents"] < min_cell_size) | (r["n"] - r["respondents"] < min_cell_size)
         small &= r["respondents"] > 0
         # withheld for another role: all = teacher + student would give the count back
-        small |= np.array([any(a is not None and len(a) and responses.small(a, min_cell_size)
-                               for a in (named_answers(pack, other, question, item)
-                                         for other in responses.ROLES if other != role))
-                           for item in r["item"]], dtype=bool)
+        small |= np.array(small_elsewhere(pack, role, question, list(r["item"]), min_cell_size), dtype=bool)
         sized = size_shown(pack, asked, min_cell_size)
         if not sized:  # a role whose size is withheld: every share's denominator would give it back
             small[:] = True
@@ -196,7 +192,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         heading = ("survey.rank_title" if observed else "survey.rank_title_assumed") + ("" if sized else "_unsized")
         figures.append(localise(_bars(tx, labels, r, tx(heading, question=tx(f"survey.q_{question}"),
                                                         n=len(asked)), horizontal=True), language))
-        said.append(top_three(tx, question, r, labels, observed))
+        said.append(top_three(tx, question, r, labels, observed, n_replicates))
     table = pd.concat(frames, ignore_index=True)
     shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
                          item=[_item(tx, i) for i in table["item"]],

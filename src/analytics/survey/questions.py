@@ -79,6 +79,29 @@ def _hidden(v: dict) -> dict:
     return {**v, "share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": NAN, "suppressed": True}
 
 
+def small_elsewhere(pack, role: str, question: str, items, k: int) -> list[bool]:
+    """For each item, whether another role's page withholds its count at ``k`` (then this page must too: all =
+    teacher + student would give it back). The same test as :func:`~analytics.survey.responses.small` on
+    :func:`named_answers`, counted once per role (item by item it took minutes for thousands of items)."""
+    from .responses import ROLES
+
+    m = pack.pilot_mentions
+    m = m[m["question"] == question]
+    offered = set(m["item"])
+    out = [False] * len(items)
+    for other in (r for r in ROLES if r != role):
+        people = respondents(pack, other)
+        asked = people.loc[people["role"].isin(ASKED[question]), "respondent_id"]
+        n = len(asked)
+        if not n:
+            continue
+        said = m[m["respondent_id"].isin(set(asked))].groupby("item")["respondent_id"].nunique()
+        for i, item in enumerate(items):
+            c = int(said.get(item, 0))
+            out[i] = out[i] or (item in offered and ((c > 0 and (c < k or n - c < k)) or 0 < n < k))
+    return out
+
+
 def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role: str = "all") -> dict:
     yes = named_answers(pack, role, question, item)
     if yes is None:

@@ -138,7 +138,8 @@ def shown_order(frame: pd.DataFrame, withheld: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def top_three(tx, question: str, r: pd.DataFrame, labels: list[str], observed: bool) -> str:
+def top_three(tx, question: str, r: pd.DataFrame, labels: list[str], observed: bool,
+              replicates: int = REPLICATES) -> str:
     """The sentence on a question's three most named items, among those shown."""
     top = [label for label, hidden in zip(labels, r["suppressed"], strict=True) if not hidden][:3]
     named = tx(f"survey.q_{question}")
@@ -149,4 +150,4 @@ def top_three(tx, question: str, r: pd.DataFrame, labels: list[str], observed: b
     if r["suppressed"].any():
         return tx("survey.rank_sentence_shown", question=named, first=top[0], second=top[1], third=top[2])
     return tx("survey.rank_sentence", question=named, first=top[0], second=top[1], third=top[2],
-              support=100 * float(r["rank_support"].head(3).min()))
+              support=100 * float(r["rank_support"].head(3).min()), replicates=replicates)
