@@ -176,6 +176,7 @@ def write_metadata(pack: Path) -> None:
     t["institutions_reference"]["columns"]["lat"].update({"min": -40.0, "max": -38.0})
     t["institutions_reference"]["columns"]["lon"].update({"min": -20.0, "max": -17.0})
     t["learners"]["columns"]["language"]["allowed"] = ["ky", "ru", "en", "other"]
+    t["pilot_respondents"]["columns"]["course_language"]["allowed"] = ["ky", "ru", "en", "other"]  # its own survey
     for name, spec in t.items():
         spec["source"] = f"made-up data of the test country Veridia ({name})"
         spec["vintage"] = f"census of {CENSUS_YEAR}" if "census" in name else "made up"
@@ -187,8 +188,8 @@ def write_metadata(pack: Path) -> None:
 
 
 def write_assumptions(pack: Path) -> None:
-    """Edit the scaffolded ``assumptions.yaml``: Veridia's regions, currency and sizes (its survey is made up
-    from the example's published aggregates)."""
+    """Edit the scaffolded ``assumptions.yaml``: Veridia's regions, currency and sizes, and its own survey (300
+    respondents, course languages Kyrgyz, Russian and English; its lists of answers are the example's)."""
     path = pack / "assumptions.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     why = "made-up value for the test country Veridia"
@@ -213,6 +214,10 @@ def write_assumptions(pack: Path) -> None:
     learners["sample_size"] = {"value": 2500, "why": why}
     learners["language_shares"] = {"value": {"default": {"ky": 0.6, "ru": 0.3, "en": 0.02, "other": 0.08},
                                              "QV-AL": {"ky": 0.3, "ru": 0.6, "en": 0.08, "other": 0.02}}, "why": why}
+    # its own survey: 90 teachers and 210 students whose courses were in Kyrgyz, Russian and English (no Tajik)
+    doc["survey"]["respondents"] = {"value": {"teacher": 90, "student": 210}, "why": why}
+    doc["survey"]["course_language_shares"] = {"value": {"ky": 0.31, "ru": 0.47, "en": 0.2, "not_stated": 0.02},
+                                               "why": why}
     # Veridia's courses are in Kyrgyz, Russian and English (no Tajik): who reads each beside its own speakers
     doc["uptake"]["reads"] = {"value": {"ky": {"urban": 0.5, "rural": 0.3}, "ru": {"urban": 0.7, "rural": 0.4},
                                         "en": {"urban": 0.2, "rural": 0.05}}, "why": why}

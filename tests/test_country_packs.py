@@ -16,7 +16,7 @@ from . import made_up_country as veridia
 from .conftest import run_cli
 
 #: Words that would mean a page states Tajikistan's facts about another country.
-FOREIGN = re.compile(r"tajikistan|таджикистан|тоҷикистон|dushanbe|душанбе|somoni|сомон|\bTJS\b|\bTJ-[A-Z]{2}\b",
+FOREIGN = re.compile(r"tajik|таджик|тоҷикистон|dushanbe|душанбе|somoni|сомон|\bTJS\b|\bTJ-[A-Z]{2}\b",
                      re.IGNORECASE)
 #: The Tajik census year next to a word for census, in English, Russian, Tajik or Kyrgyz.
 CENSUS_2020 = re.compile(r"2020\W{1,3}(?:\w+\W{1,3})?(?:census|перепис|барӯйхатгир|эл каттоо)|"
