@@ -27,8 +27,10 @@ from .responses import ASKED, course_languages, published_languages, respondents
 GROUPS = ("role", "institution", "sex", "settlement")
 
 
-def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: bool = False) -> go.Figure:
-    """Shares (percent) with 95 % whiskers; withheld shares are left out of the chart's data."""
+def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: bool = False,
+          modelled: bool = True) -> go.Figure:
+    """Shares (percent) with 95 % whiskers; withheld shares are left out of the chart's data; the title says
+    "(modelled)" unless the answers are a survey's own records (``modelled=False``)."""
     shown = frame[~frame["suppressed"]]
     names = [labels[i] for i in shown.index]
     value, low, high = 100 * shown["share"], 100 * shown["share_low"], 100 * shown["share_high"]
@@ -40,7 +42,7 @@ def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: boo
                + "<extra></extra>")
     fig = go.Figure(bar)
     axis = {"title": tx("survey.percent_respondents"), "range": [0, 100]}
-    fig.update_layout(template="plotly_white", height=360, showlegend=False, title=title(tx, text, True),
+    fig.update_layout(template="plotly_white", height=360, showlegend=False, title=title(tx, text, modelled),
                       **({"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}} if horizontal
                          else {"yaxis": axis}))
     return fig
@@ -125,7 +127,8 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
             frame.loc[i, ["share", "share_low", "share_high", "respondents"]] = np.nan
             frame.loc[i, "suppressed"] = True
     labels = [language_label(tx, lang) for lang in languages]
-    fig = _bars(tx, labels, frame, tx("survey.lang_title" if observed else "survey.lang_title_assumed", who=_who(tx, role)))
+    fig = _bars(tx, labels, frame, tx("survey.lang_title" if observed else "survey.lang_title_assumed",
+                                      who=_who(tx, role)), modelled=not observed)
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.lang_part" if observed else "survey.lang_part_plain", language=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high) for i, r in frame.iterrows()]
@@ -191,7 +194,8 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         labels = [_item(tx, i) for i in r["item"]]
         heading = ("survey.rank_title" if observed else "survey.rank_title_assumed") + ("" if sized else "_unsized")
         figures.append(localise(_bars(tx, labels, r, tx(heading, question=tx(f"survey.q_{question}"),
-                                                        n=len(asked)), horizontal=True), language))
+                                                        n=len(asked)), horizontal=True, modelled=not observed),
+                                language))
         said.append(top_three(tx, question, r, labels, observed, n_replicates))
     table = pd.concat(frames, ignore_index=True)
     shown = table.assign(question=[tx(f"survey.q_{q}") for q in table["question"]],
@@ -286,7 +290,8 @@ def employers_panel(pack, min_cell_size: int = 5, language: str = "en") -> Panel
     shares = safe_shares({k: firms[k].astype(bool) for k in keys}, "willing", None, min_cell_size, observed)
     frame = shares.frame
     labels = [tx(f"survey.{k}") for k in keys]
-    fig = _bars(tx, labels, frame, tx("survey.firms_title" if observed else "survey.firms_title_assumed", n=len(firms)))
+    fig = _bars(tx, labels, frame, tx("survey.firms_title" if observed else "survey.firms_title_assumed",
+                                      n=len(firms)), modelled=not observed)
     parts = [tx("survey.withheld", k=min_cell_size) if r.suppressed else
              tx("survey.firm_part" if observed else "survey.firm_part_assumed", what=labels[i], share=100 * r.share,
                 low=100 * r.share_low, high=100 * r.share_high)
