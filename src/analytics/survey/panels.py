@@ -20,7 +20,7 @@ from ..report.session import builder
 from ..report.views import TableView
 from .crosstab import CrossTabs, crosstab
 from .protection import protect
-from .questions import size_shown, small_elsewhere
+from .questions import asked_size_shown, small_elsewhere
 from .rankings import REPLICATES, Rankings, rank, shown_order, top_three
 from .responses import ASKED, course_languages, published_languages, respondents, safe_shares, stated
 
@@ -183,7 +183,7 @@ def rankings_panel(pack, role: str = "all", min_cell_size: int = 5, n_replicates
         small &= r["respondents"] > 0
         # withheld for another role: all = teacher + student would give the count back
         small |= np.array(small_elsewhere(pack, role, question, list(r["item"]), min_cell_size), dtype=bool)
-        sized = size_shown(pack, asked, min_cell_size)
+        sized = asked_size_shown(pack, asked, min_cell_size)
         if not sized:  # a role whose size is withheld: every share's denominator would give it back
             small[:] = True
             r["n"] = np.nan

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..core.results import TableResult
 from ..models import capacity, cascade, readiness
-from .responses import ASKED, linked, respondents, safe_share
+from .responses import ASKED, linked, respondents, safe_share, withhold
 
 #: Indicators of each question: (key, kind, what) — kind "mention" (question, item), "answer"
 #: (column of the respondents), "firm" (column of the employer survey) or "model".
@@ -61,29 +61,28 @@ def named_answers(pack, role: str, question: str, item: str) -> pd.Series | None
     return asked["respondent_id"].isin(named)
 
 
-def size_shown(pack, asked: pd.DataFrame, k: int) -> bool:
+def asked_size_shown(pack, asked: pd.DataFrame, k: int) -> bool:
     """Whether how many were asked may be published: not when they are all of one role whose number of
     respondents the survey's protection withholds (a share's denominator, or "4 asked", would give it back)."""
-    from .protection import protect
-    from .protection import size_shown as published
+    from .protection import protect, size_shown
 
     roles = set(asked["role"])
     if not roles or roles >= {"teacher", "student"}:
         return True
     plan = protect(pack, k)
-    return all(published(plan, r) for r in roles)
+    return all(size_shown(plan, r) for r in roles)
 
 
 def _hidden(v: dict) -> dict:
     """A share whose group's size is withheld: nothing of it is published (its denominator is that size)."""
-    return {**v, "share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": NAN, "suppressed": True}
+    return {**withhold(v), "n": NAN}
 
 
 def small_elsewhere(pack, role: str, question: str, items, k: int) -> list[bool]:
     """For each item, whether another role's page withholds its count at ``k`` (then this page must too: all =
     teacher + student would give it back). The same test as :func:`~analytics.survey.responses.small` on
     :func:`named_answers`, counted once per role (item by item it took minutes for thousands of items)."""
-    from .responses import ROLES
+    from .responses import ROLES, small_count
 
     m = pack.pilot_mentions
     m = m[m["question"] == question]
@@ -98,7 +97,7 @@ def small_elsewhere(pack, role: str, question: str, items, k: int) -> list[bool]
         said = m[m["respondent_id"].isin(set(asked))].groupby("item")["respondent_id"].nunique()
         for i, item in enumerate(items):
             c = int(said.get(item, 0))
-            out[i] = out[i] or (item in offered and ((c > 0 and (c < k or n - c < k)) or 0 < n < k))
+            out[i] = out[i] or (item in offered and small_count(c, n, k))
     return out
 
 
@@ -110,7 +109,7 @@ def _mention(pack, people: pd.DataFrame, question: str, item: str, k: int, role:
     weights = people.loc[yes.index, "weight"]  # people: the role's respondents, as named_answers reads them
     v = safe_share(yes, weights, k, not pack.is_modelled("pilot_mentions"))
     v = linked(v, lambda r: named_answers(pack, r, question, item), role, k)
-    return v if size_shown(pack, people.loc[yes.index], k) else _hidden(v)
+    return v if asked_size_shown(pack, people.loc[yes.index], k) else _hidden(v)
 
 
 def _answered(pack, role: str, column: str) -> pd.Series | None:
@@ -188,7 +187,7 @@ def research_table(pack, role: str = "all", k: int = 5, studying: dict | None = 
                     {"share": NAN, "share_low": NAN, "share_high": NAN, "respondents": NAN, "n": 0,
                      "suppressed": False, "method": "not asked"}
                 v = linked(v, lambda r, what=what: _answered(pack, r, what), role, k)
-                v = v if not len(asked) or size_shown(pack, asked, k) else _hidden(v)
+                v = v if not len(asked) or asked_size_shown(pack, asked, k) else _hidden(v)
             elif kind == "firm":
                 v = safe_share(firms[what].astype(bool), None, k, not pack.is_modelled("employer_survey"))
             else:

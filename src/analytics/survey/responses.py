@@ -97,7 +97,12 @@ ROLES = ("all", "teacher", "student")
 def small(yes: pd.Series, k: int) -> bool:
     """Whether :func:`safe_share` withholds these answers at ``k`` (counted, unweighted)."""
     answered = yes.dropna().astype(bool)
-    said, n = int(answered.sum()), len(answered)
+    return small_count(int(answered.sum()), len(answered), k)
+
+
+def small_count(said: int, n: int, k: int) -> bool:
+    """Whether ``said`` of ``n`` answers is withheld at ``k``: under ``k`` said it, under ``k`` did not, or
+    under ``k`` were asked."""
     return bool((said > 0 and (said < k or n - said < k)) or 0 < n < k)
 
 
