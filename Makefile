@@ -51,17 +51,20 @@ lab: setup notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks --KernelManager.transport=ipc
 
 ## The notebooks as dashboards without code (Voilà, offline: the project's template loads nothing
-## from a CDN), at http://localhost:8866/. A kernel whose tab is closed is shut down once it has been
-## idle for CULL_IDLE seconds (checked every CULL_EVERY seconds). voila.json (src/analytics/publish/voila/)
+## from a CDN), at http://localhost:8866/. A tab's kernel is shut down CLOSE_GRACE seconds after the tab
+## closes (analytics.run.tab_kernels); any kernel idle for CULL_IDLE seconds is shut down too (checked
+## every CULL_EVERY seconds). voila.json (src/analytics/publish/voila/)
 ## leaves out the jupytext lab extension, which cannot load in Voilà, and starts kernels on Unix sockets
 ## (no TCP port; the server itself listens on 127.0.0.1 only, without a token: one user on this machine).
+CLOSE_GRACE ?= 10
 CULL_IDLE ?= 300
 CULL_EVERY ?= 60
 dashboard: setup notebooks
 	JUPYTER_PATH=$(CURDIR)/src/analytics/publish JUPYTER_CONFIG_PATH=$(CURDIR)/src/analytics/publish/voila \
 	  $(BIN)/voila notebooks --template=offline \
 	  --no-browser --port=8866 --Voila.ip=127.0.0.1 \
-	  --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) --MappingKernelManager.cull_interval=$(CULL_EVERY)
+	  --MappingKernelManager.cull_idle_timeout=$(CULL_IDLE) --MappingKernelManager.cull_interval=$(CULL_EVERY) \
+	  --TabKernelManager.close_grace=$(CLOSE_GRACE)
 
 ## Rebuild the partial plotly.js the pages embed, from the npm packages pinned in tools/plotly-bundle/
 ## (plotly.js at the version plotly.py embeds; the result is committed under src/analytics/publish/assets/).
