@@ -115,7 +115,11 @@ def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
     probe = ("import warnings\nimport ipywidgets as w\nfrom analytics.report import session\n"
              "with warnings.catch_warnings():\n    warnings.simplefilter('ignore')\n"
              "    s = [x for x in w.Widget.widgets.values() if isinstance(x, w.FloatSlider)][-4:]\n"
-             "print([x.tooltip for x in s], s[2].disabled)")  # each slider's name (shown above it)
+             "    shown = {id(b.children[0]): b.children[1].value for b in w.Widget.widgets.values()\n"
+             "             if isinstance(b, w.HBox) and len(b.children) == 2 and isinstance(b.children[0], w.FloatSlider)}\n"
+             "print([x.tooltip for x in s], [(x.readout, shown[id(x)]) for x in s], s[2].disabled)")
+    # each slider's name (shown above it), and its value beside it in the reader's numbers (the widget's own
+    # readout, off, wrote "0.35" in every language)
     km, kc = start_new_kernel(kernel_name="analytics")
     try:
         def run(source: str) -> list:
@@ -134,6 +138,8 @@ def test_the_sliders_follow_the_widget_bar_in_a_live_kernel():
         after = "".join(m["content"]["text"] for m in run(probe) if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
         ru = i18n.package_catalog("ru")
         assert ru["uptake.lever_market_share"] in after and after.rstrip().endswith("False"), after
+        assert re.search(r"\(False, '0\.\d\d'\)", before) and not re.search(r"\(True|\d\.\d", after), (before, after)
+        assert re.search(r"\(False, '0,\d\d'\)", after), after  # "0,35" in Russian
         charts = [m["content"]["data"]["application/vnd.plotly.v1+json"] for m in updates
                   if m["msg_type"] == "update_display_data"
                   and m["content"]["transient"]["display_id"].startswith("analytics.uptake.sliders.sliders")

@@ -9,7 +9,7 @@ import html
 from dataclasses import replace
 
 from ..core.kernel import live
-from ..core.numbers import language_in
+from ..core.numbers import decimal, language_in
 from ..report.areas import where
 from ..report.figures import chart_bundles, localise
 from ..report.session import builder
@@ -101,27 +101,34 @@ class Sliders:
         self.content = pack.scenarios[scenario].uptake["content_languages"]
         # each slider's name is a line of its own above it (a long Tajik name wraps instead of running past the
         # edge or squeezing the slider); the slider keeps it as its tooltip
-        layout = widgets.Layout(width="100%", max_width="480px")
+        layout = widgets.Layout(flex="1 1 auto", width="auto")  # the row's width, less the value beside it
         self.levers = {k: widgets.FloatSlider(value=self.base.parameters[k].mode, min=lo, max=hi, step=step,
-                                              layout=layout, tooltip=tx(f"uptake.lever_{k}"), continuous_update=False)
+                                              layout=layout, tooltip=tx(f"uptake.lever_{k}"), continuous_update=False,
+                                              readout=False)
                        for k, (lo, hi, step) in SLIDERS.items()}
         # the country's own language of instruction (pack.yaml), else the first course language
         self.own = pack.meta.get("national_language") or next(iter(self.content))
         self.own_share = widgets.FloatSlider(value=self.content.get(self.own, 0.0), min=0, max=1, step=0.05,
-                                             layout=layout, continuous_update=False,
+                                             layout=layout, continuous_update=False, readout=False,
                                              tooltip=tx("uptake.lever_own_language",
                                                         name=language_in(self.own, language)))
         self.recognised = widgets.Checkbox(value=self.base.recognised, description=tx("uptake.lever_recognised"),
-                                           indent=False)
-        self.blended = widgets.Checkbox(value=self.base.blended, description=tx("uptake.lever_blended"), indent=False)
+                                           indent=False, layout=widgets.Layout(width="auto"))  # whole on a phone
+        self.blended = widgets.Checkbox(value=self.base.blended, description=tx("uptake.lever_blended"), indent=False,
+                                       layout=widgets.Layout(width="auto"))
         # TV and offline packages reach learners only through blended delivery: the slider waits for its box
         self.offline_note = widgets.HTML(f"<small>{html.escape(tx('uptake.lever_offline_needs_blended'))}</small>")
         def named(slider):
-            return widgets.VBox([widgets.HTML(html.escape(slider.tooltip)), slider])
+            # the value beside the slider in the reader's numbers (ipywidgets' own readout always writes "0.35")
+            readout = widgets.HTML(decimal(slider.value, 2, language))
+            slider.observe(lambda change: setattr(readout, "value", decimal(change["new"], 2, language)), names="value")
+            row = widgets.HBox([slider, readout], layout=widgets.Layout(width="100%", max_width="540px"))
+            return widgets.VBox([widgets.HTML(html.escape(slider.tooltip)), row])
 
         self.box = widgets.VBox([widgets.HTML(f"<b>{html.escape(tx('uptake.explore_heading'))}</b>"),
                                  *map(named, self.levers.values()), self.offline_note, named(self.own_share),
-                                 widgets.HBox([self.recognised, self.blended])])
+                                 widgets.HBox([self.recognised, self.blended],
+                                              layout=widgets.Layout(flex_flow="row wrap"))])  # two lines on a phone
         self._follow_blended()
         self.drawn: list = []
         for w in [*self.levers.values(), self.own_share, self.recognised, self.blended]:
