@@ -86,9 +86,12 @@ def test_index_pages_link_every_page_and_lead_with_the_five_answers(small_run, o
     links = page.page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
     assert {o.html for o in outcomes if o.language == "en"} <= set(links)  # the grid of topic × area links every page
     assert {"index-ru.html", "briefing-en.html", "tables/tables-en.xlsx"} <= set(links)
+    # no sentence twice (the brief at the top names each question as its link to the answer: not counted)
+    page.page.evaluate("document.querySelectorAll('section.glance li > a').forEach(a => a.style.display = 'none')")
     text = page.page.inner_text("body")
+    page.page.evaluate("document.querySelectorAll('section.glance li > a').forEach(a => a.style.display = '')")
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 40]
-    assert len(sentences) == len(set(sentences)), "a sentence appears twice on the index"
+    assert len(sentences) == len(set(sentences)), [s for s in sentences if sentences.count(s) > 1]
     # the table of areas: GBAO's census population (0.23 million), linked to its profile page
     gbao = page.page.evaluate("""[...document.querySelectorAll('table.areas tr')]
         .filter(tr => tr.textContent.includes('Gorno-Badakhshan'))
@@ -105,10 +108,16 @@ def test_index_pages_link_every_page_and_lead_with_the_five_answers(small_run, o
     assert page.requests == [] and page.errors == []
 
 
+#: Each answer: its section, and its line in "The answers in brief" at the top (the link to the section, the verdict
+#: and the verdict's own grade).
 ANSWER_JS = """[...document.querySelectorAll('section.answer')].map(s => ({
+    brief: [...document.querySelectorAll('section.glance li')].find(l => l.querySelector('a').getAttribute('href')
+                                                                         === '#' + s.id),
+    s: s})).map(({brief, s}) => ({
     question: s.querySelector('h3').textContent, text: s.querySelector('.answer-text').textContent,
-    verdict: s.querySelector('p.verdict') ? s.querySelector('p.verdict').firstChild.textContent.trim() : '',
-    verdict_grade: (s.querySelector('.verdict-grade') || {}).textContent || '',
+    brief_question: brief ? brief.querySelector('a').textContent : '',
+    verdict: brief ? brief.querySelector('.verdict').textContent : '',
+    verdict_grade: brief ? brief.querySelector('.verdict-grade').textContent : '',
     grade: (s.querySelector('dd.grade') || {}).textContent || '', number: (s.querySelector('dd.number') || {}).textContent || '',
     driver: (s.querySelector('p.driver') || {}).textContent || '',
     href: (s.querySelector('p.see a') || {href: ''}).getAttribute('href')}))"""
@@ -122,7 +131,8 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     tx = pack.texts(lang)
     index = offline_page(folder / ("index.html" if lang == "en" else f"index-{lang}.html"))
     found = index.page.evaluate(ANSWER_JS)
-    assert [a["question"] for a in found] == [tx(f"question.q{i}") for i in range(1, 6)]
+    assert [a["question"] for a in found] == [a["brief_question"] for a in found] == [tx(f"question.q{i}")
+                                                                                     for i in range(1, 6)]
     grades = {tx(f"grade.{g}"): g for g in ("published", "measured", "assumption", "modelled", "demonstration")}
     # the pilot's own answers say when and by whom, beside the grade (the reader: "published" read as current)
     grades[tx("grade.published_pilot", when=tx("pilot.when"))] = "published"
@@ -166,8 +176,12 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
-    # question 4's line is the pilot's (published) before a modelled number: it says so
-    assert [a["verdict_grade"] for a in found] == ["", "", "", f"({tx('grade.short.published')})", ""]
+    # each line in brief says its own grade; question 4's is the pilot's (published) before a modelled number
+    assert [a["verdict_grade"] for a in found] == [f"({tx(f'grade.short.{g}')})" for g in
+                                                   ("published", "modelled", "published", "published", "modelled")]
+    # the brief's last line leads to the options
+    todo = index.page.evaluate("(document.querySelector('section.glance li.todo a') || {}).hash")
+    assert todo == "#policy-options" and index.page.locator("#policy-options").count() == 1
     level = "few" if afford < 100 / 3 else "part" if afford <= 200 / 3 else "most"
     assert found[1]["verdict"] == tx(f"conn.verdict_q2_{level}", afford=afford)
     assert tx.number(afford, 0) in found[1]["verdict"]

@@ -75,9 +75,11 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
     Returns
     -------
     list of dict
-        Per question (:data:`~analytics.report.panel.QUESTIONS`): ``question`` (its text), and when a
-        page answers it ``verdict`` (the answer in one line), ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the
-        pilot published), ``driver`` (what would change it most) and ``href``.
+        Per question (:data:`~analytics.report.panel.QUESTIONS`): ``id`` (its anchor), ``question`` (its
+        text), and when a page answers it ``verdict`` (the answer in one line), ``glance_grade`` (the
+        verdict's own grade in a word or two: a modelled number may follow the pilot's published line),
+        ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the pilot published),
+        ``driver`` (what would change it most) and ``href``.
     """
     from ..report.panel import GRADES, QUESTIONS
 
@@ -89,7 +91,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
     out = []
     for q in QUESTIONS:
         found = next(((e, a) for e in national for a in e.results.get("answers", []) if a["question"] == q), None)
-        row = {"question": texts(f"question.{q}"), "verdict": "", "grade": "", "shown": "", "finding": "", "driver": "", "href": ""}
+        row = {"id": f"answer-{q}", "question": texts(f"question.{q}"), "verdict": "", "grade": "", "shown": "", "finding": "", "driver": "", "href": ""}
         if found is None:
             out.append(row | {"text": texts("index.no_answer")})
             continue
@@ -103,7 +105,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
             change = change or texts("index.would_change_published", when=texts("pilot.when"),  # newer evidence,
                                      who=texts.get(f"index.ask.{q}", texts("index.ask.other")))  # from whom
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": grade,
-                "verdict_grade": texts(f"grade.short.{said}") if said else "",
+                "glance_grade": texts(f"grade.short.{said or a['grade']}"),  # the verdict's own grade, in brief
                 "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
         out.append(row)
@@ -209,6 +211,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                                 {"href": f"methods-{language}.html", "text": texts("page.to_methods")}]
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
+                      glance_title=texts("index.glance"), glance_options=texts("index.glance_options"),
                       pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
                       if texts.has("pilot.citation") else "",
                       labels={k: texts(f"index.{k}") for k in ("evidence", "evidence_number", "number", "pilot_found", "see_page", "open",
