@@ -264,6 +264,9 @@ def write_locales(pack: Path) -> None:
                                                           encoding="utf-8")
     messages = {k: v["en"] for k, v in i18n._entries().items()}
     messages["index.questions"] = "Беш суроо"  # Kyrgyz: "five questions"
+    # sheet names a workbook cannot hold as written ("/", and one name twice): the eighth hostile pass stopped the
+    # briefing with a traceback this way (the workbook took the translation as the sheet's name)
+    messages["sheet.readme"] = messages["sheet.sources"] = "Окуу / Read me"
     (pack / "locales" / "messages-ky.yaml").write_text(yaml.safe_dump(messages, allow_unicode=True),
                                                        encoding="utf-8")
 

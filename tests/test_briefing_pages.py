@@ -279,6 +279,26 @@ def test_russian_and_tajik_indexes_show_no_english_catalog_string(small_run, off
     assert marker in text
     assert [p for p in _english_catalog_phrases() if p in text] == []
 
+def test_published_notebooks_name_no_folder_of_this_machine(small_run):
+    """Eighth hostile pass: every executed notebook of a run carried the publisher's folders (the hidden reset
+    cell's working folder, data and cache folders; papermill's input and output paths) and the whole input
+    notebook a second time in its metadata. Now: no path of this machine, no reset cell, file names only."""
+    import nbformat
+
+    from .conftest import ROOT
+
+    folder, outcomes = small_run
+    books = sorted((folder / "notebooks").glob("*.ipynb"))
+    assert len(books) == len({o.job for o in outcomes})
+    for path in books:
+        text = path.read_text(encoding="utf-8")
+        assert str(ROOT) not in text and str(folder.parent) not in text, path.name
+        nb = nbformat.reads(text, as_version=4)
+        assert not [c for c in nb.cells if "analytics-reset" in c.metadata.get("tags", [])], path.name
+        record = nb.metadata["papermill"]
+        assert record["output_path"] == path.name and record["input_path"].endswith(".ipynb"), record
+
+
 def test_tables_and_manifest(small_run):
     import openpyxl
 

@@ -78,6 +78,9 @@ def test_a_made_up_country_runs_every_notebook_with_no_code_change(made_up):
                  for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
         seen[book.name] = "\n".join(cells)
     assert len(seen) == len(jobs) + len(veridia.LANGUAGES)
+    # the Kyrgyz translation's two sheet names, "Окуу / Read me" both: written as names a workbook can hold
+    sheets = openpyxl.load_workbook(made_up["run"] / "tables" / "tables-ky.xlsx", read_only=True).sheetnames
+    assert sheets[0] == "Окуу - Read me" and sheets[-1] == "Окуу - Read me (2)", sheets
     for name, text in seen.items():
         assert not FOREIGN.search(text), f"{name}: {FOREIGN.search(text).group(0)!r}"
 

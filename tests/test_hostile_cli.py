@@ -372,6 +372,11 @@ def test_grid_values_that_make_the_same_file_name_make_two_jobs(tmp_path):
     ("sample_size:\n    value: 6000", "sample_size:\n    value: 1000000000",
      "learners.sample_size is '1000000000'; expected a whole number of people from 100 to 1,000,000"),  # 23 GB, killed
     ("[human capacity, training materials,", "[1, 2,", "survey.requirements is"),  # mentions labelled "1" and "2"
+    # eighth pass: a list where a builder reads a number passed validate; the build named pack.yaml and the builder
+    ("national_students:\n    value: 240000", "national_students:\n    value: [1, 2, 3]",
+     "institutions.national_students = '[1, 2, 3]' is a list: expected a number, as in the example pack"),
+    ("{age_25_34: 1.5, rural: 0.4, female: 0.2}", "{age_25_34: [1.5], rural: 0.4, female: 0.2}",
+     "part_time_logit.age_25_34 = '[1.5]' is a list: expected a number"),
 ])
 def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pack_copy, old, new, expected):
     """Second hostile pass: assumptions of the wrong shape built quietly (or ran out of memory, or failed a notebook

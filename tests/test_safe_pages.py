@@ -168,6 +168,9 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
                              {"text": '<<a>a href="http://example.invalid/n" target="_top">nested<</a>/a>',
                               "x": 0.5, "y": 0.2, "xref": "paper", "yref": "paper", "showarrow": False}]
     layout.setdefault("xaxis", {})["title"] = {"text": '<a href="https://example.invalid/x">axis</a>'}
+    # eighth hostile pass: an image by address is fetched by plotly (only the content policy stopped it)
+    layout["images"] = [{"source": "https://example.invalid/i.png", "x": 0, "y": 1, "sizex": 1, "sizey": 1,
+                         "xref": "paper", "yref": "paper"}]
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
     nb.cells.insert(len(nb.cells) - 1, cell)
@@ -207,6 +210,14 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     page.page.wait_for_function(f"() => document.querySelectorAll('.plotly-figure[id] .plot-container').length >= {n}",
                                 timeout=30_000)  # every chart drawn, the one named "<!--<script>" too
     assert n >= 2 and page.page.locator("footer").count() == 1  # nothing swallowed the rest of the page
+    assert "example.invalid" not in page_path.read_text(encoding="utf-8")  # no address of the payloads is kept
+    # eighth hostile pass: plotly's "Share chart…" button sent a chart to its cloud in a new window (no content
+    # policy stops that): no chart offers it, and none has a server to send to
+    page.page.hover(".plotly-figure[id]")
+    sent = page.page.evaluate("() => [...document.querySelectorAll('.plotly-figure[id]')].map(f => "
+                              "[f._context.showSendToCloud, f._context.plotlyServerURL])")
+    assert sent and all(s == [False, ""] for s in sent), sent
+    assert page.page.locator('.modebar [data-title*="Share"], .modebar [data-title*="Cloud"]').count() == 0
 
 
 @pytest.mark.parametrize("name", ["locales/en.yaml", "assumptions.yaml", "scenarios.yaml", "pack.yaml"])

@@ -137,6 +137,51 @@ RUN_TIME = {("uptake", "concurrency"): "share", ("uptake", "new_adult_share"): "
             ("survey", "course_language_shares"): "shares"}
 
 
+def _kind(value: Any) -> str:
+    """The shape of an assumption's value, in the words of an error message."""
+    if isinstance(value, bool):
+        return "yes or no"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), "nothing" if value is None else "other")
+
+
+def shapes_stated(pack: Path) -> list[Problem]:
+    """Every value of ``assumptions.yaml`` of the shape the example pack's (the scaffold's) has for the same key,
+    and each entry of a mapping too (a list where a builder reads a number passed validation, then stopped the
+    build naming ``pack.yaml``): the file, the key, what was found and what was expected."""
+    from ..core import paths
+
+    example = paths.pack_dir("tjk", paths.project_root() / "data")  # the shipped example, whatever ANALYTICS_DATA
+    if pack.resolve() == example.resolve() or not (example / FILE).is_file():
+        return []
+    try:
+        doc, reference = read(pack), read(example)
+    except DataError:  # reported by needed()
+        return []
+
+    def values(d: dict) -> dict:
+        out = {}
+        for section, entries in (d or {}).items():
+            items = {section: entries} if "value" in (entries or {}) else (entries or {})
+            for name, entry in (items.items() if isinstance(items, dict) else ()):
+                if isinstance(entry, dict) and "value" in entry:
+                    out[f"{section}.{name}" if name != section else section] = entry["value"]
+        return out
+
+    ours, theirs, wrong = values(doc), values(reference), []
+    for where, expected in theirs.items():
+        if where not in ours or expected is None:
+            continue
+        pairs = [(where, ours[where], expected)]
+        if isinstance(expected, dict) and isinstance(ours[where], dict):  # and each entry both have
+            pairs += [(f"{where}.{k}", ours[where][k], v) for k, v in expected.items()
+                      if k in ours[where] and v is not None]
+        wrong += [(w, v, e) for w, v, e in pairs if _kind(v) != _kind(e)]
+    return [Problem(f"{pack.name}/{FILE}", f"{w} = {str(v)[:40]!r} is {_kind(v)}: expected {_kind(e)}, as in the "
+                                           f"example pack") for w, v, e in wrong[:5]]
+
+
 def values_stated(pack: Path) -> list[Problem]:
     """Every number of ``assumptions.yaml`` finite (NaN, infinity or 1e308 in any section stopped the methods
     page with a traceback), every ``*_share`` or ``*_shares`` value from 0 to 1, and the values notebooks read

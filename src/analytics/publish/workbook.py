@@ -237,7 +237,9 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     for lang in languages:
         texts = texts_in(lang)
         mine = [e for e in entries if e.status == "ok" and e.language == lang]
-        sheets, readme, sources, taken = [], [], {}, {texts("sheet.readme").lower(), texts("sheet.sources").lower()}
+        sheets, readme, sources, taken = [], [], {}, set()
+        # a translation's names too go through sheet_name (one with "/" or a name twice stopped the workbook)
+        readme_sheet, sources_sheet = sheet_name(texts("sheet.readme"), taken), sheet_name(texts("sheet.sources"), taken)
         for e in mine:
             area = area_label(e.parameters, texts)
             modelled = set(e.results.get("modelled", []))
@@ -262,10 +264,9 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                                             for f in ("source", "licence", "vintage")}}
         if not sheets:
             continue
-        books.append((str(out / workbook_name(lang)), [(texts("sheet.readme")[:31], pd.DataFrame(readme), None),
+        books.append((str(out / workbook_name(lang)), [(readme_sheet, pd.DataFrame(readme), None),
                                                         *sheets,
-                                                        (texts("sheet.sources")[:31],
-                                                         pd.DataFrame(list(sources.values())), None)]))
+                                                        (sources_sheet, pd.DataFrame(list(sources.values())), None)]))
         written.append(f"tables/{workbook_name(lang)}")
     write_workbooks(books)
     return written, refs

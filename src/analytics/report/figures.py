@@ -40,12 +40,25 @@ def geo_assets_js() -> str:
 
 #: An anchor tag in a chart's text: plotly draws ``<a href>`` in titles, labels and annotations as a link.
 _ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
+#: A value that is a whole address off the page (``https://…``, ``//host/…``): plotly fetches an image's ``source``,
+#: a ``geojson`` or a map style given so.
+_ADDRESS = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+#: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
+#: machine (plotly.js offers "Share chart…" to its cloud by default; window.open escapes a page's content policy)
+#: and no server to send it to.
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False,
+                 "plotlyServerURL": "", "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 
 def without_links(obj):
-    """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay): a chart
-    on a page or a dashboard never navigates, whatever a notebook or a pack's names put in it."""
+    """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay) and every
+    value that is an address elsewhere emptied (an image's ``source``, a ``geojson`` by URL): a chart on a page
+    or a dashboard never navigates or loads anything, whatever a notebook or a pack's names put in it."""
     if isinstance(obj, str):
+        if _ADDRESS.match(obj):
+            return ""
         while "<" in obj:  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
             obj, n = _ANCHOR.subn("", obj)
             if not n:
@@ -67,7 +80,7 @@ def figure_bundle(fig) -> dict:
     import plotly.io as pio
 
     title = fig.layout.title.text or ""
-    spec = without_links(json.loads(pio.to_json(fig, validate=False)))
+    spec = without_links(json.loads(pio.to_json(fig, validate=False))) | {"config": PLOTLY_CONFIG}
     return {PLOTLY_MIME: spec, "text/plain": f"<chart: {title}>"}
 
 

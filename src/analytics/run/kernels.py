@@ -154,7 +154,21 @@ class WarmKernel:
         finally:
             timer.cancel()
         self.jobs_run += 1
-        return executed
+        return _as_published(executed, nb_path, out_ipynb)
+
+
+def _as_published(executed, source: Path, out_ipynb) -> object:
+    """The executed notebook as a run publishes it (written over ``out_ipynb``): without the hidden reset cell,
+    which names this machine's folders, and with papermill's record naming the notebooks by file name only (it
+    held the publisher's paths, and the whole input notebook a second time)."""
+    import nbformat
+
+    executed.cells = [c for c in executed.cells if "analytics-reset" not in c.metadata.get("tags", [])]
+    record = executed.metadata.get("papermill")
+    if record is not None:
+        record["input_path"], record["output_path"] = source.name, Path(out_ipynb).name
+    nbformat.write(executed, str(out_ipynb))
+    return executed
 
 
 #: Prefix of the private folders holding kernel sockets and connection files.
