@@ -176,6 +176,8 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
+    # what the grades mean, under the brief, with when and by whom the pilot was run
+    assert f"({tx('pilot.when')})" in index.page.inner_text("section.glance p.glance-legend")
     # each line in brief says its own grade; question 4's is the pilot's (published) before a modelled number
     assert [a["verdict_grade"] for a in found] == [f"({tx(f'grade.short.{g}')})" for g in
                                                    ("published", "modelled", "published", "published", "modelled")]
@@ -208,14 +210,22 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     rows = index.page.evaluate("[...document.querySelectorAll('table.options tbody tr')].map(r => "
                                "[...r.children].map(c => c.textContent))")
     assert [r[0] for r in rows] == [f"{i}. {tx(f'param.scenario.{n}')}" for i, n in enumerate(completed.index, 1)]
+    # side by side on a phone (and on paper): a short table of the same options, completers and cost per completer
+    brief = index.page.evaluate("[...document.querySelectorAll('table.options-brief tbody tr')].map(r => "
+                                "[...r.children].filter(c => c.offsetParent).map(c => c.textContent))")
+    assert [r[0] for r in brief] == [r[0] for r in rows] and {len(r) for r in brief} == {3}, brief
+    assert [r[1] for r in brief] == [r[3] for r in rows]  # completers, as in the full table
     total = s[(s["scenario"] == completed.index[0]) & (s["measure"] == "total_usd")]["p50"].iloc[0]
     assert rows[0][-1].startswith(tx.number(float(f"{total:.2g}"), 0, grouping=True))
-    # what the numbers favour, before the table: of the options whose costs are all counted (blended delivery:
-    # its TV lessons and tutors are in the programme cost; the others add translation, 4G or accreditation),
-    # the one with the most completers, named with its number from the CSV; then the one-measure option and
-    # the combined one with the measures whose cost is not counted
-    favoured = index.page.evaluate("[...document.querySelectorAll('ol.favoured li')].map(li => li.textContent)")
-    assert index.page.locator("h3.favoured").inner_text() == tx("index.favoured") and 2 <= len(favoured) <= 3
+    # what the numbers favour, in the answers in brief at the top (the reader found the options 8.7 phone screens
+    # down): of the options whose costs are all counted (blended delivery: its TV lessons and tutors are in the
+    # programme cost; the others add translation, 4G or accreditation), the one with the most completers, named
+    # with its number from the CSV; then the one-measure option and the combined one with the measures whose cost
+    # is not counted
+    favoured = index.page.evaluate("[...document.querySelectorAll('section.glance li.todo ol.favoured li')]"
+                                   ".map(li => li.textContent)")
+    assert index.page.locator("section.glance span.favoured").inner_text() == tx("index.favoured")
+    assert 2 <= len(favoured) <= 3 and index.page.locator("ol.favoured").count() == 1
     blended = completed["blended_tv_offline"]
     assert favoured[0].startswith(f"«{tx('param.scenario.blended_tv_offline')}»" if lang != "en" else
                                   f'"{tx("param.scenario.blended_tv_offline")}"'), favoured[0]

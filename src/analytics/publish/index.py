@@ -112,6 +112,13 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
     return out
 
 
+def glance_legend(texts) -> str:
+    """One line under the answers in brief saying what their grades mean (with when and by whom the pilot was
+    run, when the pack says so)."""
+    pilot = texts("index.glance_pilot", when=texts("pilot.when")) if texts.has("pilot.when") else ""
+    return texts("index.glance_legend", pilot=pilot)
+
+
 def options(entries: list[JobEntry], texts) -> dict:
     """The policy options side by side, from the first national page that recorded them (empty if none)."""
     for e in _national(entries):
@@ -212,6 +219,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
     return str(render("index.html.j2", title=title, meta=meta, nav=nav, links=links,
                       questions_title=texts("index.questions"), answers=answers(mine, texts, href),
                       glance_title=texts("index.glance"), glance_options=texts("index.glance_options"),
+                      glance_legend=glance_legend(texts),
                       pilot_source=texts("index.pilot_source", citation=texts.get("pilot.citation", ""))
                       if texts.has("pilot.citation") else "",
                       labels={k: texts(f"index.{k}") for k in ("evidence", "evidence_number", "number", "pilot_found", "see_page", "open",

@@ -182,8 +182,11 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
         said.append(tx("uptake.compare_sentence_3_partial" if left_out else "uptake.compare_sentence_3",
                        measures=left_out, scenario=tx(f"param.scenario.{name}"), total=sig(t.p50),
                        low=sig(t.p10), high=sig(t.p90), years=horizon_years, per_year=sig(t.p50 / horizon_years)))
+    brief = ["scenario", "completed", "usd_per_completer", "total_usd"]  # side by side on a phone and on paper
     options = {"columns": list(columns.values()), "rows": table.astype(str).to_numpy().tolist(), "said": said,
-               "grade": "modelled", "favoured": favoured(pack, tx, cmp)}
+               "grade": "modelled", "favoured": favoured(pack, tx, cmp),
+               "brief": {"columns": [tx(f"uptake.brief_{m}") for m in brief],
+                         "rows": table[brief].astype(str).to_numpy().tolist()}}
     reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
                       grade="modelled", options=options, answers=_answer_q4(pack, tx, cmp, horizon_years))
     return Panel(reading, view=view, result=comparison)
