@@ -284,11 +284,27 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
                                     "learners": tx("conn.col_learners_circuit", concurrency=100 * CONCURRENCY)},
                      {"down_mbps": 2, "learners": 0})
     answers = [] if studying is None else [_answer_q5(pack, tx, studying, cache_share, float(f["national"]), busiest)]
+    option = _busiest_option(tx, busiest) if studying is not None else None
+    if option:  # the option with the most learners at once, said on the page as the index's answer says it
+        said.append(tx("conn.answer_q5_busiest", **option))
     reading = Reading({"peak_national_gbps": float(f["national"]), "peak_learners": load.peak_learners,
                        "peak_lms_gbps": float(f["lms"])},
                       said + modelled_note(pack, tx, "conn.modelled", ("learners", *CASCADE_TABLES)), importance=1,
                       modelled=modelled, grade="modelled", answers=answers)
     return Panel(reading, figure=localise(fig, language), view=view, result=load)
+
+
+def _busiest_option(tx, busiest: dict | None) -> dict | None:
+    """The option with the most learners at once, when the top of its band needs more than one 1 Gbps circuit:
+    its name, its load (Gbps, central and top of band) and the circuits each needs; else None."""
+    top = None if busiest is None else float(cap_mod.national_gbps(busiest["p90"]))
+    if top is None or top <= CIRCUIT_MBPS / 1000:
+        return None
+    circuits = math.ceil(top / (CIRCUIT_MBPS / 1000))  # enough at the top of that option's band
+    mid = float(cap_mod.national_gbps(busiest["p50"]))
+    central = max(1, math.ceil(mid / (CIRCUIT_MBPS / 1000)))  # at the central value: the top is said apart
+    return {"scenario": tx(f"param.scenario.{busiest['scenario']}"), "circuits": circuits, "central": central,
+            "gbps": mid, "high": top, "top_note": tx("conn.q5_top_note", circuits=circuits) if circuits != central else ""}
 
 
 def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, busiest: dict | None = None) -> dict:
@@ -301,14 +317,8 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, bu
     named = {k: f" ({tx(f'pilot.{k}')})" if tx.has(f"pilot.{k}") else "" for k in ("network", "lms")}
     text = tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share)
     verdict = tx(f"conn.verdict_q5_{fits}", **named)
-    top = None if busiest is None else float(cap_mod.national_gbps(busiest["p90"]))
-    if top is not None and top > CIRCUIT_MBPS / 1000:
-        circuits = math.ceil(top / (CIRCUIT_MBPS / 1000))  # enough at the top of that option's band
-        mid = float(cap_mod.national_gbps(busiest["p50"]))
-        central = max(1, math.ceil(mid / (CIRCUIT_MBPS / 1000)))  # at the central value: the top is said apart
-        option = {"scenario": tx(f"param.scenario.{busiest['scenario']}"), "circuits": circuits, "central": central,
-                  "gbps": mid, "high": top,
-                  "top_note": tx("conn.q5_top_note", circuits=circuits) if circuits != central else ""}
+    option = _busiest_option(tx, busiest)
+    if option:
         if fits == "one":  # the baseline fits one circuit, but that is not the whole answer
             text = tx("conn.answer_q5_one_baseline", shown=shown, share=100 * cache_share, kept=national * cache_share)
         text += " " + tx("conn.answer_q5_busiest", **option)
