@@ -7,6 +7,8 @@ files): a key given twice is an error (not "the last one wins"), and more than
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -70,7 +72,8 @@ def _check_aliases(text: str) -> None:
 
 
 def load(text: str) -> Any:
-    """Parse YAML text with :class:`Loader`.
+    """Parse YAML text with :class:`Loader` (a text read before is parsed once: a notebook reads its pack's
+    assumptions file several times; each caller gets its own copy).
 
     Raises
     ------
@@ -79,6 +82,11 @@ def load(text: str) -> Any:
     yaml.YAMLError
         For text that is not valid YAML.
     """
+    return copy.deepcopy(_parsed(text))
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str) -> Any:
     return _read(text, "get_single_data")
 
 
