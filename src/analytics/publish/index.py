@@ -130,11 +130,13 @@ def glance_legend(texts) -> str:
     return texts("index.glance_legend", pilot=pilot)
 
 
-def options(entries: list[JobEntry], texts) -> dict:
-    """The policy options side by side, from the first national page that recorded them (empty if none)."""
+def options(entries: list[JobEntry], texts, href=None) -> dict:
+    """The policy options side by side, from the first national page that recorded them (empty if none), with
+    ``href`` the link to that page (``href(entry)``)."""
     for e in _national(entries):
         if e.results.get("options"):
-            return dict(e.results["options"], grade=texts(f"grade.{e.results['options'].get('grade', 'modelled')}"))
+            return dict(e.results["options"], grade=texts(f"grade.{e.results['options'].get('grade', 'modelled')}"),
+                        href=href(e) if href else "")
     return {}
 
 
@@ -235,7 +237,7 @@ def index_body(title: str, entries: list[JobEntry], texts, languages: list[str],
                       if texts.has("pilot.citation") else "",
                       labels={k: texts(f"index.{k}") for k in ("evidence", "evidence_number", "number", "pilot_found", "see_page", "open",
                                                       "on_this_page")},
-                      options_title=texts("index.options"), options=options(mine, texts),
+                      options_title=texts("index.options"), options=options(mine, texts, href),
                       options_ranked=texts("index.options_ranked"), favoured_title=texts("index.favoured"),
                       areas_title=texts("index.areas"), table=area_table(mine, texts, href),
                       area_heading=texts("index.area"), pages_title=texts("index.pages_grid"),
