@@ -377,6 +377,11 @@ def test_grid_values_that_make_the_same_file_name_make_two_jobs(tmp_path):
      "institutions.national_students = '[1, 2, 3]' is a list: expected a number, as in the example pack"),
     ("{age_25_34: 1.5, rural: 0.4, female: 0.2}", "{age_25_34: [1.5], rural: 0.4, female: 0.2}",
      "part_time_logit.age_25_34 = '[1.5]' is a list: expected a number"),
+    # ninth pass: deeper than two levels, a list's items, and an entry the example does not have (a year)
+    ("- {mbps: 2, gb: 100, price_local: 150}", "- 2", "prices.fixed_plans[0] = '2' is a number: expected a mapping"),
+    ("ru: {urban: 0.6, rural: 0.3}", "ru: {urban: {x: 0.6}, rural: 0.3}",
+     "uptake.reads.ru.urban = \"{'x': 0.6}\" is a mapping: expected a number"),
+    ('"2024": 1.65}', '"2024": 1.65, "2030": cheap}', "prices.mobile_price_points"),  # a traceback in validate
 ])
 def test_an_assumption_of_the_wrong_shape_is_refused_before_anything_is_built(pack_copy, old, new, expected):
     """Second hostile pass: assumptions of the wrong shape built quietly (or ran out of memory, or failed a notebook

@@ -118,6 +118,12 @@ def test_faults_are_contained_and_the_manifest_tells_the_truth(faulty_run):
         assert job in index  # failed jobs are listed, not hidden
     assert (run_dir / "ok_1_en.html").exists() and not (run_dir / "fails_en.html").exists()
     assert "analytics brief --resume" in proc.stderr
+    # ninth hostile pass: a failed job's notebook kept the hidden reset cell (this machine's folders), papermill's
+    # full paths and the project's folder in its traceback; it is published as a finished one is
+    failed = run_dir / "notebooks" / "fails_en.ipynb"
+    text = failed.read_text(encoding="utf-8")
+    assert "deliberate failure" in text and "analytics-reset" not in text and str(ROOT) not in text
+    assert json.loads(text)["metadata"]["papermill"]["output_path"] == "fails_en.ipynb"
 
 
 def test_resume_reruns_only_failed_jobs(faulty_run):

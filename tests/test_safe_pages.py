@@ -169,8 +169,10 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
                               "x": 0.5, "y": 0.2, "xref": "paper", "yref": "paper", "showarrow": False}]
     layout.setdefault("xaxis", {})["title"] = {"text": '<a href="https://example.invalid/x">axis</a>'}
     # eighth hostile pass: an image by address is fetched by plotly (only the content policy stopped it)
-    layout["images"] = [{"source": "https://example.invalid/i.png", "x": 0, "y": 1, "sizex": 1, "sizey": 1,
-                         "xref": "paper", "yref": "paper"}]
+    layout["images"] = [{"source": src, "x": 0, "y": 1, "sizex": 1, "sizey": 1, "xref": "paper", "yref": "paper"}
+                        # ninth pass: addresses browsers read though they are no "scheme://" (only the policy held)
+                        for src in ("https://example.invalid/i.png", "https:example.invalid/j.png",
+                                    "\\\\example.invalid/k.png", "ht\ttps://example.invalid/l.png")]
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
     nb.cells.insert(len(nb.cells) - 1, cell)
@@ -379,3 +381,28 @@ def test_publish_refuses_outputs_of_other_parameters_than_the_cell_says(small_ru
     assert "the outputs were computed with region='TJ-DU', but the parameters cell now says region='TJ-GB'" \
         in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "pub").exists() or not list((tmp_path / "pub").rglob("*.html"))
+
+
+def test_any_translated_sheet_name_makes_a_workbook_that_opens():
+    """Eighth and ninth hostile passes: a pack's translation named sheets a workbook refuses ("Read me / Окуу",
+    31 characters ending in an apostrophe once cut, 20 emoji — 40 UTF-16 units —, "History", one name twice), and
+    the briefing stopped with a traceback. Every such name becomes one xlsxwriter writes and openpyxl reads."""
+    import openpyxl
+    import xlsxwriter
+
+    from analytics.publish.workbook import sheet_name
+
+    labels = ["Read me / Окуу", "A" * 30 + "'x", "R" * 30 + "'", "😀" * 20, "History", "history", "'''",
+              "[]:*?/\\", "Окуу / Read me", "Окуу / Read me", "Ж" * 500]
+    taken: set[str] = set()
+    names = [sheet_name(label, taken) for label in labels]
+    assert len({n.lower() for n in names}) == len(names) and "history" not in {n.lower() for n in names}
+    assert all(len(n.encode("utf-16-le")) <= 62 and not n.startswith("'") and not n.endswith("'") for n in names)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        book = xlsxwriter.Workbook(f"{tmp}/t.xlsx")
+        for name in names:
+            book.add_worksheet(name).write(0, 0, name)
+        book.close()
+        assert openpyxl.load_workbook(f"{tmp}/t.xlsx", read_only=True).sheetnames == names

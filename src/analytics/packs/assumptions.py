@@ -171,15 +171,33 @@ def shapes_stated(pack: Path) -> list[Problem]:
 
     ours, theirs, wrong = values(doc), values(reference), []
     for where, expected in theirs.items():
-        if where not in ours or expected is None:
-            continue
-        pairs = [(where, ours[where], expected)]
-        if isinstance(expected, dict) and isinstance(ours[where], dict):  # and each entry both have
-            pairs += [(f"{where}.{k}", ours[where][k], v) for k, v in expected.items()
-                      if k in ours[where] and v is not None]
-        wrong += [(w, v, e) for w, v, e in pairs if _kind(v) != _kind(e)]
+        if where in ours and expected is not None:
+            wrong += _unlike(ours[where], expected, where)
     return [Problem(f"{pack.name}/{FILE}", f"{w} = {str(v)[:40]!r} is {_kind(v)}: expected {_kind(e)}, as in the "
                                            f"example pack") for w, v, e in wrong[:5]]
+
+
+def _unlike(value: Any, expected: Any, where: str, depth: int = 0) -> list[tuple[str, Any, Any]]:
+    """Where ``value`` differs in shape from the example's ``expected``, at every level: a mapping's entries by
+    key (an entry the example lacks is compared with its entries when those all have one shape: years, languages),
+    a list's items with the example's first item."""
+    if expected is None or depth > 8:
+        return []
+    by_settlement = isinstance(expected, dict) and set(expected) == {"urban", "rural"}
+    if by_settlement and _kind(value) == "a number":  # one value, or one by settlement (uptake.reads)
+        return []
+    if _kind(value) != _kind(expected):
+        return [(where, value, expected)]
+    out: list = []
+    if isinstance(expected, dict):
+        kinds = {_kind(v) for v in expected.values() if v is not None}
+        alike = next((v for v in expected.values() if v is not None), None) if len(kinds) == 1 else None
+        for k, v in value.items():
+            out += _unlike(v, expected.get(k, alike), f"{where}.{k}", depth + 1)
+    elif isinstance(expected, list) and expected:
+        for i, v in enumerate(value):
+            out += _unlike(v, expected[0], f"{where}[{i}]", depth + 1)
+    return out
 
 
 def values_stated(pack: Path) -> list[Problem]:

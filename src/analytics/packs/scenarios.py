@@ -178,6 +178,10 @@ def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str,
     except KeyError as exc:
         raise DataError([Problem(f"{Path(pack).name}/{assumptions.FILE}", f"prices.price_point is "
                                  f"{prices.get('price_point')!r}; {exc.args[0]} (prices.mobile_price_points)")]) from None
+    except (TypeError, ValueError, AttributeError):  # a price that is no number: one line, as validate says it
+        shown = str(prices.get("mobile_price_points"))[:60]
+        raise DataError([Problem(f"{Path(pack).name}/{assumptions.FILE}", f"prices.mobile_price_points is {shown!r}; "
+                                 "expected a mapping of points (years) to prices in US$ per GB (numbers)")]) from None
     problems = []
     for name, sc in scenarios.items():
         for section in ("connectivity",):

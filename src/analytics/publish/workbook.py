@@ -174,13 +174,22 @@ def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:
     return out
 
 
+def _cut(text: str, units: int) -> str:
+    """``text`` cut to at most ``units`` UTF-16 code units (how a workbook counts a sheet name's length) and
+    without an apostrophe at either end (a workbook refuses one there)."""
+    while len(text.encode("utf-16-le")) > 2 * units:
+        text = text[:-1]
+    return text.strip("'")
+
+
 def sheet_name(label: str, taken: set[str]) -> str:
-    """A unique sheet name of at most 31 characters from a label."""
-    base = _SHEET_BAD.sub("-", label).strip("'")[:31] or "table"
+    """A unique sheet name a workbook accepts, from a label: at most 31 UTF-16 units, no ``[]:*?/\\``, no
+    apostrophe at either end, not ``History`` (reserved by Excel), none twice (case ignored)."""
+    base = _cut(_SHEET_BAD.sub("-", label), 31) or "table"
     name, k = base, 2
-    while name.lower() in taken:
+    while name.lower() in taken or name.lower() == "history":
         suffix = f" ({k})"
-        name, k = base[: 31 - len(suffix)] + suffix, k + 1
+        name, k = _cut(base, 31 - len(suffix)) + suffix, k + 1
     taken.add(name.lower())
     return name
 

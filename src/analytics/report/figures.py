@@ -52,6 +52,12 @@ PLOTLY_CONFIG = {"responsive": True, "displaylogo": False, "showSendToCloud": Fa
                  "plotlyServerURL": "", "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 
+#: Keys whose text value plotly fetches (an image's source, a GeoJSON or a map's tiles by address): browsers read
+#: "https:host", "\\\\host", tabs inside a scheme and more as addresses, so none but an inline image is kept.
+LOADED = frozenset({"source", "geojson", "topojsonURL", "sourcelayer"})
+_INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*\Z")
+
+
 def without_links(obj):
     """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay) and every
     value that is an address elsewhere emptied (an image's ``source``, a ``geojson`` by URL): a chart on a page
@@ -65,7 +71,11 @@ def without_links(obj):
                 break
         return obj
     if isinstance(obj, dict):
-        return {k: without_links(v) for k, v in obj.items()}
+        out = {k: without_links(v) for k, v in obj.items()}
+        for k in LOADED.intersection(out):  # what plotly fetches: only an image written into the chart stays
+            if isinstance(out[k], str) and not _INLINE_IMAGE.match(out[k]):
+                out[k] = ""
+        return out
     if isinstance(obj, list):
         return [without_links(v) for v in obj]
     return obj

@@ -150,6 +150,8 @@ class WarmKernel:
                 raise TimeoutError(f"job ran longer than its timeout of {spec.timeout:g} s") from exc
             if not self.alive():
                 self.shutdown()
+            if Path(out_ipynb).is_file():  # a failed job's notebook is published too: the same without paths
+                _as_published(nbformat.read(str(out_ipynb), as_version=4), nb_path, out_ipynb)
             raise
         finally:
             timer.cancel()
@@ -158,18 +160,22 @@ class WarmKernel:
 
 
 def _as_published(executed, source: Path, out_ipynb) -> object:
-    """The executed notebook as a run publishes it (written over ``out_ipynb``): without the hidden reset cell,
-    which names this machine's folders, and with papermill's record naming the notebooks by file name only (it
-    held the publisher's paths, and the whole input notebook a second time)."""
+    """The executed notebook as a run publishes it (written over ``out_ipynb``; a failed job's too): without the
+    hidden reset cell, which names this machine's folders, with papermill's record naming the notebooks by file
+    name only (it held the publisher's paths, and the whole input notebook a second time), and the project's
+    folder written as ``./``."""
     import json
+
+    from ..core import paths
 
     executed.cells = [c for c in executed.cells if "analytics-reset" not in c.metadata.get("tags", [])]
     record = executed.metadata.get("papermill")
     if record is not None:
         record["input_path"], record["output_path"] = source.name, Path(out_ipynb).name
-    # as nbformat writes it, without validating again what papermill has just validated (a third of the time)
-    Path(out_ipynb).write_text(json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
+    # as nbformat writes it, without validating again what papermill has just validated (a third of the time);
+    # a traceback's or warning's file names relative to the project ("./.venv/…", "./src/…")
+    text = json.dumps(executed, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    Path(out_ipynb).write_text(text.replace(str(paths.project_root()) + "/", "./"), encoding="utf-8")
     return executed
 
 
