@@ -271,3 +271,25 @@ def test_the_measures_whose_cost_is_not_counted_are_read_from_each_scenarios_lev
         "baseline": [], "blended_tv_offline": [], "tajik_localisation": ["translation"],
         "recognised_certificates": ["accreditation"], "4g_expansion": ["network"],
         "combined": ["translation", "network", "accreditation"]}
+
+
+def test_who_can_study_online_in_the_target_group_is_one_value(pack):
+    """Second ministry reader: the uptake page said "of 87,000 … about 15,000 can study online" (at the central
+    study needs) beside the options table's 18.6 % (the median of the draws) for the same people. The page's count
+    is now the eligible times that median, for the country and for a region alike; and the split by district adds
+    up, draw by draw, to the national share the table reports (to rounding: 1e-12)."""
+    import numpy as np
+
+    from analytics.uptake import panels, runs
+    from analytics.uptake.common import area_districts, sig
+
+    s, sim = runs.simulation(pack, "baseline", 11, 500, 2027)
+    assert np.allclose(sim.able_by_district.sum(axis=1) / sim.eligible_by_district.sum(axis=1), sim.able, atol=1e-12)
+    p50 = runs.compare(pack, ["baseline"], 11, 500, 2027).frame.query("measure == 'able_pct'")["p50"].iloc[0]
+    eligible, able = runs.eligible_and_able(s, sim)
+    assert 100 * able / eligible == pytest.approx(p50, rel=1e-12)
+    said = " ".join(panels.fan_panel(pack, "all", "baseline", 11, 500, 2027, "en").reading.sentences)
+    assert f"{sig(eligible):,.0f} people are eligible, of whom about {sig(able):,.0f} can study online" in said
+    gbao = area_districts(pack, "TJ-GB")
+    e, a = runs.eligible_and_able(s, sim, gbao)
+    assert a / e == pytest.approx(float(np.median(sim.able_share(gbao)))) and a / e != pytest.approx(able / eligible)

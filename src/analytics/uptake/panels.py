@@ -74,7 +74,7 @@ def fan_panel(pack, region: str = "all", scenario: str = "baseline", horizon_yea
                low=enrolled["low"], high=enrolled["high"], peak=peak),
             tx("uptake.fan_sentence_2", completed=completed["mid"], low=completed["low"], high=completed["high"],
                draws=n_draws)]
-    eligible, able = runs.eligible_and_able(s, area)  # for scale: the people these counts come from
+    eligible, able = runs.eligible_and_able(s, sim, area)  # for scale: the people these counts come from
     said.append(tx("uptake.fan_context", where=place, part_time=sig(runs.part_time_today(s, area)),
                    eligible=sig(eligible), able=sig(able)))
     reading = Reading({"enrolled": enrolled["mid"], "enrolled_low": enrolled["low"], "enrolled_high": enrolled["high"],
@@ -108,7 +108,7 @@ def funnel_panel(pack, region: str = "all", scenario: str = "baseline", horizon_
     enrolled, completed = sim.total("enrolled", area), sim.total("completed", area)
     share = band(100 * completed / enrolled, pct=True)
     blended = pack.scenarios[scenario].uptake["blended"]
-    eligible, able = runs.eligible_and_able(s, area)
+    eligible, able = runs.eligible_and_able(s, sim, area)
     said = [tx("uptake.funnel_sentence_1", where=place, share=share["mid"], low=share["low"], high=share["high"]),
             tx("uptake.funnel_sentence_2_blended" if blended else "uptake.funnel_sentence_2", where=place,
                eligible=sig(eligible), able=sig(able), reach=100 * s.parameters["offline_reach"].mode)]

@@ -124,13 +124,14 @@ def simulation(pack, scenario: str = "baseline", horizon: int = 11, n_draws: int
     return computed(pack, "uptake.simulation", (scenario, horizon, n_draws, seed), make)
 
 
-def eligible_and_able(s: Setup, districts: list[str] | None = None) -> tuple[float, float]:
+def eligible_and_able(s: Setup, sim, districts: list[str] | None = None) -> tuple[float, float]:
     """People eligible today (part-time students and the adults who would join, at the central share) and
-    those of them who can study online (the access cascade's last step at the central study needs), in
-    ``districts`` (None: every district)."""
+    those of them who can study online: the eligible times the median over ``sim``'s draws of the share able
+    to (:meth:`~analytics.uptake.simulate.Simulation.able_share`), the value the options table gives for the
+    country), in ``districts`` (None: every district)."""
     c = s.cells if districts is None else s.cells[s.cells["district_code"].isin(districts)]
-    eligible = c["part_time"] + s.parameters["new_adult_share"].mode * c["adults"]
-    return float(eligible.sum()), float((eligible * c["access"]).sum())
+    eligible = float((c["part_time"] + s.parameters["new_adult_share"].mode * c["adults"]).sum())
+    return eligible, eligible * float(np.median(sim.able_share(districts)))
 
 
 def part_time_today(s: Setup, districts: list[str] | None = None) -> float:

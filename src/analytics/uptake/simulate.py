@@ -66,6 +66,17 @@ class Simulation:
     seed: int | None
     values: dict[str, np.ndarray]
     able: np.ndarray | None = None  # (draws,) share of the eligible able to follow and afford a course
+    #: (draws × districts) persons eligible, and of them able to study online (the same draws as ``able``)
+    eligible_by_district: np.ndarray | None = None
+    able_by_district: np.ndarray | None = None
+
+    def able_share(self, districts: list[str] | None = None) -> np.ndarray:
+        """(draws,) share (0–1) of the eligible in some districts (all by default) able to study online: the
+        national one is :attr:`able`, the options table's "can study online" column."""
+        if districts is None or self.able_by_district is None:
+            return self.able
+        idx = [self.districts.index(d) for d in districts if d in self.districts]
+        return self.able_by_district[:, idx].sum(axis=1) / self.eligible_by_district[:, idx].sum(axis=1)
 
     @property
     def horizon(self) -> int:
@@ -380,4 +391,5 @@ def simulate(cells: pd.DataFrame, match: np.ndarray, parameters: dict[str, Uncer
     else:  # parameters without a length of study: a closed stock (no one comes or goes)
         curve = bass_cdf(np.arange(horizon + 1, dtype=float)[None, :], v["p"][:, None], v["q"][:, None])
     years = np.diff(curve, axis=1)  # today's market's multiple enrolling in each year
-    return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able)
+    return Simulation(list(districts), per_district, years, by_group, n_draws, seed, v, able,
+                      pt_all[None, :k] + n_col * ad_all[None, :k], with_all[:, :k])
