@@ -115,8 +115,6 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
 def glance_grade(grade: str, texts) -> str:
     """A verdict's grade in a few words; the pilot's own conclusions with the year of its report (readers took a
     2015 "not yet" for today's)."""
-    import re
-
     year = re.search(r"\b(?:19|20)\d\d\b", texts("pilot.when")) if texts.has("pilot.when") else None
     if grade == "published" and year:
         return texts("grade.short.published_pilot", year=year.group(0))
