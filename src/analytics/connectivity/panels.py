@@ -22,7 +22,7 @@ from ..models.cascade_panel import TABLES as CASCADE_TABLES
 from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
 from ..report.figures import choropleth, localise, title
-from ..report.panel import Panel, Reading, answer
+from ..report.panel import Panel, Reading, answer, short_grade
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
 from ..report.views import TableView
@@ -315,6 +315,8 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, bu
     fits = "one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "more"
     shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
     named = {k: f" ({tx(f'pilot.{k}')})" if tx.has(f"pilot.{k}") else "" for k in ("network", "lms")}
+    # where to host rests on what the pilot published about its network; only the circuits are modelled
+    named["said"] = f" ({short_grade('published', tx)})" if tx.has("pilot.finding.q5") else ""
     text = tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share)
     verdict = tx(f"conn.verdict_q5_{fits}", **named)
     option = _busiest_option(tx, busiest)

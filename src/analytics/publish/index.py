@@ -81,7 +81,7 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
         ``text``, ``grade`` (in words), ``shown`` (the number), ``finding`` (what the pilot published),
         ``driver`` (what would change it most) and ``href``.
     """
-    from ..report.panel import GRADES, QUESTIONS
+    from ..report.panel import GRADES, QUESTIONS, short_grade
 
     national = _national(entries)
     drivers: dict[str, dict] = {}
@@ -105,20 +105,11 @@ def answers(entries: list[JobEntry], texts, href) -> list[dict]:
             change = change or texts("index.would_change_published", when=texts("pilot.when"),  # newer evidence,
                                      who=texts.get(f"index.ask.{q}", texts("index.ask.other")))  # from whom
         row |= {"text": a["text"], "verdict": a.get("verdict", ""), "grade": grade,
-                "glance_grade": glance_grade(said or a["grade"], texts),  # the verdict's own grade, in brief
+                "glance_grade": short_grade(said or a["grade"], texts),  # the verdict's own grade, in brief
                 "shown": a.get("shown", ""),
                 "finding": a.get("finding", ""), "href": href(e), "driver": change}
         out.append(row)
     return out
-
-
-def glance_grade(grade: str, texts) -> str:
-    """A verdict's grade in a few words; the pilot's own conclusions with the year of its report (readers took a
-    2015 "not yet" for today's)."""
-    year = re.search(r"\b(?:19|20)\d\d\b", texts("pilot.when")) if texts.has("pilot.when") else None
-    if grade == "published" and year:
-        return texts("grade.short.published_pilot", year=year.group(0))
-    return texts(f"grade.short.{grade}")
 
 
 def glance_legend(texts) -> str:

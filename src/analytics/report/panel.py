@@ -109,6 +109,17 @@ def answer(question: str, text: str, grade: str, shown: str = "", value: float |
             "change": change, "verdict": verdict, "verdict_grade": verdict_grade if verdict_grade != grade else ""}
 
 
+def short_grade(grade: str, tx) -> str:
+    """An evidence grade in a few words, for a one-line verdict; the pilot's own conclusions with the year of its
+    report (readers took a 2015 "not yet" for today's)."""
+    import re
+
+    year = re.search(r"\b(?:19|20)\d\d\b", tx("pilot.when")) if tx.has("pilot.when") else None
+    if grade == "published" and year:
+        return tx("grade.short.published_pilot", year=year.group(0))
+    return tx(f"grade.short.{grade}")
+
+
 @dataclass
 class Panel:
     """A chart or a table, the sentences that read it, and the result it shows.
