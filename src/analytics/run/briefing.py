@@ -34,12 +34,14 @@ from ..core.errors import ParameterError
 
 @dataclass
 class Job:
-    """One notebook run with one set of parameters in one language."""
+    """One notebook run with one set of parameters in one language; ``timeout`` the seconds its briefing entry
+    allows it (None: the run's own)."""
 
     name: str
     notebook: Path
     parameters: dict[str, Any]
     language: str
+    timeout: float | None = None
 
     @property
     def anchor(self) -> str:
@@ -111,7 +113,7 @@ def load(path: str | Path, notebooks: tuple | list = ()) -> Briefing:
         if Path(named).suffix != ".ipynb" or not Path(named).is_file():
             raise ParameterError(f"--notebook {named}: not a notebook file (.ipynb)")
     planned, problems = _plan(briefing, doc["jobs"], path, {Path(n).resolve() for n in notebooks})
-    problems += _name_jobs(briefing, planned, path)
+    problems += _name_jobs(briefing, planned, path, [None] + [entry.get("timeout") for entry in doc["jobs"]])  # k from 1
     if problems:
         raise ParameterError("\n".join(dict.fromkeys(problems)))
     return briefing
@@ -179,8 +181,9 @@ def _plan(briefing: Briefing, entries: list[dict], path: Path, allowed: set[Path
     return planned, problems
 
 
-def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str]:
-    """Give every job a unique name; two jobs with the same notebook and parameters are an error.
+def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path, timeouts: list) -> list[str]:
+    """Give every job a unique name (and its entry's ``timeouts[k]``); two jobs with the same notebook and
+    parameters are an error.
 
     Jobs whose entry name and grid values agree (two entries for one notebook that differ in
     fixed ``parameters``) get the differing parameters added to their names.
@@ -217,7 +220,7 @@ def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path) -> list[str
                             f"({', '.join(f'{a}={b}' for a, b in values.items())}); remove one")
             continue
         owner[identity] = n
-        briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang))
+        briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang, timeout=timeouts[k]))
     return problems
 
 

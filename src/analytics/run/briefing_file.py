@@ -11,7 +11,9 @@ once instead of filling memory); every field must have its type:
 ``languages``    a non-empty list of language codes, each once
 ``jobs``         a non-empty list of mappings, each with ``notebook`` (text) and optionally
                  ``name`` (letters, digits, ``-``, ``_``), ``grid`` (parameter name to a non-empty
-                 list of plain values) and ``parameters`` (parameter name to a plain value)
+                 list of plain values), ``parameters`` (parameter name to a plain value) and
+                 ``timeout`` (seconds each of the entry's jobs may take, a number from 1 to 86,400;
+                 else the run's ``--timeout``)
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from ..core.i18n import CONTROL
 
 MAX_BYTES = 1_000_000
 TOP_KEYS = ("title", "description", "author", "organisation", "contact", "country", "languages", "jobs")
-JOB_KEYS = ("notebook", "name", "grid", "parameters")
+JOB_KEYS = ("notebook", "name", "grid", "parameters", "timeout")
+#: Longest per-job timeout a briefing entry may ask for (seconds: a day).
+MAX_TIMEOUT = 86_400
 #: A job name or a briefing file's stem: letters, digits, "-" and "_", starting with a letter or digit.
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 
@@ -169,6 +173,11 @@ def shape_problems(doc: Any, node: yaml.Node | None, path: Path, languages: tupl
         if name is not None and not (isinstance(name, str) and SLUG.match(name)):
             bad(("jobs", k, "name"), f"{where}: 'name' must be letters, digits, '-' and '_', at most 80 of them "
                                      f"(it names files); found {str(name)[:90]!r}")
+        seconds = entry.get("timeout")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                                    or not 1 <= seconds <= MAX_TIMEOUT):
+            bad(("jobs", k, "timeout"), f"{where}: 'timeout' must be a number of seconds from 1 to {MAX_TIMEOUT:,}; "
+                                        f"found {str(seconds)[:40]!r}")
         grid = entry.get("grid")
         if grid is not None and (not isinstance(grid, dict) or not all(
                 isinstance(v, list) and v and all(isinstance(x, SCALARS) for x in v) for v in grid.values())):

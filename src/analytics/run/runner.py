@@ -80,7 +80,7 @@ def _specs(briefing: Briefing, jobs: list[Job], folder: Path, run_id: str, input
     texts = {lang: texts_for(briefing.country, lang) for lang in briefing.languages}
     return [JobSpec(name=j.name, anchor=j.anchor, notebook=str(j.notebook), parameters=j.parameters,
                     language=j.language, folder=str(folder), run_id=run_id, input_hash=input_hash,
-                    timeout=timeout, country=briefing.country, kernel_name=KERNEL_NAME, env=env,
+                    timeout=j.timeout or timeout, country=briefing.country, kernel_name=KERNEL_NAME, env=env,
                     nav=navigation(j, briefing.jobs, briefing.languages, texts[j.language])) for j in jobs]
 
 
