@@ -176,8 +176,8 @@ def test_the_index_answers_the_five_questions_with_a_grade_and_the_pages_number(
     # each answer leads with one line: the pilot's own for 1, 3 and 4 (4: accreditation), the model's for 2
     # (its third of the scale and the same share, whole per cent) and 5 (the network and the LMS by name)
     assert [found[i]["verdict"] for i in (0, 2, 3)] == [tx(f"pilot.verdict.q{i}") for i in (1, 3, 4)]
-    # what the grades mean, under the brief, with when and by whom the pilot was run
-    assert f"({tx('pilot.when')})" in index.page.inner_text("section.glance p.glance-legend")
+    # what the grades mean, right under the brief, with when and by whom the pilot was run
+    assert f"({tx('pilot.when')})" in index.page.inner_text("section.glance + p.glance-legend")
     # each line in brief says its own grade; question 4's is the pilot's (published) before a modelled number
     pilot = f"({tx('grade.short.published_pilot', year=2015)})"  # the year of the pilot's report (pilot.when)
     assert [a["verdict_grade"] for a in found] == [pilot, f"({tx('grade.short.modelled')})", pilot, pilot,
@@ -223,6 +223,8 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     # programme cost; the others add translation, 4G or accreditation), the one with the most completers, named
     # with its number from the CSV; then the one-measure option and the combined one with the measures whose cost
     # is not counted
+    # the options side by side inside the brief (the fourth reader: the table was 2,300 px below it), before why
+    assert index.page.locator("section.glance li.todo table.options-brief + p.brief-note + span.favoured").count() == 1
     favoured = index.page.evaluate("[...document.querySelectorAll('section.glance li.todo ol.favoured li')]"
                                    ".map(li => li.textContent)")
     assert index.page.locator("section.glance span.favoured").inner_text() == tx("index.favoured")

@@ -139,7 +139,8 @@ def pages_grid(entries: list[JobEntry], texts, href) -> dict:
         area = area_label(e.parameters, texts)
         if area not in areas:
             areas.append(area)
-        params = param_text(e.parameters, texts, skip=("language", "country", "region"))
+        params = param_text({**e.parameters, **e.results.get("effective", {})}, texts,  # values used, not sentinels
+                            skip=("language", "country", "region"))
         rows.setdefault(e.title, {}).setdefault(area, []).append({"href": href(e), "title": params})
     grid = [{"topic": topic, "cells": [cells.get(a, []) for a in areas]} for topic, cells in rows.items()]
     return {"areas": [a[:1].upper() + a[1:] for a in areas], "rows": grid}
