@@ -173,6 +173,14 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
                         # ninth pass: addresses browsers read though they are no "scheme://" (only the policy held)
                         for src in ("https://example.invalid/i.png", "https:example.invalid/j.png",
                                     "\\\\example.invalid/k.png", "ht\ttps://example.invalid/l.png")]
+    # tenth pass: a tile map's style and layers by address (a style name, an address, a style object with tiles,
+    # fonts and sprites; tiles as a list) were kept, and fetched where the content policy did not hold
+    layout["map"] = {"style": "https:example.invalid/style.json",
+                     "layers": [{"sourcetype": "raster", "source": ["https:example.invalid/t/{z}/{x}/{y}.png"]},
+                                {"sourcetype": "geojson", "source": "https://example.invalid/g.json"}]}
+    layout["mapbox"] = {"style": {"version": 8, "glyphs": "https://example.invalid/{fontstack}",
+                                  "sprite": "https://example.invalid/sprite",
+                                  "sources": {"t": {"type": "raster", "tiles": ["https://example.invalid/x.png"]}}}}
     outputs = [nbformat.v4.new_output("display_data", data=p) for p in PAYLOADS]
     cell = nbformat.v4.new_code_cell("display(payloads)", outputs=outputs)
     nb.cells.insert(len(nb.cells) - 1, cell)
@@ -393,7 +401,8 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
     from analytics.publish.workbook import sheet_name
 
     labels = ["Read me / Окуу", "A" * 30 + "'x", "R" * 30 + "'", "😀" * 20, "History", "history", "'''",
-              "[]:*?/\\", "Окуу / Read me", "Окуу / Read me", "Ж" * 500]
+              "[]:*?/\\", "Окуу / Read me", "Окуу / Read me", "Ж" * 500,
+              "Read\x01me", "\x00\x1f\x7f\x85"]  # tenth pass: a control character made a workbook no one can open
     taken: set[str] = set()
     names = [sheet_name(label, taken) for label in labels]
     assert len({n.lower() for n in names}) == len(names) and "history" not in {n.lower() for n in names}
@@ -406,3 +415,21 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
             book.add_worksheet(name).write(0, 0, name)
         book.close()
         assert openpyxl.load_workbook(f"{tmp}/t.xlsx", read_only=True).sheetnames == names
+
+
+def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
+    """Tenth hostile pass: a named tile style ("open-street-map" loads tiles from its servers), a style by address
+    or as an object, and layers of tiles by address were kept in a page; only a GeoJSON written into the chart
+    stays, and the style is plotly's "white-bg", which loads nothing."""
+    from analytics.report.figures import without_links
+
+    inline = {"type": "FeatureCollection", "features": []}
+    for style in ("open-street-map", "carto-positron", "https:example.invalid/s.json", {"sources": {}, "glyphs": "x"}):
+        for key in ("map", "mapbox"):
+            got = without_links({"layout": {key: {"style": style, "center": {"lat": 38, "lon": 71},
+                                                  "layers": [{"source": ["https://example.invalid/t.png"]},
+                                                             {"source": inline, "type": "fill"}]}}})
+            assert got["layout"][key] == {"style": "white-bg", "center": {"lat": 38, "lon": 71},
+                                          "layers": [{"source": inline, "type": "fill"}]}, (style, key)
+    assert without_links({"source": ["https://example.invalid/a.png"]}) == {"source": []}
+    assert without_links("http:example.invalid/x") == "" and without_links("Note: 5") == "Note: 5"

@@ -33,7 +33,7 @@ WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "stri
 #: Control characters a workbook cannot hold (XML 1.0 forbids them).
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: Characters a sheet name cannot hold.
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f]")  # and control characters (XML refuses them)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
@@ -183,7 +183,8 @@ def _cut(text: str, units: int) -> str:
 
 
 def sheet_name(label: str, taken: set[str]) -> str:
-    """A unique sheet name a workbook accepts, from a label: at most 31 UTF-16 units, no ``[]:*?/\\``, no
+    """A unique sheet name a workbook accepts, from a label: at most 31 UTF-16 units, no ``[]:*?/\\`` or control
+    character, no
     apostrophe at either end, not ``History`` (reserved by Excel), none twice (case ignored)."""
     base = _cut(_SHEET_BAD.sub("-", label), 31) or "table"
     name, k = base, 2

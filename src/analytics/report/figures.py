@@ -42,7 +42,10 @@ def geo_assets_js() -> str:
 _ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
 #: A value that is a whole address off the page (``https://…``, ``//host/…``): plotly fetches an image's ``source``,
 #: a ``geojson`` or a map style given so.
-_ADDRESS = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+_ADDRESS = re.compile(r"\s*(?:(?:[a-z][a-z0-9+.-]*:)?//|(?:https?|wss?|ftp|file)\s*:)", re.IGNORECASE)
+#: A tile map's containers in a layout: their ``style`` (a name or an address of tiles and fonts to fetch) becomes
+#: "white-bg", the one style that fetches nothing, and a layer keeps only a GeoJSON written into the chart.
+_TILE_MAPS = ("map", "mapbox")
 
 
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
@@ -75,10 +78,27 @@ def without_links(obj):
         for k in LOADED.intersection(out):  # what plotly fetches: only an image written into the chart stays
             if isinstance(out[k], str) and not _INLINE_IMAGE.match(out[k]):
                 out[k] = ""
+            elif isinstance(out[k], list):  # tiles or images by address, one per entry
+                out[k] = []
+        for k in _TILE_MAPS:
+            if isinstance(out.get(k), dict):
+                out[k] = _without_tiles(out[k])
         return out
     if isinstance(obj, list):
         return [without_links(v) for v in obj]
     return obj
+
+
+def _without_tiles(view: dict) -> dict:
+    """A tile map's layout (``layout.map`` or ``layout.mapbox``) that fetches nothing: no named or addressed style
+    (an offline page would draw nothing from it anyway), no layer but one drawn from a GeoJSON in the chart."""
+    out = dict(view)
+    if "style" in out:
+        out["style"] = "white-bg"
+    if isinstance(out.get("layers"), list):
+        out["layers"] = [layer for layer in out["layers"]
+                         if isinstance(layer, dict) and isinstance(layer.get("source"), dict)]
+    return out
 
 
 def figure_bundle(fig) -> dict:

@@ -142,8 +142,8 @@ def language_panel(pack, role: str = "all", min_cell_size: int = 5, language: st
         same = all(round(100 * frame.loc[i, "share"]) == round(published.get(lang, -1))
                    for i, lang in enumerate(languages))
         said.append(tx("survey.lang_published" if same else "survey.lang_differs", shares=listed))
-    elif published and role != "all":
-        said.append(tx("survey.lang_published_all", shares=listed))
+    elif published and role != "all" and plan.total_row_shown("all", languages):  # as the role=all page does: the
+        said.append(tx("survey.lang_published_all", shares=listed))  # pilot's shares beside a withheld one narrow it
     reading = Reading({f"{lang}_pct": 100 * frame.loc[i, "share"] for i, lang in enumerate(languages)
                        if not frame.loc[i, "suppressed"]},
                       said + modelled_note(pack, tx, "survey.reconstructed", ["pilot_respondents"]), importance=2, modelled=True)

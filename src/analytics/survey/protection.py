@@ -61,6 +61,11 @@ class Plan:
         key = (role, grouping)
         return None if key not in self.tables else self.tables[key].astype(float).mask(self.withheld[key])
 
+    def total_row_shown(self, role: str, columns: list[str]) -> bool:
+        """Whether ``role``'s total row shows every one of ``columns`` (a role page's shares of each language)."""
+        split = next((g for g in GROUPS if (role, g) in self.tables), None)
+        return split is not None and not any(self.is_withheld(role, split, TOTAL, c) for c in columns)
+
     def is_withheld(self, role: str, grouping: str, row: str, column: str) -> bool:
         """Whether an entry is withheld (True for a table that is not published)."""
         key = (role, grouping)
