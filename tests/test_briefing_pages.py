@@ -233,7 +233,7 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     assert favoured[0].startswith(f"«{tx('param.scenario.blended_tv_offline')}»" if lang != "en" else
                                   f'"{tx("param.scenario.blended_tv_offline")}"'), favoured[0]
     assert tx.number(float(f"{blended:.2g}"), 0, grouping=True) in favoured[0]
-    assert tx("uptake.measure_accreditation") in favoured[1] and tx("uptake.measure_network") in favoured[-1]
+    assert tx("uptake.measure_accreditation") in favoured[1] and tx("param.scenario.combined") in favoured[-1]
     # the 11 years every count is over are said to be a choice (the reader asked where they came from)
     assert tx("uptake.horizon_note", years=11) in index.page.inner_text("ul.options-said")
     assert index.page.evaluate("document.documentElement.scrollWidth") <= PHONE

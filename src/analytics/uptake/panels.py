@@ -187,7 +187,7 @@ def comparison_panel(pack, region: str = "all", horizon_years: int = 11, n_draws
                "grade": "modelled", "favoured": favoured(pack, tx, cmp),
                "brief": {"columns": [tx(f"uptake.brief_{m}") for m in brief],
                          "rows": table[brief].astype(str).to_numpy().tolist(),
-                         "note": tx("uptake.uncosted_mark") if any(uncosted_measures(pack, n) for n in wide) else ""}}
+                         "note": tx("uptake.uncosted_mark_short") if any(uncosted_measures(pack, n) for n in wide) else ""}}
     reading = Reading({}, said + modelled_note(pack, tx, "uptake.modelled"), importance=2, modelled=True,
                       grade="modelled", options=options, answers=_answer_q4(pack, tx, cmp, horizon_years))
     return Panel(reading, view=view, result=comparison)
