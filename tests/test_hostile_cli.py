@@ -545,3 +545,25 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
     assert "SECRET" not in proc.stderr and "20228" not in proc.stderr, proc.stderr
     proc = run_cli("brief", str(_file(tmp_path, "typo.yaml", "title: x\ncountry: tjk\nregoin: 1\n")))
     assert proc.returncode == 2 and "unknown key 'regoin'" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("male_share:\n    value: 0.502", "male_share:\n    value: -0.3",  # numpy's words, no key, from the builder
+     "population.male_share = '-0.3': expected a finite number from 0 to 1 (a share)"),
+    ("value: {teacher: 60, student: 140}", "value: {teacher: -60, student: 140}",
+     "survey.respondents.teacher = '-60': expected a mapping of names to whole numbers of 0 or more (people)"),
+    ("value: {teacher: 60, student: 140}", "value: {teacher: 60.5, student: 140}",  # built 60 teachers, said nothing
+     "survey.respondents.teacher = '60.5': expected a mapping of names to whole numbers"),
+    ("ru: {urban: 0.6, rural: 0.3}", "ru: {urban: 1.6, rural: 0.3}",  # validate refused it, build did not
+     "uptake.reads.ru.urban = 1.6: expected a share from 0 to 1"),
+])
+def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
+    """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share
+    stopped a builder with numpy's message (no key), and 60.5 respondents or a reading share of 1.6 were built."""
+    path = pack_copy / "assumptions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    for command in (["validate", str(pack_copy)], ["pack", "build", str(pack_copy)]):
+        proc = run_cli(*command)
+        assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, (command, proc.stderr)

@@ -134,7 +134,7 @@ def not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
 #: Values read while a notebook runs (not by a builder), each with its shape: a share (0–1), a triangular
 #: range of a share (``low <= mode <= high``) or a mapping of names to shares.
 RUN_TIME = {("uptake", "concurrency"): "share", ("uptake", "new_adult_share"): "range",
-            ("survey", "course_language_shares"): "shares"}
+            ("survey", "course_language_shares"): "shares", ("survey", "respondents"): "counts"}
 
 
 def _kind(value: Any) -> str:
@@ -222,6 +222,10 @@ def values_stated(pack: Path) -> list[Problem]:
                           (isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1)]
             if shape == "shares" and not isinstance(value, dict):
                 wrong.append((where, value))
+            if shape == "counts" and not (isinstance(value, dict) and value and all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values())):
+                wrong += [(w, v) for w, v in leaves(value, where) if isinstance(v, bool) or not isinstance(v, int)
+                          or v < 0] or [(where, value)]
             if shape == "range" and not (isinstance(value, dict) and set(value) == {"low", "mode", "high"}
                                          and not not_numbers(value, where)
                                          and 0 <= value["low"] <= value["mode"] <= value["high"] <= 1):
@@ -229,7 +233,8 @@ def values_stated(pack: Path) -> list[Problem]:
             wrong = list(dict.fromkeys((w, str(v)) for w, v in wrong))  # a value wrong in two ways: named once
             if wrong:
                 expected = {"range": "a range {low, mode, high} of shares from 0 to 1, low <= mode <= high",
-                            "shares": "a mapping of names to shares from 0 to 1"}.get(shape, "a finite number" + (
+                            "shares": "a mapping of names to shares from 0 to 1",
+                            "counts": "a mapping of names to whole numbers of 0 or more (people)"}.get(shape, "a finite number" + (
                     " from 0 to 1 (a share)" if shape == "share" or str(name).endswith(("_share", "_shares"))
                     else f" of at most {LARGEST:.0e}"))
                 shown = "; ".join(f"{w} = {str(v)[:40]!r}" for w, v in wrong[:3])

@@ -104,7 +104,10 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     needs_assumptions = any(i.raw.get("assumptions") for i in derived.values())
     assumed = assumptions.read(pack) if needs_assumptions else {}
     problems = assumptions.needed(pack, {n: i for n, i in derived.items() if not only or n in only})
-    problems += assumptions.shapes_stated(pack) if needs_assumptions else []
+    if needs_assumptions:  # every value validate checks, checked the same before anything is built
+        from .load import course_languages_stated
+
+        problems += assumptions.shapes_stated(pack) + assumptions.values_stated(pack) + course_languages_stated(pack)
     if problems:  # every key present and of its shape, said before anything is built (as validate says it)
         raise DataError(problems)
     if "seed" in (overrides or {}) and assumed:
