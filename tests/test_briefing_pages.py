@@ -237,6 +237,10 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     # the 11 years every count is over are said to be a choice (the reader asked where they came from)
     assert tx("uptake.horizon_note", years=11) in index.page.inner_text("ul.options-said")
     assert index.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    # the short table inside the brief is whole on the phone (the fifth reader found its cost column cut by 27 px)
+    assert index.page.evaluate("(() => { const t = document.querySelector('section.glance table.options-brief');"
+                               " return t.scrollWidth <= t.clientWidth + 1 && t.getBoundingClientRect().right <= innerWidth"
+                               " && [...t.querySelectorAll('td')].every(c => c.scrollWidth <= c.clientWidth + 1) })()")
     # the options lead to the page they come from (the reader found no way there but question 4's link)
     assert index.page.locator("#policy-options ~ p.see a").first.get_attribute("href") == job["html"]
     assert index.requests == [] and index.errors == []
