@@ -315,16 +315,18 @@ def _answer_q5(pack, tx, studying: dict, cache_share: float, national: float, bu
     fits = "one" if max(high, national) <= CIRCUIT_MBPS / 1000 else "more"
     shown = tx("conn.answer_q5_shown", gbps=national, low=float(low), high=float(high))
     named = {k: f" ({tx(f'pilot.{k}')})" if tx.has(f"pilot.{k}") else "" for k in ("network", "lms")}
-    # where to host rests on what the pilot published about its network; only the circuits are modelled
-    named["said"] = f" ({short_grade('published', tx)})" if tx.has("pilot.finding.q5") else ""
+    # the lead says what the pilot published about its network and LMS, graded so; only the circuits are modelled
+    lead = tx("conn.q5_lead_pilot", net=tx("pilot.network"), lms_name=tx("pilot.lms"),
+              said=f" ({short_grade('published', tx)})") if all(
+        tx.has(f"pilot.{k}") for k in ("finding.q5", "network", "lms")) else tx("conn.q5_lead", **named)
     text = tx(f"conn.answer_q5_{fits}", shown=shown, share=100 * cache_share, kept=national * cache_share)
-    verdict = tx(f"conn.verdict_q5_{fits}", **named)
+    verdict = lead + " " + tx(f"conn.verdict_q5_{fits}")
     option = _busiest_option(tx, busiest)
     if option:
         if fits == "one":  # the baseline fits one circuit, but that is not the whole answer
             text = tx("conn.answer_q5_one_baseline", shown=shown, share=100 * cache_share, kept=national * cache_share)
         text += " " + tx("conn.answer_q5_busiest", **option)
-        verdict = tx("conn.verdict_q5_grow", **named, **option)
+        verdict = lead + " " + tx("conn.verdict_q5_grow", **option)
     return answer("q5", text, "modelled", shown, national, finding=tx.get("pilot.finding.q5", ""), verdict=verdict,
                   change=tx("conn.answer_q5_change", concurrency=100 * CONCURRENCY,
                             flip=100 * CONCURRENCY * (CIRCUIT_MBPS / 1000) / max(float(high), 1e-9)))
