@@ -93,7 +93,20 @@ def test_a_charts_printed_numbers_list_years_in_order_whatever_the_traces_cover(
     html = print_table(data, Texts("en"))
     years = re.findall(r"<tr><td>(\d{4})</td>", html)
     assert years == ["2018", "2019", "2020", "2021", "2022", "2023"]
-    assert "<tr><td>2020</td><td>1.0</td><td>7.0</td></tr>" in html
+    assert "<tr><td>2020</td><td>1</td><td>7</td></tr>" in html  # whole numbers as whole numbers
+
+
+def test_a_charts_printed_counts_are_whole_people_and_shares_keep_a_decimal():
+    """The sixth reader: the printed funnel said "записавшиеся 11 007,0 … 4 847,0" (people, with a decimal). A
+    column of counts (a hundred and more, or all whole) prints whole; a column of shares keeps one decimal."""
+    from analytics.core.i18n import Texts
+    from analytics.publish.export import print_table
+
+    data = [{"type": "bar", "name": "enrolled", "x": [1, 2], "y": [229.0, 11007.4]},
+            {"type": "bar", "name": "share", "x": [1, 2], "y": [12.5, 40.0]}]
+    html = print_table(data, Texts("ru"))
+    assert "<tr><td>2</td><td>11\u00a0007</td><td>40,0</td></tr>" in html.replace("\u202f", "\u00a0"), html
+    assert "<tr><td>1</td><td>229</td><td>12,5</td></tr>" in html, html
 
 
 def test_a_wide_table_is_printed_turned_on_its_side():

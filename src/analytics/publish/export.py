@@ -243,8 +243,15 @@ def print_table(data: list[dict], texts) -> str:
     one row per area with its value (``customdata`` holds the value when the colour is a
     transform of it). Values are written in the page's number format.
     """
-    def num(v):
-        return texts.number(v, 1) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+    def places(values) -> int:
+        """Decimals for a column: none for whole numbers or counts of a hundred and more (people, not 229,0)."""
+        got = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool) and v == v]
+        return 0 if got and all(float(v).is_integer() or abs(v) >= 100 for v in got) else 1
+
+    def num(v, decimals: int = 1):
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            return str(v)
+        return texts.number(v, decimals) if v == v else str(v)
 
     maps = [t for t in data if t.get("type") == "choropleth"]
     if maps:
@@ -256,7 +263,8 @@ def print_table(data: list[dict], texts) -> str:
                 continue
             rows += [(n, v[0] if isinstance(v, list) else v) for n, v in zip(names, _values(t["customdata"]),
                                                                           strict=False)]
-        body = "".join(f"<tr><td>{html.escape(_plain(n))}</td><td>{html.escape(num(v))}</td></tr>" for n, v in rows)
+        d = places([v for _, v in rows])
+        body = "".join(f"<tr><td>{html.escape(_plain(n))}</td><td>{html.escape(num(v, d))}</td></tr>" for n, v in rows)
         return f'<table class="print-only"><tbody>{body}</tbody></table>' if rows else ""
     series, keys = [], []
     for t in data:
@@ -275,8 +283,10 @@ def print_table(data: list[dict], texts) -> str:
     if all(isinstance(k, int | float) and not isinstance(k, bool) or str(k).isdigit() for k in keys):
         keys.sort(key=float)  # years of several traces in one order (2018, 2019, 2020 … not 2020, 2018 …)
     head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in series) if any(n for n, _ in series) else ""
+    decimals = [places(values.values()) for _, values in series]
     body = "".join("<tr><td>" + html.escape(_plain(k)) + "</td>"
-                   + "".join(f"<td>{html.escape(num(values[k])) if k in values else ''}</td>" for _, values in series)
+                   + "".join(f"<td>{html.escape(num(values[k], d)) if k in values else ''}</td>"
+                             for (_, values), d in zip(series, decimals, strict=True))
                    + "</tr>" for k in keys)
     return f'<table class="print-only"><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>'
 
