@@ -402,7 +402,8 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
 
     labels = ["Read me / Окуу", "A" * 30 + "'x", "R" * 30 + "'", "😀" * 20, "History", "history", "'''",
               "[]:*?/\\", "Окуу / Read me", "Окуу / Read me", "Ж" * 500,
-              "Read\x01me", "\x00\x1f\x7f\x85"]  # tenth pass: a control character made a workbook no one can open
+              "Read\x01me", "\x00\x1f\x7f\x85",  # tenth pass: a control character made a workbook no one can open
+              "Read\ufffeme", "\uffff", "Read\ud800me"]  # eleventh: characters XML refuses
     taken: set[str] = set()
     names = [sheet_name(label, taken) for label in labels]
     assert len({n.lower() for n in names}) == len(names) and "history" not in {n.lower() for n in names}
@@ -432,4 +433,18 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
             assert got["layout"][key] == {"style": "white-bg", "center": {"lat": 38, "lon": 71},
                                           "layers": [{"source": inline, "type": "fill"}]}, (style, key)
     assert without_links({"source": ["https://example.invalid/a.png"]}) == {"source": []}
+    # eleventh pass: a second map ("map2"), a map trace with no map in the layout (plotly's default style loads
+    # its tiles from a CDN), a style inside a template; and styles in a chart's text that load an image
+    fig = without_links({"data": [{"type": "scattermap", "subplot": "map2"}, {"type": "densitymapbox"}],
+                         "layout": {"map2": {"style": "open-street-map"},
+                                    "template": {"layout": {"map": {"style": "basic"}}}}})
+    assert fig["layout"]["map2"]["style"] == fig["layout"]["mapbox"]["style"] == "white-bg"
+    assert fig["layout"]["template"]["layout"]["map"]["style"] == "white-bg"
+    for text in ('<span style="background-image:url(https://example.invalid/b.png)">x</span>',
+                 "<span style='mask:u\\rl(//example.invalid/m)'>x</span>", '<b style="list-style-image:image-set(x)">x</b>'):
+        assert "example.invalid" not in without_links(text) and "style" not in without_links(text), text
+    assert without_links('<span style="color:#c00">x</span>') == '<span style="color:#c00">x</span>'
+    from analytics.report.figures import geo_assets_js
+
+    assert all(f'"{s}_{r}"' in geo_assets_js() for s in ("antarctica", "oceania") for r in ("110m", "50m"))
     assert without_links("http:example.invalid/x") == "" and without_links("Note: 5") == "Note: 5"

@@ -33,7 +33,7 @@ WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "stri
 #: Control characters a workbook cannot hold (XML 1.0 forbids them).
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: Characters a sheet name cannot hold.
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f]")  # and control characters (XML refuses them)
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # and what XML refuses
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).

@@ -27,7 +27,8 @@ PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 #: Names plotly.js may look up in window.PlotlyGeoAssets.topojson (scope_resolution).
 _TOPOJSON_NAMES = [f"{scope}_{res}" for scope in
-                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
+                   ("world", "usa", "europe", "asia", "africa", "north-america", "south-america", "antarctica",
+                    "oceania")  # every scope plotly.js knows: any other it would fetch from its CDN
                    for res in ("110m", "50m")]
 _EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
 
@@ -45,7 +46,14 @@ _ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
 _ADDRESS = re.compile(r"\s*(?:(?:[a-z][a-z0-9+.-]*:)?//|(?:https?|wss?|ftp|file)\s*:)", re.IGNORECASE)
 #: A tile map's containers in a layout: their ``style`` (a name or an address of tiles and fonts to fetch) becomes
 #: "white-bg", the one style that fetches nothing, and a layer keeps only a GeoJSON written into the chart.
-_TILE_MAPS = ("map", "mapbox")
+_TILE_MAP = re.compile(r"(?:map|mapbox)\d*\Z")
+#: Traces drawn on a tile map (their ``subplot`` names the layout's map, ``map`` or ``mapbox`` by default).
+_MAP_TRACES = {"scattermap": "map", "choroplethmap": "map", "densitymap": "map", "scattermapbox": "mapbox",
+               "choroplethmapbox": "mapbox", "densitymapbox": "mapbox"}
+#: A style attribute of a chart's text (plotly draws ``<span style=…>``) that loads something: ``url(…)``,
+#: ``image-set``, ``@import``, or a backslash escape hiding either.
+_STYLE_ATTR = re.compile(r"""\s*style\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.IGNORECASE)
+_LOADS = re.compile(r"url|image|@import|expression|\\", re.IGNORECASE)
 
 
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
@@ -69,9 +77,10 @@ def without_links(obj):
         if _ADDRESS.match(obj):
             return ""
         while "<" in obj:  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
-            obj, n = _ANCHOR.subn("", obj)
-            if not n:
+            done = _STYLE_ATTR.sub(lambda a: "" if _LOADS.search(a.group(0)) else a.group(0), _ANCHOR.sub("", obj))
+            if done == obj:
                 break
+            obj = done
         return obj
     if isinstance(obj, dict):
         out = {k: without_links(v) for k, v in obj.items()}
@@ -80,9 +89,15 @@ def without_links(obj):
                 out[k] = ""
             elif isinstance(out[k], list):  # tiles or images by address, one per entry
                 out[k] = []
-        for k in _TILE_MAPS:
-            if isinstance(out.get(k), dict):
-                out[k] = _without_tiles(out[k])
+        for k in [k for k in out if isinstance(k, str) and _TILE_MAP.match(k) and isinstance(out[k], dict)]:
+            out[k] = _without_tiles(out[k])
+        if isinstance(out.get("data"), list) and isinstance(out.get("layout", {}), dict):  # a whole figure: every
+            for trace in out["data"]:  # tile map a trace draws on gets the style that fetches nothing, even one
+                kind = _MAP_TRACES.get(trace.get("type")) if isinstance(trace, dict) else None  # left unset
+                if kind:  # (plotly's default style loads its tiles from a CDN)
+                    name = trace.get("subplot") if isinstance(trace.get("subplot"), str) else kind
+                    layout = out.setdefault("layout", {})
+                    layout[name] = _without_tiles(layout.get(name) if isinstance(layout.get(name), dict) else {})
         return out
     if isinstance(obj, list):
         return [without_links(v) for v in obj]
@@ -93,8 +108,7 @@ def _without_tiles(view: dict) -> dict:
     """A tile map's layout (``layout.map`` or ``layout.mapbox``) that fetches nothing: no named or addressed style
     (an offline page would draw nothing from it anyway), no layer but one drawn from a GeoJSON in the chart."""
     out = dict(view)
-    if "style" in out:
-        out["style"] = "white-bg"
+    out["style"] = "white-bg"
     if isinstance(out.get("layers"), list):
         out["layers"] = [layer for layer in out["layers"]
                          if isinstance(layer, dict) and isinstance(layer.get("source"), dict)]
