@@ -551,11 +551,23 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
     ("male_share:\n    value: 0.502", "male_share:\n    value: -0.3",  # numpy's words, no key, from the builder
      "population.male_share = '-0.3': expected a finite number from 0 to 1 (a share)"),
     ("value: {teacher: 60, student: 140}", "value: {teacher: -60, student: 140}",
-     "survey.respondents.teacher = '-60': expected a mapping of names to whole numbers of 0 or more (people)"),
+     "survey.respondents.teacher = '-60': expected whole numbers from 0 to 100,000"),
     ("value: {teacher: 60, student: 140}", "value: {teacher: 60.5, student: 140}",  # built 60 teachers, said nothing
-     "survey.respondents.teacher = '60.5': expected a mapping of names to whole numbers"),
+     "survey.respondents.teacher = '60.5': expected whole numbers from 0 to 100,000"),
     ("ru: {urban: 0.6, rural: 0.3}", "ru: {urban: 1.6, rural: 0.3}",  # validate refused it, build did not
      "uptake.reads.ru.urban = 1.6: expected a share from 0 to 1"),
+    # eleventh pass: a build that never ended, one that filled 10 GB, a traceback, numpy's warning, nonsense built
+    ("host_city_urban_uplift:\n    value: 0.30", "host_city_urban_uplift:\n    value: -2",
+     "population.host_city_urban_uplift = '-2': expected numbers from 0 to 1"),
+    ("value: {teacher: 60, student: 140}", "value: {teacher: 100000000, student: 140}",
+     "survey.respondents.teacher = '100000000': expected whole numbers from 0 to 100,000"),
+    ("value: [0.80, 0.62, 0.48, 0.30, 0.20, 0.12]", "value: [0.80, 0.62, 0.48]",
+     "survey.mention_weights has 3 weights; expected one for each item of the longest list (6)"),
+    ("dispersed_decay_km:\n    value: 8", "dispersed_decay_km:\n    value: 0",
+     "learners.dispersed_decay_km = '0': expected numbers from 0.001 to 10000"),
+    ('{"0-16": 0.385,', '{"0-16": 1.0,', "population.age_shares = '1.615': expected shares from 0 to 1 adding up to 1"),
+    ("national_students:\n    value: 240000", "national_students:\n    value: 240000.5",
+     "institutions.national_students = '240000.5': expected whole numbers"),
 ])
 def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
     """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share

@@ -134,7 +134,7 @@ def not_numbers(value: Any, where: str) -> list[tuple[str, Any]]:
 #: Values read while a notebook runs (not by a builder), each with its shape: a share (0–1), a triangular
 #: range of a share (``low <= mode <= high``) or a mapping of names to shares.
 RUN_TIME = {("uptake", "concurrency"): "share", ("uptake", "new_adult_share"): "range",
-            ("survey", "course_language_shares"): "shares", ("survey", "respondents"): "counts"}
+            ("survey", "course_language_shares"): "shares"}
 
 
 def _kind(value: Any) -> str:
@@ -200,6 +200,67 @@ def _unlike(value: Any, expected: Any, where: str, depth: int = 0) -> list[tuple
     return out
 
 
+#: The range of each number builders read (kind, low, high): ``number`` (every number inside the value), ``whole``
+#: (whole numbers: people, firms, districts), ``sum1`` (shares adding up to 1, each mapping of a mapping on its
+#: own). A value outside stopped a build with numpy's words (a negative weight), hung it (a negative uplift),
+#: filled memory (10^8 respondents) or built nonsense without a word (age shares adding up to 2).
+BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "estimate_region_totals"): ("whole", 0, 1e10),
+          ("population", "remainder_weights"): ("number", 0, 1e10), ("population", "host_city_urban_uplift"): ("number", 0, 1),
+          ("population", "age_shares"): ("sum1", 0, 1), ("institutions", "national_students"): ("whole", 0, 1e8),
+          ("institutions", "size_weight"): ("number", 0, 1e6), ("institutions", "part_time_tilt"): ("number", 0, 1e3),
+          ("connectivity", "mobile_download_mbps"): ("number", 1e-3, 1e5),
+          ("connectivity", "mobile_upload_mbps"): ("number", 1e-3, 1e5),
+          ("connectivity", "fixed_download_mbps"): ("number", 1e-3, 1e5),
+          ("connectivity", "fixed_upload_mbps"): ("number", 1e-3, 1e5), ("connectivity", "log_sd"): ("number", 0, 10),
+          ("connectivity", "rural_penalty"): ("number", 0, 1), ("connectivity", "mountain_penalty"): ("number", 0, 1),
+          ("connectivity", "capital_premium"): ("number", 0, 10), ("connectivity", "latency_ms"): ("number", 0, 1e5),
+          ("prices", "local_per_usd"): ("number", 1e-6, 1e9), ("prices", "mobile_plan_gb"): ("number", 1e-3, 1e6),
+          ("prices", "mean_monthly_income_local"): ("number", 1e-6, 1e12), ("prices", "income_growth"): ("number", 0, 1e3),
+          ("prices", "urban_rural_income_ratio"): ("number", 1e-3, 1e3), ("prices", "quintile_income_shares"): ("sum1", 0, 1),
+          ("learners", "sample_size"): ("whole", 1, 1e6), ("learners", "urban_quintile_probs"): ("sum1", 0, 1),
+          ("learners", "language_shares"): ("sum1", 0, 1), ("learners", "urban_jitter_km"): ("number", 0, 1e3),
+          ("learners", "unknown_place_population"): ("number", 0, 1e9),
+          ("learners", "dispersed_decay_km"): ("number", 1e-3, 1e4), ("survey", "respondents"): ("whole", 0, 1e5),
+          ("survey", "firms"): ("whole", 1, 1e5), ("survey", "firm_sectors"): ("number", 0, 1e6),
+          ("survey", "mention_weights"): ("number", 0, 1), ("survey", "certificate_motivation"): ("number", 0, 1),
+          ("survey", "willing_cocreate"): ("number", 0, 1), ("survey", "willing_hire"): ("number", 0, 1),
+          ("survey", "willing_invest_training"): ("number", 0, 1)}
+#: The survey's item lists, each given a weight by ``mention_weights`` in its order.
+MENTIONED = ("requirements", "advantages", "disadvantages")
+
+
+def bounds_stated(doc: dict, label: str) -> list[Problem]:
+    """Every value of :data:`BOUNDS` in its range (and ``mention_weights`` as long as every item list): one line
+    per key, naming it, the value and the range."""
+    problems = []
+    for (section, name), (kind, low, high) in BOUNDS.items():
+        entry = (doc.get(section) or {}).get(name) if isinstance(doc.get(section), dict) else None
+        if not isinstance(entry, dict) or "value" not in entry:
+            continue
+        where, value = f"{section}.{name}", entry["value"]
+        found = leaves(value, where)
+        numbers = [(w, v) for w, v in found if isinstance(v, int | float) and not isinstance(v, bool)]
+        wrong = [(w, v) for w, v in numbers if not (_finite(v) and low <= v <= high)
+                 or (kind == "whole" and not float(v).is_integer())]
+        groups = list(value.values()) if kind == "sum1" and isinstance(value, dict) and all(
+            isinstance(v, dict) for v in value.values()) else [value]
+        if kind == "sum1" and not wrong:
+            wrong = [(where, round(sum(leaf for _, leaf in leaves(g, where)), 6)) for g in groups
+                     if abs(sum(leaf for _, leaf in leaves(g, where) if isinstance(leaf, int | float)) - 1) > 0.011]
+        if wrong:
+            expected = {"whole": f"whole numbers from {low:,.0f} to {high:,.0f}",
+                        "sum1": "shares from 0 to 1 adding up to 1"}.get(kind, f"numbers from {low:g} to {high:g}")
+            problems.append(Problem(label, f"{'; '.join(f'{w} = {str(v)[:40]!r}' for w, v in wrong[:3])}: "
+                                           f"expected {expected}"))
+    survey = doc.get("survey") if isinstance(doc.get("survey"), dict) else {}
+    weights = (survey.get("mention_weights") or {}).get("value") if isinstance(survey.get("mention_weights"), dict) else None
+    lists = [len(e["value"]) for k in MENTIONED if isinstance(e := survey.get(k), dict) and isinstance(e.get("value"), list)]
+    if isinstance(weights, list) and lists and len(weights) < max(lists):
+        problems.append(Problem(label, f"survey.mention_weights has {len(weights)} weights; expected one for each "
+                                       f"item of the longest list ({max(lists)})"))
+    return problems
+
+
 def values_stated(pack: Path) -> list[Problem]:
     """Every number of ``assumptions.yaml`` finite (NaN, infinity or 1e308 in any section stopped the methods
     page with a traceback), every ``*_share`` or ``*_shares`` value from 0 to 1, and the values notebooks read
@@ -208,7 +269,8 @@ def values_stated(pack: Path) -> list[Problem]:
         doc = read(pack)
     except DataError:  # reported by needed()
         return []
-    label, problems = f"{pack.name}/{FILE}", []
+    label = f"{pack.name}/{FILE}"
+    problems = bounds_stated(doc, label)
     for section, entries in doc.items():
         items = {section: entries} if "value" in (entries or {}) else (entries or {})
         for name, entry in (items.items() if isinstance(items, dict) else ()):
@@ -222,10 +284,6 @@ def values_stated(pack: Path) -> list[Problem]:
                           (isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1)]
             if shape == "shares" and not isinstance(value, dict):
                 wrong.append((where, value))
-            if shape == "counts" and not (isinstance(value, dict) and value and all(
-                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values())):
-                wrong += [(w, v) for w, v in leaves(value, where) if isinstance(v, bool) or not isinstance(v, int)
-                          or v < 0] or [(where, value)]
             if shape == "range" and not (isinstance(value, dict) and set(value) == {"low", "mode", "high"}
                                          and not not_numbers(value, where)
                                          and 0 <= value["low"] <= value["mode"] <= value["high"] <= 1):
@@ -233,13 +291,13 @@ def values_stated(pack: Path) -> list[Problem]:
             wrong = list(dict.fromkeys((w, str(v)) for w, v in wrong))  # a value wrong in two ways: named once
             if wrong:
                 expected = {"range": "a range {low, mode, high} of shares from 0 to 1, low <= mode <= high",
-                            "shares": "a mapping of names to shares from 0 to 1",
-                            "counts": "a mapping of names to whole numbers of 0 or more (people)"}.get(shape, "a finite number" + (
+                            "shares": "a mapping of names to shares from 0 to 1"}.get(shape, "a finite number" + (
                     " from 0 to 1 (a share)" if shape == "share" or str(name).endswith(("_share", "_shares"))
                     else f" of at most {LARGEST:.0e}"))
                 shown = "; ".join(f"{w} = {str(v)[:40]!r}" for w, v in wrong[:3])
                 problems.append(Problem(label, f"{shown}: expected {expected}"))
-    return problems
+    named: set[str] = set()  # a value wrong in two ways (out of its range, and not a share): said once
+    return [p for p in problems if not (p.message.split(" = ")[0] in named or named.add(p.message.split(" = ")[0]))]
 
 
 #: What the uptake notebooks read from the ``costs`` section (US$, counts), and the development routes
