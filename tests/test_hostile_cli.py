@@ -568,6 +568,9 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
     ('{"0-16": 0.385,', '{"0-16": 1.0,', "population.age_shares = '1.615': expected shares from 0 to 1 adding up to 1"),
     ("national_students:\n    value: 240000", "national_students:\n    value: 240000.5",
      "institutions.national_students = '240000.5': expected whole numbers"),
+    ("{mbps: 5, gb: 200, price_local: 250}", "{mbps: 5, gb: 200, price_local: -250}",  # blamed the built CSV
+     "prices.fixed_plans[1].price_local = '-250': expected numbers from 1e-06 to 1e+09"),
+    ('"2022": 1.94', '"2022": -1.94', "prices.mobile_price_points.2022 = '-1.94': expected numbers from 0 to 1e+06"),
 ])
 def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
     """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share
