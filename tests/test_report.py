@@ -121,3 +121,15 @@ def test_a_wide_table_is_printed_turned_on_its_side():
     assert rows == [["C0", "a0", "b0"]] + [[f"C{i}", f"a{i}", f"b{i}"] for i in range(1, 9)]
     narrow = TableView(wide.iloc[:, :3], Texts("ru"), {c: c for c in ("c0", "c1", "c2")})._repr_html_()
     assert turned(safe_html(narrow)) == safe_html(narrow) and "wide" not in narrow
+
+
+def test_chart_ticks_are_written_out_in_the_readers_numbers():
+    """The fifth to seventh readers: an uptake chart's axis read "5k 10k 15k" on Russian and Tajik pages (plotly's
+    English SI suffix). Every axis of a localised chart writes its ticks out, with the language's separators."""
+    import plotly.graph_objects as go
+
+    from analytics.report.figures import localise
+
+    fig = localise(go.Figure(go.Bar(x=[1, 2], y=[5_000, 15_000])), "ru")
+    assert fig.layout.yaxis.exponentformat == fig.layout.xaxis.exponentformat == "none"
+    assert fig.layout.separators == ",\u00a0"  # decimal comma, a no-break space between thousands

@@ -209,10 +209,13 @@ def title(texts, text: str, modelled: bool = False) -> str:
 
 
 def localise(fig, language: str):
-    """Set a figure's decimal mark and thousands separator to the language's (hover, ticks, text)."""
+    """Set a figure's decimal mark and thousands separator to the language's (hover, ticks, text), and its axes'
+    ticks written out in full ("5 000", not plotly's English "5k")."""
     from ..core.numbers import plotly_separators
 
     fig.update_layout(separators=plotly_separators(language))
+    fig.update_xaxes(exponentformat="none")
+    fig.update_yaxes(exponentformat="none")
     return fig
 
 
