@@ -570,7 +570,14 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
      "institutions.national_students = '240000.5': expected whole numbers"),
     ("{mbps: 5, gb: 200, price_local: 250}", "{mbps: 5, gb: 200, price_local: -250}",  # blamed the built CSV
      "prices.fixed_plans[1].price_local = '-250': expected numbers from 1e-06 to 1e+09"),
-    ('"2022": 1.94', '"2022": -1.94', "prices.mobile_price_points.2022 = '-1.94': expected numbers from 0 to 1e+06"),
+    ('"2022": 1.94', '"2022": -1.94', "prices.mobile_price_points.2022 = '-1.94': expected numbers from 1e-06 to 1e+06"),
+    # twelfth pass: values inside the first ranges gave a traceback (a price of 0, no students) or 3 GB (a sample
+    # of a million people)
+    ('"2024": 1.65', '"2024": 0', "prices.mobile_price_points"),
+    ("national_students:\n    value: 240000", "national_students:\n    value: 0",
+     "institutions.national_students = '0': expected whole numbers from 1 to 100,000,000"),
+    ("sample_size:\n    value: 6000", "sample_size:\n    value: 1000000",
+     "learners.sample_size = '1000000': expected whole numbers from 1 to 100,000"),
 ])
 def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
     """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share

@@ -444,6 +444,19 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
                  "<span style='mask:u\\rl(//example.invalid/m)'>x</span>", '<b style="list-style-image:image-set(x)">x</b>'):
         assert "example.invalid" not in without_links(text) and "style" not in without_links(text), text
     assert without_links('<span style="color:#c00">x</span>') == '<span style="color:#c00">x</span>'
+    # twelfth pass: a style written with entities (plotly decodes them: "&#117;rl(") or split around a template
+    # ("u%{text}l(" is "url(" once drawn) loaded its address; and a publish of a map trace with no map in the
+    # layout, or naming one the layout lacks, kept plotly's default style (its tiles from a CDN)
+    for text in ('<span style="cursor:&#117;rl(https://example.invalid/c.png),auto">T</span>',
+                 '<span style="fill:&#x75;&#x72;&#x6c;(//example.invalid/h)">T</span>',
+                 '<span style="fill:u%{text}l(https://example.invalid/a.svg#a)">T</span>'):
+        assert without_links(text) == "<span>T</span>", text
+    from analytics.report.figures import offline_maps
+
+    for trace in ({"type": "scattermap"}, {"type": "scattermap", "subplot": "map1"}):
+        assert {k: v["style"] for k, v in offline_maps([trace], {}).items()}.items() >= {("map", "white-bg"), ("mapbox", "white-bg")}
+    templated = offline_maps([], {"template": {"data": {"scattermap": [{"subplot": "map3"}]}}})
+    assert templated["map3"]["style"] == templated["map"]["style"] == "white-bg"
     from analytics.report.figures import geo_assets_js
 
     assert all(f'"{s}_{r}"' in geo_assets_js() for s in ("antarctica", "oceania") for r in ("110m", "50m"))

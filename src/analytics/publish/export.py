@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..report.figures import PLOTLY_CONFIG, PLOTLY_MIME, TITLE_MIME, plain_title, without_links
+from ..report.figures import PLOTLY_CONFIG, PLOTLY_MIME, TITLE_MIME, offline_maps, plain_title, without_links
 from ..report.panel import SKIP_MIME
 from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
 
@@ -177,7 +177,8 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         layout, caption = _title_out(fig.get("layout", {}))
         if layout.get("template") == shared_template():  # written once per document (see draw_js)
             layout["template"] = SHARED
-        spec = {"data": without_links(fig.get("data", [])), "layout": without_links(layout),
+        data_ = without_links(fig.get("data", []))
+        spec = {"data": data_, "layout": offline_maps(data_ if isinstance(data_, list) else [], without_links(layout)),
                 "config": PLOTLY_CONFIG}
         heading = f'<p class="chart-title">{caption}</p>' if caption else ""
         meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}

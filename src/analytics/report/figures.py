@@ -53,7 +53,15 @@ _MAP_TRACES = {"scattermap": "map", "choroplethmap": "map", "densitymap": "map",
 #: A style attribute of a chart's text (plotly draws ``<span style=…>``) that loads something: ``url(…)``,
 #: ``image-set``, ``@import``, or a backslash escape hiding either.
 _STYLE_ATTR = re.compile(r"""\s*style\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.IGNORECASE)
-_LOADS = re.compile(r"url|image|@import|expression|\\", re.IGNORECASE)
+_LOADS = re.compile(r"url|image|@import|expression|\\|%\{|&", re.IGNORECASE)
+
+
+def _loads(style: str) -> bool:
+    """Whether a style attribute may load something, read as plotly reads it (entities decoded: ``&#117;rl(``);
+    one with a template (``u%{text}l(`` becomes ``url(`` when drawn) or any other entity is not kept either."""
+    import html as _html
+
+    return bool(_LOADS.search(style) or _LOADS.search(_html.unescape(style)))
 
 
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
@@ -77,7 +85,7 @@ def without_links(obj):
         if _ADDRESS.match(obj):
             return ""
         while "<" in obj:  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
-            done = _STYLE_ATTR.sub(lambda a: "" if _LOADS.search(a.group(0)) else a.group(0), _ANCHOR.sub("", obj))
+            done = _STYLE_ATTR.sub(lambda a: "" if _loads(a.group(0)) else a.group(0), _ANCHOR.sub("", obj))
             if done == obj:
                 break
             obj = done
@@ -91,17 +99,32 @@ def without_links(obj):
                 out[k] = []
         for k in [k for k in out if isinstance(k, str) and _TILE_MAP.match(k) and isinstance(out[k], dict)]:
             out[k] = _without_tiles(out[k])
-        if isinstance(out.get("data"), list) and isinstance(out.get("layout", {}), dict):  # a whole figure: every
-            for trace in out["data"]:  # tile map a trace draws on gets the style that fetches nothing, even one
-                kind = _MAP_TRACES.get(trace.get("type")) if isinstance(trace, dict) else None  # left unset
-                if kind:  # (plotly's default style loads its tiles from a CDN)
-                    name = trace.get("subplot") if isinstance(trace.get("subplot"), str) else kind
-                    layout = out.setdefault("layout", {})
-                    layout[name] = _without_tiles(layout.get(name) if isinstance(layout.get(name), dict) else {})
+        if isinstance(out.get("data"), list) and isinstance(out.get("layout", {}), dict):  # a whole figure
+            out["layout"] = offline_maps(out["data"], out.get("layout", {}))
         return out
     if isinstance(obj, list):
         return [without_links(v) for v in obj]
     return obj
+
+
+def offline_maps(data: list, layout: dict) -> dict:
+    """``layout`` with every tile map the figure may draw on set to the style that fetches nothing: when any trace
+    (of ``data`` or of the layout's template) is drawn on a tile map, the default maps ``map`` and ``mapbox``, every
+    map a trace names, and every map the layout has (plotly's default style loads tiles and fonts from a CDN, and
+    a trace naming a map the layout lacks falls back to the default one)."""
+    template = layout.get("template") if isinstance(layout.get("template"), dict) else {}
+    kinds = template.get("data") if isinstance(template.get("data"), dict) else {}
+    traces = [t for t in data if isinstance(t, dict)] + [
+        {"type": kind, **t} for kind, ts in kinds.items() if isinstance(ts, list) for t in ts if isinstance(t, dict)]
+    drawn = [t for t in traces if t.get("type") in _MAP_TRACES]
+    if not drawn:
+        return layout
+    names = {"map", "mapbox"} | {t["subplot"] for t in drawn if isinstance(t.get("subplot"), str)}
+    names |= {k for k in layout if isinstance(k, str) and _TILE_MAP.match(k)}
+    out = dict(layout)
+    for name in names:
+        out[name] = _without_tiles(out.get(name) if isinstance(out.get(name), dict) else {})
+    return out
 
 
 def _without_tiles(view: dict) -> dict:
