@@ -182,7 +182,7 @@ def _priced(pack: Path, scenarios: dict[str, Scenario], label: str) -> dict[str,
         shown = str(prices.get("mobile_price_points"))[:60]
         raise DataError([Problem(f"{Path(pack).name}/{assumptions.FILE}", f"prices.mobile_price_points is {shown!r}; "
                                  "expected a mapping of points (years) to prices in US$ per GB (numbers)")]) from None
-    if not own > 0:  # every price is divided by it (a price of 0 stopped validate with a traceback)
+    if own is not None and not own > 0:  # every price is divided by it (0 stopped validate with a traceback)
         raise DataError([Problem(f"{Path(pack).name}/{assumptions.FILE}", f"prices.mobile_price_points at the pack's "
                                  f"price point is {own!r}; expected a price above 0 in US$ per GB")])
     problems = []
