@@ -245,9 +245,9 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
                  or (kind == "whole" and not float(v).is_integer())]
         groups = list(value.values()) if kind == "sum1" and isinstance(value, dict) and all(
             isinstance(v, dict) for v in value.values()) else [value]
-        if kind == "sum1" and not wrong:
-            wrong = [(where, round(sum(leaf for _, leaf in leaves(g, where)), 6)) for g in groups
-                     if abs(sum(leaf for _, leaf in leaves(g, where) if isinstance(leaf, int | float)) - 1) > 0.011]
+        if kind == "sum1" and not wrong and len(numbers) == len(found):  # (a word is the shape check's to say)
+            totals = [sum(v for _, v in leaves(g, where)) for g in groups]
+            wrong = [(where, round(total, 6)) for total in totals if abs(total - 1) > 0.011]
         if wrong:
             expected = {"whole": f"whole numbers from {low:,.0f} to {high:,.0f}",
                         "sum1": "shares from 0 to 1 adding up to 1"}.get(kind, f"numbers from {low:g} to {high:g}")
@@ -260,6 +260,14 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
         problems.append(Problem(label, f"survey.mention_weights has {len(weights)} weights; expected one for each "
                                        f"item of the longest list ({max(lists)})"))
     return problems
+
+
+def all_stated(pack: Path, before: list[Problem] = ()) -> list[Problem]:
+    """:func:`shapes_stated` and :func:`values_stated` of a pack, each key named once (not again when ``before``, the
+    problems already found, names it): what validate and pack build both check before anything is built."""
+    problems = list(before) + shapes_stated(pack)
+    problems += [p for p in values_stated(pack) if not any(p.message.split(" = ")[0] in q.message for q in problems)]
+    return problems[len(before):]
 
 
 def values_stated(pack: Path) -> list[Problem]:
@@ -297,8 +305,10 @@ def values_stated(pack: Path) -> list[Problem]:
                     else f" of at most {LARGEST:.0e}"))
                 shown = "; ".join(f"{w} = {str(v)[:40]!r}" for w, v in wrong[:3])
                 problems.append(Problem(label, f"{shown}: expected {expected}"))
-    named: set[str] = set()  # a value wrong in two ways (out of its range, and not a share): said once
-    return [p for p in problems if not (p.message.split(" = ")[0] in named or named.add(p.message.split(" = ")[0]))]
+    once: dict[str, Problem] = {}  # a value wrong in two ways (out of its range, and not a share): said once
+    for p in problems:
+        once.setdefault(p.message.split(" = ")[0], p)
+    return list(once.values())
 
 
 #: What the uptake notebooks read from the ``costs`` section (US$, counts), and the development routes

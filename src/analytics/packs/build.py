@@ -27,6 +27,7 @@ from typing import Any
 
 from ..core.errors import DataError, Problem
 from . import assumptions
+from .load import course_languages_stated
 from .metadata import BUILT_FOLDERS, TableInfo, read_metadata, regions_named, table_infos
 from .readers import read_tables
 from .registry import builder
@@ -105,9 +106,8 @@ def build_pack(pack: Path | str, only: list[str] | None = None,
     assumed = assumptions.read(pack) if needs_assumptions else {}
     problems = assumptions.needed(pack, {n: i for n, i in derived.items() if not only or n in only})
     if needs_assumptions:  # every value validate checks, checked the same before anything is built
-        from .load import course_languages_stated
-
-        problems += assumptions.shapes_stated(pack) + assumptions.values_stated(pack) + course_languages_stated(pack)
+        problems += course_languages_stated(pack)
+        problems += assumptions.all_stated(pack, problems)
     if problems:  # every key present and of its shape, said before anything is built (as validate says it)
         raise DataError(problems)
     if "seed" in (overrides or {}) and assumed:

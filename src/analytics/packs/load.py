@@ -228,9 +228,7 @@ def what_runs_need(pack: Path, infos: dict[str, TableInfo], tables: dict, names:
     """Cross-table checks: districts for every region, populations that add up, names in every language,
     and every assumption the builders read."""
     problems = assumptions.needed(pack, infos) + course_languages_stated(pack) + assumptions.costs_stated(pack)
-    problems += assumptions.shapes_stated(pack)
-    problems += [p for p in assumptions.values_stated(pack)  # a value a builder's check already named: once
-                 if not any(p.message.split(" = ")[0] in q.message for q in problems)]
+    problems += assumptions.all_stated(pack, problems)  # a value a builder's check already named: once
     regions, districts = tables.get("regions"), tables.get("districts")
     problems += regions_named(pack, read_metadata(pack), regions)
     label = {n: f"{pack.name}/{i.path}" for n, i in infos.items()}

@@ -177,8 +177,8 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         layout, caption = _title_out(fig.get("layout", {}))
         if layout.get("template") == shared_template():  # written once per document (see draw_js)
             layout["template"] = SHARED
-        data_ = without_links(fig.get("data", []))
-        spec = {"data": data_, "layout": offline_maps(data_ if isinstance(data_, list) else [], without_links(layout)),
+        traces = without_links(fig.get("data", []))
+        spec = {"data": traces, "layout": offline_maps(traces if isinstance(traces, list) else [], without_links(layout)),
                 "config": PLOTLY_CONFIG}
         heading = f'<p class="chart-title">{caption}</p>' if caption else ""
         meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}

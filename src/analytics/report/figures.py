@@ -59,9 +59,7 @@ _LOADS = re.compile(r"url|image|@import|expression|\\|%\{|&", re.IGNORECASE)
 def _loads(style: str) -> bool:
     """Whether a style attribute may load something, read as plotly reads it (entities decoded: ``&#117;rl(``);
     one with a template (``u%{text}l(`` becomes ``url(`` when drawn) or any other entity is not kept either."""
-    import html as _html
-
-    return bool(_LOADS.search(style) or _LOADS.search(_html.unescape(style)))
+    return bool(_LOADS.search(style) or _LOADS.search(html.unescape(style)))
 
 
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the

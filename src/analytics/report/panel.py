@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +113,6 @@ def answer(question: str, text: str, grade: str, shown: str = "", value: float |
 def short_grade(grade: str, tx) -> str:
     """An evidence grade in a few words, for a one-line verdict; the pilot's own conclusions with the year of its
     report (readers took a 2015 "not yet" for today's)."""
-    import re
-
     year = re.search(r"\b(?:19|20)\d\d\b", tx("pilot.when")) if tx.has("pilot.when") else None
     if grade == "published" and year:
         return tx("grade.short.published_pilot", year=year.group(0))

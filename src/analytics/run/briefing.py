@@ -113,7 +113,7 @@ def load(path: str | Path, notebooks: tuple | list = ()) -> Briefing:
         if Path(named).suffix != ".ipynb" or not Path(named).is_file():
             raise ParameterError(f"--notebook {named}: not a notebook file (.ipynb)")
     planned, problems = _plan(briefing, doc["jobs"], path, {Path(n).resolve() for n in notebooks})
-    problems += _name_jobs(briefing, planned, path, [None] + [entry.get("timeout") for entry in doc["jobs"]])  # k from 1
+    problems += _name_jobs(briefing, planned, path, doc["jobs"])
     if problems:
         raise ParameterError("\n".join(dict.fromkeys(problems)))
     return briefing
@@ -181,9 +181,9 @@ def _plan(briefing: Briefing, entries: list[dict], path: Path, allowed: set[Path
     return planned, problems
 
 
-def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path, timeouts: list) -> list[str]:
-    """Give every job a unique name (and its entry's ``timeouts[k]``); two jobs with the same notebook and
-    parameters are an error.
+def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path, entries: list[dict]) -> list[str]:
+    """Give every job a unique name (and its entry's own ``timeout``, entry ``k`` counted from 1); two jobs with
+    the same notebook and parameters are an error.
 
     Jobs whose entry name and grid values agree (two entries for one notebook that differ in
     fixed ``parameters``) get the differing parameters added to their names.
@@ -220,7 +220,8 @@ def _name_jobs(briefing: Briefing, planned: list[tuple], path: Path, timeouts: l
                             f"({', '.join(f'{a}={b}' for a, b in values.items())}); remove one")
             continue
         owner[identity] = n
-        briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang, timeout=timeouts[k]))
+        briefing.jobs.append(Job(name=final[n], notebook=nb, parameters=values, language=lang,
+                                 timeout=entries[k - 1].get("timeout")))
     return problems
 
 
