@@ -225,6 +225,9 @@ def test_the_options_are_ranked_by_completers_with_their_budget_and_read_on_a_ph
     # is not counted
     # the options side by side inside the brief (the fourth reader: the table was 2,300 px below it), before why
     assert index.page.locator("section.glance li.todo table.options-brief + p.brief-note + span.favoured").count() == 1
+    # with its grade in words above it, as every number in the brief has
+    grade = index.page.locator("section.glance li.todo > span.verdict-grade:has(+ table.options-brief)")
+    assert grade.inner_text() == f"({tx('grade.short.modelled')})"
     favoured = index.page.evaluate("[...document.querySelectorAll('section.glance li.todo ol.favoured li')]"
                                    ".map(li => li.textContent)")
     assert index.page.locator("section.glance span.favoured").inner_text() == tx("index.favoured")

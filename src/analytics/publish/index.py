@@ -122,9 +122,12 @@ def glance_legend(texts) -> str:
 def options(entries: list[JobEntry], texts, href=None) -> dict:
     """The policy options side by side, from the first national page that recorded them (empty if none), with
     ``href`` the link to that page (``href(entry)``)."""
+    from ..report.panel import short_grade
+
     for e in _national(entries):
         if e.results.get("options"):
-            return dict(e.results["options"], grade=texts(f"grade.{e.results['options'].get('grade', 'modelled')}"),
+            grade = e.results["options"].get("grade", "modelled")
+            return dict(e.results["options"], grade=texts(f"grade.{grade}"), short_grade=short_grade(grade, texts),
                         href=href(e) if href else "")
     return {}
 
