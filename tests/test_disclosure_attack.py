@@ -71,7 +71,8 @@ def test_the_interval_attack_over_every_published_table_leaves_each_withheld_cou
     range holds the true count (the harness would see a wrong model of the tables)."""
     plan = _as_plan(published, k)
     people = stated(pack, pack.pilot_respondents)
-    found = pr.audit(plan, people).frame
+    # the attacker also knows how many of each role were asked (the rankings' n): at least those who stated one
+    found = pr.audit(plan, people, asked=pr.asked_sizes(pack)).frame
     assert len(found) and found["protected"].all(), found[~found["protected"]]
     truth = pr._tables(people, course_languages(pack))
     for r in found.itertuples():
@@ -337,3 +338,35 @@ def test_a_survey_that_words_its_own_answers_or_answers_alike_still_publishes(pa
     for role in pr.ROLES:
         panel = sp.crosstab_panel(few, role, 5, "en")
         assert panel.reading.sentences and (panel.view is None or not panel.view.shown().empty), role
+
+
+def test_attack_8_those_who_stated_no_language_are_known_per_role_only(pack, monkeypatch):
+    """Twelfth hostile pass (B3): a role's number asked minus its table's total is how many stated no course
+    language (140 − 138 = 2 students: the pilot's own "remaining 1 %"). It is published whole, by decision
+    (protection's module description): the number asked is a role's only published size, never broken down by
+    institution, sex or settlement, and the audit bounds every withheld total by it."""
+    sizes = pr.asked_sizes(pack)
+    people = pack.pilot_respondents
+    told = stated(pack, people)
+    # the difference is the true count of non-response per role (counted here from the records themselves)
+    assert {r: sizes[r] - (len(told) if r == "all" else int((told["role"] == r).sum())) for r in pr.ROLES} == \
+        {r: int((~people.index.isin(told.index) & ((people["role"] == r) | (r == "all"))).sum()) for r in pr.ROLES}
+    for role in pr.ROLES:  # the number asked is published per role only: no page's table names a group's asked
+        frame = research_table(pack, role, 5).to_frame()
+        assert not {"group", "institution", "sex", "settlement"} & set(frame.columns), role
+        ranks = sp.rankings_panel(pack, role, 5, 50, "en").result.to_frame()
+        assert not {"group", "institution", "sex", "settlement"} & set(ranks.columns), role
+    # the audit knows the numbers asked: with the role=all table's rows for teachers and students withheld (all
+    # but the survey's total), a role's count is bounded by how many of it were asked. Without that bound the
+    # teachers' total may be anything from 0 to the survey's total of those who stated one; with it, at most 60
+    # (the teachers asked) and at least 198 − 140 (the stated total less the students asked).
+    table = pr._tables(told, course_languages(pack))[("all", "role")]
+    hidden = table.astype(bool) & False
+    hidden.loc[["teacher", "student"], :] = True
+    plan = pr.Plan({("all", "role"): table}, {("all", "role"): hidden}, 5)
+    blind = pr.audit(plan, told).frame.set_index(["group", "language"])
+    knows = pr.audit(plan, told, asked=sizes).frame.set_index(["group", "language"])
+    total = int(table.loc["total", "total"])
+    assert (blind.loc[("teacher", "total"), "low"], blind.loc[("teacher", "total"), "high"]) == (0, total)
+    assert knows.loc[("teacher", "total"), "high"] == pytest.approx(sizes["teacher"])
+    assert knows.loc[("teacher", "total"), "low"] == pytest.approx(total - sizes["student"])

@@ -240,7 +240,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
         if briefing is None:
             if not isinstance(previous.get("briefing"), str):
                 raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
-            briefing = Path(previous["briefing"])
+            briefing = paths.from_record(previous["briefing"])
             if not briefing.is_file():
                 raise ParameterError(f"--resume {resume}: the run's manifest names the briefing {briefing}, which "
                                      "is not there now; give the briefing file after the command")

@@ -49,6 +49,19 @@ def outputs_root() -> Path:
     env = os.environ.get("ANALYTICS_OUTPUTS")
     return Path(env).resolve() if env else project_root() / "outputs"
 
+def recorded(path: Path | str) -> str:
+    """How a run's manifest names a file the user gave: relative to the project root when inside it, else by
+    its file name only (a published manifest names no folder of the machine that made it)."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(project_root()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def from_record(name: str) -> Path:
+    """The file a manifest's :func:`recorded` name points at (relative names are read from the project root)."""
+    return project_root() / name
 
 
 def fingerprint(*files: Path) -> tuple:

@@ -251,7 +251,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     start = time.perf_counter()
     hashes = pack_hashes(paths.pack_dir(briefing.country))
     input_hash = combined_hash(hashes)
-    record = {"briefing": str(briefing.path), "briefing_name": briefing.name,
+    record = {"briefing": paths.recorded(briefing.path), "briefing_name": briefing.name,
               "briefing_sha256": sha256(briefing.path) if briefing.path.is_file() else "",
               "input_hash": input_hash, "packages": package_versions()}
     if resume:

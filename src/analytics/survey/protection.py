@@ -26,6 +26,14 @@ protecting each table alone is not enough: ``all − teacher`` gives the student
 
 The tests of association printed beside a table are computed from the full counts, so a page prints
 one only for a table with nothing withheld (:func:`~analytics.survey.panels.crosstab_panel`).
+
+**Item non-response is published whole, never broken down.** The pages print how many of a role were
+asked (the rankings' "140 asked", a share's denominator) and how many stated a course language (the
+tables' total), so how many of a role stated none is their difference (140 − 138 = 2 students in the
+reconstructed Tajik survey, as the pilot itself published its "remaining 1 %"). That count says nothing about anyone's
+answer to any question, and no page publishes how many were asked by institution, sex or settlement, so
+it cannot be placed in any cell. The audit still knows it: every role's count of those who stated a
+language is at most the number asked (:func:`asked_sizes`), so a withheld total is never narrowed by it.
 """
 
 from __future__ import annotations
@@ -90,6 +98,14 @@ def with_totals(counts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+
+
+def asked_sizes(pack) -> dict[str, int]:
+    """How many respondents of each role (``all``, ``teacher``, ``student``) the survey asked: every answer's
+    denominator, published wherever :func:`size_shown` allows (the audit takes the attacker to know them all)."""
+    people = pack.pilot_respondents
+    sizes = {role: int((people["role"] == role).sum()) for role in ROLES[1:]}
+    return {"all": len(people), **sizes}
 
 
 def _tables(people: pd.DataFrame, languages: list[str]) -> dict[tuple[str, str], pd.DataFrame]:
@@ -193,6 +209,7 @@ def protect(pack, k: int = 5) -> Plan:
 
 def _protect(pack, k: int, below: Plan | None = None) -> Plan:
     people = stated(pack, pack.pilot_respondents)
+    asked = asked_sizes(pack)
     tables = _tables(people, course_languages(pack))
     withheld = _primary(tables, k)
     if below is not None:  # nested: what the plan for k − 1 withholds stays withheld
@@ -201,16 +218,16 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
                 withheld[key] |= below.withheld[key]
             else:
                 tables.pop(key), withheld.pop(key)
-    if _widened_until_protected(tables, withheld, k, people):
+    if _widened_until_protected(tables, withheld, k, people, asked):
         return Plan(tables, withheld, k, _primary(tables, k))
     # the set could not be protected by withholding entries: the role splits go and the rest is widened again;
     # then any breakdown that still leaves an entry narrower than k goes (a plan is never returned unaudited)
     splits = [key for key in tables if key[0] != "all"]
     for key in splits:
         tables.pop(key), withheld.pop(key)
-    if not (splits and _widened_until_protected(tables, withheld, k, people)):  # unchanged tables: no second try
+    if not (splits and _widened_until_protected(tables, withheld, k, people, asked)):  # unchanged tables: no second try
         while tables:
-            weak = _weak(tables, withheld, k, people)
+            weak = _weak(tables, withheld, k, people, asked)
             if weak.empty:
                 break
             for key in {(r.role, r.grouping) for r in weak.itertuples()}:
@@ -219,11 +236,11 @@ def _protect(pack, k: int, below: Plan | None = None) -> Plan:
     return Plan(tables, withheld, k, _primary(tables, k))
 
 
-def _widened_until_protected(tables, withheld, k: int, people: pd.DataFrame) -> bool:
+def _widened_until_protected(tables, withheld, k: int, people: pd.DataFrame, asked: dict[str, int]) -> bool:
     """Withhold more entries (in place) until the audit finds none narrower than ``k``: True when it does; False
     when nothing is left to withhold beside the weak entries, or after :data:`MAX_ROUNDS` rounds."""
     for _ in range(MAX_ROUNDS):
-        weak = _weak(tables, withheld, k, people)
+        weak = _weak(tables, withheld, k, people, asked)
         if weak.empty:
             return True
         widened = False
@@ -245,14 +262,14 @@ def _primary(tables, k: int) -> dict:
     return {key: (t > 0) & (t < k) for key, t in tables.items()}
 
 
-def _weak(tables, withheld, k: int, people: pd.DataFrame) -> pd.DataFrame:
+def _weak(tables, withheld, k: int, people: pd.DataFrame, asked: dict[str, int]) -> pd.DataFrame:
     """Settle the plan (in place), then the withheld entries an attacker narrows below ``k`` respondents, or
     pins when he also knows which are primary (empty when the plan is protected)."""
     _settle(tables, withheld)
     plan = Plan(tables, withheld, k, _primary(tables, k))
-    weak = audit(plan, people).weak()
+    weak = audit(plan, people, asked=asked).weak()
     if weak.empty:
-        pinned = audit(plan, people, primary_range=True).frame
+        pinned = audit(plan, people, primary_range=True, asked=asked).frame
         weak = pinned[pinned["width"] < min(1.0, k - 2) - 1e-9]
     return weak
 
@@ -290,13 +307,14 @@ def _row(cells: pd.DataFrame, role: str, grouping: str, group: str, language: st
 
 
 def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]] | None = None,
-          primary_range: bool = False) -> Audit:
+          primary_range: bool = False, asked: dict[str, int] | None = None) -> Audit:
     """The interval attack: for every withheld entry of the plan, its smallest and largest value over
     all non-negative joint tables that reproduce every published entry of every table (and ``extra``
     equalities an attacker may know: coefficients over :func:`_joint` cells, value).
 
     ``primary_range``: the attacker also knows which withheld entries are primary and that each holds 1
-    to ``k − 1`` respondents (what knowing the suppression rule can tell). Uses
+    to ``k − 1`` respondents (what knowing the suppression rule can tell). ``asked``: how many of each role
+    were asked (:func:`asked_sizes`), each at least the role's count of those who stated a language. Uses
     :func:`scipy.optimize.linprog` (HiGHS), the linear relaxation an attacker would solve first.
     """
     from scipy.optimize import linprog
@@ -327,6 +345,9 @@ def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]
             if plan.primary[(role, g)].loc[i, c]:
                 ub_a += [a, -a]
                 ub_b += [plan.k - 1, -1]
+    for role, n in (asked or {}).items():  # those who stated a language are at most those asked
+        ub_a.append(_row(cells, role, "role", TOTAL, TOTAL))
+        ub_b.append(n)
     A_ub, b_ub = (np.array(ub_a), np.array(ub_b, float)) if ub_a else (None, None)
     rows, seen = [], {}
     for role, g, i, c, a in hidden:
