@@ -578,6 +578,13 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
      "institutions.national_students = '0': expected whole numbers from 1 to 100,000,000"),
     ("sample_size:\n    value: 6000", "sample_size:\n    value: 1000000",
      "learners.sample_size = '1000000': expected whole numbers from 1 to 100,000"),
+    # twelfth pass (B7): within their ranges, but nothing to build; the build named the CSV it would write
+    ("value: {teacher: 60, student: 140}", "value: {teacher: 0, student: 0}",
+     "survey.respondents = \"{'teacher': 0, 'student': 0}\": expected at least one respondent in all"),
+    ("value: [0.80, 0.62, 0.48, 0.30, 0.20, 0.12]", "value: [0, 0, 0, 0, 0, 0]",
+     "survey.mention_weights = '[0, 0, 0, 0, 0, 0]': expected at least one weight above 0"),
+    ("value: [1, 3, 5, 10, 20, 50]", "value: [1, 1, 5, 10, 20, 50]",
+     "prices.mobile_plan_gb = '[1, 1, 5, 10, 20, 50]': expected each bundle size once"),
 ])
 def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
     """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share

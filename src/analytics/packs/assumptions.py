@@ -226,6 +226,11 @@ BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "est
           ("survey", "mention_weights"): ("number", 0, 1), ("survey", "certificate_motivation"): ("number", 0, 1),
           ("survey", "willing_cocreate"): ("number", 0, 1), ("survey", "willing_hire"): ("number", 0, 1),
           ("survey", "willing_invest_training"): ("number", 0, 1)}
+#: What a value of :data:`BOUNDS` must also hold as a whole (a test over its numbers, what is expected): each
+#: had passed the ranges and stopped the build naming the CSV it would have written, not the key.
+WHOLE = {("survey", "respondents"): (lambda v: sum(v) >= 1, "at least one respondent in all"),
+         ("survey", "mention_weights"): (lambda v: max(v, default=0) > 0, "at least one weight above 0"),
+         ("prices", "mobile_plan_gb"): (lambda v: len(set(v)) == len(v), "each bundle size once")}
 #: The survey's item lists, each given a weight by ``mention_weights`` in its order.
 MENTIONED = ("requirements", "advantages", "disadvantages")
 
@@ -248,6 +253,9 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
         if kind == "sum1" and not wrong and len(numbers) == len(found):  # (a word is the shape check's to say)
             totals = [sum(v for _, v in leaves(g, where)) for g in groups]
             wrong = [(where, round(total, 6)) for total in totals if abs(total - 1) > 0.011]
+        test, needed = WHOLE.get((section, name), (None, ""))
+        if not wrong and test is not None and len(numbers) == len(found) and not test([v for _, v in numbers]):
+            problems.append(Problem(label, f"{where} = {str(value)[:60]!r}: expected {needed}"))
         if wrong:
             expected = {"whole": f"whole numbers from {low:,.0f} to {high:,.0f}",
                         "sum1": "shares from 0 to 1 adding up to 1"}.get(kind, f"numbers from {low:g} to {high:g}")
