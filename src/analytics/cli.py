@@ -229,7 +229,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     from .core import paths
     from .core.errors import ParameterError
     from .run import briefing as briefing_mod
-    from .run.resume import previous_run, stale_runs
+    from .run.resume import briefing_of, previous_run, stale_runs
     from .run.runner import run_briefing
 
     if force and resume is None:
@@ -238,9 +238,9 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     if resume is not None:
         previous, _ = previous_run(resume)
         if briefing is None:
-            if not isinstance(previous.get("briefing"), str):
+            briefing = briefing_of(resume, previous)
+            if briefing is None:
                 raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
-            briefing = paths.from_record(previous["briefing"])
             if not briefing.is_file():
                 raise ParameterError(f"--resume {resume}: the run's manifest names the briefing {briefing}, which "
                                      "is not there now; give the briefing file after the command")

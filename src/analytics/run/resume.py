@@ -40,6 +40,50 @@ def start_record(folder: Path, record: dict) -> None:
                                    encoding="utf-8")
 
 
+#: In the outputs folder (never inside a published run): ``<briefing>/<run id>`` → the full path of the briefing
+#: file the run ran, for ``--resume`` without a file (a manifest names only the file's name outside the project).
+BRIEFING_PATHS = ".briefing-paths.json"
+
+
+def remember_briefing(run: Path, briefing: Path) -> None:
+    """Note where the briefing file of the published run ``run`` (``outputs/<briefing>/<run id>``) is; the
+    last 200 runs are kept."""
+    run = Path(run).resolve()
+    parent = run.parent.parent
+    known = _briefing_paths(parent)
+    known[f"{run.parent.name}/{run.name}"] = str(Path(briefing).resolve())
+    kept = dict(list(known.items())[-200:])
+    partial = parent / f"{BRIEFING_PATHS}.partial"
+    partial.write_text(json.dumps(kept, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, parent / BRIEFING_PATHS)
+
+
+def briefing_of(folder: Path, record: dict) -> Path | None:
+    """The briefing file an earlier run ran, for ``--resume`` without one: the path its staging record holds, the
+    manifest's name read from the project, or the path noted beside the runs (None when none is known)."""
+    from ..core import paths
+
+    if isinstance(record.get("briefing_path"), str):  # an interrupted run's own record (never published)
+        return Path(record["briefing_path"])
+    if not isinstance(record.get("briefing"), str):
+        return None
+    named = paths.from_record(record["briefing"])
+    if named.is_file():
+        return named
+    run = Path(folder).resolve()
+    noted = _briefing_paths(run.parent.parent).get(f"{run.parent.name}/{run.name}")
+    return Path(noted) if isinstance(noted, str) else named
+
+
+def _briefing_paths(parent: Path) -> dict:
+    path = parent / BRIEFING_PATHS
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and not path.is_symlink() else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        doc = {}
+    return doc if isinstance(doc, dict) else {}
+
+
 def save_outcome(folder: Path, outcome) -> None:
     """Write one finished job's outcome (with its files' SHA-256, and its book article) into the staging folder,
     atomically."""

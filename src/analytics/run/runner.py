@@ -267,7 +267,7 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
     run_id = new_run_id()
     made_parent = not parent.exists()
     tmp = staging_dir(parent, run_id)
-    resume_mod.start_record(tmp, {**record, "run_id": run_id})
+    resume_mod.start_record(tmp, {**record, "run_id": run_id, "briefing_path": str(briefing.path.resolve())})
     try:
         specs = _specs(briefing, briefing.jobs, tmp, run_id, input_hash, timeout, cache)
         specs, reused = resume_mod.reuse(Path(resume), specs) if resume else (specs, [])
@@ -312,6 +312,8 @@ def run_briefing(briefing: Briefing, outputs: Path | None = None, workers: int |
         for hidden in resume_mod.STAGING_ONLY:
             shutil.rmtree(tmp / hidden, ignore_errors=True)
         final = publish(tmp, parent / run_id)
+        if briefing.path.is_file():
+            resume_mod.remember_briefing(final, briefing.path)
     except BaseException:
         shutil.rmtree(tmp / resume_mod.CACHE_DIR, ignore_errors=True)
         if execute is not None or not any((tmp / resume_mod.JOBS_DIR).glob("*.json")):  # publish: no resume
