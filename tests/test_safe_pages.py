@@ -365,6 +365,9 @@ def test_a_published_csv_cell_never_runs_as_a_spreadsheet_formula():
                              "number": [1, -2, 3.5, 0, -0.25, 7]}))
     assert df["text"].tolist()[:5] == ["'=cmd|' /C calc'!A0", "'+1", "'-x", "'@SUM(A1)", "plain"]
     assert df["text"].isna().tolist()[5] and df["number"].tolist() == [1, -2, 3.5, 0, -0.25, 7]
+    # thirteenth pass: a recorded table's column names are the CSV's header row, and were written as formulas
+    named = inert(pd.DataFrame({'=HYPERLINK("http://example.invalid/h","x")': [1], "@SUM(1+1)": [2], "share": [3]}))
+    assert list(named.columns) == ["'=HYPERLINK(\"http://example.invalid/h\",\"x\")", "'@SUM(1+1)", "share"]
 
 
 def test_publish_refuses_outputs_of_other_parameters_than_the_cell_says(small_run, tmp_path):
@@ -421,8 +424,9 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
 def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
     """Tenth hostile pass: a named tile style ("open-street-map" loads tiles from its servers), a style by address
     or as an object, and layers of tiles by address were kept in a page; only a GeoJSON written into the chart
-    stays, and the style is plotly's "white-bg", which loads nothing."""
-    from analytics.report.figures import without_links
+    stays, and the style is one that names nothing to fetch (thirteenth pass: plotly's "white-bg" names a font
+    server, which text on a map fetched)."""
+    from analytics.report.figures import BLANK_STYLE, without_links
 
     inline = {"type": "FeatureCollection", "features": []}
     for style in ("open-street-map", "carto-positron", "https:example.invalid/s.json", {"sources": {}, "glyphs": "x"}):
@@ -430,7 +434,7 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
             got = without_links({"layout": {key: {"style": style, "center": {"lat": 38, "lon": 71},
                                                   "layers": [{"source": ["https://example.invalid/t.png"]},
                                                              {"source": inline, "type": "fill"}]}}})
-            assert got["layout"][key] == {"style": "white-bg", "center": {"lat": 38, "lon": 71},
+            assert got["layout"][key] == {"style": BLANK_STYLE, "center": {"lat": 38, "lon": 71},
                                           "layers": [{"source": inline, "type": "fill"}]}, (style, key)
     assert without_links({"source": ["https://example.invalid/a.png"]}) == {"source": []}
     # eleventh pass: a second map ("map2"), a map trace with no map in the layout (plotly's default style loads
@@ -438,12 +442,14 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
     fig = without_links({"data": [{"type": "scattermap", "subplot": "map2"}, {"type": "densitymapbox"}],
                          "layout": {"map2": {"style": "open-street-map"},
                                     "template": {"layout": {"map": {"style": "basic"}}}}})
-    assert fig["layout"]["map2"]["style"] == fig["layout"]["mapbox"]["style"] == "white-bg"
-    assert fig["layout"]["template"]["layout"]["map"]["style"] == "white-bg"
+    assert fig["layout"]["map2"]["style"] == fig["layout"]["mapbox"]["style"] == BLANK_STYLE
+    assert fig["layout"]["template"]["layout"]["map"]["style"] == BLANK_STYLE
     for text in ('<span style="background-image:url(https://example.invalid/b.png)">x</span>',
                  "<span style='mask:u\\rl(//example.invalid/m)'>x</span>", '<b style="list-style-image:image-set(x)">x</b>'):
         assert "example.invalid" not in without_links(text) and "style" not in without_links(text), text
-    assert without_links('<span style="color:#c00">x</span>') == '<span style="color:#c00">x</span>'
+    # thirteenth pass: every style attribute goes (the spaces around "=" as JavaScript reads them, U+FEFF included)
+    assert without_links('<span style="color:#c00">x</span>') == '<span>x</span>'
+    assert without_links("<span style\ufeff=\ufeff'fill:url(//example.invalid/f)'>x</span>") == "<span>x</span>"
     # twelfth pass: a style written with entities (plotly decodes them: "&#117;rl(") or split around a template
     # ("u%{text}l(" is "url(" once drawn) loaded its address; and a publish of a map trace with no map in the
     # layout, or naming one the layout lacks, kept plotly's default style (its tiles from a CDN)
@@ -454,10 +460,74 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
     from analytics.report.figures import offline_maps
 
     for trace in ({"type": "scattermap"}, {"type": "scattermap", "subplot": "map1"}):
-        assert {k: v["style"] for k, v in offline_maps([trace], {}).items()}.items() >= {("map", "white-bg"), ("mapbox", "white-bg")}
+        maps = offline_maps([trace], {})
+        assert maps["map"]["style"] == maps["mapbox"]["style"] == BLANK_STYLE, maps
     templated = offline_maps([], {"template": {"data": {"scattermap": [{"subplot": "map3"}]}}})
-    assert templated["map3"]["style"] == templated["map"]["style"] == "white-bg"
+    assert templated["map3"]["style"] == templated["map"]["style"] == BLANK_STYLE
     from analytics.report.figures import geo_assets_js
 
     assert all(f'"{s}_{r}"' in geo_assets_js() for s in ("antarctica", "oceania") for r in ("110m", "50m"))
     assert without_links("http:example.invalid/x") == "" and without_links("Note: 5") == "Note: 5"
+
+
+def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(browser):
+    """Thirteenth hostile pass, on a chart as JupyterLab and Voilà draw it (full plotly.js, no content policy):
+    text on a tile map fetched its font from the server plotly's "white-bg" style names, a marker symbol or a
+    symbol layer fetched an icon from a CDN, a style attribute that a template fills when the chart is drawn
+    (``<span %{text}>`` with ``text`` holding it) and one with U+FEFF around its "=" loaded their images. The same
+    figure, cleaned as every chart is (:func:`without_links`), draws with no request at all in Chromium; uncleaned,
+    the harness sees the requests (so it would see them again)."""
+    import json
+
+    from plotly.offline import get_plotlyjs
+
+    from analytics.report.figures import PLOTLY_CONFIG, geo_assets_js, without_links
+
+    styled = "style='background-image:url(https://example.invalid/b.png);cursor:url(https://example.invalid/c.png),auto'"
+    point = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [68.7, 38.5]}, "properties": {}}]}
+    fig = {"data": [{"type": "scattermap", "lat": [38.5], "lon": [68.7], "mode": "markers+text", "text": ["Dushanbe"],
+                     "marker": {"symbol": "bus", "size": 12}},
+                    {"type": "bar", "x": ["a"], "y": [1], "text": [styled], "texttemplate": "<span %{text}>bar</span>",
+                     "textposition": "inside", "xaxis": "x", "yaxis": "y"}],
+           "layout": {"map": {"domain": {"x": [0, 0.45]}, "center": {"lat": 38.5, "lon": 68.7}, "zoom": 5,
+                              "layers": [{"type": "symbol", "source": point, "symbol": {"text": "x", "icon": "airport"}}]},
+                      "xaxis": {"domain": [0.55, 1], "title": {"text": "<span style\ufeff=\ufeff'background:url("
+                                                                       "https://example.invalid/t.png)'>axis</span>"}},
+                      "annotations": [{"text": '<span style\u3000="background:url(https://example.invalid/a.png)">n</span>',
+                                       "x": 0.8, "y": 0.9, "xref": "paper", "yref": "paper", "showarrow": False}],
+                      "width": 900, "height": 400}}
+
+    def drawn(figure: dict, name: str) -> list[str]:
+        """The requests of a page drawing ``figure``, served from an http origin as a live session is (MapLibre
+        draws nothing on a page opened from a file); every request but the page itself is recorded and refused."""
+        html = ("<!doctype html><meta charset=utf-8><body><div id=c></div><script>" + get_plotlyjs()
+                + "</script><script>" + geo_assets_js() + "</script><script>Plotly.newPlot('c', "
+                + json.dumps(figure["data"]) + ", " + json.dumps(figure["layout"]) + ", "
+                + json.dumps(PLOTLY_CONFIG) + ")</script>")
+        address, requests = f"http://analytics.test/{name}", []
+
+        def route(r):
+            if r.request.url == address:
+                r.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            elif r.request.url.startswith(("data:", "blob:")):
+                r.continue_()
+            else:
+                requests.append(r.request.url)
+                r.abort()
+
+        page = browser.new_page(viewport={"width": 1000, "height": 500})
+        page.route("**/*", route)
+        page.goto(address)
+        page.wait_for_selector("#c .main-svg")
+        page.wait_for_timeout(3000)  # the map's style, fonts and icons load after the first drawing
+        drawn.canvas = page.locator("#c canvas").count()
+        page.close()
+        return requests
+
+    # uncleaned, with the style the twelfth pass set ("white-bg"): the font, the icons and the four images
+    raw = drawn({**fig, "layout": {**fig["layout"], "map": {**fig["layout"]["map"], "style": "white-bg"}}}, "raw.html")
+    assert sum("example.invalid" in r for r in raw) == 4, raw
+    assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw
+    clean = drawn(without_links(fig), "clean.html")
+    assert clean == [] and drawn.canvas >= 1, clean  # and the map itself still draws

@@ -41,8 +41,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(df):
-    """``df`` with every text cell a spreadsheet would run as a formula prefixed by ``'`` (shown as text)."""
-    return df.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    """``df`` with every text cell and column name a spreadsheet would run as a formula prefixed by ``'`` (shown
+    as text): a CSV's header row is cells too."""
+    def text(v):
+        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+    out = df.map(text)
+    out.columns = [text(c) for c in out.columns]
+    return out
 
 
 def _cell(value):

@@ -45,21 +45,23 @@ _ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
 #: a ``geojson`` or a map style given so.
 _ADDRESS = re.compile(r"\s*(?:(?:[a-z][a-z0-9+.-]*:)?//|(?:https?|wss?|ftp|file)\s*:)", re.IGNORECASE)
 #: A tile map's containers in a layout: their ``style`` (a name or an address of tiles and fonts to fetch) becomes
-#: "white-bg", the one style that fetches nothing, and a layer keeps only a GeoJSON written into the chart.
+#: :data:`BLANK_STYLE`, and a layer keeps only a GeoJSON written into the chart, drawn as lines or fills.
 _TILE_MAP = re.compile(r"(?:map|mapbox)\d*\Z")
 #: Traces drawn on a tile map (their ``subplot`` names the layout's map, ``map`` or ``mapbox`` by default).
 _MAP_TRACES = {"scattermap": "map", "choroplethmap": "map", "densitymap": "map", "scattermapbox": "mapbox",
                "choroplethmapbox": "mapbox", "densitymapbox": "mapbox"}
-#: A style attribute of a chart's text (plotly draws ``<span style=…>``) that loads something: ``url(…)``,
-#: ``image-set``, ``@import``, or a backslash escape hiding either.
-_STYLE_ATTR = re.compile(r"""\s*style\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.IGNORECASE)
-_LOADS = re.compile(r"url|image|@import|expression|\\|%\{|&", re.IGNORECASE)
-
-
-def _loads(style: str) -> bool:
-    """Whether a style attribute may load something, read as plotly reads it (entities decoded: ``&#117;rl(``);
-    one with a template (``u%{text}l(`` becomes ``url(`` when drawn) or any other entity is not kept either."""
-    return bool(_LOADS.search(style) or _LOADS.search(html.unescape(style)))
+#: A map style that names nothing to fetch: no tiles, no font glyphs, no icon sprite (plotly's own "white-bg"
+#: still names a font server, which text on a map fetches).
+BLANK_STYLE = {"version": 8, "sources": {}, "layers": [
+    {"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
+#: A style attribute in a chart's text (plotly applies ``style="…"`` and ``style='…'`` of its tags): always taken
+#: out (no chart of the suite uses one, and a style loads images and fonts in too many spellings). The spaces are
+#: those JavaScript's ``\s`` reads, U+FEFF included.
+_WS = r"[\s\ufeff]"
+_STYLE_ATTR = re.compile(rf"""{_WS}*style{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[^\s\ufeff>]*)""", re.IGNORECASE)
+#: A tag whose attributes a template fills when the chart is drawn (``<span %{text}>``): it keeps only its name.
+_TEMPLATED_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9]*)[^<>]*%\{[^<>]*>")
+_MARKUP = re.compile(r"<|style", re.IGNORECASE)
 
 
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
@@ -82,8 +84,8 @@ def without_links(obj):
     if isinstance(obj, str):
         if _ADDRESS.match(obj):
             return ""
-        while "<" in obj:  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
-            done = _STYLE_ATTR.sub(lambda a: "" if _loads(a.group(0)) else a.group(0), _ANCHOR.sub("", obj))
+        while _MARKUP.search(obj):  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
+            done = _STYLE_ATTR.sub("", _TEMPLATED_TAG.sub(r"<\1>", _ANCHOR.sub("", obj)))
             if done == obj:
                 break
             obj = done
@@ -97,6 +99,10 @@ def without_links(obj):
                 out[k] = []
         for k in [k for k in out if isinstance(k, str) and _TILE_MAP.match(k) and isinstance(out[k], dict)]:
             out[k] = _without_tiles(out[k])
+        if out.get("type") in _MAP_TRACES:
+            out = _map_trace(out)
+        for k in [k for k in out if k in _MAP_TRACES and isinstance(out[k], list)]:  # a template's map traces
+            out[k] = [_map_trace(t) if isinstance(t, dict) else t for t in out[k]]
         if isinstance(out.get("data"), list) and isinstance(out.get("layout", {}), dict):  # a whole figure
             out["layout"] = offline_maps(out["data"], out.get("layout", {}))
         return out
@@ -126,13 +132,26 @@ def offline_maps(data: list, layout: dict) -> dict:
 
 
 def _without_tiles(view: dict) -> dict:
-    """A tile map's layout (``layout.map`` or ``layout.mapbox``) that fetches nothing: no named or addressed style
-    (an offline page would draw nothing from it anyway), no layer but one drawn from a GeoJSON in the chart."""
+    """A tile map's layout (``layout.map`` or ``layout.mapbox``) that fetches nothing: :data:`BLANK_STYLE` for any
+    named or addressed style (an offline page would draw nothing from it anyway), no layer but lines or fills
+    drawn from a GeoJSON in the chart (a symbol layer's text and icons are fetched)."""
     out = dict(view)
-    out["style"] = "white-bg"
+    out["style"] = BLANK_STYLE
     if isinstance(out.get("layers"), list):
-        out["layers"] = [layer for layer in out["layers"]
-                         if isinstance(layer, dict) and isinstance(layer.get("source"), dict)]
+        out["layers"] = [layer for layer in out["layers"] if isinstance(layer, dict)
+                         and isinstance(layer.get("source"), dict) and layer.get("type") in ("line", "fill", "circle")]
+    return out
+
+
+def _map_trace(trace: dict) -> dict:
+    """A trace on a tile map that fetches nothing: no text drawn on the map (its font is fetched) and round
+    markers only (any other symbol is an icon plotly.js fetches); hover texts stay."""
+    out = dict(trace)
+    mode = out.get("mode")
+    if isinstance(mode, str) and "text" in mode:
+        out["mode"] = "+".join(p for p in mode.split("+") if p != "text") or "markers"
+    if isinstance(out.get("marker"), dict) and "symbol" in out["marker"]:
+        out["marker"] = {k: v for k, v in out["marker"].items() if k != "symbol"}
     return out
 
 
