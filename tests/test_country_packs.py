@@ -180,7 +180,7 @@ def test_validate_names_each_missing_assumption_and_area_name(made_up, tmp_path)
     assert "qvr/locales/ru.yaml: no name for area.QVR" in err
     assert ("qvr/assumptions.yaml: population.urban_total = 'many': expected a number (builder population "
             "computes with it for table 'population')") in err
-    assert "connectivity.log_sd is " in err and "; expected a spread above 0 for each technology" in err
+    assert "connectivity.log_sd is " in err and "; expected a mapping of each technology (mobile, fixed) to a spread above 0" in err
 
 
 def test_builders_read_exactly_the_assumptions_the_registry_lists(pack_copy):

@@ -585,6 +585,14 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
      "survey.mention_weights = '[0, 0, 0, 0, 0, 0]': expected at least one weight above 0"),
     ("value: [1, 3, 5, 10, 20, 50]", "value: [1, 1, 5, 10, 20, 50]",
      "prices.mobile_plan_gb = '[1, 1, 5, 10, 20, 50]': expected each bundle size once"),
+    # thirteenth pass: an item listed twice, sectors of no weight, a role the survey has not (ignored)
+    ("value: [human capacity, training materials,", "value: [human capacity, human capacity,",
+     "survey.requirements lists 'human capacity' twice: expected each item once"),
+    ("value: {IT and telecom: 0.25, banking and finance: 0.2, trade: 0.2, manufacturing: 0.15, construction and "
+     "energy: 0.1, services: 0.1}", "value: {IT and telecom: 0, trade: 0}",
+     "survey.firm_sectors = \"{'IT and telecom': 0, 'trade': 0}\": expected at least one sector with a weight above 0"),
+    ("value: {teacher: 60, student: 140}", "value: {teacher: 60, student: 140, alien: 3}",
+     "survey.respondents names teacher, student, alien: expected the number of each of teacher, student"),
 ])
 def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy, old, new, expected):
     """Tenth hostile pass: `pack build` checked the shape of assumptions but not their values, so a negative share

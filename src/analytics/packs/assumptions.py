@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +231,10 @@ BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "est
 #: had passed the ranges and stopped the build naming the CSV it would have written, not the key.
 WHOLE = {("survey", "respondents"): (lambda v: sum(v) >= 1, "at least one respondent in all"),
          ("survey", "mention_weights"): (lambda v: max(v, default=0) > 0, "at least one weight above 0"),
-         ("prices", "mobile_plan_gb"): (lambda v: len(set(v)) == len(v), "each bundle size once")}
+         ("prices", "mobile_plan_gb"): (lambda v: len(set(v)) == len(v), "each bundle size once"),
+         ("survey", "firm_sectors"): (lambda v: sum(v) > 0, "at least one sector with a weight above 0")}
+#: The roles of a reconstructed survey's respondents (``survey.respondents`` gives the number of each).
+SURVEY_ROLES = ("teacher", "student")
 #: The survey's item lists, each given a weight by ``mention_weights`` in its order.
 MENTIONED = ("requirements", "advantages", "disadvantages")
 
@@ -264,6 +268,15 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
     survey = doc.get("survey") if isinstance(doc.get("survey"), dict) else {}
     weights = (survey.get("mention_weights") or {}).get("value") if isinstance(survey.get("mention_weights"), dict) else None
     lists = [len(e["value"]) for k in MENTIONED if isinstance(e := survey.get(k), dict) and isinstance(e.get("value"), list)]
+    for k in MENTIONED:
+        items = (survey.get(k) or {}).get("value") if isinstance(survey.get(k), dict) else None
+        twice = [i for n, i in enumerate(items) if i in items[:n]] if isinstance(items, list) else []
+        if twice:
+            problems.append(Problem(label, f"survey.{k} lists {str(twice[0])[:40]!r} twice: expected each item once"))
+    roles = (survey.get("respondents") or {}).get("value") if isinstance(survey.get("respondents"), dict) else None
+    if isinstance(roles, dict) and set(roles) != set(SURVEY_ROLES):
+        problems.append(Problem(label, f"survey.respondents names {', '.join(map(str, roles)) or 'no role'}: "
+                                       f"expected the number of each of {', '.join(SURVEY_ROLES)}"))
     if isinstance(weights, list) and lists and len(weights) < max(lists):
         problems.append(Problem(label, f"survey.mention_weights has {len(weights)} weights; expected one for each "
                                        f"item of the longest list ({max(lists)})"))
@@ -273,9 +286,25 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
 def all_stated(pack: Path, before: list[Problem] = ()) -> list[Problem]:
     """:func:`shapes_stated` and :func:`values_stated` of a pack, each key named once (not again when ``before``, the
     problems already found, names it): what validate and pack build both check before anything is built."""
-    problems = list(before) + shapes_stated(pack)
-    problems += [p for p in values_stated(pack) if not any(p.message.split(" = ")[0] in q.message for q in problems)]
+    problems = list(before)
+    for found in (shapes_stated(pack), values_stated(pack)):
+        named = [k for k in map(_key_named, problems) if k]
+        problems += [p for p in found if not any(_same_key(_key_named(p), k) for k in named)]
     return problems[len(before):]
+
+
+_KEY = re.compile(r"([A-Za-z_][\w.\[\]-]*)(?: = | is |:)")
+
+
+def _key_named(problem: Problem) -> str:
+    """The key a problem of ``assumptions.yaml`` opens with (``survey.respondents.teacher``), or ""."""
+    m = _KEY.match(problem.message)
+    return m.group(1) if m and "." in m.group(1) else ""
+
+
+def _same_key(a: str, b: str) -> bool:
+    """Whether two keys name one value or one inside the other (``a.b`` and ``a.b.c``, ``a.b[2]``)."""
+    return bool(a) and (a == b or a.startswith((b + ".", b + "[")) or b.startswith((a + ".", a + "[")))
 
 
 def values_stated(pack: Path) -> list[Problem]:

@@ -79,7 +79,7 @@ SHAPES: dict[str, tuple] = {
                       "the local currency per US dollar, above 0"),
     "log_sd": (lambda v: isinstance(v, dict) and bool(v) and all(isinstance(x, int | float) and not isinstance(x, bool)
                                                                  and x > 0 for x in v.values()),
-               "a spread above 0 for each technology (mobile, fixed)"),
+               "a mapping of each technology (mobile, fixed) to a spread above 0"),
     "sample_size": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 1_000_000,
                     "a whole number of people from 100 to 1,000,000"),
     "requirements": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) and x for x in v),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..assumptions import SURVEY_ROLES
 from .counts import apportion
 
 INSTITUTIONS = ["University A", "University B", "University C", "NGO A", "NGO B"]
@@ -38,7 +39,7 @@ def build_pilot_respondents(assumptions: dict, seed: int) -> pd.DataFrame:
     """
     rng = np.random.default_rng(seed)
     n = assumptions["respondents"]
-    roles = np.repeat(["teacher", "student"], [n["teacher"], n["student"]])
+    roles = np.repeat(SURVEY_ROLES, [n[role] for role in SURVEY_ROLES])
     total = len(roles)
     df = pd.DataFrame({"respondent_id": [f"R{i:03d}" for i in range(1, total + 1)], "role": roles})
     df["institution"] = _exact(rng, total, dict.fromkeys(INSTITUTIONS, 1.0))
