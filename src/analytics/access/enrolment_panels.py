@@ -11,7 +11,7 @@ from ..models import cascade as cascade_mod
 from ..models.intervals import REPLICATES
 from ..report import sentences
 from ..report.areas import area_name, areas, in_region, where
-from ..report.figures import localise, title
+from ..report.figures import localise, title, white_figure
 from ..report.panel import Panel, Reading
 from ..report.sentences import MIN_SAMPLE, price_point_note
 from ..report.session import builder
@@ -137,7 +137,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
     iv = dec.intervals
     names = [*dec.parts.index, "unexplained"]
     labels = [tx(f"access.part_{p.replace(' ', '_')}") for p in names]
-    fig = go.Figure(go.Bar(
+    fig = white_figure(go.Bar(
         x=[100 * iv.loc[p, "estimate"] for p in names], y=labels, orientation="h",
         error_x={"type": "data", "symmetric": False,
                  "array": [100 * (iv.loc[p, "high"] - iv.loc[p, "estimate"]) for p in names],
@@ -145,7 +145,7 @@ def decomposition_panel(pack, region: str = "all", age_band: str = "17-24", n_re
         marker_color=["#4c78a8"] * len(dec.parts) + ["#bab0ac"],
         hovertemplate="%{y}: %{x:+.1f} " + html.escape(tx("access.pp_short"), quote=False) + "<extra></extra>"))
     fig.update_layout(title=sample_title(pack, tx, tx("access.waterfall_title", where=place, age=age_text(age_band))),
-                      xaxis_title=tx("access.pp"), template="plotly_white", height=380, showlegend=False,
+                      xaxis_title=tx("access.pp"), height=380, showlegend=False,
                       yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10})
     explained = dec.parts.sort_values()
     biggest = explained.index[-1]
@@ -226,13 +226,13 @@ def counterfactual_panel(pack, region: str = "all", age_band: str = "17-24", sce
     s = cf.rates().loc[lambda f: f.index.isin(big)]
     names = [tx(f"access.{k}") for k in s.index]
     hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
-    fig = go.Figure([
+    fig = white_figure([
         go.Bar(name=tx("access.now"), x=names, y=100 * s["now"], hovertemplate=hover),
         go.Bar(name=tx(f"param.scenario.{scenario}"), x=names, y=100 * s["under_scenario"], hovertemplate=hover,
                # the band of the modelled change on top of today's level: it never dips below today
                error_y={"type": "data", "symmetric": False, "array": s["change_pp_high"] - s["change_pp"],
                         "arrayminus": s["change_pp"] - s["change_pp_low"]})])
-    fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("access.percent"),
+    fig.update_layout(barmode="group", height=420, yaxis_title=tx("access.percent"),
                       title=title(tx, tx("access.cf_title", where=where(tx, pack, region), age=age_text(age_band)), True),
                       legend={"orientation": "h", "y": -0.15})
     numbers = {"online_capable_pct": 100 * cf.capable_share}

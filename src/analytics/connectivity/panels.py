@@ -21,7 +21,7 @@ from ..models.affordability import StudyNeeds
 from ..models.cascade_panel import TABLES as CASCADE_TABLES
 from ..models.content_profiles import PROFILES, profile, profile_table
 from ..report.areas import check_region, district_names, in_region, where
-from ..report.figures import choropleth, localise, title
+from ..report.figures import choropleth, localise, title, white_figure
 from ..report.panel import Panel, Reading, answer, short_grade
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
@@ -178,7 +178,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     pop = in_region(pack.population, region)
     present = set(pop.loc[pop["population"] > 0, "settlement"])  # an all-urban city shows its towns alone
     f = f[f["settlement"].isin(present)]
-    fig = go.Figure()
+    fig = white_figure()
     hover = "%{fullData.name}<br>%{x}: " + percent_hover("%{y:.1f}", language) + "<extra></extra>"
     for settlement, colour in (("urban", "#4c78a8"), ("rural", "#f58518")):
         g = f[f["settlement"] == settlement].sort_values("quintile")
@@ -188,7 +188,7 @@ def affordability_panel(pack, region: str = "all", content_profile: str = "video
     fig.add_hline(y=100 * data_costs.A4AI_SHARE, line_dash="dash", line_color="#333",
                   annotation_text=html.escape(tx("conn.a4ai_line"), quote=False), annotation_position="top left")
     modelled = pack.is_modelled("incomes") or pack.is_modelled("plans")
-    fig.update_layout(barmode="group", template="plotly_white", height=420, yaxis_title=tx("conn.percent_income"),
+    fig.update_layout(barmode="group", height=420, yaxis_title=tx("conn.percent_income"),
                       title=title(tx, tx("conn.cost_title", profile=name), modelled),
                       legend={"orientation": "h", "y": -0.15})
     # the group for whom the month costs most (the poorest fifth where incomes are lowest) and least
@@ -258,12 +258,12 @@ def capacity_panel(pack, region: str = "all", cache_share: float = 0.5, studying
     labels = [tx("conn.link_national"), tx("conn.link_uncached"), tx("conn.link_cached", share=100 * cache_share),
               tx("conn.link_lms")]
     labels = ["<br>".join(textwrap.wrap(html.escape(x, quote=False), 26)) for x in labels]  # long names wrap
-    fig = go.Figure(go.Bar(y=labels, x=[f["national"], before, f["international"], f["lms"]], orientation="h",
+    fig = white_figure(go.Bar(y=labels, x=[f["national"], before, f["international"], f["lms"]], orientation="h",
                            marker_color=["#54a24b", "#e45756", "#72b7b2", "#b279a2"],
                            hovertemplate="%{y}: %{x:.2f} " + html.escape(tx("conn.gbps"), quote=False) + "<extra></extra>"))
     place = where(tx, pack, region)
     modelled = any(pack.is_modelled(t) for t in ("learners", *CASCADE_TABLES))
-    fig.update_layout(template="plotly_white", height=380, xaxis_title=tx("conn.gbps"), showlegend=False,
+    fig.update_layout(height=380, xaxis_title=tx("conn.gbps"), showlegend=False,
                       yaxis={"autorange": "reversed", "automargin": True},
                       title=title(tx, tx("conn.capacity_title" if studying is None else "conn.capacity_active_title",
                                          where=place), modelled))  # whose traffic: the sentence's learners

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..core.numbers import percent_hover
 from ..report.areas import check_region, where
-from ..report.figures import localise, title
+from ..report.figures import localise, title, white_figure
 from ..report.panel import Panel, Reading
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
@@ -75,9 +75,9 @@ def cascade_panel(pack, region: str = "all", scenario: str = "baseline", languag
     hover = "%{fullData.name}<br>%{y}: " + percent_hover("%{x:.1f}", language) + "<extra></extra>"
     groups = ["all", *settlements] if len(settlements) > 1 else ["all"]
     frames = {"all": whole, **{s: parts[parts["settlement"] == s] for s in settlements}}
-    fig = go.Figure([go.Bar(name=names[g], y=wrapped, x=100 * frames[g].set_index("step").loc[steps, "step_share"],
+    fig = white_figure([go.Bar(name=names[g], y=wrapped, x=100 * frames[g].set_index("step").loc[steps, "step_share"],
                             orientation="h", hovertemplate=hover) for g in groups])
-    fig.update_layout(barmode="group", template="plotly_white", height=460, xaxis_title=tx("cascade.percent"),
+    fig.update_layout(barmode="group", height=460, xaxis_title=tx("cascade.percent"),
                       xaxis_range=[0, 100], yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2},
                       title=title(tx, tx("cascade.title", where=place), True), margin={"l": 10})
     fig.update_yaxes(automargin=True)

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ..report.areas import area_name, areas, check_region, where
-from ..report.figures import choropleth, localise, title
+from ..report.figures import choropleth, localise, title, white_figure
 from ..report.panel import Panel, Reading
 from ..report.session import builder
 from ..report.views import TableView
@@ -51,7 +51,7 @@ def indicator_figure(pack, year_from: int, year_to: int, language: str = "en"):
     figures = []
     for indicator in [i for i in PROFILE_INDICATORS if i in set(df["indicator"])]:
         part = df[df["indicator"] == indicator]
-        fig = go.Figure(layout={"template": "plotly_white"})
+        fig = white_figure()
         for code in codes:  # one line per area, the country first and thicker, in the same colour on every chart
             line = part[part["area_code"] == code]
             if line.empty:

@@ -155,6 +155,22 @@ def _map_trace(trace: dict) -> dict:
     return out
 
 
+#: Every chart's template: plotly's own "plotly_white".
+TEMPLATE = "plotly_white"
+
+
+def white_figure(data=None):
+    """A plotly figure (of the traces ``data``) on :data:`TEMPLATE`, made the session's default template (plotly
+    copies a template each time one is set: ``template="plotly_white"`` in a layout took about 7 ms a chart, 6 %
+    of a kernel's time in a briefing; a default is copied once)."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if pio.templates.default != TEMPLATE:
+        pio.templates.default = TEMPLATE
+    return go.Figure(data)
+
+
 def figure_bundle(fig) -> dict:
     """A figure as a notebook output (plotly's JSON mimetype), for ``display(..., raw=True)``.
 
@@ -313,7 +329,7 @@ def choropleth(gdf, code_col: str, value_col: str, name_col: str, title: str,
         ticks = [10.0 ** k for k in range(int(np.floor(z.min())), int(np.ceil(z.max())) + 1)]
         colorbar.update(tickvals=np.log10(ticks).tolist(),
                         ticktext=[decimal(t, 0 if t >= 1 else None, language) for t in ticks])
-    fig = go.Figure(go.Choropleth(
+    fig = white_figure(go.Choropleth(
         geojson=geojson, locations=frame[code_col].astype(str), z=z, customdata=values,
         text=[html.escape(str(n), quote=False) for n in frame[name_col]], colorscale=color_scale, marker_line_color="white",
         marker_line_width=0.6, colorbar=colorbar,

@@ -2,8 +2,8 @@
 
 A warm kernel runs job after job (:mod:`analytics.run.kernels`). The hidden first cell of
 each job empties the user namespace (``%reset -f``) and then calls :func:`start`, which
-returns to the notebook's folder, sets the job's environment, restores plotly's and
-pandas' defaults and starts counting what the job computes and reuses. A job never sees a
+returns to the notebook's folder, sets the job's environment, restores the suite's chart
+template and pandas' defaults and starts counting what the job computes and reuses. A job never sees a
 variable, a working directory, a setting or a data folder left by the job before it.
 """
 
@@ -37,6 +37,7 @@ def start(cwd: str, env: dict[str, str], forget: list[str], renderer: str) -> No
     for key in forget:
         os.environ.pop(key, None)
     from ..core import cache
+    from ..report.figures import TEMPLATE
 
     cache.take_stats()  # what this job computes and reuses is counted from here
     import pandas as pd
@@ -44,8 +45,8 @@ def start(cwd: str, env: dict[str, str], forget: list[str], renderer: str) -> No
 
     if pio.renderers.default != renderer:
         pio.renderers.default = renderer
-    if pio.templates.default != "plotly":  # setting it copies the template: only when a job changed it
-        pio.templates.default = "plotly"
+    if pio.templates.default != TEMPLATE:  # setting it copies the template: only when a job changed it
+        pio.templates.default = TEMPLATE
     pd.reset_option("^display")
 
 

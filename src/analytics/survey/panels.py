@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..core.numbers import language_in
-from ..report.figures import localise, title
+from ..report.figures import localise, title, white_figure
 from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note
 from ..report.session import builder
@@ -40,9 +40,9 @@ def _bars(tx, labels: list[str], frame: pd.DataFrame, text: str, horizontal: boo
         go.Bar(x=names, y=value, error_y=error)
     bar.update(marker_color="#4c78a8", hovertemplate=("%{y}: %{x:.1f} %" if horizontal else "%{x}: %{y:.1f} %")
                + "<extra></extra>")
-    fig = go.Figure(bar)
+    fig = white_figure(bar)
     axis = {"title": tx("survey.percent_respondents"), "range": [0, 100]}
-    fig.update_layout(template="plotly_white", height=360, showlegend=False, title=title(tx, text, modelled),
+    fig.update_layout(height=360, showlegend=False, title=title(tx, text, modelled),
                       **({"xaxis": axis, "yaxis": {"autorange": "reversed", "automargin": True}} if horizontal
                          else {"yaxis": axis}))
     return fig

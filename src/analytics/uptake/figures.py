@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..report.figures import title
+from ..report.figures import title, white_figure
 from .simulate import STAGES
 
 COLOURS = {"enrolled": "#4c78a8", "active": "#72b7b2", "completed": "#54a24b", "certified": "#e45756"}
@@ -23,13 +23,13 @@ def fan_figure(tx, sim, area: list[str] | None, stage: str, text: str) -> go.Fig
     """New entrants to ``stage`` a year: the P50 line in the P10–P90 band (persons a year)."""
     band, line = fan_data(sim, area, stage)
     name = tx(f"uptake.stage_{stage}")
-    fig = go.Figure()
+    fig = white_figure()
     fig.add_trace(go.Scatter(**band, fill="toself", fillcolor=COLOURS[stage], opacity=0.25, line={"width": 0},
                              hoverinfo="skip", showlegend=False, name=name))
     fig.add_trace(go.Scatter(**line, mode="lines+markers", name=name, showlegend=False, line={"color": COLOURS[stage]},
                              hovertemplate=f"{name}: %{{y:,.0f}} (%{{customdata[0]:,.0f}}–%{{customdata[1]:,.0f}})"
                                            "<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.year_axis"),
+    fig.update_layout(height=360, xaxis_title=tx("uptake.year_axis"),
                       yaxis_title=tx("uptake.persons_year"), yaxis_rangemode="tozero", title=title(tx, text, True))
     return fig
 
@@ -50,8 +50,8 @@ def funnel_data(sim, area: list[str] | None) -> dict:
 def funnel_figure(tx, sim, area: list[str] | None, text: str) -> go.Figure:
     """The four stages over the horizon: P50 bars with P10–P90 whiskers (persons)."""
     names = [tx(f"uptake.stage_{st}") for st in STAGES]
-    fig = go.Figure(go.Bar(x=names, **funnel_data(sim, area), marker_color=[COLOURS[st] for st in STAGES],
+    fig = white_figure(go.Bar(x=names, **funnel_data(sim, area), marker_color=[COLOURS[st] for st in STAGES],
                            hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.persons"), showlegend=False,
+    fig.update_layout(height=380, yaxis_title=tx("uptake.persons"), showlegend=False,
                       title=title(tx, text, True))
     return fig

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..report.areas import check_region, where
-from ..report.figures import localise, title
+from ..report.figures import localise, title, white_figure
 from ..report.panel import Panel, Reading, answer
 from ..report.sentences import modelled_note, price_point_note
 from ..report.session import builder
@@ -247,7 +247,7 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
     bars = [(tx("uptake.cmp_model_complete"), done["mid"], done), (tx("uptake.cmp_model_certified"), cert["mid"], cert),
             (tx("uptake.cmp_oulad"), oulad, None), (tx("uptake.cmp_harvardx"), HARVARDX_CERTIFIED_PCT, None),
             (tx("uptake.cmp_mooc_median"), MOOC_MEDIAN_COMPLETION_PCT, None)]
-    fig = go.Figure()
+    fig = white_figure()
     for rows, colours, name in ((bars[:2], ["#54a24b", "#e45756"], tx("uptake.this_model")),
                                 (bars[2:], ["#9d755d", "#bab0ac", "#bab0ac"], tx("uptake.published"))):
         banded = rows[0][2] is not None
@@ -255,7 +255,7 @@ def calibration_panel(pack, scenario: str = "baseline", horizon_years: int = 11,
                              marker_color=colours, hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
                              error_x={"type": "data", "symmetric": False, "array": [b[2]["high"] - b[1] for b in rows],
                                       "arrayminus": [b[1] - b[2]["low"] for b in rows]} if banded else None))
-    fig.update_layout(template="plotly_white", height=360, xaxis_title=tx("uptake.percent_enrolled"),
+    fig.update_layout(height=360, xaxis_title=tx("uptake.percent_enrolled"),
                       yaxis={"autorange": "reversed", "automargin": True}, showlegend=True, barmode="overlay",
                       legend={"orientation": "h", "y": -0.25}, title=title(tx, tx("uptake.cmp_title"), True))
     ors = cal.odds_ratios().set_index("term").loc[list(CARRIED)].reset_index()
@@ -298,12 +298,12 @@ def cost_panel(pack, region: str = "all", scenario: str = "baseline", horizon_ye
     f = c.to_frame()
     per = f[f["measure"] == "per_completer_usd"].set_index("route").loc[list(ROUTES)]
     names = [tx(f"uptake.route_{r}") for r in per.index]
-    fig = go.Figure(go.Bar(x=names, y=per["p50"], marker_color=["#4c78a8", "#f58518", "#54a24b"],
+    fig = white_figure(go.Bar(x=names, y=per["p50"], marker_color=["#4c78a8", "#f58518", "#54a24b"],
                            error_y={"type": "data", "symmetric": False, "array": per["p90"] - per["p50"],
                                     "arrayminus": per["p50"] - per["p10"]},
                            customdata=np.stack([per["p10"], per["p90"]], axis=1),
                            hovertemplate="%{x}: %{y:,.0f} (%{customdata[0]:,.0f}–%{customdata[1]:,.0f})<extra></extra>"))
-    fig.update_layout(template="plotly_white", height=380, yaxis_title=tx("uptake.usd_per_completer"),
+    fig.update_layout(height=380, yaxis_title=tx("uptake.usd_per_completer"),
                       showlegend=False, title=title(tx, tx("uptake.cost_title", years=horizon_years, where=where(tx, pack, "all")), True))
     cheapest = per["p50"].idxmin()
     low = per.loc[cheapest]
