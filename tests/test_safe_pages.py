@@ -527,7 +527,7 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
 
     # uncleaned, with the style the twelfth pass set ("white-bg"): the font, the icons and the four images
     raw = drawn({**fig, "layout": {**fig["layout"], "map": {**fig["layout"]["map"], "style": "white-bg"}}}, "raw.html")
-    assert sum("example.invalid" in r for r in raw) == 4, raw
+    assert len({r for r in raw if "example.invalid" in r}) == 4, raw  # (an image may be asked for twice)
     assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw
     clean = drawn(without_links(fig), "clean.html")
     assert clean == [] and drawn.canvas >= 1, clean  # and the map itself still draws
