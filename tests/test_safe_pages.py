@@ -531,3 +531,55 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
     assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw
     clean = drawn(without_links(fig), "clean.html")
     assert clean == [] and drawn.canvas >= 1, clean  # and the map itself still draws
+
+
+def test_a_notebooks_tile_maps_publish_drawn_on_geo_maps(small_run, offline_page, tmp_path):
+    """Thirteenth hostile pass: a notebook's map on tiles (scattermap) published blank: MapLibre draws in a worker
+    made from the page's code, and a page opened from a file gets none. A published page draws every tile-map
+    trace's data on a geo map fitted to it (points, a GeoJSON's shapes, a density's points), fetching nothing."""
+    import nbformat
+
+    folder, _ = small_run
+    nb = nbformat.read(next(folder.glob("notebooks/04_pilot_survey*_en.ipynb")), as_version=4)
+    shape = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "A", "properties": {}, "geometry": {
+        "type": "Polygon", "coordinates": [[[68, 38], [69, 38], [69, 39], [68, 39], [68, 38]]]}}]}
+    figure = {"data": [{"type": "scattermap", "lat": [38.56, 37.49], "lon": [68.77, 71.55], "mode": "markers+text",
+                        "text": ["Dushanbe", "Khorog"], "marker": {"size": 14, "color": "#c00"}},
+                       {"type": "choroplethmap", "geojson": shape, "locations": ["A"], "z": [1], "subplot": "map2"},
+                       {"type": "densitymap", "lat": [38, 39], "lon": [70, 71], "z": [1, 2], "below": "x"}],
+              "layout": {"map": {"style": "open-street-map", "domain": {"x": [0, 0.5]}, "zoom": 5},
+                         "map2": {"domain": {"x": [0.5, 1]}, "layers": [{"source": "https://example.invalid/t"}]},
+                         "height": 400}}
+    out = nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": figure, "text/plain": "map"})
+    nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell("fig", outputs=[out]))
+    saved = tmp_path / "04_pilot_survey.ipynb"
+    nbformat.write(nb, saved)
+    proc = run_cli("publish", str(saved), "--outputs", str(tmp_path / "pub"))
+    assert proc.returncode == 0, proc.stderr
+    (path,) = [p for p in (tmp_path / "pub").rglob("*.html") if "04_pilot_survey" in p.name]
+    page = offline_page(path)
+    page.page.evaluate("() => [...document.querySelectorAll('.plotly-figure')].forEach(e => e.scrollIntoView())")
+    # the three traces drawn on two geo maps: the two towns with their names, the shape, the density's two points
+    page.wait_until("document.querySelectorAll('.geo .scattergeo path.point').length == 4")
+    drawn = page.page.evaluate("""() => ({shapes: document.querySelectorAll('.geo .choroplethlocation').length,
+        names: [...document.querySelectorAll('.geo .scattergeo text')].map(t => t.textContent),
+        tiles: document.querySelectorAll('.maplibregl-map, canvas.maplibregl-canvas').length})""")
+    assert drawn == {"shapes": 1, "names": ["Dushanbe", "Khorog"], "tiles": 0}, drawn
+    assert page.requests == [] and page.errors == [], (page.requests, page.errors)
+
+
+def test_a_tile_maps_shapes_turn_clockwise_for_a_geo_map():
+    """plotly's geo maps draw a counter-clockwise outer ring as the globe minus the shape (a tile map does not
+    care): a published tile map's polygons are turned clockwise, their holes counter-clockwise, anything
+    malformed left as it is. The signed areas were worked out by hand (shoelace: +1 for the unit square
+    counter-clockwise)."""
+    from analytics.publish.tile_maps import clockwise
+
+    ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
+    hole_cw = [[0.2, 0.2], [0.2, 0.8], [0.8, 0.8], [0.8, 0.2], [0.2, 0.2]]
+    got = clockwise({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ccw, hole_cw]}},
+        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ccw[::-1]]]}},
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [["x", None]]}}]})
+    first, second, third = (f["geometry"]["coordinates"] for f in got["features"])
+    assert first == [ccw[::-1], hole_cw[::-1]] and second == [[ccw[::-1]]] and third == [["x", None]]

@@ -24,6 +24,7 @@ from functools import cache
 from ..report.figures import PLOTLY_CONFIG, PLOTLY_MIME, TITLE_MIME, offline_maps, plain_title, without_links
 from ..report.panel import SKIP_MIME
 from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
+from .tile_maps import on_geo
 
 #: Mimetype of an ipywidgets view (a live session's controls; pages leave them out).
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -177,7 +178,10 @@ def _output(out, fig_id: str, texts) -> tuple[str, str | None] | None:
         layout, caption = _title_out(fig.get("layout", {}))
         if layout.get("template") == shared_template():  # written once per document (see draw_js)
             layout["template"] = SHARED
-        traces = without_links(fig.get("data", []))
+        data = fig.get("data", [])
+        if isinstance(data, list):  # a tile map cannot draw on a page opened from a file: its data on a geo map
+            data, layout = on_geo(data, layout)
+        traces = without_links(data)
         spec = {"data": traces, "layout": offline_maps(traces if isinstance(traces, list) else [], without_links(layout)),
                 "config": PLOTLY_CONFIG}
         heading = f'<p class="chart-title">{caption}</p>' if caption else ""
