@@ -220,7 +220,12 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     page.page.wait_for_function(f"() => document.querySelectorAll('.plotly-figure[id] .plot-container').length >= {n}",
                                 timeout=30_000)  # every chart drawn, the one named "<!--<script>" too
     assert n >= 2 and page.page.locator("footer").count() == 1  # nothing swallowed the rest of the page
-    assert "example.invalid" not in page_path.read_text(encoding="utf-8")  # no address of the payloads is kept
+    # no address of the payloads is kept where it acts: in no attribute of any element (fourteenth pass: a chart's
+    # text keeps only plain formatting tags, so a broken-up link shows as its own characters, address included)
+    acting = page.page.evaluate("() => [...document.querySelectorAll('*')].flatMap(e => [...e.attributes]"
+                                ".filter(a => a.value.includes('example.invalid') && !a.name.startsWith('data-'))"  # data-*: inert (plotly
+                                ".map(a => e.tagName + ' ' + a.name))")  # keeps a text as given in data-unformatted)
+    assert acting == [], acting
     # eighth hostile pass: plotly's "Share chart…" button sent a chart to its cloud in a new window (no content
     # policy stops that): no chart offers it, and none has a server to send to
     page.page.hover(".plotly-figure[id]")
@@ -447,16 +452,25 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
     for text in ('<span style="background-image:url(https://example.invalid/b.png)">x</span>',
                  "<span style='mask:u\\rl(//example.invalid/m)'>x</span>", '<b style="list-style-image:image-set(x)">x</b>'):
         assert "example.invalid" not in without_links(text) and "style" not in without_links(text), text
-    # thirteenth pass: every style attribute goes (the spaces around "=" as JavaScript reads them, U+FEFF included)
-    assert without_links('<span style="color:#c00">x</span>') == '<span>x</span>'
-    assert without_links("<span style\ufeff=\ufeff'fill:url(//example.invalid/f)'>x</span>") == "<span>x</span>"
+    # thirteenth pass: every tag with attributes goes (the spaces around "=" as JavaScript reads them, U+FEFF
+    # included); fourteenth: a chart's text keeps only plain formatting tags, every other "<" and ">" is written as
+    # an entity, so pieces that a template joins when drawn cannot make a tag ("<span sty" + "le='…'>")
+    assert without_links('<span style="color:#c00">x</span>') == 'x</span>'
+    assert without_links("<span style\ufeff=\ufeff'fill:url(//example.invalid/f)'>x</span>") == "x</span>"
+    assert [without_links(t) for t in ("<span sty", "le='fill:url(//example.invalid/f)'>x</span>", "<a hr",
+                                       "<%{text}>", "a < b > c", "<b>x</b><br>y<sup>2</sup>%{x}<extra></extra>")] == [
+        "&lt;span sty", "le='fill:url(//example.invalid/f)'&gt;x</span>", "&lt;a hr", "&lt;%{text}&gt;",
+        "a &lt; b &gt; c", "<b>x</b><br>y<sup>2</sup>%{x}<extra></extra>"]
+    # a chart's own buttons and sliders (a click could turn a trace into a tile map, or set a map's style) go
+    assert without_links({"layout": {"updatemenus": [{"buttons": []}], "sliders": [{}], "height": 3}}) == {
+        "layout": {"height": 3}}
     # twelfth pass: a style written with entities (plotly decodes them: "&#117;rl(") or split around a template
     # ("u%{text}l(" is "url(" once drawn) loaded its address; and a publish of a map trace with no map in the
     # layout, or naming one the layout lacks, kept plotly's default style (its tiles from a CDN)
     for text in ('<span style="cursor:&#117;rl(https://example.invalid/c.png),auto">T</span>',
                  '<span style="fill:&#x75;&#x72;&#x6c;(//example.invalid/h)">T</span>',
                  '<span style="fill:u%{text}l(https://example.invalid/a.svg#a)">T</span>'):
-        assert without_links(text) == "<span>T</span>", text
+        assert without_links(text) == "T</span>", text
     from analytics.report.figures import offline_maps
 
     for trace in ({"type": "scattermap"}, {"type": "scattermap", "subplot": "map1"}):
@@ -489,13 +503,21 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
     fig = {"data": [{"type": "scattermap", "lat": [38.5], "lon": [68.7], "mode": "markers+text", "text": ["Dushanbe"],
                      "marker": {"symbol": "bus", "size": 12}},
                     {"type": "bar", "x": ["a"], "y": [1], "text": [styled], "texttemplate": "<span %{text}>bar</span>",
-                     "textposition": "inside", "xaxis": "x", "yaxis": "y"}],
+                     "textposition": "inside", "xaxis": "x", "yaxis": "y"},
+                    # fourteenth pass: a style or a link in pieces that the template joins when drawn
+                    {"type": "bar", "x": ["b", "c"], "y": [1, 1], "text": ["<span sty", "<a hr"],
+                     "customdata": ["le='background-image:url(https://example.invalid/h1.png)'>split</span>",
+                                    "ef='https://example.invalid/link' target='_top'>link</a>"],
+                     "texttemplate": "%{text}%{customdata}", "textposition": "inside", "xaxis": "x", "yaxis": "y"}],
            "layout": {"map": {"domain": {"x": [0, 0.45]}, "center": {"lat": 38.5, "lon": 68.7}, "zoom": 5,
                               "layers": [{"type": "symbol", "source": point, "symbol": {"text": "x", "icon": "airport"}}]},
                       "xaxis": {"domain": [0.55, 1], "title": {"text": "<span style\ufeff=\ufeff'background:url("
                                                                        "https://example.invalid/t.png)'>axis</span>"}},
                       "annotations": [{"text": '<span style\u3000="background:url(https://example.invalid/a.png)">n</span>',
                                        "x": 0.8, "y": 0.9, "xref": "paper", "yref": "paper", "showarrow": False}],
+                      # fourteenth pass: the chart's own button sets a tile style by name when clicked
+                      "updatemenus": [{"type": "buttons", "x": 0.5, "y": 1.15, "buttons": [
+                          {"label": "tiles", "method": "relayout", "args": [{"map.style": "open-street-map"}]}]}],
                       "width": 900, "height": 400}}
 
     def drawn(figure: dict, name: str) -> list[str]:
@@ -521,16 +543,22 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
         page.goto(address)
         page.wait_for_selector("#c .main-svg")
         page.wait_for_timeout(3000)  # the map's style, fonts and icons load after the first drawing
+        if page.locator("#c .updatemenu-button").count():
+            page.locator("#c .updatemenu-button").first.click()
+            page.wait_for_timeout(2000)
         drawn.canvas = page.locator("#c canvas").count()
+        drawn.links = page.evaluate("() => [...document.querySelectorAll('#c a')].filter(a => [...a.attributes]"
+                                    ".some(x => x.value.includes('example.invalid'))).length")
         page.close()
         return requests
 
     # uncleaned, with the style the twelfth pass set ("white-bg"): the font, the icons and the four images
     raw = drawn({**fig, "layout": {**fig["layout"], "map": {**fig["layout"]["map"], "style": "white-bg"}}}, "raw.html")
-    assert len({r for r in raw if "example.invalid" in r}) == 4, raw  # (an image may be asked for twice)
-    assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw
+    assert len({r for r in raw if "example.invalid" in r}) == 5 and drawn.links == 1, raw  # (an image may be asked
+    assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw  # for twice)
+    assert any("openstreetmap" in r for r in raw), raw  # the button's tiles
     clean = drawn(without_links(fig), "clean.html")
-    assert clean == [] and drawn.canvas >= 1, clean  # and the map itself still draws
+    assert clean == [] and drawn.canvas >= 1 and drawn.links == 0, clean  # and the map itself still draws
 
 
 def test_a_notebooks_tile_maps_publish_drawn_on_geo_maps(small_run, offline_page, tmp_path):

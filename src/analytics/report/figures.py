@@ -39,8 +39,17 @@ def geo_assets_js() -> str:
     return "window.PlotlyGeoAssets=" + json.dumps({"topojson": topo}) + ";"
 
 
-#: An anchor tag in a chart's text: plotly draws ``<a href>`` in titles, labels and annotations as a link.
-_ANCHOR = re.compile(r"</?a\b[^>]*>", re.IGNORECASE)
+#: The tags a chart's text keeps (plotly's own formatting: line breaks, bold, italics, sub- and superscripts, a
+#: hover's ``<extra>``), each whole and without attributes. Every other ``<`` and ``>`` is written as an entity and
+#: shows as itself, so no tag with attributes (a link, a style that loads an image) can form in a chart, not even
+#: from pieces that plotly joins when it draws (``<span sty`` in one value, ``le='…'>`` in another, a template's
+#: ``%{…}`` between them).
+_KEPT_TAG = re.compile(r"(</?(?:br|b|i|em|s|u|sub|sup|span|extra)\s*/?>)", re.IGNORECASE)
+#: A whole tag with attributes, taken out before the rest is escaped (a link's words stay, its address goes).
+_ATTRIBUTED_TAG = re.compile(r"<[A-Za-z][^<>]*\s[^<>]*>|</a\s*>", re.IGNORECASE)
+#: Layout keys that let a chart restyle itself when clicked (plotly's own buttons and sliders: a button may turn a
+#: trace into a tile map or set a map's style by address); the suite's controls are widgets, outside the chart.
+_SELF_CHANGING = ("updatemenus", "sliders")
 #: A value that is a whole address off the page (``https://…``, ``//host/…``): plotly fetches an image's ``source``,
 #: a ``geojson`` or a map style given so.
 _ADDRESS = re.compile(r"\s*(?:(?:[a-z][a-z0-9+.-]*:)?//|(?:https?|wss?|ftp|file)\s*:)", re.IGNORECASE)
@@ -54,16 +63,6 @@ _MAP_TRACES = {"scattermap": "map", "choroplethmap": "map", "densitymap": "map",
 #: still names a font server, which text on a map fetches).
 BLANK_STYLE = {"version": 8, "sources": {}, "layers": [
     {"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
-#: A style attribute in a chart's text (plotly applies ``style="…"`` and ``style='…'`` of its tags): always taken
-#: out (no chart of the suite uses one, and a style loads images and fonts in too many spellings). The spaces are
-#: those JavaScript's ``\s`` reads, U+FEFF included.
-_WS = r"[\s\ufeff]"
-_STYLE_ATTR = re.compile(rf"""{_WS}*style{_WS}*={_WS}*(?:"[^"]*"|'[^']*'|[^\s\ufeff>]*)""", re.IGNORECASE)
-#: A tag whose attributes a template fills when the chart is drawn (``<span %{text}>``): it keeps only its name.
-_TEMPLATED_TAG = re.compile(r"<(/?[A-Za-z][A-Za-z0-9]*)[^<>]*%\{[^<>]*>")
-_MARKUP = re.compile(r"<|style", re.IGNORECASE)
-
-
 #: Every chart's plotly.js configuration, on a page and in a live session: no button that sends the chart off the
 #: machine (plotly.js offers "Share chart…" to its cloud by default; window.open escapes a page's content policy)
 #: and no server to send it to.
@@ -78,20 +77,19 @@ _INLINE_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+
 
 
 def without_links(obj):
-    """A plotly figure's JSON with every ``<a …>`` and ``</a>`` taken out of its texts (the words stay) and every
-    value that is an address elsewhere emptied (an image's ``source``, a ``geojson`` by URL): a chart on a page
-    or a dashboard never navigates or loads anything, whatever a notebook or a pack's names put in it."""
+    """A plotly figure's JSON whose texts keep no tag but plotly's plain formatting (:data:`_KEPT_TAG`: a link or a
+    style shows as its text), with every value that is an address elsewhere emptied (an image's ``source``, a
+    ``geojson`` by URL), tile maps that fetch nothing, and no buttons or sliders of its own: a chart on a page or
+    a dashboard never navigates or loads anything, whatever a notebook or a pack's names put in it."""
     if isinstance(obj, str):
         if _ADDRESS.match(obj):
             return ""
-        while _MARKUP.search(obj):  # until nothing is taken out: ``<<a>a href=…>`` left one tag whole after one pass
-            done = _STYLE_ATTR.sub("", _TEMPLATED_TAG.sub(r"<\1>", _ANCHOR.sub("", obj)))
-            if done == obj:
-                break
-            obj = done
-        return obj
+        if "<" not in obj and ">" not in obj:
+            return obj
+        parts = _KEPT_TAG.split(_ATTRIBUTED_TAG.sub("", obj))  # the kept tags at odd places
+        return "".join(p if k % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for k, p in enumerate(parts))
     if isinstance(obj, dict):
-        out = {k: without_links(v) for k, v in obj.items()}
+        out = {k: without_links(v) for k, v in obj.items() if k not in _SELF_CHANGING}
         for k in LOADED.intersection(out):  # what plotly fetches: only an image written into the chart stays
             if isinstance(out[k], str) and not _INLINE_IMAGE.match(out[k]):
                 out[k] = ""
