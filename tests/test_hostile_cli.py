@@ -121,7 +121,12 @@ CASES = {
     # hostile pass: a manifest naming a briefing that is gone gave the file's error with no word of the manifest
     "resume naming a briefing that is gone": (lambda t: ["brief", "--resume", str(_manifest(
         t, '{"jobs": [], "briefing": "/nonexistent/gone.yaml"}'))],
-        "the run's manifest names the briefing /nonexistent/gone.yaml, which is not there now"),
+        "its manifest names the briefing /nonexistent/gone.yaml, which is not there now"),
+    # fourteenth pass: a manifest naming any file had it read (its keys printed as unknown); only the file whose
+    # SHA-256 is the run's is read
+    "resume naming another file": (lambda t: ["brief", "--resume", str(_manifest(
+        t, '{{"jobs": [], "briefing": "{}", "briefing_sha256": "0"}}'.format(_file(t, "secret.yaml", "SECRET-KEY: 1\n"))))],
+        "which is not the file the run ran (its SHA-256 differs)"),
     # B1: a notebook outside the suite's folder runs only when named on the command line
     "a notebook not named on the command line": (lambda t: ["brief", _yaml(t, _good())], "is not one of the suite's notebooks"),
     # hostile pass: --notebook /etc/passwd was accepted silently
@@ -580,7 +585,7 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
      "learners.sample_size = '1000000': expected whole numbers from 1 to 100,000"),
     # twelfth pass (B7): within their ranges, but nothing to build; the build named the CSV it would write
     ("value: {teacher: 60, student: 140}", "value: {teacher: 0, student: 0}",
-     "survey.respondents = \"{'teacher': 0, 'student': 0}\": expected at least one respondent in all"),
+     "survey.respondents = \"{'teacher': 0, 'student': 0}\": expected at least one respondent of each role"),
     ("value: [0.80, 0.62, 0.48, 0.30, 0.20, 0.12]", "value: [0, 0, 0, 0, 0, 0]",
      "survey.mention_weights = '[0, 0, 0, 0, 0, 0]': expected at least one weight above 0"),
     ("value: [1, 3, 5, 10, 20, 50]", "value: [1, 1, 5, 10, 20, 50]",
@@ -591,6 +596,16 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
     ("value: {IT and telecom: 0.25, banking and finance: 0.2, trade: 0.2, manufacturing: 0.15, construction and "
      "energy: 0.1, services: 0.1}", "value: {IT and telecom: 0, trade: 0}",
      "survey.firm_sectors = \"{'IT and telecom': 0, 'trade': 0}\": expected at least one sector with a weight above 0"),
+    # fourteenth pass: no teachers (the teachers' page failed with pandas' words), a 500 MB bundle (its plan took
+    # the id of the 1 GB one), an item listed twice but for a space, a weight so small that nobody names anything
+    ("value: {teacher: 60, student: 140}", "value: {teacher: 0, student: 200}",
+     "survey.respondents = \"{'teacher': 0, 'student': 200}\": expected at least one respondent of each role"),
+    ("value: [1, 3, 5, 10, 20, 50]", "value: [0.5, 1, 3]",
+     "prices.mobile_plan_gb[0] = '0.5': expected whole numbers from 1 to 1,000,000"),
+    ("value: [human capacity, training materials,", "value: [human capacity, 'human capacity ',",
+     "survey.requirements lists 'human capacity ' twice: expected each item once"),
+    ("value: [0.80, 0.62, 0.48, 0.30, 0.20, 0.12]", "value: [0.001, 0, 0, 0, 0, 0]",
+     "survey.mention_weights: the largest weight (0.001) names no item among 200 respondents"),
     ("value: {teacher: 60, student: 140}", "value: {teacher: 60, student: 140, alien: 3}",
      "survey.respondents names teacher, student, alien: expected the number of each of teacher, student"),
 ])
@@ -604,3 +619,29 @@ def test_pack_build_refuses_the_values_validate_refuses_naming_the_key(pack_copy
     for command in (["validate", str(pack_copy)], ["pack", "build", str(pack_copy)]):
         proc = run_cli(*command)
         assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr, (command, proc.stderr)
+
+
+def test_the_note_of_briefing_paths_writes_through_no_link_and_reads_no_huge_file(tmp_path):
+    """Fourteenth hostile pass: a link planted at the note's temporary name had the note written into the file it
+    pointed at, a folder there failed a published run, and a 400 MB note was read whole. The note is written to a
+    new file of its own, a failure to write it fails nothing, and a note over 1 MB is not read."""
+    import json
+
+    from analytics.run.resume import BRIEFING_PATHS, briefing_of, remember_briefing
+
+    out = tmp_path / "out"
+    run = out / "mine" / "RUN1"
+    run.mkdir(parents=True)
+    victim = _file(tmp_path, "victim.txt", "keep me")
+    (out / f"{BRIEFING_PATHS}.partial").symlink_to(victim)
+    briefing = _file(tmp_path, "mine.yaml", "title: x\n")
+    remember_briefing(run, briefing)
+    assert victim.read_text() == "keep me"
+    assert json.loads((out / BRIEFING_PATHS).read_text()) == {"mine/RUN1": str(briefing.resolve())}
+    assert briefing_of(run, {"briefing": "mine.yaml", "run_id": "RUN1"}) == (briefing.resolve(),
+                                                                              f"{BRIEFING_PATHS} in the outputs folder")
+    (out / BRIEFING_PATHS).write_text(json.dumps({"mine/RUN1": str(briefing), "pad": "x" * 1_100_000}))
+    assert briefing_of(run, {"briefing": "mine.yaml"})[1] == "its manifest"  # the huge note is not read
+    (out / BRIEFING_PATHS).unlink()
+    (out / BRIEFING_PATHS).mkdir()  # a folder where the note goes: nothing fails
+    remember_briefing(run, briefing)

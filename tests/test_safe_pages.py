@@ -373,6 +373,10 @@ def test_a_published_csv_cell_never_runs_as_a_spreadsheet_formula():
     # thirteenth pass: a recorded table's column names are the CSV's header row, and were written as formulas
     named = inert(pd.DataFrame({'=HYPERLINK("http://example.invalid/h","x")': [1], "@SUM(1+1)": [2], "share": [3]}))
     assert list(named.columns) == ["'=HYPERLINK(\"http://example.invalid/h\",\"x\")", "'@SUM(1+1)", "share"]
+    # fourteenth pass: a formula after what spreadsheets skip (NUL, spaces, a line break, a no-break space), or
+    # written with full-width signs
+    tricky = ["\x00=1+1", " =1+1", "\n=1+1", "\u00a0=1+1", "\uff1d1+1", "\uff0b1+1", "a = b", "2 - 1"]
+    assert inert(pd.DataFrame({"t": tricky}))["t"].tolist() == ["'" + t for t in tricky[:6]] + ["a = b", "2 - 1"]
 
 
 def test_publish_refuses_outputs_of_other_parameters_than_the_cell_says(small_run, tmp_path):

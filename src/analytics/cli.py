@@ -229,7 +229,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     from .core import paths
     from .core.errors import ParameterError
     from .run import briefing as briefing_mod
-    from .run.resume import briefing_of, previous_run, stale_runs
+    from .run.resume import briefing_of, previous_run, same_briefing, stale_runs
     from .run.runner import run_briefing
 
     if force and resume is None:
@@ -238,13 +238,17 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
     if resume is not None:
         previous, _ = previous_run(resume)
         if briefing is None:
-            briefing = briefing_of(resume, previous)
-            if briefing is None:
+            found = briefing_of(resume, previous)
+            if found is None:
                 raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
+            briefing, where = found
             if not briefing.is_file():
-                raise ParameterError(f"--resume {resume}: the run's manifest names the briefing {briefing}, which "
-                                     "is not there now; give the briefing file after the command")
-            typer.echo(f"resuming {resume} with the briefing its manifest names: {briefing}", err=True)
+                raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is not there "
+                                     "now; give the briefing file after the command")
+            if not same_briefing(briefing, previous):  # never read: a file a run's records name may be any file
+                raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is not the "
+                                     "file the run ran (its SHA-256 differs); give the briefing file after the command")
+            typer.echo(f"resuming {resume} with the briefing {where} names: {briefing}", err=True)
     if briefing is None:
         raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")
     spec = briefing_mod.load(briefing, notebooks=notebook or ())

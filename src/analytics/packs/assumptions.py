@@ -216,7 +216,7 @@ BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "est
           ("connectivity", "rural_penalty"): ("number", 0, 1), ("connectivity", "mountain_penalty"): ("number", 0, 1),
           ("connectivity", "capital_premium"): ("number", 0, 10), ("connectivity", "latency_ms"): ("number", 0, 1e5),
           ("prices", "local_per_usd"): ("number", 1e-6, 1e9), ("prices", "mobile_price_points"): ("number", 1e-6, 1e6),
-          ("prices", "fixed_plans"): ("number", 1e-6, 1e9), ("prices", "mobile_plan_gb"): ("number", 1e-3, 1e6),
+          ("prices", "fixed_plans"): ("number", 1e-6, 1e9), ("prices", "mobile_plan_gb"): ("whole", 1, 1e6),
           ("prices", "mean_monthly_income_local"): ("number", 1e-6, 1e12), ("prices", "income_growth"): ("number", 0, 1e3),
           ("prices", "urban_rural_income_ratio"): ("number", 1e-3, 1e3), ("prices", "quintile_income_shares"): ("sum1", 0, 1),
           ("learners", "sample_size"): ("whole", 1, 1e5), ("learners", "urban_quintile_probs"): ("sum1", 0, 1),
@@ -229,7 +229,7 @@ BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "est
           ("survey", "willing_invest_training"): ("number", 0, 1)}
 #: What a value of :data:`BOUNDS` must also hold as a whole (a test over its numbers, what is expected): each
 #: had passed the ranges and stopped the build naming the CSV it would have written, not the key.
-WHOLE = {("survey", "respondents"): (lambda v: sum(v) >= 1, "at least one respondent in all"),
+WHOLE = {("survey", "respondents"): (lambda v: min(v, default=0) >= 1, "at least one respondent of each role"),
          ("survey", "mention_weights"): (lambda v: max(v, default=0) > 0, "at least one weight above 0"),
          ("prices", "mobile_plan_gb"): (lambda v: len(set(v)) == len(v), "each bundle size once"),
          ("survey", "firm_sectors"): (lambda v: sum(v) > 0, "at least one sector with a weight above 0")}
@@ -259,7 +259,8 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
             wrong = [(where, round(total, 6)) for total in totals if abs(total - 1) > 0.011]
         test, needed = WHOLE.get((section, name), (None, ""))
         if not wrong and test is not None and len(numbers) == len(found) and not test([v for _, v in numbers]):
-            problems.append(Problem(label, f"{where} = {str(value)[:60]!r}: expected {needed}"))
+            shown = str(value) if len(str(value)) <= 80 else str(value)[:79] + "…"
+            problems.append(Problem(label, f"{where} = {shown!r}: expected {needed}"))
         if wrong:
             expected = {"whole": f"whole numbers from {low:,.0f} to {high:,.0f}",
                         "sum1": "shares from 0 to 1 adding up to 1"}.get(kind, f"numbers from {low:g} to {high:g}")
@@ -270,13 +271,19 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
     lists = [len(e["value"]) for k in MENTIONED if isinstance(e := survey.get(k), dict) and isinstance(e.get("value"), list)]
     for k in MENTIONED:
         items = (survey.get(k) or {}).get("value") if isinstance(survey.get(k), dict) else None
-        twice = [i for n, i in enumerate(items) if i in items[:n]] if isinstance(items, list) else []
+        seen = [str(i).strip().casefold() for i in items] if isinstance(items, list) else []
+        twice = [items[n] for n, i in enumerate(seen) if i in seen[:n]]
         if twice:
             problems.append(Problem(label, f"survey.{k} lists {str(twice[0])[:40]!r} twice: expected each item once"))
     roles = (survey.get("respondents") or {}).get("value") if isinstance(survey.get("respondents"), dict) else None
     if isinstance(roles, dict) and set(roles) != set(SURVEY_ROLES):
         problems.append(Problem(label, f"survey.respondents names {', '.join(map(str, roles)) or 'no role'}: "
                                        f"expected the number of each of {', '.join(SURVEY_ROLES)}"))
+    people = [v for v in roles.values() if isinstance(v, int | float)] if isinstance(roles, dict) else []
+    numbers = [w for w in weights if isinstance(w, int | float) and _finite(w)] if isinstance(weights, list) else []
+    if numbers and people and 0 < max(numbers) * sum(people) < 1:  # every item rounds to nobody: an empty table
+        problems.append(Problem(label, f"survey.mention_weights: the largest weight ({max(numbers):g}) names no item "
+                                       f"among {sum(people):g} respondents; expected at least one mention"))
     if isinstance(weights, list) and lists and len(weights) < max(lists):
         problems.append(Problem(label, f"survey.mention_weights has {len(weights)} weights; expected one for each "
                                        f"item of the longest list ({max(lists)})"))
@@ -293,7 +300,7 @@ def all_stated(pack: Path, before: list[Problem] = ()) -> list[Problem]:
     return problems[len(before):]
 
 
-_KEY = re.compile(r"([A-Za-z_][\w.\[\]-]*)(?: = | is |:)")
+_KEY = re.compile(r"([A-Za-z_][\w.\[\]\- ]*?)(?: = | is |: | lists | names )")
 
 
 def _key_named(problem: Problem) -> str:

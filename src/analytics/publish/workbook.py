@@ -38,13 +38,16 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A text a spreadsheet may still run as a formula: one of :data:`FORMULA_START` (or its full-width form) after
+#: spaces, line breaks, control characters or a byte-order mark, which spreadsheets skip.
+_FORMULA = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
 
 
 def inert(df):
     """``df`` with every text cell and column name a spreadsheet would run as a formula prefixed by ``'`` (shown
     as text): a CSV's header row is cells too."""
     def text(v):
-        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+        return "'" + v if isinstance(v, str) and (v.startswith(FORMULA_START) or _FORMULA.match(v)) else v
 
     out = df.map(text)
     out.columns = [text(c) for c in out.columns]

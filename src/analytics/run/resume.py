@@ -45,40 +45,65 @@ def start_record(folder: Path, record: dict) -> None:
 BRIEFING_PATHS = ".briefing-paths.json"
 
 
+#: The largest notes file read (200 runs' paths take some 40 kB).
+MAX_NOTES_BYTES = 1_000_000
+
+
 def remember_briefing(run: Path, briefing: Path) -> None:
     """Note where the briefing file of the published run ``run`` (``outputs/<briefing>/<run id>``) is; the
-    last 200 runs are kept."""
+    last 200 runs are kept. Written to a new file of its own, then renamed over the notes (a link or a folder
+    planted at a fixed temporary name is never written through); a note that cannot be written only means that
+    ``--resume`` will ask for the briefing file, so it never fails a published run."""
+    import tempfile
+
     run = Path(run).resolve()
     parent = run.parent.parent
     known = _briefing_paths(parent)
     known[f"{run.parent.name}/{run.name}"] = str(Path(briefing).resolve())
     kept = dict(list(known.items())[-200:])
-    partial = parent / f"{BRIEFING_PATHS}.partial"
-    partial.write_text(json.dumps(kept, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, parent / BRIEFING_PATHS)
+    try:
+        fd, partial = tempfile.mkstemp(prefix=f"{BRIEFING_PATHS}.", suffix=".partial", dir=parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(kept, fh, indent=1, ensure_ascii=False)
+        os.replace(partial, parent / BRIEFING_PATHS)
+    except OSError:
+        pass
 
 
-def briefing_of(folder: Path, record: dict) -> Path | None:
-    """The briefing file an earlier run ran, for ``--resume`` without one: the path its staging record holds, the
-    manifest's name read from the project, or the path noted beside the runs (None when none is known)."""
+def briefing_of(folder: Path, record: dict) -> tuple[Path, str] | None:
+    """The briefing file an earlier run ran, for ``--resume`` without one, and where that was read: the path its
+    staging record holds, the manifest's name read from the project, or the path noted in the outputs folder
+    (None when none is known). The caller reads it only if its SHA-256 is the run's (:func:`same_briefing`)."""
     from ..core import paths
 
     if isinstance(record.get("briefing_path"), str):  # an interrupted run's own record (never published)
-        return Path(record["briefing_path"])
+        return Path(record["briefing_path"]), "the run's record"
     if not isinstance(record.get("briefing"), str):
         return None
     named = paths.from_record(record["briefing"])
     if named.is_file():
-        return named
+        return named, "its manifest"
     run = Path(folder).resolve()
     noted = _briefing_paths(run.parent.parent).get(f"{run.parent.name}/{run.name}")
-    return Path(noted) if isinstance(noted, str) else named
+    return (Path(noted), f"{BRIEFING_PATHS} in the outputs folder") if isinstance(noted, str) else (named, "its manifest")
+
+
+def same_briefing(path: Path, record: dict) -> bool:
+    """Whether ``path`` is a regular file (not a link) of at most 1 MB holding exactly the briefing the run
+    recorded (its SHA-256): a file named by a run's records is never read otherwise."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_NOTES_BYTES:
+            return False
+        return sha256(path) == record.get("briefing_sha256")
+    except OSError:
+        return False
 
 
 def _briefing_paths(parent: Path) -> dict:
     path = parent / BRIEFING_PATHS
     try:
-        doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and not path.is_symlink() else {}
+        usable = path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_NOTES_BYTES
+        doc = json.loads(path.read_text(encoding="utf-8")) if usable else {}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         doc = {}
     return doc if isinstance(doc, dict) else {}
