@@ -645,3 +645,21 @@ def test_the_note_of_briefing_paths_writes_through_no_link_and_reads_no_huge_fil
     (out / BRIEFING_PATHS).unlink()
     (out / BRIEFING_PATHS).mkdir()  # a folder where the note goes: nothing fails
     remember_briefing(run, briefing)
+
+
+def test_a_published_csv_quotes_every_text():
+    """Fifteenth hostile pass: "Школа;=1+1" was written unquoted, and a spreadsheet whose list separator is ";"
+    (Russian-locale Excel) split it and ran "=1+1". Every text of a published CSV is quoted; numbers are not."""
+    from analytics.publish.workbook import write_tables
+
+    class Entry:  # what write_tables reads of a finished job
+        status, anchor, language, title, parameters = "ok", "page_all_en", "en", "Page", {"region": "all"}
+        results = {"tables": {"t": {"columns": ["name", "value"], "data": [["Школа;=1+1", 1.5], ["plain", 2]]}},
+                   "inputs": [], "modelled": []}
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        _, refs = write_tables(Path(tmp), "b", [Entry()], ["en"])
+        text = (Path(tmp) / refs[("page_all_en", "t")]["csv"]).read_text(encoding="utf-8-sig")
+    assert text.splitlines() == ['"name","value"', '"Школа;=1+1",1.5', '"plain",2.0'], text

@@ -133,3 +133,18 @@ def test_chart_ticks_are_written_out_in_the_readers_numbers():
     fig = localise(go.Figure(go.Bar(x=[1, 2], y=[5_000, 15_000])), "ru")
     assert fig.layout.yaxis.exponentformat == fig.layout.xaxis.exponentformat == "none"
     assert fig.layout.separators == ",\u00a0"  # decimal comma, a no-break space between thousands
+
+
+def test_a_charts_printed_names_show_as_on_screen():
+    """Fifteenth hostile pass: a chart's text writes "<" as "&lt;" (so no tag can form), and the printed table
+    escaped it again ("&lt; 5 km" on paper); "<b>A</b>" printed its tags and "Girls &amp; boys" its entity. Names and
+    categories print as the chart shows them."""
+    from analytics.core.i18n import Texts
+    from analytics.publish.export import print_table
+    from analytics.report.figures import without_links
+
+    data = without_links([{"type": "bar", "name": "< 5 km", "x": ["<b>A</b>", "B<br>C"], "y": [1, 2]},
+                          {"type": "bar", "name": "Girls &amp; boys", "x": ["<b>A</b>"], "y": [3]}])
+    html = print_table(data, Texts("en"))
+    assert "<th>&lt; 5 km</th><th>Girls &amp; boys</th>" in html, html  # each escaped once, as HTML wants
+    assert "<tr><td>A</td><td>1</td><td>3</td></tr>" in html and "<tr><td>B C</td><td>2</td><td></td></tr>" in html

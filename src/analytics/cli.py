@@ -245,9 +245,10 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
             if not briefing.is_file():
                 raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is not there "
                                      "now; give the briefing file after the command")
-            if not same_briefing(briefing, previous):  # never read: a file a run's records name may be any file
-                raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is not the "
-                                     "file the run ran (its SHA-256 differs); give the briefing file after the command")
+            why = same_briefing(briefing, previous)  # else never read: a file a run's records name may be any file
+            if why:
+                raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is {why}; "
+                                     "give the briefing file after the command")
             typer.echo(f"resuming {resume} with the briefing {where} names: {briefing}", err=True)
     if briefing is None:
         raise ParameterError("give a briefing file, e.g. briefings/tajikistan.yaml")

@@ -287,7 +287,7 @@ def print_table(data: list[dict], texts) -> str:
         return ""
     if all(isinstance(k, int | float) and not isinstance(k, bool) or str(k).isdigit() for k in keys):
         keys.sort(key=float)  # years of several traces in one order (2018, 2019, 2020 … not 2020, 2018 …)
-    head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in series) if any(n for n, _ in series) else ""
+    head = "".join(f"<th>{html.escape(_plain(name))}</th>" for name, _ in series) if any(n for n, _ in series) else ""
     decimals = [places(values.values()) for _, values in series]
     body = "".join("<tr><td>" + html.escape(_plain(k)) + "</td>"
                    + "".join(f"<td>{html.escape(num(values[k], d)) if k in values else ''}</td>"
@@ -297,8 +297,10 @@ def print_table(data: list[dict], texts) -> str:
 
 
 def _plain(label) -> str:
-    """A chart's category label as plain text: line breaks as spaces, entities decoded."""
-    return html.unescape(re.sub(r"<br\s*/?>", " ", str(label)))
+    """A chart's label or name as plain text: line breaks as spaces, plotly's other formatting tags (bold,
+    italics …) left out, entities decoded (a chart's text writes every other ``<`` as ``&lt;``)."""
+    text = re.sub(r"<br\s*/?>", " ", str(label), flags=re.IGNORECASE)
+    return html.unescape(re.sub(r"</?(?:b|i|em|s|u|sub|sup|span|extra)\s*/?>", "", text, flags=re.IGNORECASE))
 
 
 def _title_out(layout: dict) -> tuple[dict, str]:

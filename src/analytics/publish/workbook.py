@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from csv import QUOTE_NONNUMERIC
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,8 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A text a spreadsheet may still run as a formula: one of :data:`FORMULA_START` (or its full-width form) after
 #: spaces, line breaks, control characters or a byte-order mark, which spreadsheets skip.
-_FORMULA = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u3000\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+_FORMULA = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u2064\u3000\ufeff]*"
+                      r"[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66]")
 
 
 def inert(df):
@@ -241,7 +243,9 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
             df = pd.DataFrame(tab["data"], columns=tab["columns"])
-            data = inert(df).to_csv(index=False).encode("utf-8")
+            # every text quoted: a spreadsheet whose list separator is ";" (Russian-locale Excel) splits an unquoted
+            # field "Школа;=1+1" and runs its second half as a formula
+            data = inert(df).to_csv(index=False, quoting=QUOTE_NONNUMERIC).encode("utf-8")
             digest = hashlib.sha256(data).hexdigest()
             # one file per page and table, named for its area (a region's table that happens to equal
             # another region's is still its own file: the read-me never sends a reader to another area)

@@ -45,8 +45,9 @@ def geo_assets_js() -> str:
 #: from pieces that plotly joins when it draws (``<span sty`` in one value, ``le='…'>`` in another, a template's
 #: ``%{…}`` between them).
 _KEPT_TAG = re.compile(r"(</?(?:br|b|i|em|s|u|sub|sup|span|extra)\s*/?>)", re.IGNORECASE)
-#: A whole tag with attributes, taken out before the rest is escaped (a link's words stay, its address goes).
-_ATTRIBUTED_TAG = re.compile(r"<[A-Za-z][^<>]*\s[^<>]*>|</a\s*>", re.IGNORECASE)
+#: A whole link, taken out before the rest is escaped (its words stay, its address goes); any other tag with
+#: attributes shows as its own characters.
+_LINK = re.compile(r"<a\s[^<>]*>|</a\s*>", re.IGNORECASE)
 #: Layout keys that let a chart restyle itself when clicked (plotly's own buttons and sliders: a button may turn a
 #: trace into a tile map or set a map's style by address); the suite's controls are widgets, outside the chart.
 _SELF_CHANGING = ("updatemenus", "sliders")
@@ -86,7 +87,7 @@ def without_links(obj):
             return ""
         if "<" not in obj and ">" not in obj:
             return obj
-        parts = _KEPT_TAG.split(_ATTRIBUTED_TAG.sub("", obj))  # the kept tags at odd places
+        parts = _KEPT_TAG.split(_LINK.sub("", obj))  # the kept tags at odd places
         return "".join(p if k % 2 else p.replace("<", "&lt;").replace(">", "&gt;") for k, p in enumerate(parts))
     if isinstance(obj, dict):
         out = {k: without_links(v) for k, v in obj.items() if k not in _SELF_CHANGING}

@@ -61,19 +61,21 @@ def remember_briefing(run: Path, briefing: Path) -> None:
     known = _briefing_paths(parent)
     known[f"{run.parent.name}/{run.name}"] = str(Path(briefing).resolve())
     kept = dict(list(known.items())[-200:])
+    partial = None
     try:
         fd, partial = tempfile.mkstemp(prefix=f"{BRIEFING_PATHS}.", suffix=".partial", dir=parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(kept, fh, indent=1, ensure_ascii=False)
         os.replace(partial, parent / BRIEFING_PATHS)
     except OSError:
-        pass
+        if partial is not None:
+            Path(partial).unlink(missing_ok=True)
 
 
 def briefing_of(folder: Path, record: dict) -> tuple[Path, str] | None:
     """The briefing file an earlier run ran, for ``--resume`` without one, and where that was read: the path its
     staging record holds, the manifest's name read from the project, or the path noted in the outputs folder
-    (None when none is known). The caller reads it only if its SHA-256 is the run's (:func:`same_briefing`)."""
+    (None when none is known). The caller reads it only if it is the run's (:func:`same_briefing`)."""
     from ..core import paths
 
     if isinstance(record.get("briefing_path"), str):  # an interrupted run's own record (never published)
@@ -88,15 +90,17 @@ def briefing_of(folder: Path, record: dict) -> tuple[Path, str] | None:
     return (Path(noted), f"{BRIEFING_PATHS} in the outputs folder") if isinstance(noted, str) else (named, "its manifest")
 
 
-def same_briefing(path: Path, record: dict) -> bool:
-    """Whether ``path`` is a regular file (not a link) of at most 1 MB holding exactly the briefing the run
-    recorded (its SHA-256): a file named by a run's records is never read otherwise."""
+def same_briefing(path: Path, record: dict) -> str:
+    """Why ``path`` is not the briefing the run ran, or "" when it is: a regular file (not a link) of at most 1 MB
+    whose SHA-256 is the run's. A file named by a run's records is never read otherwise."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_NOTES_BYTES:
-            return False
-        return sha256(path) == record.get("briefing_sha256")
-    except OSError:
-        return False
+        if path.is_symlink():
+            return "a link (a run's briefing is read only from a file of its own)"
+        if not path.is_file() or path.stat().st_size > MAX_NOTES_BYTES:
+            return "not a file of at most 1 MB"
+        return "" if sha256(path) == record.get("briefing_sha256") else "not the file the run ran (its SHA-256 differs)"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
 
 
 def _briefing_paths(parent: Path) -> dict:
