@@ -663,3 +663,9 @@ def test_a_published_csv_quotes_every_text():
         _, refs = write_tables(Path(tmp), "b", [Entry()], ["en"])
         text = (Path(tmp) / refs[("page_all_en", "t")]["csv"]).read_text(encoding="utf-8-sig")
     assert text.splitlines() == ['"name","value"', '"Школа;=1+1",1.5', '"plain",2.0'], text
+    # sixteenth pass: a table whose columns have two header rows (recorded as lists) stopped the run after its CSV
+    Entry.results = {"tables": {"t": {"columns": [["share", "low"], 7], "data": [[0.5, 1]]}}, "inputs": [], "modelled": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        _, refs = write_tables(Path(tmp), "b", [Entry()], ["en"])
+        assert (Path(tmp) / refs[("page_all_en", "t")]["csv"]).read_text(encoding="utf-8-sig").splitlines()[0] == \
+            '"share low","7"'

@@ -148,3 +148,7 @@ def test_a_charts_printed_names_show_as_on_screen():
     html = print_table(data, Texts("en"))
     assert "<th>&lt; 5 km</th><th>Girls &amp; boys</th>" in html, html  # each escaped once, as HTML wants
     assert "<tr><td>A</td><td>1</td><td>3</td></tr>" in html and "<tr><td>B C</td><td>2</td><td></td></tr>" in html
+    # sixteenth: a map's names were decoded twice ("&amp;lt;b&amp;gt;" printed as "<b>"), "</br>" printed as text
+    shapes = print_table([{"type": "choropleth", "text": ["&amp;lt;b&amp;gt;Q", "a</br>b"], "customdata": [1, 2]}],
+                         Texts("en"))
+    assert "<td>&amp;lt;b&amp;gt;Q</td>" in shapes and "<td>a b</td>" in shapes, shapes

@@ -378,8 +378,12 @@ def test_a_published_csv_cell_never_runs_as_a_spreadsheet_formula():
     tricky = ["\x00=1+1", " =1+1", "\n=1+1", "\u00a0=1+1", "\uff1d1+1", "\uff0b1+1", "a = b", "2 - 1"]
     # fifteenth: zero-width, direction and soft-hyphen characters before it, and the small signs
     tricky += ["\u200b=1", "\u202e=1", "\u00ad=1", "\ufe66 1", "\ufe62 1"]
-    assert inert(pd.DataFrame({"t": tricky}))["t"].tolist() == (["'" + t for t in tricky[:6]] + ["a = b", "2 - 1"]
-                                                                 + ["'" + t for t in tricky[8:]])
+    # sixteenth: other format characters and fillers (U+2066, U+3164, U+2800, U+E0020), and a formula on a later
+    # line (an importer may break rows inside quotes: every line gets its apostrophe)
+    tricky += ["\u2066=1", "\u3164=1", "\u2800=1", "\U000e0020=1"]
+    got = inert(pd.DataFrame({"t": tricky + ["a\n=1+1;x", "x\ny"]}))["t"].tolist()
+    assert got == (["'" + t.replace("\n", "\n'") for t in tricky[:6]] + ["a = b", "2 - 1"]
+                   + ["'" + t for t in tricky[8:]] + ["'a\n'=1+1;x", "x\ny"]), got
 
 
 def test_publish_refuses_outputs_of_other_parameters_than_the_cell_says(small_run, tmp_path):

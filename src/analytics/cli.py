@@ -242,7 +242,7 @@ def brief(briefing: Path = typer.Argument(None, help="Briefing file (briefings/*
             if found is None:
                 raise ParameterError(f"--resume {resume}: the run does not say which briefing it ran; give the file")
             briefing, where = found
-            if not briefing.is_file():
+            if not briefing.exists() and not briefing.is_symlink():
                 raise ParameterError(f"--resume {resume}: {where} names the briefing {briefing}, which is not there "
                                      "now; give the briefing file after the command")
             why = same_briefing(briefing, previous)  # else never read: a file a run's records name may be any file

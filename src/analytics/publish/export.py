@@ -262,7 +262,7 @@ def print_table(data: list[dict], texts) -> str:
     if maps:
         rows = []
         for t in maps:  # the coloured areas carry their values; greyed-out ones (a suppressed value) do not
-            names = [html.unescape(str(n)) for n in _values(t.get("text")) or _values(t.get("locations"))]
+            names = [str(n) for n in _values(t.get("text")) or _values(t.get("locations"))]  # _plain decodes
             if t.get("customdata") is None:
                 rows += [(n, SUPPRESSED) for n in names]
                 continue
@@ -299,7 +299,7 @@ def print_table(data: list[dict], texts) -> str:
 def _plain(label) -> str:
     """A chart's label or name as plain text: line breaks as spaces, plotly's other formatting tags (bold,
     italics …) left out, entities decoded (a chart's text writes every other ``<`` as ``&lt;``)."""
-    text = re.sub(r"<br\s*/?>", " ", str(label), flags=re.IGNORECASE)
+    text = re.sub(r"</?br\s*/?>", " ", str(label), flags=re.IGNORECASE)  # plotly reads </br> as a break too
     return html.unescape(re.sub(r"</?(?:b|i|em|s|u|sub|sup|span|extra)\s*/?>", "", text, flags=re.IGNORECASE))
 
 

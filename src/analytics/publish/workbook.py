@@ -39,17 +39,41 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: A text a spreadsheet may still run as a formula: one of :data:`FORMULA_START` (or its full-width form) after
-#: spaces, line breaks, control characters or a byte-order mark, which spreadsheets skip.
-_FORMULA = re.compile(r"[\s\x00-\x1f\x7f\u00a0\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u2064\u3000\ufeff]*"
-                      r"[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66]")
+#: The signs that start a formula (and their full-width and small forms).
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66")
+#: Characters a spreadsheet may skip before a formula's sign: spaces, control and format characters (zero-width,
+#: direction marks …), and the blank-looking fillers.
+_SKIPPED = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800\u00ad")
+
+
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text``, or any of its lines (an importer may break rows inside quotes), as a
+    formula: its first character that is not skipped is one of :data:`_FORMULA_SIGNS`, or it starts with a tab or CR."""
+    import unicodedata
+
+    if text.startswith(FORMULA_START):
+        return True
+    for line in re.split(r"[\r\n\u2028\u2029\x85]", text):
+        first = next((c for c in line if not (c.isspace() or c in _SKIPPED
+                                              or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp"))), "")
+        if first in _FORMULA_SIGNS:
+            return True
+    return False
+
+
+def column_names(columns: list) -> list[str]:
+    """A recorded table's column names as text: a name in parts (a frame with several header rows, recorded as
+    lists) joined by spaces."""
+    return [" ".join(map(str, c)) if isinstance(c, list | tuple) else str(c) for c in columns]
 
 
 def inert(df):
     """``df`` with every text cell and column name a spreadsheet would run as a formula prefixed by ``'`` (shown
     as text): a CSV's header row is cells too."""
     def text(v):
-        return "'" + v if isinstance(v, str) and (v.startswith(FORMULA_START) or _FORMULA.match(v)) else v
+        if not isinstance(v, str) or not _runs_as_formula(v):
+            return v
+        return "'" + re.sub(r"([\r\n\u2028\u2029\x85])", r"\1'", v)  # every line, should an importer break there
 
     out = df.map(text)
     out.columns = [text(c) for c in out.columns]
@@ -242,7 +266,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             continue
         stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
-            df = pd.DataFrame(tab["data"], columns=tab["columns"])
+            df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
             # every text quoted: a spreadsheet whose list separator is ";" (Russian-locale Excel) splits an unquoted
             # field "Школа;=1+1" and runs its second half as a formula
             data = inert(df).to_csv(index=False, quoting=QUOTE_NONNUMERIC).encode("utf-8")
@@ -267,7 +291,7 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
             area = area_label(e.parameters, texts)
             modelled = set(e.results.get("modelled", []))
             for name, tab in (e.results.get("tables") or {}).items():
-                df = pd.DataFrame(tab["data"], columns=tab["columns"])
+                df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
                 label = texts.get(f"sheet.{name}", name.replace("_", " "))
                 code = e.parameters.get("region", "all")  # codes keep sheet names short; the read-me names the area
                 code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
