@@ -587,7 +587,7 @@ def test_a_briefing_that_is_another_file_never_has_its_lines_printed(tmp_path):
     ("value: {teacher: 60, student: 140}", "value: {teacher: 0, student: 0}",
      "survey.respondents = \"{'teacher': 0, 'student': 0}\": expected at least one respondent of each role"),
     ("value: [0.80, 0.62, 0.48, 0.30, 0.20, 0.12]", "value: [0, 0, 0, 0, 0, 0]",
-     "survey.mention_weights = '[0, 0, 0, 0, 0, 0]': expected at least one weight above 0"),
+     "survey.mention_weights: the largest weight (0) names no item among 200 respondents"),
     ("value: [1, 3, 5, 10, 20, 50]", "value: [1, 1, 5, 10, 20, 50]",
      "prices.mobile_plan_gb = '[1, 1, 5, 10, 20, 50]': expected each bundle size once"),
     # thirteenth pass: an item listed twice, sectors of no weight, a role the survey has not (ignored)

@@ -230,7 +230,6 @@ BOUNDS = {("population", "urban_total"): ("whole", 0, 1e10), ("population", "est
 #: What a value of :data:`BOUNDS` must also hold as a whole (a test over its numbers, what is expected): each
 #: had passed the ranges and stopped the build naming the CSV it would have written, not the key.
 WHOLE = {("survey", "respondents"): (lambda v: min(v, default=0) >= 1, "at least one respondent of each role"),
-         ("survey", "mention_weights"): (lambda v: max(v, default=0) > 0, "at least one weight above 0"),
          ("prices", "mobile_plan_gb"): (lambda v: len(set(v)) == len(v), "each bundle size once"),
          ("survey", "firm_sectors"): (lambda v: sum(v) > 0, "at least one sector with a weight above 0")}
 #: The roles of a reconstructed survey's respondents (``survey.respondents`` gives the number of each).
@@ -281,7 +280,7 @@ def bounds_stated(doc: dict, label: str) -> list[Problem]:
                                        f"expected the number of each of {', '.join(SURVEY_ROLES)}"))
     people = [v for v in roles.values() if isinstance(v, int | float)] if isinstance(roles, dict) else []
     numbers = [w for w in weights if isinstance(w, int | float) and _finite(w)] if isinstance(weights, list) else []
-    if numbers and people and 0 < max(numbers) * sum(people) < 1:  # every item rounds to nobody: an empty table
+    if numbers and sum(people) > 0 and max(numbers) * sum(people) < 1:  # every item rounds to nobody: no table
         problems.append(Problem(label, f"survey.mention_weights: the largest weight ({max(numbers):g}) names no item "
                                        f"among {sum(people):g} respondents; expected at least one mention"))
     if isinstance(weights, list) and lists and len(weights) < max(lists):

@@ -21,7 +21,15 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..report.figures import PLOTLY_CONFIG, PLOTLY_MIME, TITLE_MIME, offline_maps, plain_title, without_links
+from ..report.figures import (
+    FORMAT_TAGS,
+    PLOTLY_CONFIG,
+    PLOTLY_MIME,
+    TITLE_MIME,
+    offline_maps,
+    plain_title,
+    without_links,
+)
 from ..report.panel import SKIP_MIME
 from ..report.session import GEO_MIME, STATE_MIME, TEXT_MIME
 from .tile_maps import on_geo
@@ -300,7 +308,11 @@ def _plain(label) -> str:
     """A chart's label or name as plain text: line breaks as spaces, plotly's other formatting tags (bold,
     italics …) left out, entities decoded (a chart's text writes every other ``<`` as ``&lt;``)."""
     text = re.sub(r"</?br\s*/?>", " ", str(label), flags=re.IGNORECASE)  # plotly reads </br> as a break too
-    return html.unescape(re.sub(r"</?(?:b|i|em|s|u|sub|sup|span|extra)\s*/?>", "", text, flags=re.IGNORECASE))
+    return html.unescape(_FORMAT_TAG.sub("", text))
+
+
+#: A formatting tag a chart's text keeps (:data:`~analytics.report.figures.FORMAT_TAGS`).
+_FORMAT_TAG = re.compile(rf"</?(?:{'|'.join(FORMAT_TAGS)})\s*/?>", re.IGNORECASE)
 
 
 def _title_out(layout: dict) -> tuple[dict, str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from csv import QUOTE_NONNUMERIC
 from pathlib import Path
 
@@ -49,8 +50,6 @@ _SKIPPED = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800\u00ad")
 def _runs_as_formula(text: str) -> bool:
     """Whether a spreadsheet could read ``text``, or any of its lines (an importer may break rows inside quotes), as a
     formula: its first character that is not skipped is one of :data:`_FORMULA_SIGNS`, or it starts with a tab or CR."""
-    import unicodedata
-
     if text.startswith(FORMULA_START):
         return True
     for line in re.split(r"[\r\n\u2028\u2029\x85]", text):

@@ -44,7 +44,8 @@ def geo_assets_js() -> str:
 #: shows as itself, so no tag with attributes (a link, a style that loads an image) can form in a chart, not even
 #: from pieces that plotly joins when it draws (``<span sty`` in one value, ``le='…'>`` in another, a template's
 #: ``%{…}`` between them).
-_KEPT_TAG = re.compile(r"(</?(?:br|b|i|em|s|u|sub|sup|span|extra)\s*/?>)", re.IGNORECASE)
+FORMAT_TAGS = ("br", "b", "i", "em", "s", "u", "sub", "sup", "span", "extra")
+_KEPT_TAG = re.compile(rf"(</?(?:{'|'.join(FORMAT_TAGS)})\s*/?>)", re.IGNORECASE)
 #: A whole link, taken out before the rest is escaped (its words stay, its address goes); any other tag with
 #: attributes shows as its own characters.
 _LINK = re.compile(r"<a\s[^<>]*>|</a\s*>", re.IGNORECASE)
