@@ -347,11 +347,22 @@ def test_tables_and_manifest(small_run):
         tables = {"00": 2, "01": 6, "02": 4, "03": 7, "04": 5}
         per_job = sum(tables[o.job[:2]] + (o.job.startswith("01_access_gaps_all")) for o in outcomes
                       if o.language == lang)
-        assert len(book.sheetnames) == 2 + per_job
+        rows = list(book[readme].iter_rows(min_row=2, values_only=True))
+        assert len(rows) == per_job  # the read-me lists every page's every table
+        # pages of one area whose table is the same share its sheet: each sheet holds one content, and the access
+        # cascade the access, connectivity and uptake pages of the country all show is one sheet, not three
+        assert {r[0] for r in rows} == set(book.sheetnames[1:-1])
+        content = {}
+        for row in rows:
+            content.setdefault(row[0], set()).add((folder / "tables" / row[-1]).read_bytes())
+        assert all(len(v) == 1 for v in content.values()), [k for k, v in content.items() if len(v) > 1]
+        cascade = [r for r in rows if r[-1].endswith("_all__cascade.csv")]
+        assert len(cascade) == 3 and len({r[0] for r in cascade}) == 1, cascade
+        assert len(book.sheetnames) == 2 + len({(r[0]) for r in rows}) < 2 + per_job
         assert all(len(name) <= 31 for name in book.sheetnames)
         sheet = book[book.sheetnames[1]]
         assert sheet.freeze_panes == "A2"
-        listed = {row[-1] for row in book[readme].iter_rows(min_row=2, values_only=True)}
+        listed = {row[-1] for row in rows}
         assert listed == {p.name for p in (folder / "tables").glob("*.csv")}  # every CSV, once, named in the read-me
     for csv in (folder / "tables").glob("*.csv"):
         assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Russian-locale Excel

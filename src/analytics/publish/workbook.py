@@ -6,7 +6,8 @@ written once as CSV (UTF-8 with a byte-order mark, which Russian-locale Excel ne
 Cyrillic) under its page's name without the language (a region's table is its region's file,
 even where it equals another region's). Each language gets a workbook
 ``tables-<lang>.xlsx``: a read-me sheet (every sheet, its page and area, its units, measured
-or modelled), one sheet per table named by its content (at most 31 characters), with a
+or modelled), one sheet per table named by its content (at most 31 characters; pages of one area
+whose table is the same share its sheet), with a
 frozen header, column widths, number formats (shares as percent with one decimal) and the
 name beside every region and district code, and a sources sheet in that language. What a column
 holds (codes to name, a share to show in percent, the key of its heading) is declared by the
@@ -74,7 +75,9 @@ def inert(df):
             return v
         return "'" + re.sub(r"([\r\n\u2028\u2029\x85])", r"\1'", v)  # every line, should an importer break there
 
-    out = df.map(text)
+    out = df.copy()
+    for c in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:  # a number is never a formula
+        out[c] = out[c].map(text)
     out.columns = [text(c) for c in out.columns]
     return out
 
@@ -283,21 +286,26 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     for lang in languages:
         texts = texts_in(lang)
         mine = [e for e in entries if e.status == "ok" and e.language == lang]
-        sheets, readme, sources, taken = [], [], {}, set()
+        sheets, readme, sources, taken, sheet_of = [], [], {}, set(), {}
         # a translation's names too go through sheet_name (one with "/" or a name twice stopped the workbook)
         readme_sheet, sources_sheet = sheet_name(texts("sheet.readme"), taken), sheet_name(texts("sheet.sources"), taken)
         for e in mine:
             area = area_label(e.parameters, texts)
             modelled = set(e.results.get("modelled", []))
             for name, tab in (e.results.get("tables") or {}).items():
-                df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
                 label = texts.get(f"sheet.{name}", name.replace("_", " "))
                 code = e.parameters.get("region", "all")  # codes keep sheet names short; the read-me names the area
                 code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
-                sheet = sheet_name(f"{label} – {code}", taken)
-                named, mixed = whole_numbers(with_names(df, texts))
-                formats = [None if c in mixed else number_format(str(c), named[c]) for c in named.columns]
-                sheets.append((sheet, in_language(named, texts), formats))
+                # pages of one area whose table is the same (each scenario's data-status table, the cascade of
+                # three notebooks) share its sheet; the read-me lists every page beside it, with its own CSV
+                same = (code, name, refs[(e.anchor, name)]["sha256"])
+                if same not in sheet_of:
+                    sheet_of[same] = sheet = sheet_name(f"{label} – {code}", taken)
+                    df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
+                    named, mixed = whole_numbers(with_names(df, texts))
+                    formats = [None if c in mixed else number_format(str(c), named[c]) for c in named.columns]
+                    sheets.append((sheet, in_language(named, texts), formats))
+                sheet = sheet_of[same]
                 readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
                                texts("readme.table"): label,
                                texts("readme.units"): texts.get(f"units.{name}", ""),
@@ -332,9 +340,9 @@ def write_workbooks(books: list[tuple[str, list]]) -> None:
     """Write the languages' workbooks, side by side in worker processes when the machine has cores to spare.
 
     A briefing's workbook holds some 200,000 cells (seconds each); they are written after the
-    jobs, when the cores are free. This process writes the first; each other goes to a
-    ``python -m analytics.publish.workbook`` process (its sheets handed over in a pickle file
-    beside the workbook, removed after).
+    jobs, when the cores are free. This process writes the first; on a machine of more than one
+    core each other goes at once to its own ``python -m analytics.publish.workbook`` process (its
+    sheets handed over in a pickle file beside the workbook, removed after).
     """
     import os
     import pickle
@@ -343,7 +351,7 @@ def write_workbooks(books: list[tuple[str, list]]) -> None:
 
     if not books:  # no job succeeded: no workbook
         return
-    spare = min(len(books), os.cpu_count() or 1) - 1
+    spare = len(books) - 1 if (os.cpu_count() or 1) > 1 else 0  # all at once: three books share two cores best
     started = []
     for path, sheets in books[1:1 + spare]:
         handover = f"{path}.sheets.pickle"
