@@ -75,9 +75,16 @@ def inert(df):
             return v
         return "'" + re.sub(r"([\r\n\u2028\u2029\x85])", r"\1'", v)  # every line, should an importer break there
 
+    made: dict[str, str] = {}  # a table repeats its codes: each text is checked once
+
+    def once(v):
+        if isinstance(v, str) and v not in made:
+            made[v] = text(v)
+        return made[v] if isinstance(v, str) else v
+
     out = df.copy()
     for c in [c for c in out.columns if not pd.api.types.is_numeric_dtype(out[c])]:  # a number is never a formula
-        out[c] = out[c].map(text)
+        out[c] = [once(v) for v in out[c]]
     out.columns = [text(c) for c in out.columns]
     return out
 

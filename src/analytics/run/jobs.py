@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -73,10 +73,9 @@ class JobOutcome:
         return f"{self.job}: {self.status} in {self.seconds:.1f} s{tail}"
 
     def record(self) -> dict:
-        """The outcome without the page content, as written to the manifest."""
-        out = asdict(self)
-        out.pop("fragment")
-        return out
+        """The outcome without the page content, as written to the manifest (its values themselves, not copies:
+        a deep copy of a mission's tables took seconds, and no caller changes them)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "fragment"}
 
 
 def run_job(spec: JobSpec | dict) -> JobOutcome:
