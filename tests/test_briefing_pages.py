@@ -349,6 +349,7 @@ def test_tables_and_manifest(small_run):
                       if o.language == lang)
         rows = list(book[readme].iter_rows(min_row=2, values_only=True))
         assert len(rows) == per_job  # the read-me lists every page's every table
+        assert [r[2] for r in rows if not r[3]] == []  # with its units (the access cascade had none)
         # pages of one area whose table is the same share its sheet: each sheet holds one content, and the access
         # cascade the access, connectivity and uptake pages of the country all show is one sheet, not three
         assert {r[0] for r in rows} == set(book.sheetnames[1:-1])
