@@ -126,7 +126,7 @@ def offline_maps(data: list, layout: dict) -> dict:
     names = {"map", "mapbox"} | {t["subplot"] for t in drawn if isinstance(t.get("subplot"), str)}
     names |= {k for k in layout if isinstance(k, str) and _TILE_MAP.match(k)}
     out = dict(layout)
-    for name in names:
+    for name in sorted(names):  # one order in every run (a set's order changes from process to process)
         out[name] = _without_tiles(out.get(name) if isinstance(out.get(name), dict) else {})
     return out
 
