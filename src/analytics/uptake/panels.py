@@ -212,7 +212,7 @@ def _answer_q4(pack, tx, cmp: pd.DataFrame, horizon: int) -> list[dict]:
     # the pilot's word on accreditation leads; without one, what recognition would change by the model
     verdict = tx.get("pilot.verdict.q4", "") or tx("uptake.verdict_q4", shown=shown, baseline=sig(b.p50))
     # the gap over the baseline comes from recognition's assumed effects alone: they would change it most
-    u = runs.setup_of(pack, alone[0]).parameters
+    u = runs.parameters_of(pack)  # recognition's assumed effects (the same in every scenario's setup)
     change = tx("uptake.change_q4", market_low=u["recognised_market"].low, market_high=u["recognised_market"].high,
                 or_low=u["recognition_or"].low, or_high=u["recognition_or"].high)
     return [answer("q4", text, "modelled", shown, float(r.p50), change=change,

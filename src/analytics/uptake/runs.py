@@ -80,8 +80,14 @@ def setup(pack, scenario: str = "baseline") -> Setup:
     cascade = cascade_mod.of(pack, scenario)
     cells = cells_mod.build(pack.learners, cells_mod.access_share(cascade), uptake)
     return Setup(scenario, cells, cells_mod.language_match(cells, spec.uptake["content_languages"]),
-                 with_pack(uptake), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],
+                 parameters_of(pack), calibration_of(pack), spec.uptake["recognised"], spec.uptake["blended"],
                  pack.assumed("costs"), float(uptake["concurrency"]), pack.incomes, cascade.pricing)
+
+
+def parameters_of(pack) -> dict[str, Uncertain]:
+    """The uncertain inputs of every scenario's setup: the suite's, with the pack's ``uptake.new_adult_share``
+    (a scenario changes levers, never these)."""
+    return with_pack(pack.assumed("uptake"))
 
 
 def setup_of(pack, scenario: str = "baseline") -> Setup:
