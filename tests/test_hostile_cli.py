@@ -669,3 +669,43 @@ def test_a_published_csv_quotes_every_text():
         _, refs = write_tables(Path(tmp), "b", [Entry()], ["en"])
         assert (Path(tmp) / refs[("page_all_en", "t")]["csv"]).read_text(encoding="utf-8-sig").splitlines()[0] == \
             '"share low","7"'
+
+
+def test_pages_of_one_area_share_a_sheet_only_for_the_same_table_and_the_read_me_names_their_scenario(tmp_path):
+    """Pages of one area whose table is the same share its sheet; a reader's review found (1) that two scenarios'
+    pages of one area read alike in the read-me ("Connectivity readiness — GBAO" twice) and (2) that two tables
+    differing only where a CSV neutralises a formula ("=SUM(1)" and "'=SUM(1)" both become "'=SUM(1)") shared one
+    sheet, showing the first page's value for both. Now the read-me names the scenario, and such tables keep their
+    own sheets."""
+    import openpyxl
+
+    from analytics.publish.workbook import write_tables
+
+    def entry(scenario: str, value: str, same: float):
+        class Entry:  # what write_tables reads of a finished job
+            status, language, title, notebook = "ok", "en", "Connectivity readiness", "02_connectivity"
+            anchor = f"02_connectivity_TJ-GB_{scenario}_en"
+            parameters = {"region": "TJ-GB", "scenario": scenario, "language": "en"}
+            results = {"tables": {"data_status": {"columns": ["table", "status"], "data": [[value, "measured"]]},
+                                  "readiness": {"columns": ["district_code", "share"], "data": [["TJ-GB-KHO", same]]}},
+                       "inputs": [], "modelled": []}
+        return Entry()
+
+    from analytics.run.jobs import texts_for
+
+    tx = texts_for("tjk", "en")
+    _, refs = write_tables(tmp_path, "b", [entry("baseline", "=SUM(1)", 0.5), entry("combined", "'=SUM(1)", 0.5)],
+                           ["en"], lambda lang: tx)
+    # the two CSVs agree byte for byte (both neutralised), yet the workbook keeps both values apart
+    assert refs[("02_connectivity_TJ-GB_baseline_en", "data_status")]["sha256"] == \
+        refs[("02_connectivity_TJ-GB_combined_en", "data_status")]["sha256"]
+    book = openpyxl.load_workbook(tmp_path / "tables" / "tables-en.xlsx", read_only=True)
+    rows = list(book[book.sheetnames[0]].iter_rows(min_row=2, values_only=True))
+    sheet_of = {(r[1], r[2]): r[0] for r in rows}
+    pages = sorted({r[1] for r in rows})
+    assert pages == sorted(f"Connectivity readiness — {tx('region.TJ-GB')} ({tx('param.scenario')}: "
+                           f"{tx('page.quoted', text=tx(f'param.scenario.{name}'))})" for name in ("baseline", "combined"))
+    status = [sheet_of[(p, "Data status")] for p in pages]
+    assert len(set(status)) == 2 and sorted(list(book[s].iter_rows(values_only=True))[1][0] for s in status) == \
+        ["'=SUM(1)", "=SUM(1)"]
+    assert len({sheet_of[(p, "Readiness")] for p in pages}) == 1  # the same readiness table: one sheet for both

@@ -417,7 +417,7 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
     import openpyxl
     import xlsxwriter
 
-    from analytics.publish.workbook import sheet_name
+    from analytics.publish.sheets import sheet_name
 
     labels = ["Read me / Окуу", "A" * 30 + "'x", "R" * 30 + "'", "😀" * 20, "History", "history", "'''",
               "[]:*?/\\", "Окуу / Read me", "Окуу / Read me", "Ж" * 500,
@@ -435,6 +435,19 @@ def test_any_translated_sheet_name_makes_a_workbook_that_opens():
             book.add_worksheet(name).write(0, 0, name)
         book.close()
         assert openpyxl.load_workbook(f"{tmp}/t.xlsx", read_only=True).sheetnames == names
+
+
+def test_a_sheet_name_cut_to_31_units_keeps_its_area_and_number():
+    """A reader's review: "Диапазоны записи на курсы – TJ-" lost Dushanbe's code, and four regions' sheets became
+    "… – (2)" to "… – (5)", alike but for a number. The label is cut; the area's code and the number stay whole."""
+    from analytics.publish.sheets import sheet_name
+
+    taken: set[str] = set()
+    label = "Факторы неопределённости (что влияет на результат)"
+    names = [sheet_name(label, taken, f" – {code}") for code in ("TJ-DU", "TJ-SU", "TJ-DU", "TJK", "TJ-DU")]
+    assert [n.rsplit(" – ", 1)[1] for n in names] == ["TJ-DU", "TJ-SU", "TJ-DU (2)", "TJK", "TJ-DU (3)"], names
+    assert all(len(n.encode("utf-16-le")) <= 62 and n.startswith("Факторы") and "  " not in n for n in names)
+    assert sheet_name("Parity", taken, " – TJK") == "Parity – TJK"  # a short label is whole
 
 
 def test_a_tile_map_keeps_no_style_or_layer_that_fetches():

@@ -13,12 +13,14 @@ name beside every region and district code, and a sources sheet in that language
 holds (codes to name, a share to show in percent, the key of its heading) is declared by the
 catalogs' ``columns`` sections, so the publisher knows no capability. A text
 cell that begins with ``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
+The read-me names each page by its area and, where pages of one area differ by another
+parameter (a scenario), by that too. The cells themselves are written by :mod:`analytics.publish.sheets`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import pickle
 import re
 import unicodedata
 from csv import QUOTE_NONNUMERIC
@@ -28,16 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.i18n import code_names, column_rules
-
-#: How the workbooks are written: row by row to the file; a text is text (never read as a formula,
-#: a number or a link, whatever it begins with); a missing or infinite number is an empty cell.
-WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                    "strings_to_urls": False, "nan_inf_to_errors": False}
-#: Control characters a workbook cannot hold (XML 1.0 forbids them).
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-#: Characters a sheet name cannot hold.
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")  # and what XML refuses
-
+from .sheets import number_format, sheet_name, write_workbooks
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,17 +82,6 @@ def inert(df):
     return out
 
 
-def _cell(value):
-    """A value as a workbook cell takes it: None for a missing or infinite number, no control characters."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, str):
-        return _ILLEGAL.sub("\ufffd", value)
-    return value
-
-
 def whole_numbers(df: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
     """Counts of people and US dollars as whole numbers (the catalogs' ``columns: whole``): whole columns, and
     the numbers of each row of a long table whose code (its ``measure``, ``stage`` …) is whole; the other numbers
@@ -117,49 +99,6 @@ def whole_numbers(df: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
                     out[c] = np.where(rows, out[c].round(), out[c].round(2))
                     mixed.add(c)
     return out, mixed
-
-
-def number_format(column: str, series: pd.Series) -> str | None:
-    """The Excel number format of a column: percent for shares, grouped integers, two decimals."""
-    if column.removesuffix("_low").removesuffix("_high") in column_rules()["shares"]:
-        return "0.0%"
-    if pd.api.types.is_bool_dtype(series):
-        return None
-    if pd.api.types.is_integer_dtype(series):
-        return "0" if column == "year" or column.endswith("_year") else "#,##0"  # 2022, not 2,022
-    if pd.api.types.is_float_dtype(series):
-        return "#,##0.0" if column.endswith(("_pct", "_pp", "_km", "population")) else "0.00"
-    return None
-
-
-def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | None = None) -> None:
-    """Add a sheet holding ``df`` (header row, then values); text is always text, never a formula.
-
-    The header is frozen and columns get widths; ``formats`` gives each column's number
-    format (see :func:`number_format`), if any. ``wb`` is an ``xlsxwriter`` workbook in
-    constant-memory mode: each row goes to the file as it is written.
-    """
-    ws = wb.add_worksheet(title)
-    ws.freeze_panes(1, 0)
-    # one format object per formatted column; xlsxwriter writes identical ones once
-    styles = [wb.add_format({"num_format": fmt}) if fmt else None for fmt in (formats or [None] * len(df.columns))]
-    for k, column in enumerate(df.columns):
-        longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
-        ws.set_column(k, k, min(48, max(8, longest + 2)))
-        ws.write_string(0, k, _cell(str(column)))
-    for r, row in enumerate(df.itertuples(index=False), start=1):
-        for k, value in enumerate(row):
-            value = _cell(value)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                ws.write_string(r, k, value)
-            elif isinstance(value, bool | np.bool_):
-                ws.write_boolean(r, k, bool(value))
-            elif isinstance(value, int | float | np.integer | np.floating):
-                ws.write_number(r, k, float(value) if isinstance(value, np.floating) else value, styles[k])
-            else:  # dates and anything else: as text
-                ws.write_string(r, k, str(value))
 
 
 def heading(column: str, texts) -> str:
@@ -218,27 +157,6 @@ def with_names(df: pd.DataFrame, texts) -> pd.DataFrame:
     return out
 
 
-def _cut(text: str, units: int) -> str:
-    """``text`` cut to at most ``units`` UTF-16 code units (how a workbook counts a sheet name's length) and
-    without an apostrophe at either end (a workbook refuses one there)."""
-    while len(text.encode("utf-16-le")) > 2 * units:
-        text = text[:-1]
-    return text.strip("'")
-
-
-def sheet_name(label: str, taken: set[str]) -> str:
-    """A unique sheet name a workbook accepts, from a label: at most 31 UTF-16 units, no ``[]:*?/\\`` or control
-    character, no
-    apostrophe at either end, not ``History`` (reserved by Excel), none twice (case ignored)."""
-    base = _cut(_SHEET_BAD.sub("-", label), 31) or "table"
-    name, k = base, 2
-    while name.lower() in taken or name.lower() == "history":
-        suffix = f" ({k})"
-        name, k = _cut(base, 31 - len(suffix)) + suffix, k + 1
-    taken.add(name.lower())
-    return name
-
-
 def write_tables(folder: Path, briefing_name: str, entries, languages: list[str] | None = None,
                  texts_in=None) -> tuple[list[str], dict]:
     """Write each page's result tables once as CSV (the same for every language), and a workbook per language.
@@ -264,17 +182,20 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     """
     from ..core.i18n import Texts
     from .index import area_label, workbook_name
+    from .pages import param_text
 
     languages = languages or sorted({e.language for e in entries})
     texts_in = texts_in or Texts
     out = folder / "tables"
     out.mkdir(exist_ok=True)
-    written, csv_of, refs, books = [], {}, {}, []
+    written, csv_of, refs, books, table_of = [], {}, {}, [], {}
     for e in entries:
         if e.status != "ok":
             continue
         stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
+            # what a table holds, as recorded (two tables that differ stay apart even where their CSVs agree)
+            table_of[(e.anchor, name)] = hashlib.sha256(pickle.dumps((tab["columns"], tab["data"]), 5)).hexdigest()
             df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
             # every text quoted: a spreadsheet whose list separator is ";" (Russian-locale Excel) splits an unquoted
             # field "Школа;=1+1" and runs its second half as a formula
@@ -296,8 +217,11 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
         sheets, readme, sources, taken, sheet_of = [], [], {}, set(), {}
         # a translation's names too go through sheet_name (one with "/" or a name twice stopped the workbook)
         readme_sheet, sources_sheet = sheet_name(texts("sheet.readme"), taken), sheet_name(texts("sheet.sources"), taken)
+        differ = varying(mine)
         for e in mine:
             area = area_label(e.parameters, texts)
+            shown = {k: e.parameters[k] for k in differ.get(getattr(e, "notebook", ""), []) if k in e.parameters}
+            page = f"{e.title} — {area}" + (f" ({param_text(shown, texts)})" if shown else "")
             modelled = set(e.results.get("modelled", []))
             for name, tab in (e.results.get("tables") or {}).items():
                 label = texts.get(f"sheet.{name}", name.replace("_", " "))
@@ -305,15 +229,15 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
                 code = str(e.parameters.get("country", "")).upper() or area if code == "all" else code
                 # pages of one area whose table is the same (each scenario's data-status table, the cascade of
                 # three notebooks) share its sheet; the read-me lists every page beside it, with its own CSV
-                same = (code, name, refs[(e.anchor, name)]["sha256"])
+                same = (code, name, table_of[(e.anchor, name)])
                 if same not in sheet_of:
-                    sheet_of[same] = sheet = sheet_name(f"{label} – {code}", taken)
+                    sheet_of[same] = sheet = sheet_name(label, taken, f" – {code}")
                     df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
                     named, mixed = whole_numbers(with_names(df, texts))
                     formats = [None if c in mixed else number_format(str(c), named[c]) for c in named.columns]
                     sheets.append((sheet, in_language(named, texts), formats))
                 sheet = sheet_of[same]
-                readme.append({texts("readme.sheet"): sheet, texts("readme.page"): f"{e.title} — {area}",
+                readme.append({texts("readme.sheet"): sheet, texts("readme.page"): page,
                                texts("readme.table"): label,
                                texts("readme.units"): texts.get(f"units.{name}", ""),
                                texts("readme.status"): texts("readme.yes" if modelled else "readme.no"),
@@ -333,56 +257,12 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     return written, refs
 
 
-def write_workbook(path: str, sheets: list[tuple[str, pd.DataFrame, list | None]]) -> None:
-    """Write one workbook: each sheet's name, table and column number formats, in order."""
-    from xlsxwriter import Workbook
-
-    wb = Workbook(path, WORKBOOK_OPTIONS)
-    for title, df, formats in sheets:
-        write_sheet(wb, title, df, formats)
-    wb.close()
-
-
-def write_workbooks(books: list[tuple[str, list]]) -> None:
-    """Write the languages' workbooks, side by side in worker processes when the machine has cores to spare.
-
-    A briefing's workbook holds some 200,000 cells (seconds each); they are written after the
-    jobs, when the cores are free. This process writes the first; on a machine of more than one
-    core each other goes at once to its own ``python -m analytics.publish.workbook`` process (its
-    sheets handed over in a pickle file beside the workbook, removed after).
-    """
-    import os
-    import pickle
-    import subprocess
-    import sys
-
-    if not books:  # no job succeeded: no workbook
-        return
-    spare = len(books) - 1 if (os.cpu_count() or 1) > 1 else 0  # all at once: three books share two cores best
-    started = []
-    for path, sheets in books[1:1 + spare]:
-        handover = f"{path}.sheets.pickle"
-        with open(handover, "wb") as fh:
-            pickle.dump(sheets, fh)
-        started.append((path, handover, subprocess.Popen([sys.executable, "-m", "analytics.publish.workbook", handover,
-                                                          path], stderr=subprocess.PIPE)))
-    try:
-        for path, sheets in [books[0], *books[1 + spare:]]:
-            write_workbook(path, sheets)
-    finally:
-        failed = []
-        for path, handover, proc in started:
-            _, err = proc.communicate()
-            os.remove(handover)
-            if proc.returncode:
-                failed.append(f"{path}: {err.decode(errors='replace').strip().splitlines()[-1:]}")
-    if failed:
-        raise RuntimeError("a workbook could not be written: " + "; ".join(failed))
-
-
-if __name__ == "__main__":  # a worker of write_workbooks: python -m analytics.publish.workbook SHEETS.pickle BOOK.xlsx
-    import pickle
-    import sys
-
-    with open(sys.argv[1], "rb") as fh:
-        write_workbook(sys.argv[2], pickle.load(fh))
+def varying(entries) -> dict[str, list[str]]:
+    """For each notebook, the parameters (besides the language and the area) whose values differ between its
+    pages: what tells two pages of one area apart (a scenario, a course format …)."""
+    values: dict[str, dict[str, set[str]]] = {}
+    for e in entries:
+        for k, v in e.parameters.items():
+            values.setdefault(getattr(e, "notebook", ""), {}).setdefault(k, set()).add(repr(v))
+    return {nb: [k for k, seen in keys.items() if len(seen) > 1 and k not in ("language", "region")]
+            for nb, keys in values.items()}
