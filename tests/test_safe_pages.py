@@ -446,7 +446,8 @@ def test_a_sheet_name_cut_to_31_units_keeps_its_area_and_number():
     label = "Факторы неопределённости (что влияет на результат)"
     names = [sheet_name(label, taken, f" – {code}") for code in ("TJ-DU", "TJ-SU", "TJ-DU", "TJK", "TJ-DU")]
     assert [n.rsplit(" – ", 1)[1] for n in names] == ["TJ-DU", "TJ-SU", "TJ-DU (2)", "TJK", "TJ-DU (3)"], names
-    assert all(len(n.encode("utf-16-le")) <= 62 and n.startswith("Факторы") and "  " not in n for n in names)
+    assert all(len(n.encode("utf-16-le")) <= 62 and n.startswith("Факторы неопред") and "… – " in n and "  " not in n
+               for n in names), names
     assert sheet_name("Parity", taken, " – TJK") == "Parity – TJK"  # a short label is whole
 
 

@@ -93,12 +93,19 @@ def sheet_name(label: str, taken: set[str], tail: str = "") -> str:
     at most 31 UTF-16 units (the label is cut, never the tail or a ``(2)``), no ``[]:*?/\\`` or control character,
     no apostrophe at either end, not ``History`` (reserved by Excel), none twice (case ignored)."""
     label, tail = _SHEET_BAD.sub("-", label), _cut(_SHEET_BAD.sub("-", tail), 31)
-    name, k = (_cut(label, 31 - _units(tail)).rstrip() + tail).strip("'") or "table", 2
+    name, k = (_shorten(label, 31 - _units(tail)) + tail).strip("'") or "table", 2
     while name.lower() in taken or name.lower() == "history":
         end = f"{tail} ({k})"
-        name, k = (_cut(label, 31 - _units(end)).rstrip() + end).strip("'"), k + 1
+        name, k = (_shorten(label, 31 - _units(end)) + end).strip("'"), k + 1
     taken.add(name.lower())
     return name
+
+
+def _shorten(label: str, room: int) -> str:
+    """``label`` in at most ``room`` UTF-16 units: whole when it fits, else cut with "…" at its end."""
+    if _units(label) <= room:
+        return label
+    return _cut(label, room - 1).rstrip() + "…" if room > 1 else _cut(label, room)
 
 
 def _units(text: str) -> int:
