@@ -61,7 +61,8 @@ def gap_panel(pack, region: str = "all", age_band: str = "17-24", n_replicates: 
     """
     check_area_and_age(pack, region, age_band)
     tx = pack.texts(language)
-    gt = participation.gap_table(pack.learners, pack.institutions, pack.population, region, age_band, n_replicates)
+    gt = computed(pack, "access.gap_table", (region, age_band, n_replicates), lambda: participation.gap_table(
+        pack.learners, pack.institutions, pack.population, region, age_band, n_replicates))  # each language reads it
     par = gt.parity.set_index("index")
     place = where(tx, pack, region)
     numbers, said = {}, []

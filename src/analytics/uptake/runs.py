@@ -205,8 +205,16 @@ def compare(pack, scenarios: list[str] | None = None, horizon: int = 11, n_draws
         the eligible who can study online, percent, national), ``p10``,
         ``p50``, ``p90``.
     """
+    names = list(scenarios or pack.scenarios)
+    return computed(pack, "uptake.comparison", (tuple(names), horizon, n_draws, seed,
+                                                None if districts is None else tuple(districts), route),
+                    lambda: _compare(pack, names, horizon, n_draws, seed, districts, route))
+
+
+def _compare(pack, names: list[str], horizon: int, n_draws: int, seed: int | None, districts: list[str] | None,
+             route: str) -> Comparison:
     rows = []
-    for name in scenarios or list(pack.scenarios):
+    for name in names:
         s, sim = simulation(pack, name, horizon, n_draws, seed)
         measures = {st: sim.total(st, districts) for st in ("enrolled", "completed", "certified")}
         measures["urban_rural_gap_pp"] = sim.gap("urban", "rural")
