@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.cache import computed
 from . import readiness as ready_mod
 from .affordability import Pricing, StudyNeeds
 from .capacity import MIX
@@ -332,28 +333,33 @@ def _stated_slopes(pack) -> dict:
 
 
 def calibration_of(pack) -> UseCalibration:
-    """Internet use of a pack's covered device owners, calibrated to its latest published share of users.
+    """Internet use of a pack's covered device owners, calibrated to its latest published share of users
+    (once per session; in a briefing run, once per run: every job reads it).
 
     Raises
     ------
     DataError
         When the pack's ``indicators`` table has no ``internet_users_pct`` for the country.
     """
-    from ..core.errors import DataError, Problem
-
     kept = pack.derived.setdefault(__name__, {})
     if "calibration" not in kept:
-        iso3 = pack.meta.get("iso3", pack.country.upper())
-        ind = pack.indicators
-        sel = ind[(ind["area_code"] == iso3) & (ind["indicator"] == "internet_users_pct")].dropna(subset=["value"])
-        if sel.empty:
-            raise DataError([Problem(f"{pack.root.name}/indicators", f"no internet_users_pct for {iso3}: the access "
-                                     "cascade calibrates internet use to the latest published share of users")])
-        row = sel.sort_values("year").iloc[-1]
-        slopes = _stated_slopes(pack)
-        kept["calibration"] = calibrate_use(pack.connectivity, pack.devices, float(row["value"]), int(row["year"]),
-                                            slopes.get("urban", 0.0), slopes.get("quintile", 0.0))
+        kept["calibration"] = computed(pack, "cascade.calibration", (), lambda: _calibration(pack))
     return kept["calibration"]
+
+
+def _calibration(pack) -> UseCalibration:
+    from ..core.errors import DataError, Problem
+
+    iso3 = pack.meta.get("iso3", pack.country.upper())
+    ind = pack.indicators
+    sel = ind[(ind["area_code"] == iso3) & (ind["indicator"] == "internet_users_pct")].dropna(subset=["value"])
+    if sel.empty:
+        raise DataError([Problem(f"{pack.root.name}/indicators", f"no internet_users_pct for {iso3}: the access "
+                                 "cascade calibrates internet use to the latest published share of users")])
+    row = sel.sort_values("year").iloc[-1]
+    slopes = _stated_slopes(pack)
+    return calibrate_use(pack.connectivity, pack.devices, float(row["value"]), int(row["year"]),
+                         slopes.get("urban", 0.0), slopes.get("quintile", 0.0))
 
 
 def of(pack, scenario: str = "baseline", needs: StudyNeeds | None = None) -> Cascade:
@@ -365,11 +371,16 @@ def of(pack, scenario: str = "baseline", needs: StudyNeeds | None = None) -> Cas
     needs = needs or StudyNeeds()
     kept = pack.derived.setdefault(__name__, {})
     key = (scenario, needs)
-    if key not in kept:
-        spec = pack.scenario(scenario)
-        conn = ready_mod.with_rural_coverage(ready_mod.connectivity_of(pack), spec.access["rural_4g_at_least"])
-        home_fixed = float(pack.assumed("prices").get("home_fixed_share", 0.0))
-        kept[key] = cascade(conn, pack.devices, pack.incomes, pack.plans, calibration_of(pack), needs,
-                            spec.connectivity["speed_uplift"], spec.connectivity["price_factor"], home_fixed)
-        kept[key].fifths = fifth_shares(pack.learners)  # the population sample places every subgroup
+    if key not in kept:  # once per session; in a briefing run, once per run (every page of the scenario reads it)
+        kept[key] = computed(pack, "cascade.of", (scenario, repr(needs)), lambda: _of(pack, scenario, needs))
     return kept[key]
+
+
+def _of(pack, scenario: str, needs: StudyNeeds) -> Cascade:
+    spec = pack.scenario(scenario)
+    conn = ready_mod.with_rural_coverage(ready_mod.connectivity_of(pack), spec.access["rural_4g_at_least"])
+    home_fixed = float(pack.assumed("prices").get("home_fixed_share", 0.0))
+    made = cascade(conn, pack.devices, pack.incomes, pack.plans, calibration_of(pack), needs,
+                   spec.connectivity["speed_uplift"], spec.connectivity["price_factor"], home_fixed)
+    made.fifths = fifth_shares(pack.learners)  # the population sample places every subgroup
+    return made
