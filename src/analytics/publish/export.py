@@ -50,9 +50,17 @@ def plotly_js() -> str:
 
 def _script_json(obj) -> str:
     """JSON safe to place inside a <script> element: no ``<``, ``>`` or ``&`` as such (JSON's ``\\u`` escapes),
-    so neither ``</script>`` nor ``<!--`` in a chart's text can end or swallow the element."""
-    return (json.dumps(obj, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e")
+    so neither ``</script>`` nor ``<!--`` in a chart's text can end or swallow the element. Other text stays as
+    written (a Russian or Tajik chart's letters take two bytes, not six), but for the line and paragraph separators
+    (U+2028, U+2029: they end a line of script in older browsers) and a lone surrogate (no UTF-8 page can hold one),
+    which are escaped too."""
+    text = (json.dumps(obj, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026"))
+    return _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: Characters :func:`_script_json` writes as ``\\u`` escapes besides ``<``, ``>`` and ``&``.
+_ESCAPED = re.compile("[\u2028\u2029\ud800-\udfff]")
 
 
 @dataclass
