@@ -83,7 +83,7 @@ def write_sheet(wb, title: str, df: pd.DataFrame, formats: list[str | None] | No
 def _cut(text: str, units: int) -> str:
     """``text`` cut to at most ``units`` UTF-16 code units (how a workbook counts a sheet name's length) and
     without an apostrophe at either end (a workbook refuses one there)."""
-    while len(text.encode("utf-16-le")) > 2 * units:
+    while _units(text) > units:
         text = text[:-1]
     return text.strip("'")
 
