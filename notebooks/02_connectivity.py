@@ -4,12 +4,11 @@
 #     capability: connectivity
 #   jupytext:
 #     formats: ipynb,py:percent
-#     notebook_metadata_filter: analytics
+#     notebook_metadata_filter: analytics,-jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Distance-learning analytics
 #     language: python
