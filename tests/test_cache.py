@@ -44,7 +44,7 @@ def test_outside_a_run_nothing_is_cached(fresh, tmp_path):
     calls, compute = counter()
     assert cache.computed(FakePack(), "x", (1,), compute) == {"value": 1}
     assert cache.computed(FakePack(), "x", (1,), compute) == {"value": 2}  # computed again
-    assert cache.take_stats() == {"computed": [], "reused": []}
+    assert not any(cache.take_stats().values())
 
 
 def test_in_a_run_the_first_job_computes_and_the_others_read(fresh, tmp_path, monkeypatch):
@@ -54,7 +54,8 @@ def test_in_a_run_the_first_job_computes_and_the_others_read(fresh, tmp_path, mo
     cache._memory.clear()  # another kernel: only the folder is shared
     again = cache.computed(FakePack(), "x", (1, "a"), compute)
     assert first == again == {"value": 1} and len(calls) == 1
-    assert cache.take_stats() == {"computed": ["x(1, 'a')"], "reused": ["x(1, 'a')"]}
+    assert cache.take_stats() == {"computed": ["x(1, 'a')"], "reused": ["x(1, 'a')"], "rendered": [],
+                                  "rendered_reused": []}
     # any other argument, name or pack is another computation
     cache.computed(FakePack(), "x", (2, "a"), compute)
     cache.computed(FakePack(), "y", (1, "a"), compute)
@@ -81,6 +82,46 @@ def test_a_reused_result_marks_the_tables_its_computation_read(fresh, tmp_path, 
     assert cache.computed(second, "outer", (), lambda: compute(second)) == 2
     assert second.used == {"learners", "population"}
     assert cache.take_stats()["reused"] == ["outer()"]
+
+
+def test_a_rendering_is_counted_apart_and_each_reuse_is_a_fresh_copy(fresh, tmp_path, monkeypatch):
+    # A panel (a rendering in one language) may be changed by the job that shows it: no two jobs get one object.
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "c"))
+    calls, compute = counter()
+    first = cache.computed(FakePack(), "panel:x", ("ru",), compute, rendering=True)
+    again = cache.computed(FakePack(), "panel:x", ("ru",), compute, rendering=True)
+    assert first == again == {"value": 1} and len(calls) == 1 and again is not first
+    again["value"] = 99  # what one job does to its copy is not what the next job reads
+    assert cache.computed(FakePack(), "panel:x", ("ru",), compute, rendering=True) == {"value": 1}
+    assert cache.take_stats() == {"computed": [], "reused": [], "rendered": ["panel:x('ru',)"],
+                                  "rendered_reused": ["panel:x('ru',)"] * 2}
+
+
+def test_a_builder_in_a_run_renders_once_per_language_and_only_for_plain_arguments(fresh, tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analytics.report.panel import Panel, Reading
+    from analytics.report.session import builder
+
+    made = []
+
+    @builder
+    def some_panel(pack, region, frame=None, language="en"):
+        made.append((region, language))
+        return Panel(Reading({"n": 1.0}, [f"{region} in {language}"]))
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "c"))
+    pack = FakePack()
+    shown = [some_panel(pack, "all", language=lang) for lang in ("en", "ru", "en", "ru")]
+    assert made == [("all", "en"), ("all", "ru")]  # once per language
+    assert [p.reading.sentences for p in shown] == [["all in en"], ["all in ru"]] * 2
+    assert shown[2].__dict__["_outputs"] == shown[0].__dict__["_outputs"]  # rendered once, shown as rendered
+    some_panel(pack, "all", pd.DataFrame({"a": [1]}), "en")
+    some_panel(pack, "all", pd.DataFrame({"a": [2]}), "en")
+    assert made[2:] == [("all", "en")] * 2  # a frame's repr does not say all it holds: made each time
+    monkeypatch.setenv(cache.CACHE_ENV, "")
+    some_panel(pack, "all", language="en")
+    assert len(made) == 5  # outside a run, made on every call
 
 
 def test_a_changed_pack_file_changes_the_key(fresh, tmp_path):
@@ -134,11 +175,15 @@ def test_reused_computations_publish_the_same_bytes(small_run, tmp_path):
     for o in outcomes:
         if o.language != "en" and o.notebook.startswith(("01_", "03_")):
             assert o.cache["computed"] == [] and o.cache["reused"], (o.job, o.cache)
+    # the pages of 02 and 03 show the cascade panel 01 rendered for the same area and language
+    assert manifest["cache"]["panels_reused"] > 0
+    assert any(r.startswith("panel:analytics.models.cascade_panel.cascade_panel")
+               for o in outcomes if o.notebook.startswith(("02_", "03_")) for r in o.cache["rendered_reused"])
     jobs = [dict(j, grid={"region": ["TJ-GB"]}) for j in SESSION_JOBS if j["notebook"][:2] in ("01", "03")]
     path = tmp_path / "nocache.yaml"
     path.write_text(yaml.safe_dump({"title": "No cache", "country": "tjk", "languages": ["tg"], "jobs": jobs}))
     off, offs = run_briefing(briefing.load(path), outputs=tmp_path / "out", workers=2, quiet=True, cache=False)
-    assert all(o.status == "ok" and o.cache == {"computed": [], "reused": []} for o in offs)
+    assert all(o.status == "ok" and not any(o.cache.values()) for o in offs)
     csvs = sorted((off / "tables").glob("*.csv"))
     assert len(csvs) >= 8
     published = {hashlib.sha256(c.read_bytes()).hexdigest() for c in (folder / "tables").glob("*.csv")}

@@ -13,6 +13,7 @@ import textwrap
 
 import plotly.graph_objects as go
 
+from ..core.cache import computed
 from ..core.numbers import percent_hover
 from ..models import capacity as cap_mod
 from ..models import cascade as cascade_mod
@@ -78,13 +79,9 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
     asked, speed_uplift = speed_uplift, speed_uplift or levers(pack, scenario)["speed_uplift"]
     prof = profile(content_profile)
     tx = pack.texts(language)
-    conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
-                                         pack.scenarios[scenario].access["rural_4g_at_least"])
-    ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift,
-                                use_share=cascade_mod.calibration_of(pack).by_group())
-    one = ready.frame[ready.frame["profile"] == prof.name]
-    part = readiness.Readiness(one, HOURS_PER_WEEK, speed_uplift)
-    by_d = part.by_area(["district_code"])
+    ready, by_d, by_s, share, index, idx, hours, table = computed(
+        pack, "connectivity.reach", (region, prof.name, speed_uplift, scenario),
+        lambda: _reach(pack, region, prof.name, speed_uplift, scenario))
     d = pack.districts.merge(by_d, on="district_code", how="inner")
     d["share_pct"] = 100 * d["capable_share"]
     d["name"] = district_names(tx, d["district_code"])
@@ -94,13 +91,9 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                      title(tx, tx("conn.map_title", profile=name, where=place), modelled), tx("conn.percent"),
                      hover_format=".0f", color_scale="Purples", language=language)
     fig.update_traces(zmin=0, zmax=100)  # shares on one scale in every region and format
-    by_s = part.by_area(["settlement"]).set_index("settlement")["capable_share"]
-    share = float(part.by_area(["profile"])["capable_share"].iloc[0])
-    index = float(ready.index()["readiness_index"].iloc[0])
     said = [tx("conn.reach_both" if {"urban", "rural"} <= set(by_s.index) else "conn.reach_one",
                where=place, profile=name, share=100 * share, urban=100 * by_s.get("urban", 0.0),
                rural=100 * by_s.get("rural", 0.0))]
-    idx = ready.index(["district_code"]).sort_values("readiness_index")
     if len(idx) > 1:
         low, high = idx.iloc[0], idx.iloc[-1]
         tied = idx[idx["readiness_index"].round(0) == round(low.readiness_index)]  # equal as the reader sees them
@@ -109,11 +102,9 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
                        high_v=high.readiness_index, low=lowest, low_v=low.readiness_index))
     else:
         said.append(tx("conn.index_one", index=index))
-    hours = readiness.download_hours(conn, HOURS_PER_WEEK, speed_uplift)
     one = "district_code" in hours and hours["district_code"].nunique() == 1  # a city-region is one district
     said.append(tx("conn.package_one" if one else "conn.package", gb=float(hours["package_gb"].iloc[0]),
                    median=float(hours["hours"].median()), worst=float(hours["hours"].max()), hours_week=HOURS_PER_WEEK))
-    table = profile_table(HOURS_PER_WEEK).merge(ready.by_area(["profile"])[["profile", "capable_share"]], on="profile")
     shown = table.assign(profile=[tx(f"param.content_profile.{p}") for p in table["profile"]],
                          capable_share=100 * table["capable_share"])
     view = TableView(shown[["profile", "capable_share", "down_mbps", "up_mbps", "gb_per_month"]], tx,
@@ -125,6 +116,25 @@ def reach_panel(pack, region: str = "all", content_profile: str = "video_360p", 
         answers=[_answer_q2(pack, tx, region, scenario, place)],
         effective={} if asked else {"speed_uplift": float(speed_uplift)})
     return Panel(reading, figure=localise(fig, language), view=view, result=ready)
+
+
+def _reach(pack, region: str, content_profile: str, speed_uplift: float, scenario: str) -> tuple:
+    """The numbers :func:`reach_panel` reads, whatever the page's language (made once per run in a batch run):
+    the :class:`~.readiness.Readiness` of every profile; for ``content_profile`` the capable share by district
+    and by settlement (0–1) and for the area; the readiness index (0–100) of the area and by district; the
+    hours to fetch a week's package; every profile's data needs with its capable share."""
+    conn = readiness.with_rural_coverage(in_region(readiness.connectivity_of(pack), region),
+                                         pack.scenarios[scenario].access["rural_4g_at_least"])
+    ready = readiness.readiness(conn, pack.devices, hours_per_week=HOURS_PER_WEEK, speed_uplift=speed_uplift,
+                                use_share=cascade_mod.calibration_of(pack).by_group())
+    part = readiness.Readiness(ready.frame[ready.frame["profile"] == content_profile], HOURS_PER_WEEK, speed_uplift)
+    by_s = part.by_area(["settlement"]).set_index("settlement")["capable_share"]
+    share = float(part.by_area(["profile"])["capable_share"].iloc[0])
+    index = float(ready.index()["readiness_index"].iloc[0])
+    idx = ready.index(["district_code"]).sort_values("readiness_index")
+    hours = readiness.download_hours(conn, HOURS_PER_WEEK, speed_uplift)
+    table = profile_table(HOURS_PER_WEEK).merge(ready.by_area(["profile"])[["profile", "capable_share"]], on="profile")
+    return ready, part.by_area(["district_code"]), by_s, share, index, idx, hours, table
 
 
 def _answer_q2(pack, tx, region: str, scenario: str, place: str) -> dict:

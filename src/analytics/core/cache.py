@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 _memory: OrderedDict[str, Any] = OrderedDict()
 _memory_of: list[Path] = []  # the run cache folder the results in memory came from
-_stats: dict[str, list[str]] = {"computed": [], "reused": []}
+_stats: dict[str, list[str]] = {"computed": [], "reused": [], "rendered": [], "rendered_reused": []}
 
 
 def folder() -> Path | None:
@@ -64,7 +64,7 @@ def key_of(pack, name: str, arguments: tuple) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
+def computed(pack, name: str, arguments: tuple, compute: Callable[[], T], rendering: bool = False) -> T:
     """``compute()``, or its result from the run's cache when a job of this run made it already.
 
     Parameters
@@ -78,6 +78,12 @@ def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
         must have a stable ``repr`` (strings, numbers, tuples).
     compute : callable
         Makes the result (picklable) when it is not cached.
+    rendering : bool
+        The result is a rendering in one language (a panel, its arguments holding the language), not
+        a computation: a job's statistics count it apart (``rendered`` and ``rendered_reused``, so a
+        page in another language that computed nothing is still served wholly from the cache), and it
+        is never kept in this process's memory, where every reuse would return the same object (a job
+        may change a panel it shows): each reuse reads a fresh copy from the folder.
 
     Returns
     -------
@@ -92,12 +98,13 @@ def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
         return compute()
     key = key_of(pack, name, arguments)
     label = f"{name}{arguments!r}"
+    made, reused = ("rendered", "rendered_reused") if rendering else ("computed", "reused")
     if _memory_of != [where]:  # another run: what this process kept belongs to the run before
         _memory.clear()
         _memory_of[:] = [where]
     if key in _memory:
         _memory.move_to_end(key)
-        _stats["reused"].append(label)
+        _stats[reused].append(label)
         return _reuse(pack, _memory[key])
     where.mkdir(parents=True, exist_ok=True)
     path = where / f"{key}.pkl"
@@ -106,7 +113,7 @@ def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
         if path.is_file():
             with open(path, "rb") as fh:
                 kept = pickle.load(fh)  # noqa: S301 - written by this run's own jobs, in its own folder
-            _stats["reused"].append(label)
+            _stats[reused].append(label)
             _reuse(pack, kept)
         else:
             kept = _compute(pack, compute)
@@ -114,7 +121,9 @@ def computed(pack, name: str, arguments: tuple, compute: Callable[[], T]) -> T:
             with open(tmp, "wb") as fh:
                 pickle.dump(kept, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-            _stats["computed"].append(label)
+            _stats[made].append(label)
+    if rendering:
+        return kept[0]
     _memory[key] = kept
     while len(_memory) > MEMORY_ITEMS:
         _memory.popitem(last=False)

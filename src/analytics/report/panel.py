@@ -163,7 +163,35 @@ class Panel:
         """The tidy frame of the result (what is published as CSV and XLSX)."""
         if self.result is None:
             raise ValueError("this panel has no result to publish")
+        if "_frame" in self.__dict__:
+            return self._frame.copy()
         return self.result.to_frame()
+
+    def prepare(self) -> Panel:
+        """Render the panel once: the outputs :meth:`show` displays outside a live session and the tidy
+        frame of :meth:`to_frame`, kept with the panel (a batch run's cache of panels keeps them, so a
+        job that reuses a panel displays and records it without rendering it again). Returns the panel."""
+        self._outputs = self._parts(None)
+        if self.result is not None and self.applies:
+            self._frame = self.result.to_frame()
+        return self
+
+    def __getstate__(self) -> dict:
+        # a chart is kept as its plain data: plotly validates every property again when a pickled figure is
+        # read back (some 10 ms a chart), while the figure was valid when it was drawn
+        state = dict(self.__dict__)
+        if self.figure is not None:
+            many = isinstance(self.figure, list)
+            state["figure"] = ([None if f is None else f.to_dict() for f in self.figure] if many else self.figure.to_dict(), many)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if state.get("figure") is not None:
+            import plotly.graph_objects as go
+
+            data, many = state["figure"]
+            state["figure"] = [None if d is None else go.Figure(d, _validate=False) for d in data] if many else go.Figure(data, _validate=False)
+        self.__dict__.update(state)
 
     def _ipython_display_(self):
         self.show()
@@ -177,10 +205,22 @@ class Panel:
         """
         from IPython.display import display
 
-        from .figures import chart_bundles, has_geo
-        from .session import figure_slots, geo_bundle, put
+        from .session import put
 
         key = getattr(self, "display_key", None)
+        parts = self.__dict__.get("_outputs") if key is None else None
+        for part, out in parts if parts is not None else self._parts(key):
+            if key is None:
+                display(out, raw=isinstance(out, dict))
+            else:
+                put(out, f"{key}-{part}", update, fresh=part.startswith("figure-"))
+
+    def _parts(self, key: str | None) -> list[tuple[str, dict]]:
+        """The outputs :meth:`show` displays, each with its part's name; with a display ``key`` (a live
+        session) every part keeps an output, empty where this panel has nothing to show."""
+        from .figures import chart_bundles, has_geo
+        from .session import figure_slots, geo_bundle
+
         figures = [f for f in (self.figure if isinstance(self.figure, list) else [self.figure]) if f is not None]
         if not self.applies:
             figures = []
@@ -203,10 +243,4 @@ class Panel:
             parts.append(("view", {"text/html": self.view._repr_html_(), "text/plain": self.view.shown().to_string()}))
         elif key is not None:
             parts.append(("view", empty))
-        for part, out in parts:
-            if key is None and out is empty:
-                continue
-            if key is None:
-                display(out, raw=isinstance(out, dict))
-            else:
-                put(out, f"{key}-{part}", update, fresh=part.startswith("figure-"))
+        return [(part, out) for part, out in parts if key is not None or out is not empty]

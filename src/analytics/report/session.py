@@ -69,11 +69,13 @@ def builder(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        panel = func(*args, **kwargs)
-        if not live() or panel is None:
-            return panel
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
+        if not live():
+            return built(func, bound)
+        panel = func(*args, **kwargs)
+        if panel is None:
+            return panel
         key = _call_key(func, dict(bound.arguments))
         previous = _calls.get(key)
         _calls[key] = Call(func, dict(bound.arguments), previous.figure_slots if previous else 1)
@@ -81,6 +83,37 @@ def builder(func):
         return panel
 
     return wrapper
+
+
+def built(func, bound: inspect.BoundArguments):
+    """A builder's panel outside a live session. In a batch run (a run cache folder is named) it is made
+    and rendered (:meth:`~analytics.report.panel.Panel.prepare`) once per run for the same pack and
+    arguments, the page's language included, and read back by every other job that asks (other
+    scenarios' pages of the same area, other notebooks showing the same panel): arguments must be plain
+    values (text, numbers, and tuples, lists or dicts of them), else the panel is made each time."""
+    from ..core.cache import computed, folder
+
+    pack = bound.arguments.get("pack")
+    rest = tuple((k, v) for k, v in bound.arguments.items() if k != "pack")
+    if folder() is None or pack is None or not all(_plain(v) for _, v in rest):
+        return func(*bound.args, **bound.kwargs)
+
+    def make():
+        panel = func(*bound.args, **bound.kwargs)
+        return panel if panel is None else panel.prepare()
+
+    return computed(pack, f"panel:{func.__module__}.{func.__qualname__}", rest, make, rendering=True)
+
+
+def _plain(value) -> bool:
+    """Whether a value's ``repr`` says all it holds (keys of the run's cache)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, tuple | list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 #: The output widget holding each display id's output in Voilà (see :func:`put`).

@@ -95,11 +95,15 @@ def execution_order(specs: list[JobSpec], languages: list[str]) -> list[JobSpec]
 
 
 def cache_summary(outcomes: list[JobOutcome], enabled: bool) -> dict:
-    """How many shared computations the run made and how many times jobs read one instead."""
-    made = sum(len(o.cache.get("computed", [])) for o in outcomes if not o.reused)
-    read = sum(len(o.cache.get("reused", [])) for o in outcomes if not o.reused)
+    """How many shared computations the run made and how many times jobs read one instead; how many panels
+    it rendered (in one language) and how many times a job showed one another job had rendered."""
+    def count(kind: str) -> int:
+        return sum(len(o.cache.get(kind, [])) for o in outcomes if not o.reused)
+
     served = sum(1 for o in outcomes if not o.reused and o.cache.get("reused") and not o.cache.get("computed"))
-    return {"enabled": enabled, "computed": made, "reused": read, "jobs_served_from_cache": served}
+    return {"enabled": enabled, "computed": count("computed"), "reused": count("reused"),
+            "jobs_served_from_cache": served, "panels_rendered": count("rendered"),
+            "panels_reused": count("rendered_reused")}
 
 
 def collect(futures: dict, completed, quiet: bool, on_done=None) -> list[JobOutcome]:

@@ -150,10 +150,13 @@ def peak_studying(pack, region: str = "all", scenario: str = "baseline", horizon
                   n_draws: int = 10_000, seed: int | None = 2027) -> dict[str, float]:
     """The most active learners studying online at once in any year of the horizon (persons), in a region
     (``"all"``: the country): ``p10``, ``p50``, ``p90`` over the scenario's draws
-    (:meth:`Simulation.studying`; the national simulation is made once per run)."""
-    sim = simulation(pack, scenario, horizon, n_draws, seed)[1]
-    peak = sim.studying(area_districts(pack, region)).max(axis=1)
-    return dict(zip(("p10", "p50", "p90"), map(float, np.quantile(peak, QUANTILES)), strict=True))
+    (:meth:`Simulation.studying`; made once per run, from the national simulation)."""
+    def make() -> dict[str, float]:
+        sim = simulation(pack, scenario, horizon, n_draws, seed)[1]
+        peak = sim.studying(area_districts(pack, region)).max(axis=1)
+        return dict(zip(("p10", "p50", "p90"), map(float, np.quantile(peak, QUANTILES)), strict=True))
+
+    return computed(pack, "uptake.peak_studying", (region, scenario, horizon, n_draws, seed), make)
 
 
 def busiest_studying(pack, region: str = "all", horizon: int = 11, n_draws: int = 10_000,
