@@ -188,19 +188,21 @@ def write_tables(folder: Path, briefing_name: str, entries, languages: list[str]
     texts_in = texts_in or Texts
     out = folder / "tables"
     out.mkdir(exist_ok=True)
-    written, csv_of, refs, books, table_of = [], {}, {}, [], {}
+    written, csv_of, refs, books, table_of, bytes_of = [], {}, {}, [], {}, {}
     for e in entries:
         if e.status != "ok":
             continue
         stem = e.anchor.removesuffix(f"_{e.language}")
         for name, tab in (e.results.get("tables") or {}).items():
             # what a table holds, as recorded (two tables that differ stay apart even where their CSVs agree)
-            table_of[(e.anchor, name)] = hashlib.sha256(pickle.dumps((tab["columns"], tab["data"]), 5)).hexdigest()
-            df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
-            # every text quoted: a spreadsheet whose list separator is ";" (Russian-locale Excel) splits an unquoted
-            # field "Школа;=1+1" and runs its second half as a formula
-            data = inert(df).to_csv(index=False, quoting=QUOTE_NONNUMERIC).encode("utf-8")
-            digest = hashlib.sha256(data).hexdigest()
+            held = table_of[(e.anchor, name)] = hashlib.sha256(pickle.dumps((tab["columns"], tab["data"]), 5)).hexdigest()
+            if held not in bytes_of:  # the same table of another language's or scenario's page: the same bytes
+                df = pd.DataFrame(tab["data"], columns=column_names(tab["columns"]))
+                # every text quoted: a spreadsheet whose list separator is ";" (Russian-locale Excel) splits an
+                # unquoted field "Школа;=1+1" and runs its second half as a formula
+                data = inert(df).to_csv(index=False, quoting=QUOTE_NONNUMERIC).encode("utf-8")
+                bytes_of[held] = data, hashlib.sha256(data).hexdigest()
+            data, digest = bytes_of[held]
             # one file per page and table, named for its area (a region's table that happens to equal
             # another region's is still its own file: the read-me never sends a reader to another area)
             key = (stem, name, digest)

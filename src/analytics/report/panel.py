@@ -163,17 +163,18 @@ class Panel:
         """The tidy frame of the result (what is published as CSV and XLSX)."""
         if self.result is None:
             raise ValueError("this panel has no result to publish")
-        if "_frame" in self.__dict__:
-            return self._frame.copy()
         return self.result.to_frame()
 
     def prepare(self) -> Panel:
-        """Render the panel once: the outputs :meth:`show` displays outside a live session and the tidy
-        frame of :meth:`to_frame`, kept with the panel (a batch run's cache of panels keeps them, so a
-        job that reuses a panel displays and records it without rendering it again). Returns the panel."""
+        """Render the panel once: the outputs :meth:`show` displays outside a live session and the table a job
+        records (:func:`~analytics.report.record.recorded`), kept with the panel (a batch run's cache of panels
+        keeps them, so a job that reuses a panel displays and records it without rendering it again).
+        Returns the panel."""
+        from .record import recorded
+
         self._outputs = self._parts(None)
         if self.result is not None and self.applies:
-            self._frame = self.result.to_frame()
+            self._recorded = recorded(self)
         return self
 
     def __getstate__(self) -> dict:

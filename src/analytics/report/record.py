@@ -35,6 +35,16 @@ def tidy(table):
     raise TypeError(f"cannot publish a {type(table).__name__}: give a DataFrame or an object with to_frame()")
 
 
+def recorded(table) -> dict:
+    """A table as a job records it: ``columns`` and ``data`` (JSON values, row by row) of its tidy frame; a
+    prepared panel's (:meth:`~analytics.report.panel.Panel.prepare`) as it was made then."""
+    kept = getattr(table, "__dict__", {}).get("_recorded")
+    if kept is not None:
+        return kept
+    split = json.loads(tidy(table).to_json(orient="split", index=False, date_format="iso"))
+    return {"columns": split["columns"], "data": split["data"]}
+
+
 def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | None = None) -> dict:
     """The structured results of a notebook run.
 
@@ -73,8 +83,7 @@ def results(pack, reading=None, tables: dict | None = None, inputs: list[str] | 
     for name, table in (tables or {}).items():
         if getattr(table, "applies", True) is False or (hasattr(table, "reading") and table.result is None):
             continue  # a section that does not apply to the area, or one that only says why it shows nothing
-        split = json.loads(tidy(table).to_json(orient="split", index=False, date_format="iso"))
-        out_tables[name] = {"columns": split["columns"], "data": split["data"]}
+        out_tables[name] = recorded(table)
     from ..core.kernel import checked
 
     return {
