@@ -9,7 +9,9 @@ Measured in one run on this machine:
 3. optionally (``--dask``) the same briefing on a local Dask cluster of as many single-thread workers.
 
 For each run it prints the wall time, the jobs, the job-seconds per job (the kernels' own time, from
-the manifest), the share of jobs served wholly from the run's cache and the peak memory of the run's
+the manifest), the share of jobs served wholly from the run's cache (they computed nothing; pages in
+another language still render their panels), the panels rendered and those a job showed as another
+job had rendered them (same area, language and arguments) and the peak memory of the run's
 processes (the runner and its kernels, sampled every 0.2 s). Target: the mission-scale briefing
 within 3 times the default briefing's time.
 
@@ -96,13 +98,14 @@ def brief(briefing: Path, out: Path, extra: list[str]) -> dict:
     return {"seconds": seconds, "peak_mb": box.get("peak", 0.0), "jobs": len(jobs),
             "ok": sum(j["status"] == "ok" for j in jobs), "job_seconds": sum(j["seconds"] for j in jobs),
             "served": served, "executor": manifest["executor"],
+            "panels": (manifest["cache"]["panels_rendered"], manifest["cache"]["panels_reused"]),
             "manifest_mb": (run / "manifest.json").stat().st_size / 1e6}
 
 
 def report(name: str, r: dict) -> None:
     print(f"{name}: {r['jobs']} jobs ({r['ok']} ok) in {r['seconds']:.1f} s on {r['executor']}; "
           f"{r['job_seconds'] / r['jobs']:.2f} job-seconds per job; {r['served'] / r['jobs']:.0%} of jobs served "
-          f"wholly from the run's cache; peak memory {r['peak_mb']:.0f} MB; manifest {r['manifest_mb']:.2f} MB")
+          f"wholly from the run's cache; panels rendered {r['panels'][0]}, shown again {r['panels'][1]}; peak memory {r['peak_mb']:.0f} MB; manifest {r['manifest_mb']:.2f} MB")
 
 
 def main() -> None:
