@@ -141,7 +141,7 @@ def map_reading(pack, tx, districts) -> Reading:
     return Reading({"districts_shown": len(districts)}, sentences)
 
 
-@builder
+@builder(shared=False)  # the tables the page has read so far
 def data_status(pack, tables: list[str] | None = None, language: str = "en") -> Panel:
     """The inputs used and whether each is measured or modelled, with source, licence and year.
 

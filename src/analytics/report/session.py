@@ -59,12 +59,17 @@ def _call_key(func, arguments: dict[str, Any]) -> str:
     return f"{func.__module__}.{func.__qualname__}-{digest}"
 
 
-def builder(func):
+def builder(func=None, *, shared: bool = True):
     """Mark a panel builder: its panels get display ids, and :func:`explore` can call it again.
 
     The builder's parameters must carry the notebook parameters' names (``region``,
-    ``language`` …) so that a changed value reaches it.
+    ``language`` …) so that a changed value reaches it. In a batch run a builder's panel is rendered
+    once for the same arguments and shown again by other pages (:func:`built`); ``shared=False`` marks a
+    builder whose panel depends on more than its arguments (what the page has read so far), made on
+    every call.
     """
+    if func is None:
+        return functools.partial(builder, shared=shared)
     signature = inspect.signature(func)
 
     @functools.wraps(func)
@@ -72,7 +77,7 @@ def builder(func):
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         if not live():
-            return built(func, bound)
+            return built(func, bound) if shared else func(*args, **kwargs)
         panel = func(*args, **kwargs)
         if panel is None:
             return panel
