@@ -28,7 +28,7 @@ import pandas as pd
 from ..models.affordability import StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
 from ..report.sentences import MIN_SAMPLE
-from .enrolment import EnrolmentModel, design
+from .enrolment import EnrolmentModel, design, logistic
 
 #: Draws of the uncertainty band.
 DRAWS = 200
@@ -91,11 +91,20 @@ def online_capability(learners: pd.DataFrame, cascade, needs: StudyNeeds | None 
     return pd.Series(cascade.per_person(learners, afford), index=learners.index, name="can_study_online")
 
 
-def _change(model: EnrolmentModel, X: pd.DataFrame, capable: np.ndarray, params=None) -> np.ndarray:
+def _change(model: EnrolmentModel, designs: tuple[np.ndarray, np.ndarray], capable: np.ndarray,
+            params=None) -> np.ndarray:
     """Each person's modelled change in the probability of studying (0–1), at least 0: online study adds an
     option and takes none away, so a draw of the coefficients in which distance raises participation adds
-    nothing (rather than lowering it)."""
-    return capable * np.maximum(model.predict(X.assign(distance_per_10km=0.0), params) - model.predict(X, params), 0)
+    nothing (rather than lowering it). ``designs``: the design matrices of the people as they are and with
+    distance no longer mattering (:func:`_designs`)."""
+    beta = model.params.to_numpy() if params is None else params
+    now, near = designs
+    return capable * np.maximum(logistic(near @ beta) - logistic(now @ beta), 0)
+
+
+def _designs(model: EnrolmentModel, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The design matrices of the rows ``X`` as they are and with every distance 0, made once for every draw."""
+    return model.matrix(X), model.matrix(X.assign(distance_per_10km=0.0))
 
 
 def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scenario: str = "baseline",
@@ -133,7 +142,8 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     w = df["weight"].to_numpy(dtype=float)
     spread = cascade.person_matrix(df)  # each person over the cells of their district, settlement and fifth
     capable = spread @ cascade.cells["afford"].to_numpy(float)
-    change = _change(model, X, capable) if online else np.zeros(len(df))
+    designs = _designs(model, X)
+    change = _change(model, designs, capable) if online else np.zeros(len(df))
     rng = np.random.default_rng(seed)
     betas = rng.multivariate_normal(model.params.to_numpy(), model.cov.to_numpy(), size=draws)
     enrolled = df["enrolled"].to_numpy(dtype=float)
@@ -145,7 +155,7 @@ def counterfactual(model: EnrolmentModel, learners: pd.DataFrame, cascade, scena
     for d in range(draws):  # coefficients, study needs and the sample itself drawn together
         needs_d = StudyNeeds(**{k: rng.triangular(lo, getattr(needs, k), hi)  # as the uptake model draws them
                                 for k, (lo, hi) in StudyNeeds.RANGES.items()})
-        change_d = _change(model, X, spread @ cascade.afford_at(needs_d), betas[d]) if online else 0.0 * w
+        change_d = _change(model, designs, spread @ cascade.afford_at(needs_d), betas[d]) if online else 0.0 * w
         rows = rows_of[d]
         for k, (g, labels) in codes.items():
             den = np.bincount(g[rows], weights=w[rows], minlength=len(labels))
