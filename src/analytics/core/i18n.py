@@ -189,8 +189,14 @@ class Texts:
                  messages: Mapping[str, object] | None = None):
         self.language = check_language(language, (language,) if messages else ())
         self.names = dict(names or {})
+        self._own = bool(messages)
         self.messages = dict(messages) if messages else package_catalog(self.language)
         self._fmt = _Formatter(self.language)
+
+    def __reduce__(self):
+        # the suite's own catalog is not copied into every pickle (a panel kept by a batch run's cache holds
+        # its table's texts): it is read again, as this process or a worker of the run reads it
+        return Texts, (self.language, self.names, self.messages if self._own else None)
 
     def _raw(self, key: str):
         if key in self.names:
