@@ -88,10 +88,27 @@ def execution_order(specs: list[JobSpec], languages: list[str]) -> list[JobSpec]
     """Jobs in the order they start: every page in the first language, then in the next, …
 
     The languages of one page share their computations (:mod:`analytics.core.cache`); started
-    apart, the later ones find them made instead of waiting for the kernel that makes them.
+    apart, the later ones find them made instead of waiting for the kernel that makes them. For the
+    same reason a notebook's pages go through its grid diagonally: each differs from the one before
+    in every parameter the grid varies (area and scenario), so two kernels do not both wait for
+    one area's panels that the other scenarios' pages then show as rendered.
     """
     rank = {lang: k for k, lang in enumerate(languages)}
-    return sorted(specs, key=lambda s: rank.get(s.language, len(rank)))
+    notebooks = {n: k for k, n in enumerate(dict.fromkeys(s.notebook for s in specs))}
+    values: dict[str, dict[str, dict]] = {}  # notebook -> parameter -> its values, in order of first use
+    for s in specs:
+        for name, value in s.parameters.items():
+            values.setdefault(s.notebook, {}).setdefault(name, {}).setdefault(repr(value), None)
+    varied = {n: {k: list(v) for k, v in params.items() if len(v) > 1} for n, params in values.items()}
+
+    def diagonal(s: JobSpec) -> int:
+        grid = varied[s.notebook]
+        width = max((len(v) for v in grid.values()), default=1)
+        return sum(v.index(repr(s.parameters[k])) for k, v in grid.items()) % width
+
+    position = {id(s): k for k, s in enumerate(specs)}
+    return sorted(specs, key=lambda s: (rank.get(s.language, len(rank)), notebooks[s.notebook], diagonal(s),
+                                        position[id(s)]))
 
 
 def cache_summary(outcomes: list[JobOutcome], enabled: bool) -> dict:
