@@ -434,6 +434,29 @@ def test_a_refused_parameter_stops_run_all_every_time(lab_page, lab):
     assert page.errors == [] and page.external == []
 
 
+#: What a dashboard output shows when ipywidgets' page manager gave up on its widget's model. Its ``get_model``
+#: waits 2 s for the model and then throws without a last look; when the page's widget state arrives at about that
+#: moment (a loaded machine: CI, four processes on two cores), the output keeps this text for good although the
+#: model arrived (a race in ``@jupyter-widgets/base``, not in the notebook). A user reloads the page; the test
+#: does too, once, and fails if the second load shows it again or any other error.
+WIDGET_RACE = "Error displaying widget: model not found"
+
+
+def open_dashboard(page: LabPage, url: str, ready: str, timeout: float = 180_000) -> None:
+    """Open a Voilà page and wait until ``ready`` (a JS function) holds and no output still waits for its widget
+    ("Loading widget..."), reloading once after the widget race."""
+    for attempt in (1, 2):
+        page.page.goto(url, timeout=120_000)
+        page.page.wait_for_function(f"(race) => document.body.innerText.includes(race) || (({ready})()"
+                                    " && !document.body.innerText.includes('Loading widget...'))",
+                                    arg=WIDGET_RACE, timeout=timeout)
+        if WIDGET_RACE not in page.page.inner_text("body"):
+            return
+        assert attempt == 1, f"{WIDGET_RACE} after a reload too"
+        # the race's own console lines only (each output that lost it logs one); every other error still fails
+        page.errors[:] = [e for e in page.errors if not e.startswith("Error: widget model not found")]
+
+
 def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them(browser, lab, pack, small_run):
     """Voilà as `make dashboard` serves it: 00 draws the batch page's charts without code; its region and
     language drop-downs redraw the map (GBAO's districts) and the text (Russian headings); a slider on 03
@@ -461,10 +484,9 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
         assert all("kernel id  does not exist" in e or "404" in e for e in page.errors + page.missing), page.errors
         page.errors.clear()
         page.missing.clear()
-        page.page.goto(f"http://127.0.0.1:{port}/voila/render/00_country_profile.ipynb", timeout=120_000)
         try:
-            page.page.wait_for_function(f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] > 0",
-                                        timeout=180_000)
+            open_dashboard(page, f"http://127.0.0.1:{port}/voila/render/00_country_profile.ipynb",
+                           f"() => ({MAP_SHAPES})().length === 1 && ({MAP_SHAPES})()[0] > 0")
         finally:
             page.page.screenshot(path=str(lab["tmp"] / "voila.png"))
         assert page.shapes() == [len(pack.districts)]
@@ -509,11 +531,10 @@ def test_voila_renders_the_same_charts_without_code_and_its_controls_redraw_them
         notebooks = lab["clone"] / "notebooks"  # with the session briefing's draws: the redraw is what is tested
         set_parameters(notebooks / "03_uptake_scenarios.ipynb", notebooks / "uptake_small.ipynb",
                        **SESSION_JOBS[3]["parameters"])
-        page.page.goto(f"http://127.0.0.1:{port}/voila/render/uptake_small.ipynb", timeout=120_000)
-        page.page.wait_for_selector(".noUi-handle", timeout=180_000)
         data = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
                 ".map(p => JSON.stringify((p.data || []).map(t => t.y || t.x)))")
-        page.page.wait_for_function(f"() => ({data})().length >= 3", timeout=60_000)
+        open_dashboard(page, f"http://127.0.0.1:{port}/voila/render/uptake_small.ipynb",
+                       f"() => document.querySelector('.noUi-handle') && ({data})().length >= 3")
         before = page.page.evaluate(data)
         page.page.locator(".noUi-handle").first.focus()
         for _ in range(5):
