@@ -45,6 +45,7 @@ import pandas as pd
 
 from ..core.cache import computed
 from ..core.results import TableResult
+from .ranges import ranges
 from .responses import course_languages, stated
 
 TOTAL = "total"
@@ -315,10 +316,8 @@ def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]
     ``primary_range``: the attacker also knows which withheld entries are primary and that each holds 1
     to ``k − 1`` respondents (what knowing the suppression rule can tell). ``asked``: how many of each role
     were asked (:func:`asked_sizes`), each at least the role's count of those who stated a language. Uses
-    :func:`scipy.optimize.linprog` (HiGHS), the linear relaxation an attacker would solve first.
+    HiGHS (:func:`~analytics.survey.ranges.ranges`) on the linear relaxation an attacker would solve first.
     """
-    from scipy.optimize import linprog
-
     columns = ["role", "grouping", "group", "language", "low", "high", "width", "protected"]
     if not plan.tables:  # nothing published: nothing to attack
         return Audit(pd.DataFrame(columns=columns))
@@ -349,15 +348,11 @@ def audit(plan: Plan, people: pd.DataFrame, extra: list[tuple[np.ndarray, float]
         ub_a.append(_row(cells, role, "role", TOTAL, TOTAL))
         ub_b.append(n)
     A_ub, b_ub = (np.array(ub_a), np.array(ub_b, float)) if ub_a else (None, None)
-    rows, seen = [], {}
-    for role, g, i, c, a in hidden:
-        key = a.tobytes()
-        if key not in seen:
-            lo = linprog(a, A_ub=A_ub, b_ub=b_ub, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-            hi = linprog(-a, A_ub=A_ub, b_ub=b_ub, A_eq=A, b_eq=b, bounds=(0, None), method="highs")
-            seen[key] = (lo.fun if lo.status == 0 else np.nan, -hi.fun if hi.status == 0 else np.inf)
-        low, high = seen[key]
-        rows.append({"role": role, "grouping": g, "group": i, "language": c, "low": low, "high": high})
+    distinct = {a.tobytes(): a for *_, a in hidden}  # one range per distinct entry (a cell in several tables)
+    found = dict(zip(distinct, ranges(np.array(list(distinct.values())), A, b, A_ub, b_ub), strict=True)) \
+        if distinct else {}
+    rows = [{"role": role, "grouping": g, "group": i, "language": c, "low": found[a.tobytes()][0],
+             "high": found[a.tobytes()][1]} for role, g, i, c, a in hidden]
     frame = pd.DataFrame(rows, columns=["role", "grouping", "group", "language", "low", "high"])
     frame["width"] = frame["high"] - frame["low"]
     frame["protected"] = frame["width"] >= plan.k - 1e-9
