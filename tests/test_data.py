@@ -214,3 +214,34 @@ def test_an_outline_never_replaces_a_region_or_lands_outside_the_country():
                                    crs="EPSG:4326")
         with pytest.raises(DataError, match=said):
             with_outlines(adm1, outline)
+
+
+#: Cells a spreadsheet or a hostile user may put in a pack table: empties, spaces of every kind, decimal commas,
+#: thousands separators, exponents, infinities, other digits, true/false words, Cyrillic text.
+AWKWARD_CELLS = ["", " ", "NA", "NaN", "nan", "None", "none", "1", "0", "-3", "2.5", "2,5", "1\u00a0000", "1 000", "1e3",
+                 "1E15", "1e16", "9007199254740993", "inf", "-inf", "Infinity", "-nan", "0x10", "1_000", "١٢", "+7", ".5",
+                 "5.", "true", "TRUE", " yes ", "Y", "t", "f", "no", "N", "False", "maybe", "İ", "\u2003 4 \u2003",
+                 "\t12\n", "\x1c3\x1f", "Душанбе", " Хуҷанд ", "12,345.6", "1.2.3", "1e400", "-0", "\u200b5", "５"]
+
+
+@pytest.mark.parametrize("kind", ["str", "int", "float", "bool"])
+@pytest.mark.parametrize("nullable", [False, True])
+@pytest.mark.parametrize("decimal_comma", [False, True])
+def test_short_and_long_columns_convert_each_cell_alike(kind, nullable, decimal_comma):
+    """A short column of text is converted value by value in Python, a long one by pandas' column-wide steps
+    (``schemas._SHORT``): the same cell gives the same value, type and messages either way."""
+    import pandas as pd
+
+    from analytics.packs import schemas
+
+    col = schemas.ColumnSpec("c", kind, nullable)
+    long = pd.Series(AWKWARD_CELLS * (schemas._SHORT // len(AWKWARD_CELLS) + 1), dtype="str", name="c")
+    assert len(long) > schemas._SHORT
+    short = long.iloc[:len(AWKWARD_CELLS)]
+    assert schemas._plain_texts(short) is not None and schemas._plain_texts(long) is None  # the two routes
+    by_value, said_short = schemas.coerce_column(short, col, "t.csv", 2, decimal_comma)
+    by_column, said_long = schemas.coerce_column(long, col, "t.csv", 2, decimal_comma)
+    pd.testing.assert_series_equal(by_value, by_column.iloc[:len(AWKWARD_CELLS)], check_exact=True)
+    # the same problems, naming the same cells (the long column repeats them further down)
+    assert [(p.column, p.message) for p in said_short] == [(p.column, p.message) for p in said_long]
+    assert [p.rows for p in said_short] == [tuple(r for r in p.rows if r < len(AWKWARD_CELLS) + 2) for p in said_long]
