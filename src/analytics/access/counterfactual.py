@@ -28,7 +28,7 @@ import pandas as pd
 from ..models.affordability import StudyNeeds, monthly_course_gb
 from ..models.intervals import SEED, strata_indices
 from ..report.sentences import MIN_SAMPLE
-from .enrolment import EnrolmentModel, design, logistic
+from .enrolment import EnrolmentModel, design
 
 #: Draws of the uncertainty band.
 DRAWS = 200
@@ -97,9 +97,8 @@ def _change(model: EnrolmentModel, designs: tuple[np.ndarray, np.ndarray], capab
     option and takes none away, so a draw of the coefficients in which distance raises participation adds
     nothing (rather than lowering it). ``designs``: the design matrices of the people as they are and with
     distance no longer mattering (:func:`_designs`)."""
-    beta = model.params.to_numpy() if params is None else params
     now, near = designs
-    return capable * np.maximum(logistic(near @ beta) - logistic(now @ beta), 0)
+    return capable * np.maximum(model.probability(near, params) - model.probability(now, params), 0)
 
 
 def _designs(model: EnrolmentModel, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -105,7 +105,12 @@ class EnrolmentModel:
 
     def predict(self, X: pd.DataFrame, params: np.ndarray | None = None) -> np.ndarray:
         """Probability of enrolment (0–1) for rows of covariates (with other coefficients if given)."""
-        return logistic(self.matrix(X) @ (self.params.to_numpy() if params is None else params))
+        return self.probability(self.matrix(X), params)
+
+    def probability(self, design: np.ndarray, params: np.ndarray | None = None) -> np.ndarray:
+        """Probability of enrolment (0–1) for the rows of a design matrix (:meth:`matrix`), made once where many
+        draws of the coefficients (``params``) are applied to the same people."""
+        return logistic(design @ (self.params.to_numpy() if params is None else params))
 
     def effects(self, X: pd.DataFrame, w: np.ndarray) -> pd.DataFrame:
         """Coefficients, odds ratios and AMEs averaged over the rows ``X`` (weights ``w``), with 95 % bounds."""

@@ -41,6 +41,11 @@ TYPES = ("str", "int", "float", "bool")
 MAX_INT = 1e15
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
+#: What a cell may hold and still count as empty.
+_EMPTY = frozenset({"", "NA", "NaN", "nan", "None"})
+#: Rows up to which a column of text is converted value by value (a pandas step costs about 0.1 ms whatever
+#: the length; a Python step about 0.1 µs a value).
+_SHORT = 1_000
 
 
 @dataclass(frozen=True)
@@ -221,16 +226,10 @@ def coerce_column(raw: pd.Series, col: ColumnSpec, file: str, offset: int,
     return pd.Series(out.array, index=raw.index, name=raw.name, dtype=out.dtype), problems
 
 
-#: Rows up to which a column of text is converted value by value (a pandas step costs about 0.1 ms whatever
-#: the length; a Python step about 0.1 µs a value).
-_SHORT = 1_000
-#: What a cell may hold and still count as empty.
-_EMPTY = frozenset({"", "NA", "NaN", "nan", "None"})
-
-
 def _plain_texts(raw: pd.Series) -> list[str] | None:
-    """The column's values, stripped of surrounding white space, if every one is a text and the column is
-    short (a pack's tables but its large samples); else None, and pandas' column-wide steps are quicker.
+    """The column's values, stripped of surrounding white space, if every one is a text and the column has at
+    most ``_SHORT`` rows (every pack table but the large samples); else None: pandas' column-wide steps are
+    then the quicker route.
 
     Python's ``str.strip`` removes the same white space as the pandas text steps it stands for (checked for
     every Unicode code point), so both routes give the same values.
