@@ -209,11 +209,12 @@ def places_inside(tables: dict, label: dict) -> list[Problem]:
     districts, places = tables.get("districts"), tables.get("institutions_reference")
     if districts is None or places is None or not {"lon", "lat"} <= set(places.columns) or "geometry" not in districts:
         return []
-    import geopandas as gpd
+    import shapely
 
-    points = gpd.GeoSeries(gpd.points_from_xy(places["lon"], places["lat"]), crs="EPSG:4326")
-    area = districts.geometry.union_all().buffer(0.1)  # degrees: about 10 km, for a university on a border
-    outside = [n + 2 for n, inside in enumerate(points.within(area)) if not inside]  # spreadsheet rows
+    points = shapely.points(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    # within 0.1 degrees (about 10 km, for a university on a border) of some district
+    near = set(shapely.STRtree(districts.geometry.to_numpy()).query(points, predicate="dwithin", distance=0.1)[0])
+    outside = [n + 2 for n in range(len(points)) if n not in near]  # spreadsheet rows
     if not outside:
         return []
     west, south, east, north = (coordinate(v, 1) for v in districts.total_bounds)
@@ -304,7 +305,9 @@ def load_pack(country: str | None = None, root: Path | str | None = None) -> Pac
     -------
     Pack
         With its own copies of the tables. A pack read before in this process is taken
-        from memory while none of its files has changed (size and modification time).
+        from memory while none of its files has changed (size and modification time), and
+        a CSV table whose bytes were read before is not parsed again (another copy of the
+        pack, a pack with one file changed).
 
     Raises
     ------

@@ -8,10 +8,11 @@ problem is collected, named by file, column and spreadsheet row.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import warnings
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,15 +48,14 @@ def sniff_csv(text: str) -> tuple[str, bool]:
     return sep, sep == ";"
 
 
-def read_csv_text(path: Path) -> str:
-    """Read a CSV file's text: UTF-8 (with or without BOM), else Windows-1251.
+def csv_text(data: bytes) -> str:
+    """A CSV file's text from its bytes: UTF-8 (with or without BOM), else Windows-1251.
 
     Raises
     ------
     UnicodeDecodeError
         When the bytes are neither (for example a binary file).
     """
-    data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -66,10 +66,34 @@ def read_csv_text(path: Path) -> str:
 MAX_COLUMNS = 10_000
 
 
+#: CSV tables read and checked in this process, by their bytes' SHA-256, schema and label (the last
+#: :data:`READ_ITEMS`): reading the same file again (a pack validated, then built, or copied) takes
+#: its result from memory, and only a file whose bytes changed is read anew.
+_read: OrderedDict[tuple, ReadResult] = OrderedDict()
+READ_ITEMS = 32
+
+
 def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
-    """Read one CSV table and convert its columns to the schema's types."""
+    """Read one CSV table and convert its columns to the schema's types (see :data:`_read`).
+
+    Every caller gets its own copy of the table.
+    """
+    data = path.read_bytes()
+    key = (hashlib.sha256(data).digest(), schema, label)
+    result = _read.get(key)
+    if result is None:
+        result = _read[key] = parse_csv_table(data, schema, label)
+        while len(_read) > READ_ITEMS:
+            _read.popitem(last=False)
+    _read.move_to_end(key)
+    frame = None if result.frame is None else result.frame.copy()
+    return ReadResult(frame, list(result.problems), list(result.notes), result.offset)
+
+
+def parse_csv_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
+    """A CSV table from its bytes, its columns converted to the schema's types and checked."""
     try:
-        text = read_csv_text(path)
+        text = csv_text(data)
     except UnicodeDecodeError:
         return ReadResult(None, [Problem(label, "not a text file in UTF-8 or Windows-1251; expected a CSV table")],
                           [], 2)
