@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -59,7 +60,6 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300,
     if process:
         return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout,
                               env={**os.environ, **(env or {})}, cwd=ROOT)
-    import contextlib
     import io
     import traceback
 
@@ -85,6 +85,18 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300,
         sys.argv = saved_argv
         os.chdir(saved_cwd)
     return subprocess.CompletedProcess([*CLI, *args], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def shared_computations(folder: Path):
+    """Inside the block, computations are made once and reused, as the jobs of a batch run share them
+    (:func:`analytics.core.cache.computed`, its cache folder ``folder``): the same values, each
+    national simulation made once instead of once per region that asks."""
+    from analytics.core.cache import CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CACHE_ENV, str(folder))
+        yield
 
 
 @pytest.fixture(scope="session")

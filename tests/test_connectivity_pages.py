@@ -11,19 +11,22 @@ import pytest
 
 from analytics.models.content_profiles import PROFILES
 
+from .conftest import shared_computations
+
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 
 
 @pytest.fixture(scope="module")
-def grid(pack):
+def grid(pack, tmp_path_factory):
     """The notebook's panels built in this process: each region (360p video), the country in every profile,
     and the country and GBAO in Russian and Tajik with twice the speed. The notebook's own run (GBAO, en/ru/tg)
     is the session's briefing."""
     from analytics.connectivity import panels as cp
     from analytics.uptake.runs import busiest_studying, peak_studying
 
-    studying = {r: peak_studying(pack, r, "baseline") for r in REGIONS}  # the uptake model's active learners
-    busiest = {r: busiest_studying(pack, r) for r in REGIONS}  # and those of the option with the most of them
+    with shared_computations(tmp_path_factory.mktemp("run-cache")):  # one national simulation per scenario
+        studying = {r: peak_studying(pack, r, "baseline") for r in REGIONS}  # the uptake model's active learners
+        busiest = {r: busiest_studying(pack, r) for r in REGIONS}  # and those of the option with the most of them
 
     def page(region, profile="video_360p", speed=0.0, language="en"):
         return [cp.reach_panel(pack, region, profile, speed, "baseline", language),
