@@ -263,7 +263,7 @@ def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(
         parsed.append(args[2])
         return real(*args)
 
-    readers.parse_csv_table = counted
+    readers.parse_csv_table, limit = counted, readers.READ_MAX_BYTES
     try:
         first = readers.read_csv_table(path, schema, "p/t.csv")
         first.frame.loc[0, "share"] = 0.99  # a caller changes its copy
@@ -273,5 +273,10 @@ def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(
         path.write_text("code,share\nA,1.5\nB,0.25\n", encoding="utf-8")  # the same size, one byte changed
         changed = readers.read_csv_table(path, schema, "p/t.csv")
         assert len(parsed) == 3 and [p.column for p in changed.problems] == ["share"], changed.problems
+        readers.READ_MAX_BYTES = 10  # a file over the limit: read each time
+        readers.read_csv_table(path, schema, "p/t.csv")
+        readers.read_csv_table(path, schema, "p/t.csv")
+        assert len(parsed) == 5
     finally:
         readers.parse_csv_table = real
+        readers.READ_MAX_BYTES = limit

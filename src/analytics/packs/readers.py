@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import threading
 import warnings
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
@@ -67,10 +68,13 @@ MAX_COLUMNS = 10_000
 
 
 #: CSV tables read and checked in this process, by their bytes' SHA-256, schema and label (the last
-#: :data:`READ_ITEMS`): reading the same file again (a pack validated, then built, or copied) takes
-#: its result from memory, and only a file whose bytes changed is read anew.
+#: :data:`READ_ITEMS`, each file at most :data:`READ_MAX_BYTES`): reading the same file again (a pack
+#: validated, then built, or copied) takes its result from memory, and only a file whose bytes changed
+#: is read anew. A larger file is read each time rather than kept twice in memory.
 _read: OrderedDict[tuple, ReadResult] = OrderedDict()
+_read_lock = threading.Lock()  # threads of one process (a briefing's job threads) share the memo
 READ_ITEMS = 32
+READ_MAX_BYTES = 16_000_000
 
 
 def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
@@ -79,13 +83,19 @@ def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     Every caller gets its own copy of the table.
     """
     data = path.read_bytes()
+    if len(data) > READ_MAX_BYTES:
+        return parse_csv_table(data, schema, label)
     key = (hashlib.sha256(data).digest(), schema, label)
-    result = _read.get(key)
+    with _read_lock:
+        result = _read.get(key)
+        if result is not None:
+            _read.move_to_end(key)
     if result is None:
-        result = _read[key] = parse_csv_table(data, schema, label)
-        while len(_read) > READ_ITEMS:
-            _read.popitem(last=False)
-    _read.move_to_end(key)
+        result = parse_csv_table(data, schema, label)
+        with _read_lock:
+            _read[key] = result
+            while len(_read) > READ_ITEMS:
+                _read.popitem(last=False)
     frame = None if result.frame is None else result.frame.copy()
     return ReadResult(frame, list(result.problems), list(result.notes), result.offset)
 
