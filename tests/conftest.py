@@ -112,16 +112,79 @@ def browser():
         b.close()
 
 
-class OfflinePage:
-    """A page opened from a file with every non-file request blocked and recorded (``width`` in CSS px)."""
+class Tabs:
+    """The tabs of a session's Chromium, each handed on to the next page a test opens, as a reader's next page
+    opens in the same tab when a link is followed.
 
-    def __init__(self, browser, path: Path, width: int = 1200):
+    A new tab costs Chromium about 0.2 CPU-s before it shows anything (a browser context of its own, a renderer
+    process, the protocol's attach): the 30 pages of the session's briefing took 24 CPU-s in 30 new tabs and 18
+    in one tab left for ``about:blank`` after each. A tab is handed out at the asked viewport; it is taken back
+    with no route and no media emulation, on ``about:blank`` (the page it showed has ended). Listeners are the
+    caller's to remove (:class:`OfflinePage` does). At most :attr:`KEEP` tabs wait; a tab that cannot be
+    reset is closed.
+    """
+
+    KEEP = 4
+
+    def __init__(self, browser):
+        self.browser, self.idle = browser, []
+
+    def take(self, width: int = 1200, height: int = 900):
+        """A tab of ``width`` × ``height`` CSS px."""
+        tab = self.idle.pop() if self.idle else self.browser.new_page()
+        tab.set_viewport_size({"width": width, "height": height})
+        return tab
+
+    def give_back(self, tab) -> None:
+        if tab.is_closed():
+            return
+        try:
+            tab.unroute_all(behavior="ignoreErrors")
+            tab.emulate_media(media="null")
+            tab.goto("about:blank")
+        except Exception:  # noqa: BLE001 - a tab left mid-dialog or crashed is not handed on
+            tab.close()
+            return
+        if len(self.idle) < self.KEEP:
+            self.idle.append(tab)
+        else:
+            tab.close()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser) -> Tabs:
+    return Tabs(browser)
+
+
+@pytest.fixture
+def open_tab(tabs):
+    """``open_tab(width, height)``: a tab of the session's Chromium for this test, handed back after it."""
+    taken = []
+
+    def _take(width: int = 1200, height: int = 900):
+        taken.append(tabs.take(width, height))
+        return taken[-1]
+
+    yield _take
+    for t in taken:
+        tabs.give_back(t)
+
+
+class OfflinePage:
+    """A page opened from a file in a tab of ``tabs`` (``width`` in CSS px): every non-file request blocked and
+    recorded, console errors, page errors and dialogs (each dismissed) recorded."""
+
+    def __init__(self, tabs: Tabs, path: Path, width: int = 1200):
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
+        self.dialogs: list[str] = []
+        self.tabs, self.page = tabs, tabs.take(width, 900 if width > 600 else 844)
+        self.listeners = [("console", lambda m: self.errors.append(m.text) if m.type == "error" else None),
+                          ("pageerror", lambda e: self.errors.append(str(e))),
+                          ("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))]
+        for event, listener in self.listeners:
+            self.page.on(event, listener)
         self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(path.resolve().as_uri())
 
     def _route(self, route):
@@ -152,16 +215,20 @@ class OfflinePage:
             self.page.wait_for_timeout(100)
 
     def close(self):
-        if not self.page.is_closed():
-            self.page.close()
+        """Hand the tab back (once) without this page's listeners."""
+        if self.tabs is not None and not self.page.is_closed():
+            for event, listener in self.listeners:
+                self.page.remove_listener(event, listener)
+            self.tabs.give_back(self.page)
+        self.tabs = None
 
 
 @pytest.fixture
-def offline_page(browser):
+def offline_page(tabs):
     opened = []
 
     def _open(path: Path, width: int = 1200) -> OfflinePage:
-        p = OfflinePage(browser, path, width)
+        p = OfflinePage(tabs, path, width)
         opened.append(p)
         return p
 
@@ -253,12 +320,14 @@ SLOW_TESTS = {"test_sigkill_mid_run_then_resume_runs_every_job_once", "test_a_st
               "test_the_sliders_follow_the_widget_bar_in_a_live_kernel"}
 
 
-#: The test files that take longest (JupyterLab and Voilà, the session's briefing, the runner's faults), in the
-#: order pytest-xdist should start them: with ``--dist loadfile`` a worker takes a whole file, so the longest
-#: start first and the short ones fill in around them (started last, the Lab's three minutes ran alone at the end).
-LONGEST_FIRST = ("test_lab.py", "test_briefing_pages.py", "test_runner.py", "test_hostile_cli.py", "test_ookla.py",
-                 "test_connectivity_pages.py", "test_validation.py", "test_safe_pages.py", "test_faults.py",
-                 "test_country_packs.py")
+#: The test files that take longest, longest first (pytest seconds measured on two cores, December 2026): the order
+#: pytest-xdist should start them. With ``--dist loadfile`` a worker takes a whole file, so the longest start first
+#: and the short ones (every file not listed) fill in around them at the end; started last, the Lab's two and a half
+#: minutes ran alone, and a 20 s file left last kept one worker busy while the other waited.
+LONGEST_FIRST = ("test_lab.py", "test_briefing_pages.py", "test_safe_pages.py", "test_runner.py", "test_country_packs.py",
+                 "test_disclosure_attack.py", "test_uptake_pages.py", "test_reader_pages.py", "test_faults.py",
+                 "test_hostile_cli.py", "test_cache.py", "test_uptake.py", "test_connectivity_pages.py", "test_bundle.py",
+                 "test_survey_pages.py", "test_contract.py", "test_access.py", "test_survey.py")
 
 
 def pytest_collection_modifyitems(items):

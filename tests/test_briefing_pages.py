@@ -23,14 +23,14 @@ DRAWN = ("[...document.querySelectorAll('.plotly-figure')]"
 
 
 def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run, offline_page):
-    """Each page opened once (all at a time) on a phone's width: every figure drawn, no request, no error,
-    nothing scrolls sideways; Russian and Tajik pages (and the text inside their charts) carry no English
-    catalog phrase. (Indexes, books and methods pages are checked on a phone in test_reader_pages.)"""
+    """Each page opened once on a phone's width: every figure drawn, no request, no error, nothing scrolls
+    sideways; Russian and Tajik pages (and the text inside their charts) carry no English catalog phrase.
+    (Indexes, books and methods pages are checked on a phone in test_reader_pages.)"""
     folder, outcomes = small_run
     phrases = _english_catalog_phrases()
     assert len(phrases) > 20
-    pages = [(o, offline_page(folder / o.html, width=PHONE)) for o in outcomes]
-    for o, page in pages:
+    for o in outcomes:
+        page = offline_page(folder / o.html, width=PHONE)
         page.wait_for_figures(o.n_figures)
         assert page.page.evaluate(DRAWN) == o.n_figures == page.page.locator(".plotly-figure").count()
         width = page.page.evaluate("document.documentElement.scrollWidth")
@@ -507,57 +507,51 @@ def test_published_tables_are_tidy_and_the_same_in_every_language(small_run):
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "tg"])
-def test_the_summary_for_a_meeting_prints_on_a_few_a4_pages(small_run, browser, lang, pack):
+def test_the_summary_for_a_meeting_prints_on_a_few_a4_pages(small_run, open_tab, lang, pack):
     """summary-<lang>.html: the five answers, the options, the areas table and the limitations; printed to A4 by
     Chromium it takes at most 20 pages, and no table is wider than its box (nothing cut at the right edge)."""
     folder, _ = small_run
     tx = pack.texts(lang)
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    try:
-        page.goto((folder / f"summary-{lang}.html").as_uri())
-        page.emulate_media(media="print")
-        text = page.inner_text("body")
-        assert tx("index.questions") in text and tx("summary.limitations") in text and tx("index.options") in text
-        assert page.locator("section.answer").count() == 5
-        # its language links open the summary in the other languages, not their indexes (the reader's review)
-        others = page.evaluate("[...document.querySelectorAll('nav.page a')].map(a => a.getAttribute('href'))")
-        assert sorted(others) == sorted(f"summary-{o}.html" for o in ("en", "ru", "tg") if o != lang), others
-        assert printed.too_wide(page) == []  # no table or chart wider than A4 or clipped by its box
-        pdf = page.pdf(format="A4", prefer_css_page_size=True)
-        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # page objects, not the /Pages tree
-        assert 1 <= pages <= 20, pages
-        empty = printed.pages(pdf)  # the PDF itself, rendered: what the paper shows
-        assert len(empty) == pages
-        assert not [(i + 1, round(e, 2)) for i, e in enumerate(empty[:-1]) if e > 0.8]  # the last may end short
-    finally:
-        page.close()
+    page = open_tab(1100, 900)
+    page.goto((folder / f"summary-{lang}.html").as_uri())
+    page.emulate_media(media="print")
+    text = page.inner_text("body")
+    assert tx("index.questions") in text and tx("summary.limitations") in text and tx("index.options") in text
+    assert page.locator("section.answer").count() == 5
+    # its language links open the summary in the other languages, not their indexes (the reader's review)
+    others = page.evaluate("[...document.querySelectorAll('nav.page a')].map(a => a.getAttribute('href'))")
+    assert sorted(others) == sorted(f"summary-{o}.html" for o in ("en", "ru", "tg") if o != lang), others
+    assert printed.too_wide(page) == []  # no table or chart wider than A4 or clipped by its box
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))  # page objects, not the /Pages tree
+    assert 1 <= pages <= 20, pages
+    empty = printed.pages(pdf)  # the PDF itself, rendered: what the paper shows
+    assert len(empty) == pages
+    assert not [(i + 1, round(e, 2)) for i, e in enumerate(empty[:-1]) if e > 0.8]  # the last may end short
 
 
-def test_the_briefing_book_prints_on_a4_with_nothing_cut_and_no_near_empty_page_inside_a_section(small_run, browser,
+def test_the_briefing_book_prints_on_a4_with_nothing_cut_and_no_near_empty_page_inside_a_section(small_run, open_tab,
                                                                                                  pack):
     """The whole book in Russian, printed as Chromium prints it (beforeprint draws every chart first): no table or
     chart wider than A4's content box or clipped by its box, and no page more than 80 % empty except the last of
     a section (a page, or the methods that end the book); the sources of a notebook's pages are listed once."""
     folder, _ = small_run
     tx = pack.texts("ru")
-    page = browser.new_page(viewport={"width": printed.CONTENT_PX, "height": 900})
-    try:
-        page.goto((folder / "briefing-ru.html").as_uri())
-        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-        page.wait_for_function("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('svg'))")
-        assert printed.too_wide(page) == []
-        assert page.locator("article.methods").count() == 1
-        assert page.locator(f"text={tx('book.sources_above')}").count() >= 1
-        pdf = page.pdf(format="A4", prefer_css_page_size=True)
-    finally:
-        page.close()
+    page = open_tab(printed.CONTENT_PX, 900)
+    page.goto((folder / "briefing-ru.html").as_uri())
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('svg'))")
+    assert printed.too_wide(page) == []
+    assert page.locator("article.methods").count() == 1
+    assert page.locator(f"text={tx('book.sources_above')}").count() >= 1
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
     empty, texts = printed.pages(pdf), printed.page_texts(pdf)
     starts = [bool(re.search(rf"{tx('page.job')}:\s", t)) or tx("methods.title") in t for t in texts]  # a section's 1st page
     near_empty = [i + 1 for i, e in enumerate(empty[:-1]) if e > 0.8 and not starts[i + 1]]
     assert near_empty == [], [(p, round(empty[p - 1], 2), texts[p - 1][:120]) for p in near_empty]
 
 
-def test_the_print_measures_see_a_table_too_wide_a_clipped_chart_and_a_near_empty_page(browser):
+def test_the_print_measures_see_a_table_too_wide_a_clipped_chart_and_a_near_empty_page(open_tab):
     """The measures behind the summary's print test have the power to fail: a table of 40 columns is wider than
     A4's content box, a drawing clipped by its chart's box is found, and a page holding one line before a
     forced break is over 80 % empty (a full page of text is not)."""
@@ -568,13 +562,10 @@ def test_the_print_measures_see_a_table_too_wide_a_clipped_chart_and_a_near_empt
                '<svg class="main-svg" style="width:900px;max-width:none" height="50"></svg></div>')
     text = "<p>" + " ".join(["words"] * 4000) + "</p>"
     body = f"<h1>One line</h1><div style='break-before:page'>{wide}{clipped}</div>{text}"
-    page = browser.new_page()
-    try:
-        page.set_content(document(body, "t"))
-        found = printed.too_wide(page)
-        empty = printed.pages(page.pdf(format="A4", prefer_css_page_size=True))
-    finally:
-        page.close()
+    page = open_tab()
+    page.set_content(document(body, "t"))
+    found = printed.too_wide(page)
+    empty = printed.pages(page.pdf(format="A4", prefer_css_page_size=True))
     assert any(f.startswith("document") for f in found) and any(f.startswith("table") for f in found), found
     assert "svg.main-svg wider than its chart" in found
     assert empty[0] > 0.9 and min(empty[1:]) < 0.2

@@ -65,10 +65,10 @@ def test_every_link_on_every_page_index_and_book_resolves_inside_the_run(small_r
                 assert anchor in _parse(path).ids, (doc.name, href)
 
 
-def test_no_index_book_or_methods_page_scrolls_sideways_on_a_phone(small_run, browser):
+def test_no_index_book_or_methods_page_scrolls_sideways_on_a_phone(small_run, open_tab):
     """The job pages are checked on a phone as they draw (test_briefing_pages); here everything else."""
     folder, outcomes = small_run
-    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab = open_tab(390, 844)
     tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     others = sorted(set(folder.glob("*.html")) - {folder / o.html for o in outcomes})
     assert len(others) >= 3 * 3, others  # index, book and methods, in each of three languages
@@ -77,14 +77,13 @@ def test_no_index_book_or_methods_page_scrolls_sideways_on_a_phone(small_run, br
         tab.wait_for_timeout(300)
         width = tab.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (doc.name, width)
-    tab.close()
 
 
-def test_the_areas_read_as_cards_on_a_phone(small_run, browser):
+def test_the_areas_read_as_cards_on_a_phone(small_run, open_tab):
     """The reader's review: on a phone the areas table had a header about 190 px tall and its own sideways
     scroll. At 390 px each area is a block, every number under its column's name, nothing scrolls inside it."""
     folder, _ = small_run
-    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab = open_tab(390, 844)
     tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     for name in ("index.html", "index-ru.html", "index-tg.html"):
         tab.goto((folder / name).as_uri())
@@ -100,27 +99,25 @@ def test_the_areas_read_as_cards_on_a_phone(small_run, browser):
         scroll, box = tab.evaluate("() => { const t = document.querySelector('table.pages');"
                                    " return [t.scrollWidth, t.clientWidth] }")
         assert scroll <= box, (name, "pages", scroll, box)
-    tab.close()
 
 
-def test_the_options_fit_a_desktop_screen_side_by_side(small_run, browser):
+def test_the_options_fit_a_desktop_screen_side_by_side(small_run, open_tab):
     """The reader found the options table 25 px (ru) and 36 px (tg) wider than its box at 1366 px: the last
     column, the total cost, was cut and needed sideways scrolling."""
     folder, _ = small_run
-    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    tab = open_tab(1366, 900)
     for name in ("index.html", "index-ru.html", "index-tg.html"):
         tab.goto((folder / name).as_uri())
         scroll, box = tab.evaluate("() => { const t = document.querySelector('table.options');"
                                    " return [t.scrollWidth, t.clientWidth] }")
         assert scroll <= box, (name, scroll, box)
-    tab.close()
 
 
 @pytest.mark.parametrize("name", ["01_access_gaps_TJ-GB_ru", "00_country_profile_all_tg"])
-def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its_numbers(small_run, browser,
+def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its_numbers(small_run, open_tab,
                                                                                         tmp_path, name):
     folder, _ = small_run
-    tab = browser.new_page(viewport={"width": 1100, "height": 900})
+    tab = open_tab(1100, 900)
     tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     tab.goto((folder / f"{name}.html").as_uri())
     tab.emulate_media(media="print")
@@ -140,12 +137,11 @@ def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its
     pdf = tmp_path / f"{name}.pdf"
     tab.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
-    tab.close()
 
 
-def test_every_link_has_a_contrast_of_at_least_4_5(small_run, browser):
+def test_every_link_has_a_contrast_of_at_least_4_5(small_run, open_tab):
     folder, _ = small_run
-    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    tab = open_tab(1366, 900)
     tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     for doc in ("index.html", "index-ru.html", "00_country_profile_TJ-GB_en.html", "01_access_gaps_TJ-DU_tg.html"):
         tab.goto((folder / doc).as_uri())
@@ -153,7 +149,6 @@ def test_every_link_has_a_contrast_of_at_least_4_5(small_run, browser):
         assert ratios, doc
         low = [(text, round(ratio, 2)) for text, ratio in ratios if ratio < 4.5]
         assert low == [], (doc, low)
-    tab.close()
 
 
 @pytest.mark.parametrize("lang, limits, cited, english", [

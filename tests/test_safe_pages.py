@@ -59,9 +59,7 @@ def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
     assert {d.name for d in docs} == {"index.html", "briefing-en.html", "methods-en.html", "summary-en.html",
                                       "profile_TJ-GB_en.html"}
     for doc in docs:
-        dialogs = []
-        page = offline_page(doc)
-        page.page.on("dialog", lambda d, seen=dialogs: (seen.append(d.message), d.dismiss()))
+        page = offline_page(doc)  # records and dismisses any dialog
         page.page.wait_for_timeout(300)
         if page.page.locator(".plotly-figure").count():
             page.wait_for_figures(1)
@@ -69,7 +67,7 @@ def test_hostile_names_show_literally_and_never_run(hostile_run, offline_page):
                 page.page.locator(".plotly-figure").nth(k).scroll_into_view_if_needed()
             page.page.wait_for_timeout(500)
         text = page.page.inner_text("body")
-        assert dialogs == [], (doc.name, dialogs)
+        assert page.dialogs == [], (doc.name, page.dialogs)
         assert page.page.locator("img[src=x]").count() == 0, doc.name
         # no script element beyond the page's own (geo assets, plotly.js, drawing) and figure data
         assert page.page.evaluate("[...document.scripts].filter(s => !s.type).length") in (0, 3), doc.name
@@ -193,12 +191,10 @@ def test_a_published_notebook_cannot_navigate_ask_load_or_inject(small_run, offl
     proc = run_cli("publish", str(saved), "--outputs", str(tmp_path / "pub"))
     assert proc.returncode == 0, proc.stderr
     (page_path,) = [p for p in (tmp_path / "pub").rglob("*.html") if "04_pilot_survey" in p.name]
-    dialogs = []
-    page = offline_page(page_path)
-    page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page = offline_page(page_path)  # records and dismisses any dialog
     page.page.hover("text=hover") if page.page.locator("text=hover").count() else None
     page.page.wait_for_timeout(1500)
-    assert dialogs == [] and page.requests == [], (dialogs, page.requests)
+    assert page.dialogs == [] and page.requests == [], (page.dialogs, page.requests)
     assert page.page.url == page_path.resolve().as_uri()  # no refresh took the reader elsewhere
     found = page.page.evaluate("""() => ({
         bad: document.querySelectorAll('meta[http-equiv="refresh" i], form, input, iframe, object, embed, svg script, '
@@ -512,7 +508,7 @@ def test_a_tile_map_keeps_no_style_or_layer_that_fetches():
     assert without_links("http:example.invalid/x") == "" and without_links("Note: 5") == "Note: 5"
 
 
-def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(browser):
+def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(open_tab):
     """Thirteenth hostile pass, on a chart as JupyterLab and Voilà draw it (full plotly.js, no content policy):
     text on a tile map fetched its font from the server plotly's "white-bg" style names, a marker symbol or a
     symbol layer fetched an icon from a CDN, a style attribute that a template fills when the chart is drawn
@@ -566,7 +562,7 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
                 requests.append(r.request.url)
                 r.abort()
 
-        page = browser.new_page(viewport={"width": 1000, "height": 500})
+        page = open_tab(1000, 500)
         page.route("**/*", route)
         page.goto(address)
         page.wait_for_selector("#c .main-svg")
@@ -577,7 +573,6 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(br
         drawn.canvas = page.locator("#c canvas").count()
         drawn.links = page.evaluate("() => [...document.querySelectorAll('#c a')].filter(a => [...a.attributes]"
                                     ".some(x => x.value.includes('example.invalid'))).length")
-        page.close()
         return requests
 
     # uncleaned, with the style the twelfth pass set ("white-bg"): the font, the icons and the four images
