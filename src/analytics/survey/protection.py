@@ -38,6 +38,7 @@ language is at most the number asked (:func:`asked_sizes`), so a withheld total 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -201,17 +202,24 @@ def protect(pack, k: int = 5) -> Plan:
     if k < 1:
         raise ValueError("the minimum cell size k must be at least 1")
     kept = pack.derived.setdefault(__name__, {})
+
+    @functools.cache
+    def survey():  # what every size starts from, read once (only if a size is not in the run's cache)
+        people = stated(pack, pack.pilot_respondents)
+        return people, asked_sizes(pack), _tables(people, course_languages(pack))
+
     for size in range(1, int(k) + 1):  # once per kernel, and once per briefing run (the run's cache)
         if size not in kept:
             below = kept.get(size - 1)
-            kept[size] = computed(pack, "survey.protect", (size,), lambda s=size, b=below: _protect(pack, s, b))
+            kept[size] = computed(pack, "survey.protect", (size,), lambda s=size, b=below: _protect(survey(), s, b))
     return kept[int(k)]
 
 
-def _protect(pack, k: int, below: Plan | None = None) -> Plan:
-    people = stated(pack, pack.pilot_respondents)
-    asked = asked_sizes(pack)
-    tables = _tables(people, course_languages(pack))
+def _protect(survey: tuple, k: int, below: Plan | None = None) -> Plan:
+    """The plan for ``k`` from ``survey`` (the people who stated a course language, :func:`asked_sizes` and
+    :func:`_tables`, which no plan changes: a plan drops tables from its own copy of the dict)."""
+    people, asked, tables = survey
+    tables = dict(tables)
     withheld = _primary(tables, k)
     if below is not None:  # nested: what the plan for k − 1 withholds stays withheld
         for key in list(tables):
@@ -289,21 +297,36 @@ class Audit(TableResult):
                 f"{int((~f['protected']).sum())} narrower than k" if len(f) else "nothing withheld")
 
 
-def _joint(people: pd.DataFrame, languages: list[str]) -> pd.DataFrame:
-    """Every combination of role, institution, sex, settlement and language (the attack's unknowns)."""
+class _Cells:
+    """The joint cells (every combination of role, institution, sex, settlement and language: the attack's
+    unknowns), and for each column and value the cells that hold it (found once, for every entry's row)."""
+
+    def __init__(self, cells: pd.DataFrame):
+        self.n, self.columns, self._is = len(cells), {c: cells[c].to_numpy() for c in cells.columns}, {}
+
+    def holding(self, column: str, value: str) -> np.ndarray:
+        key = (column, value)
+        if key not in self._is:
+            self._is[key] = self.columns[column] == value
+        return self._is[key]
+
+
+def _joint(people: pd.DataFrame, languages: list[str]) -> _Cells:
+    """The joint cells of ``people``'s levels and ``languages``."""
     levels = [sorted(people[g].dropna().unique()) for g in GROUPS] + [list(languages)]
-    return pd.MultiIndex.from_product(levels, names=[*GROUPS, "course_language"]).to_frame(index=False).astype(str)
+    return _Cells(pd.MultiIndex.from_product(levels, names=[*GROUPS, "course_language"]).to_frame(index=False)
+                  .astype(str))
 
 
-def _row(cells: pd.DataFrame, role: str, grouping: str, group: str, language: str) -> np.ndarray:
+def _row(cells: _Cells, role: str, grouping: str, group: str, language: str) -> np.ndarray:
     """The 0/1 coefficients of one published entry over the joint cells."""
-    m = np.ones(len(cells), dtype=bool)
+    m = np.ones(cells.n, dtype=bool)
     if role != "all":
-        m &= (cells["role"] == role).to_numpy()
+        m &= cells.holding("role", role)
     if group != TOTAL:
-        m &= (cells[grouping] == group).to_numpy()
+        m &= cells.holding(grouping, group)
     if language != TOTAL:
-        m &= (cells["course_language"] == language).to_numpy()
+        m &= cells.holding("course_language", language)
     return m.astype(float)
 
 
