@@ -248,8 +248,8 @@ def test_short_and_long_columns_convert_each_cell_alike(kind, nullable, decimal_
 
 
 def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(tmp_path):
-    """The memo of CSV tables (``readers._read``): the same bytes under the same label read once; a changed
-    byte, or another file name, read anew; every caller's copy its own."""
+    """The memo of tables (``readers._read``): the same bytes under the same label read once; a changed
+    byte, or another file name, read anew; every caller's copy its own (a vector layer's too, below)."""
     from analytics.packs import readers
     from analytics.packs.schemas import TableSchema
 
@@ -280,3 +280,27 @@ def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(
     finally:
         readers.parse_csv_table = real
         readers.READ_MAX_BYTES = limit
+
+
+def test_a_vector_layer_read_again_comes_from_memory_only_while_its_bytes_are_the_same(tmp_path, monkeypatch):
+    """The same memo for vector layers: one GeoJSON file read once while its bytes stay, anew after one byte
+    changes (then its problem found); the caller's copy its own."""
+    from analytics.packs import readers
+    from analytics.packs.schemas import TableSchema
+
+    schema = TableSchema.from_dict("areas", {"columns": {"code": {}}})
+    square = [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]
+    layer = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+             "features": [{"type": "Feature", "properties": {"code": "A"},
+                           "geometry": {"type": "Polygon", "coordinates": square}}]}
+    path = tmp_path / "areas.geojson"
+    path.write_text(json.dumps(layer), encoding="utf-8")
+    opened, real = [], readers._read_geo_table
+    monkeypatch.setattr(readers, "_read_geo_table", lambda *a: (opened.append(a[2]), real(*a))[1])
+    first = readers.read_geo_table(path, schema, "p/areas.geojson")
+    first.frame.loc[0, "code"] = "Z"  # a caller changes its copy
+    again = readers.read_geo_table(path, schema, "p/areas.geojson")
+    assert opened == ["p/areas.geojson"] and again.frame["code"].tolist() == ["A"] and again.problems == []
+    path.write_text(json.dumps(layer).replace("[1, 1]", "[9, 9]").replace("[0, 1]", "[9, 0]"), encoding="utf-8")
+    changed = readers.read_geo_table(path, schema, "p/areas.geojson")  # a bow-tie: self-intersecting
+    assert len(opened) == 2 and any("invalid geometry" in p.message for p in changed.problems), changed.problems

@@ -14,6 +14,7 @@ import json
 import threading
 import warnings
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,37 +68,41 @@ def csv_text(data: bytes) -> str:
 MAX_COLUMNS = 10_000
 
 
-#: CSV tables read and checked in this process, by their bytes' SHA-256, schema and label (the last
-#: :data:`READ_ITEMS`, each file at most :data:`READ_MAX_BYTES`): reading the same file again (a pack
-#: validated, then built, or copied) takes its result from memory, and only a file whose bytes changed
-#: is read anew. A larger file is read each time rather than kept twice in memory.
+#: Tables (CSV and vector layers) read and checked in this process, by their bytes' SHA-256, schema and
+#: label (the last :data:`READ_ITEMS`, each file at most :data:`READ_MAX_BYTES`): reading the same file
+#: again (a pack validated, then built, or copied) takes its result from memory, and only a file whose
+#: bytes changed is read anew. A larger file is read each time rather than kept twice in memory.
 _read: OrderedDict[tuple, ReadResult] = OrderedDict()
 _read_lock = threading.Lock()  # threads of one process (a briefing's job threads) share the memo
 READ_ITEMS = 32
 READ_MAX_BYTES = 16_000_000
 
 
-def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
-    """Read one CSV table and convert its columns to the schema's types (see :data:`_read`).
-
-    Every caller gets its own copy of the table.
-    """
-    data = path.read_bytes()
+def _remembered(data: bytes, schema: TableSchema, label: str, read: Callable[[], ReadResult]) -> ReadResult:
+    """What ``read()`` gives for a file holding ``data`` (see :data:`_read`); every caller gets its own copy
+    of the table."""
     if len(data) > READ_MAX_BYTES:
-        return parse_csv_table(data, schema, label)
+        return read()
     key = (hashlib.sha256(data).digest(), schema, label)
     with _read_lock:
         result = _read.get(key)
         if result is not None:
             _read.move_to_end(key)
     if result is None:
-        result = parse_csv_table(data, schema, label)
+        result = read()
         with _read_lock:
             _read[key] = result
             while len(_read) > READ_ITEMS:
                 _read.popitem(last=False)
     frame = None if result.frame is None else result.frame.copy()
     return ReadResult(frame, list(result.problems), list(result.notes), result.offset)
+
+
+def read_csv_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
+    """Read one CSV table and convert its columns to the schema's types (the same bytes once per process:
+    :data:`_read`)."""
+    data = path.read_bytes()
+    return _remembered(data, schema, label, lambda: parse_csv_table(data, schema, label))
 
 
 def parse_csv_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
@@ -154,10 +159,14 @@ def parse_csv_table(data: bytes, schema: TableSchema, label: str) -> ReadResult:
 
 def read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
     """Read one vector layer; check its CRS is lon/lat and its geometries are valid (GEOS's numeric warnings on
-    corrupt coordinates are kept off the screen: the problems found say what is wrong)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return _read_geo_table(path, schema, label)
+    corrupt coordinates are kept off the screen: the problems found say what is wrong). The same bytes are
+    read once per process (:data:`_read`)."""
+    def read() -> ReadResult:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return _read_geo_table(path, schema, label)
+
+    return _remembered(path.read_bytes(), schema, label, read)
 
 
 def _read_geo_table(path: Path, schema: TableSchema, label: str) -> ReadResult:
