@@ -128,7 +128,7 @@ def calibrate(students: pd.DataFrame) -> Calibration:
     Calibration
         Coefficients (log-odds) and their covariance, fitted on the records with a deprivation band.
     """
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit  # not statsmodels.api, which imports every model
 
     data = mend(students)
     counts = outcome_counts(data)
@@ -137,8 +137,8 @@ def calibrate(students: pd.DataFrame) -> Calibration:
     # standard errors robust to clustering within the 22 module presentations (students of one
     # presentation share its course, tutor and assessments)
     clusters = pd.factorize(data["code_module"] + data["code_presentation"])[0]
-    fit = sm.Logit(data["success"].to_numpy(float), X).fit(disp=0, method="newton", maxiter=100,
-                                                             cov_type="cluster", cov_kwds={"groups": clusters})
+    fit = Logit(data["success"].to_numpy(float), X).fit(disp=0, method="newton", maxiter=100,
+                                                        cov_type="cluster", cov_kwds={"groups": clusters})
     group = (data["imd_fifth"].astype(int).to_numpy() - 1) * 2 + data["female"].to_numpy()
     reference = np.bincount(group, minlength=10) / len(data)
     return Calibration(fit.params, fit.cov_params(), int(fit.nobs), float(data["success"].mean()), counts,
