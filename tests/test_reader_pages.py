@@ -122,7 +122,10 @@ def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its
     tab.goto((folder / f"{name}.html").as_uri())
     tab.emulate_media(media="print")
     tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    tab.wait_for_timeout(1500)
+    for _ in range(300):  # every chart drawn (at most 30 s)
+        if tab.evaluate("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('.main-svg'))"):
+            break
+        tab.wait_for_timeout(100)
     charts = tab.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
         const box = f.getBoundingClientRect(), t = f.querySelector('.chart-title');
         const r = t ? t.getBoundingClientRect() : null, table = f.querySelector('table.print-only');

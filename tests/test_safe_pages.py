@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from html import unescape
 
 import pytest
@@ -544,9 +545,16 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(op
                           {"label": "tiles", "method": "relayout", "args": [{"map.style": "open-street-map"}]}]}],
                       "width": 900, "height": 400}}
 
-    def drawn(figure: dict, name: str) -> list[str]:
+    def drawn(figure: dict, name: str, drawing=None, clicked=None) -> list[str]:
         """The requests of a page drawing ``figure``, served from an http origin as a live session is (MapLibre
-        draws nothing on a page opened from a file); every request but the page itself is recorded and refused."""
+        draws nothing on a page opened from a file); every request but the page itself is recorded and refused.
+        The map's style, fonts and icons load after the first drawing, the button's tiles after its click: each
+        stage is given 3 s and 2 s, or until ``drawing`` and ``clicked`` (tests on the requests so far) hold."""
+        def settle(holds, ms: int) -> None:
+            deadline = time.monotonic() + (15 if holds else ms / 1000)
+            while time.monotonic() < deadline and not (holds and holds(requests)):
+                page.wait_for_timeout(100)
+
         html = ("<!doctype html><meta charset=utf-8><body><div id=c></div><script>" + get_plotlyjs()
                 + "</script><script>" + geo_assets_js() + "</script><script>Plotly.newPlot('c', "
                 + json.dumps(figure["data"]) + ", " + json.dumps(figure["layout"]) + ", "
@@ -566,17 +574,20 @@ def test_a_live_chart_with_map_text_icons_or_templated_styles_fetches_nothing(op
         page.route("**/*", route)
         page.goto(address)
         page.wait_for_selector("#c .main-svg")
-        page.wait_for_timeout(3000)  # the map's style, fonts and icons load after the first drawing
+        settle(drawing, 3000)
         if page.locator("#c .updatemenu-button").count():
             page.locator("#c .updatemenu-button").first.click()
-            page.wait_for_timeout(2000)
+            settle(clicked, 2000)
         drawn.canvas = page.locator("#c canvas").count()
         drawn.links = page.evaluate("() => [...document.querySelectorAll('#c a')].filter(a => [...a.attributes]"
                                     ".some(x => x.value.includes('example.invalid'))).length")
         return requests
 
     # uncleaned, with the style the twelfth pass set ("white-bg"): the font, the icons and the four images
-    raw = drawn({**fig, "layout": {**fig["layout"], "map": {**fig["layout"]["map"], "style": "white-bg"}}}, "raw.html")
+    raw = drawn({**fig, "layout": {**fig["layout"], "map": {**fig["layout"]["map"], "style": "white-bg"}}}, "raw.html",
+                drawing=lambda seen: len({r for r in seen if "example.invalid" in r}) >= 5
+                and any(r.endswith(".pbf") for r in seen) and any(r.endswith(".svg") for r in seen),
+                clicked=lambda seen: any("openstreetmap" in r for r in seen))  # what is asked below, as soon as seen
     assert len({r for r in raw if "example.invalid" in r}) == 5 and drawn.links == 1, raw  # (an image may be asked
     assert any(r.endswith(".pbf") for r in raw) and any(r.endswith(".svg") for r in raw), raw  # for twice)
     assert any("openstreetmap" in r for r in raw), raw  # the button's tiles
