@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analytics.packs import load_pack
+from analytics.packs import scenarios as scenario_file
 
-SCENARIOS = tuple(load_pack("tjk").scenarios)  # the pack's scenarios.yaml
+from .conftest import PACK
+
+SCENARIOS = tuple(scenario_file.read(PACK))  # the pack's scenarios.yaml (read alone: collecting loads no pack)
 REGIONS = ["all", "TJ-DU", "TJ-SU", "TJ-KT", "TJ-GB", "TJ-RA"]
 
 
