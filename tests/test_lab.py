@@ -103,12 +103,28 @@ def lab(tmp_path_factory):
         log.close()
 
 
+VIEWPORT = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def lab_browser(browser):
+    """One browser context for this module's JupyterLab tabs, as a user's browser keeps one: the Lab's scripts
+    and plotly.js, fetched and compiled by the first tab, are taken from its cache by the next (each tab in a
+    context of its own fetched and compiled them again, about 0.5 CPU-s a tab). A Voilà tab gets a context of
+    its own (no cookie of the Lab's, which shares its host)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
 class LabPage:
     """A JupyterLab tab in Chromium with every request off this machine blocked and recorded."""
 
-    def __init__(self, browser, base: str):
+    def __init__(self, opener, base: str):
+        """``opener``: the module's context (:func:`lab_browser`), or the browser (a tab in a context of its own)."""
         self.base, self.errors, self.external = base, [], []
-        self.page = browser.new_page(viewport={"width": 1366, "height": 900})
+        self.page = opener.new_page()
+        self.page.set_viewport_size(VIEWPORT)
         self.lab_own: list[str] = []  # JupyterLab's own races, kept apart from errors of this project's code
         self.page.on("console", lambda m: self._console(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -240,11 +256,11 @@ class LabPage:
 
 
 @pytest.fixture
-def lab_page(browser, lab):
+def lab_page(lab_browser, lab):
     pages = []
 
     def _open(path: str) -> LabPage:
-        page = LabPage(browser, lab["url"])
+        page = LabPage(lab_browser, lab["url"])
         pages.append(page)
         page.open(path, lab["token"])
         return page
