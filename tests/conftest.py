@@ -119,7 +119,8 @@ class Tabs:
     A new tab costs Chromium about 0.2 CPU-s before it shows anything (a browser context of its own, a renderer
     process, the protocol's attach): the 30 pages of the session's briefing took 24 CPU-s in 30 new tabs and 18
     in one tab left for ``about:blank`` after each. A tab is handed out at the asked viewport; it is taken back
-    with no route and no media emulation, on ``about:blank`` (the page it showed has ended). Listeners are the
+    on ``about:blank`` (the page it showed has ended), then with no route, no media emulation and the pointer in
+    its corner. Listeners are the
     caller's to remove (:class:`OfflinePage` does). At most :attr:`KEEP` tabs wait; a tab that cannot be
     reset is closed.
     """
@@ -139,9 +140,10 @@ class Tabs:
         if tab.is_closed():
             return
         try:
+            tab.goto("about:blank")  # first: the page it showed ends while its route still records and refuses
             tab.unroute_all(behavior="ignoreErrors")
             tab.emulate_media(media="null")
-            tab.goto("about:blank")
+            tab.mouse.move(0, 0)  # no hover left where the last test pointed
         except Exception:  # noqa: BLE001 - a tab left mid-dialog or crashed is not handed on
             tab.close()
             return

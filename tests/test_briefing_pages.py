@@ -29,19 +29,29 @@ def test_every_page_draws_every_figure_offline_and_speaks_its_language(small_run
     folder, outcomes = small_run
     phrases = _english_catalog_phrases()
     assert len(phrases) > 20
+    previous = None
     for o in outcomes:
         page = offline_page(folder / o.html, width=PHONE)
         page.wait_for_figures(o.n_figures)
         assert page.page.evaluate(DRAWN) == o.n_figures == page.page.locator(".plotly-figure").count()
         width = page.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE, (o.html, width)
-        assert page.requests == [], (o.html, page.requests)
-        assert page.errors == [], (o.html, page.errors)
         if o.language != "en":
             visible = page.page.inner_text("body") + "\n" + "\n".join(
                 page.page.evaluate("[...document.querySelectorAll('svg text')].map(t => t.textContent)"))
             assert [p for p in phrases if p in visible] == [], o.html
-        page.close()
+        if previous:  # a page's requests and errors are read once the next page has loaded and been read
+            _no_request_or_error(*previous)
+        previous = (o, page)
+    previous[1].page.wait_for_timeout(500)
+    _no_request_or_error(*previous)
+
+
+def _no_request_or_error(o, page) -> None:
+    """Assert that ``page`` (the page of job ``o``) asked for nothing and logged no error; then close it."""
+    assert page.requests == [], (o.html, page.requests)
+    assert page.errors == [], (o.html, page.errors)
+    page.close()
 
 
 def test_each_page_embeds_plotly_js_once(small_run):

@@ -126,6 +126,8 @@ def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its
         if tab.evaluate("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('.main-svg'))"):
             break
         tab.wait_for_timeout(100)
+    else:
+        raise AssertionError(f"{name}: not every chart drew within 30 s")
     charts = tab.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
         const box = f.getBoundingClientRect(), t = f.querySelector('.chart-title');
         const r = t ? t.getBoundingClientRect() : null, table = f.querySelector('table.print-only');
