@@ -112,6 +112,22 @@ def browser():
         b.close()
 
 
+def wait_until(tab, expression: str, timeout: float = 30_000) -> None:
+    """Poll a JavaScript expression on a playwright page until it is true (``timeout`` in ms).
+
+    Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the
+    page, which the pages' Content-Security-Policy forbids; ``evaluate`` is not subject
+    to it, so the predicate is polled from here.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout / 1000
+    while not tab.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout / 1000:g} s: {expression}")
+        tab.wait_for_timeout(100)
+
+
 class Tabs:
     """The tabs of a session's Chromium, each handed on to the next page a test opens, as a reader's next page
     opens in the same tab when a link is followed.
@@ -120,9 +136,8 @@ class Tabs:
     process, the protocol's attach): the 30 pages of the session's briefing took 24 CPU-s in 30 new tabs and 18
     in one tab left for ``about:blank`` after each. A tab is handed out at the asked viewport; it is taken back
     on ``about:blank`` (the page it showed has ended), then with no route, no media emulation and the pointer in
-    its corner. Listeners are the
-    caller's to remove (:class:`OfflinePage` does). At most :attr:`KEEP` tabs wait; a tab that cannot be
-    reset is closed.
+    its corner. Listeners are the caller's to remove (:class:`OfflinePage` does). At most :attr:`KEEP` tabs
+    wait; a tab that cannot be reset is closed.
     """
 
     KEEP = 4
@@ -202,19 +217,8 @@ class OfflinePage:
         self.wait_until(f"document.querySelectorAll('.plotly-figure .plot-container').length >= {n}", timeout)
 
     def wait_until(self, expression: str, timeout: float = 30_000) -> None:
-        """Poll a JavaScript expression until it is true.
-
-        Playwright's ``wait_for_function`` evaluates its predicate with ``eval`` inside the
-        page, which the pages' Content-Security-Policy forbids; ``evaluate`` is not subject
-        to it, so the predicate is polled from here.
-        """
-        import time
-
-        deadline = time.monotonic() + timeout / 1000
-        while not self.page.evaluate(expression):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"still false after {timeout / 1000:g} s: {expression}")
-            self.page.wait_for_timeout(100)
+        """:func:`wait_until` on this page."""
+        wait_until(self.page, expression, timeout)
 
     def close(self):
         """Hand the tab back (once) without this page's listeners."""

@@ -247,7 +247,7 @@ def test_short_and_long_columns_convert_each_cell_alike(kind, nullable, decimal_
     assert [p.rows for p in said_short] == [tuple(r for r in p.rows if r < len(AWKWARD_CELLS) + 2) for p in said_long]
 
 
-def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(tmp_path):
+def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(tmp_path, monkeypatch):
     """The memo of tables (``readers._read``): the same bytes under the same label read once; a changed
     byte, or another file name, read anew; every caller's copy its own (a vector layer's too, below)."""
     from analytics.packs import readers
@@ -256,30 +256,20 @@ def test_a_table_read_again_comes_from_memory_only_while_its_bytes_are_the_same(
     schema = TableSchema.from_dict("t", {"columns": {"code": {}, "share": {"type": "float", "share": True}}})
     path = tmp_path / "t.csv"
     path.write_text("code,share\nA,0.5\nB,0.25\n", encoding="utf-8")
-    parsed = []
-    real = readers.parse_csv_table
-
-    def counted(*args):
-        parsed.append(args[2])
-        return real(*args)
-
-    readers.parse_csv_table, limit = counted, readers.READ_MAX_BYTES
-    try:
-        first = readers.read_csv_table(path, schema, "p/t.csv")
-        first.frame.loc[0, "share"] = 0.99  # a caller changes its copy
-        again = readers.read_csv_table(path, schema, "p/t.csv")
-        assert parsed == ["p/t.csv"] and again.frame["share"].tolist() == [0.5, 0.25] and again.problems == []
-        assert readers.read_csv_table(path, schema, "q/t.csv").problems == [] and parsed[-1] == "q/t.csv"
-        path.write_text("code,share\nA,1.5\nB,0.25\n", encoding="utf-8")  # the same size, one byte changed
-        changed = readers.read_csv_table(path, schema, "p/t.csv")
-        assert len(parsed) == 3 and [p.column for p in changed.problems] == ["share"], changed.problems
-        readers.READ_MAX_BYTES = 10  # a file over the limit: read each time
-        readers.read_csv_table(path, schema, "p/t.csv")
-        readers.read_csv_table(path, schema, "p/t.csv")
-        assert len(parsed) == 5
-    finally:
-        readers.parse_csv_table = real
-        readers.READ_MAX_BYTES = limit
+    parsed, real = [], readers.parse_csv_table
+    monkeypatch.setattr(readers, "parse_csv_table", lambda *a: (parsed.append(a[2]), real(*a))[1])
+    first = readers.read_csv_table(path, schema, "p/t.csv")
+    first.frame.loc[0, "share"] = 0.99  # a caller changes its copy
+    again = readers.read_csv_table(path, schema, "p/t.csv")
+    assert parsed == ["p/t.csv"] and again.frame["share"].tolist() == [0.5, 0.25] and again.problems == []
+    assert readers.read_csv_table(path, schema, "q/t.csv").problems == [] and parsed[-1] == "q/t.csv"
+    path.write_text("code,share\nA,1.5\nB,0.25\n", encoding="utf-8")  # the same size, one byte changed
+    changed = readers.read_csv_table(path, schema, "p/t.csv")
+    assert len(parsed) == 3 and [p.column for p in changed.problems] == ["share"], changed.problems
+    monkeypatch.setattr(readers, "READ_MAX_BYTES", 10)  # a file over the limit: read each time
+    readers.read_csv_table(path, schema, "p/t.csv")
+    readers.read_csv_table(path, schema, "p/t.csv")
+    assert len(parsed) == 5
 
 
 def test_a_vector_layer_read_again_comes_from_memory_only_while_its_bytes_are_the_same(tmp_path, monkeypatch):

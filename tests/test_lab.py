@@ -107,7 +107,7 @@ VIEWPORT = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def lab_browser(browser):
+def lab_context(browser):
     """One browser context for this module's JupyterLab tabs, as a user's browser keeps one (a tab in a context
     of its own cost about 0.5 CPU-s more: 6.2 against 5.7 CPU-s to open a notebook with charts). A Voilà tab gets
     a context of its own (no cookie of the Lab's, which shares its host)."""
@@ -120,7 +120,7 @@ class LabPage:
     """A JupyterLab tab in Chromium with every request off this machine blocked and recorded."""
 
     def __init__(self, opener, base: str):
-        """``opener``: the module's context (:func:`lab_browser`), or the browser (a tab in a context of its own)."""
+        """``opener``: the module's context (:func:`lab_context`), or the browser (a tab in a context of its own)."""
         self.base, self.errors, self.external = base, [], []
         self.page = opener.new_page()
         self.page.set_viewport_size(VIEWPORT)
@@ -255,11 +255,11 @@ class LabPage:
 
 
 @pytest.fixture
-def lab_page(lab_browser, lab):
+def lab_page(lab_context, lab):
     pages = []
 
     def _open(path: str) -> LabPage:
-        page = LabPage(lab_browser, lab["url"])
+        page = LabPage(lab_context, lab["url"])
         pages.append(page)
         page.open(path, lab["token"])
         return page

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import wait_until
+
 #: Relative luminance and contrast ratio as WCAG 2.x defines them, computed in the page.
 CONTRAST_JS = """
 () => {
@@ -122,12 +124,7 @@ def test_printed_every_chart_title_is_inside_its_chart_and_every_chart_shows_its
     tab.goto((folder / f"{name}.html").as_uri())
     tab.emulate_media(media="print")
     tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    for _ in range(300):  # every chart drawn (at most 30 s)
-        if tab.evaluate("[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('.main-svg'))"):
-            break
-        tab.wait_for_timeout(100)
-    else:
-        raise AssertionError(f"{name}: not every chart drew within 30 s")
+    wait_until(tab, "[...document.querySelectorAll('.plotly-figure')].every(f => f.querySelector('.main-svg'))")
     charts = tab.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
         const box = f.getBoundingClientRect(), t = f.querySelector('.chart-title');
         const r = t ? t.getBoundingClientRect() : null, table = f.querySelector('table.print-only');

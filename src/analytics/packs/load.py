@@ -306,8 +306,8 @@ def load_pack(country: str | None = None, root: Path | str | None = None) -> Pac
     Pack
         With its own copies of the tables. A pack read before in this process is taken
         from memory while none of its files has changed (size and modification time), and
-        a CSV table whose bytes were read before is not parsed again (another copy of the
-        pack, a pack with one file changed).
+        a table (CSV or vector layer) whose bytes were read before is not parsed again
+        (another copy of the pack, a pack with one file changed).
 
     Raises
     ------
